@@ -1,0 +1,94 @@
+/*
+ * herder — the one owner of connector state.
+ *
+ * REST handlers call these functions; each takes the herder lock briefly,
+ * writes the change to the store (durable first), records the new desired
+ * state and wakes the connector's own thread, which does the slow work
+ * (plugin start/stop, task threads) without the lock. No function here ever
+ * waits on plugin code while holding the lock, so a connector whose start()
+ * hangs cannot slow any REST call.
+ *
+ * JSON results follow the Kafka Connect REST entities (spec section 3);
+ * the caller owns every returned json_t.
+ */
+#ifndef CONNECTD_HERDER_H
+#define CONNECTD_HERDER_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct herder herder_t;
+struct store;
+struct kafka;
+
+typedef enum {
+        HERDER_OK = 0,
+        HERDER_NOT_FOUND,     /* 404 */
+        HERDER_EXISTS,        /* 409 */
+        HERDER_BAD_REQUEST,   /* 400 */
+        HERDER_FORBIDDEN,     /* 403 */
+        HERDER_ERROR          /* 500 */
+} herder_err_t;
+
+herder_t *herder_new(struct store *st, struct kafka *kf,
+                     const json_t *worker_props, const char *worker_id,
+                     char *errstr, size_t errstr_size);
+/* Bring back every stored connector in its target state. */
+int herder_start(herder_t *h, char *errstr, size_t errstr_size);
+/* Stop all connectors and tasks (bounded by the graceful timeout), flush
+ * producers and commit offsets. */
+void herder_stop(herder_t *h);
+void herder_destroy(herder_t *h);
+
+const char *herder_worker_id(const herder_t *h);
+const char *herder_kafka_cluster_id(const herder_t *h);
+/* 1 once herder_start finished; 0 while starting; -1 if the herder thread
+ * is stuck (lock not obtainable within a short timeout). */
+int herder_health(herder_t *h);
+
+/* Create or replace. `config` is an already validated JSON object of
+ * strings including "name". target_state: "STARTED", "PAUSED", "STOPPED"
+ * (only used on creation; an update keeps the current one). allow_update=0
+ * (POST) gives HERDER_EXISTS for an existing name. *created says which it
+ * was. On success *info_out (if non-NULL) gets the ConnectorInfo, after
+ * waiting a bounded moment (without the lock) for task configs. */
+herder_err_t herder_connector_put(herder_t *h, const char *name,
+                                  const json_t *config,
+                                  const char *target_state, int allow_update,
+                                  int *created, json_t **info_out,
+                                  char *errstr, size_t errstr_size);
+herder_err_t herder_connector_delete(herder_t *h, const char *name,
+                                     char *errstr, size_t errstr_size);
+
+json_t *herder_connector_names(herder_t *h);           /* array */
+json_t *herder_connector_info(herder_t *h, const char *name);   /* or NULL */
+json_t *herder_connector_config(herder_t *h, const char *name); /* or NULL */
+json_t *herder_connector_status(herder_t *h, const char *name); /* or NULL */
+json_t *herder_task_status(herder_t *h, const char *name, int task);
+json_t *herder_tasks(herder_t *h, const char *name);   /* TaskInfo array */
+json_t *herder_tasks_config(herder_t *h, const char *name); /* {"X-0":{}} */
+
+herder_err_t herder_pause(herder_t *h, const char *name, char *errstr, size_t n);
+herder_err_t herder_resume(herder_t *h, const char *name, char *errstr, size_t n);
+herder_err_t herder_stop_connector(herder_t *h, const char *name, char *errstr, size_t n);
+/* include_tasks/only_failed as in Connect. *status_out (may be NULL) gets
+ * the ConnectorStateInfo computed before the restart (202 form). */
+herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
+                            int only_failed, json_t **status_out,
+                            char *errstr, size_t n);
+herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
+                                 char *errstr, size_t n);
+
+/* {"name":{"topics":[...]}} */
+json_t *herder_topics(herder_t *h, const char *name);
+herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr, size_t n);
+
+/* Offsets (spec section 7). */
+herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
+                                char *errstr, size_t n);
+/* offsets: the parsed "offsets" array of a PATCH body; NULL = reset all. */
+herder_err_t herder_offsets_modify(herder_t *h, const char *name,
+                                   const json_t *offsets, char *errstr,
+                                   size_t n);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * kafka — the worker's link to a Kafka cluster: client configs built from
+ * the worker config (producer.*, consumer.*, admin.* and per-connector
+ * *.override.*), and the embedded Kafka-protocol cluster (librdkafka's mock
+ * cluster) started when no bootstrap.servers is given.
+ */
+#ifndef CONNECTD_KAFKA_H
+#define CONNECTD_KAFKA_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+
+typedef struct kafka kafka_t;
+
+kafka_t *kafka_new(const json_t *worker_props, char *errstr, size_t errstr_size);
+void kafka_destroy(kafka_t *kf);
+
+const char *kafka_bootstrap(const kafka_t *kf);
+int kafka_is_embedded(const kafka_t *kf);
+/* Cluster id as reported by the brokers (fetched once, cached). */
+const char *kafka_cluster_id(kafka_t *kf);
+
+/* New client configs; connector_config may be NULL. Caller owns (or hands
+ * them to rd_kafka_new). */
+rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *connector_config,
+                                     char *errstr, size_t errstr_size);
+rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *connector_config,
+                                     const char *group_id, char *errstr,
+                                     size_t errstr_size);
+
+/* Embedded cluster only: make sure `topic` exists (1 partition, as Kafka's
+ * num.partitions default) before first use. No-op otherwise. */
+void kafka_topic_ensure(kafka_t *kf, const char *topic);
+
+/* Run only an embedded cluster: print its bootstrap address on stdout and
+ * serve until SIGTERM/SIGINT. Returns the exit code. */
+int kafka_embedded_only_main(int brokers);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * plugins — the registry of connector descriptors, built-in and loaded.
+ *
+ * Owns: a copy of every registered descriptor and the dlopen handles of
+ * plugin shared objects (kept open until exit). Written only at start-up
+ * (built-ins, then plugin.path), read-only afterwards, so lookups need no
+ * lock.
+ */
+#ifndef CONNECTD_PLUGINS_H
+#define CONNECTD_PLUGINS_H
+
+#include "connect/plugin.h"
+
+/* The host table every plugin receives (server/host.c). */
+extern const connectd_host_t connectd_host;
+
+/* Register the built-in connectors (FileStream, datagen). 0 or -1. */
+int plugins_register_builtins(void);
+
+/* Load every .so in each directory of a comma-separated plugin.path (and one
+ * level of subdirectories). A bad plugin is logged with file and reason and
+ * skipped; returns the number loaded. */
+int plugins_load_path(const char *plugin_path);
+
+/* Load one shared object. 0, or -1 with the reason in errstr. */
+int plugins_load_file(const char *path, char *errstr, size_t errstr_size);
+
+/* Descriptor by full class name or alias (simple class name, or simple name
+ * without a trailing "Connector"); NULL if unknown. */
+const connectd_connector_desc_t *plugins_find(const char *class_or_alias);
+
+/* All descriptors in registration order; NULL past the end. */
+const connectd_connector_desc_t *plugins_at(size_t i);
+
+/* Forget everything (tests). */
+void plugins_reset(void);
+
+/* Implementation of host->register_connector. */
+int plugins_register(connectd_registry_t *reg,
+                     const connectd_connector_desc_t *desc);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * record — the Connect data model in C: values, records and batches.
+ *
+ * Owns: the per-batch arena. A source task fills one batch per poll through
+ * the host functions (record_add, value_*, struct_put); every value, string
+ * and record lives in the batch's arena and is released all at once by
+ * batch_reset(), so the hot path does no per-record malloc once the arena
+ * has grown to its working size. A batch is used by one thread at a time.
+ *
+ * The struct bodies are internal: plugins see only the opaque handles of
+ * api/connect/plugin.h and the host accessors implemented here.
+ */
+#ifndef CONNECTD_RECORD_H
+#define CONNECTD_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "connect/plugin.h"
+
+/* Bump allocator made of chunks; reset keeps the first chunk(s) for reuse. */
+typedef struct arena arena_t;
+arena_t *arena_new(size_t chunk_size);
+void *arena_alloc(arena_t *a, size_t size);   /* 8-byte aligned; NULL on OOM */
+char *arena_strndup(arena_t *a, const char *s, size_t len); /* NUL-ended */
+void arena_reset(arena_t *a);
+void arena_destroy(arena_t *a);
+
+typedef struct value_field {
+        const char *name;
+        connectd_value_t *value;
+        struct value_field *next;
+} value_field_t;
+
+struct connectd_value {
+        connectd_value_type_t type;
+        const char *schema_name;           /* STRUCT only, may be NULL */
+        union {
+                struct { const char *ptr; size_t len; } s; /* STRING, BYTES */
+                int64_t i;                                 /* INT64, BOOLEAN */
+                double d;                                  /* FLOAT64 */
+                struct { value_field_t *head, *tail; size_t count; } st;
+        } u;
+};
+
+struct connectd_record {
+        const char *topic;
+        int32_t partition;                  /* -1: partitioner decides */
+        connectd_value_t *key;              /* NULL means a null key */
+        connectd_value_t *value;            /* NULL means a null value */
+        const char *source_partition;       /* JSON text or NULL */
+        const char *source_offset;          /* JSON text or NULL */
+        struct connectd_record *next;
+        struct connectd_batch *batch;
+};
+
+struct connectd_batch {
+        arena_t *arena;
+        struct connectd_record *head, *tail;
+        size_t count;
+};
+
+typedef struct connectd_batch batch_t;
+batch_t *batch_new(void);
+void batch_reset(batch_t *b);
+void batch_destroy(batch_t *b);
+
+/* Sink records: decoded by the converters into an arena. */
+struct connectd_sink_record {
+        const char *topic;
+        int32_t partition;
+        int64_t offset;
+        int64_t timestamp;
+        const connectd_value_t *key;
+        const connectd_value_t *value;
+};
+
+/* Host-table entries (see plugin.h for their contracts). */
+connectd_record_t *record_add(connectd_batch_t *batch, const char *topic);
+void record_set_partition(connectd_record_t *rec, int32_t partition);
+int record_set_source(connectd_record_t *rec, const char *partition_json,
+                      const char *offset_json);
+void record_set_key(connectd_record_t *rec, connectd_value_t *key);
+void record_set_value(connectd_record_t *rec, connectd_value_t *value);
+connectd_value_t *value_null(connectd_record_t *rec);
+connectd_value_t *value_string(connectd_record_t *rec, const char *s, size_t len);
+connectd_value_t *value_bytes(connectd_record_t *rec, const void *p, size_t len);
+connectd_value_t *value_int64(connectd_record_t *rec, int64_t v);
+connectd_value_t *value_float64(connectd_record_t *rec, double v);
+connectd_value_t *value_boolean(connectd_record_t *rec, int v);
+connectd_value_t *value_struct(connectd_record_t *rec, const char *schema_name);
+int struct_put(connectd_record_t *rec, connectd_value_t *st, const char *field,
+               connectd_value_t *v);
+connectd_value_type_t value_type(const connectd_value_t *v);
+const char *value_data(const connectd_value_t *v, size_t *len);
+int64_t value_int(const connectd_value_t *v);
+double value_double(const connectd_value_t *v);
+size_t struct_count(const connectd_value_t *v);
+const connectd_value_t *struct_field(const connectd_value_t *v, size_t i,
+                                     const char **name);
+size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize);
+const char *sink_record_topic(const connectd_sink_record_t *r);
+int32_t sink_record_partition(const connectd_sink_record_t *r);
+int64_t sink_record_offset(const connectd_sink_record_t *r);
+int64_t sink_record_timestamp(const connectd_sink_record_t *r);
+const connectd_value_t *sink_record_key(const connectd_sink_record_t *r);
+const connectd_value_t *sink_record_value(const connectd_sink_record_t *r);
+
+#endif
