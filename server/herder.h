@@ -86,7 +86,8 @@ herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr, si
 /* Offsets (spec section 7). */
 herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                                 char *errstr, size_t n);
-/* offsets: the parsed "offsets" array of a PATCH body; NULL = reset all. */
+/* offsets: the parsed "offsets" array of a PATCH body; NULL = reset all.
+ * On HERDER_OK, errstr receives the success Message text for the answer. */
 herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                                    const json_t *offsets, char *errstr,
                                    size_t n);

@@ -1,0 +1,133 @@
+/*
+ * herder_int.h — herder, connector and task internals shared by herder.c
+ * (REST-facing state, connector threads), runner.c (task threads) and
+ * host.c (the plugin host table).
+ *
+ * Locking: h->lock guards the connector list, every connector's desired
+ * state and every status field below marked (H). A task's own mutex guards
+ * only its wake-up flags (T). Plugin code is never called with h->lock held.
+ */
+#ifndef CONNECTD_HERDER_INT_H
+#define CONNECTD_HERDER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <jansson.h>
+
+#include "connect/plugin.h"
+#include "herder.h"
+#include "kafka.h"
+#include "log.h"
+#include "store.h"
+
+typedef struct connector connector_t;
+typedef struct task task_t;
+
+/* What a plugin's ctx handle points at. */
+struct connectd_ctx {
+        connector_t *conn;
+        task_t *task;   /* NULL for the connector itself */
+        logger_t *lg;   /* logger named after the connector class */
+};
+
+struct task {
+        connector_t *conn;    /* only valid while !abandoned */
+        herder_t *h;
+        int id;
+        char *conn_name;      /* own copy: survives the connector */
+        json_t *config;       /* task config (own reference) */
+        json_t *conn_config;  /* connector config at task creation */
+        const connectd_connector_desc_t *desc;
+        struct connectd_ctx ctx;
+
+        pthread_t thread;
+        atomic_int refcnt;    /* connector's reference + thread's */
+
+        pthread_mutex_t mtx;  /* (T) */
+        pthread_cond_t cond;  /* (T) signalled on any flag change */
+        atomic_int stop;      /* asked to stop */
+        atomic_int paused;    /* asked to pause */
+        atomic_int paused_ack; /* the thread is parked in its pause */
+        atomic_int finished;  /* the thread has left its loop for good */
+        atomic_int abandoned; /* stop timed out: the thread cleans up alone */
+
+        /* (H) status */
+        char state[16];
+        char *trace;
+};
+
+typedef enum { TARGET_STARTED = 0, TARGET_PAUSED, TARGET_STOPPED } target_t;
+
+struct connector {
+        herder_t *h;
+        char *name;
+        connector_t *next;
+
+        /* (H) desired state, written by REST calls */
+        json_t *config;
+        target_t target;
+        unsigned config_gen;      /* bumped by every config put */
+        int restart_conn;         /* restart the connector instance */
+        int restart_tasks;        /* restart tasks (see restart_only_failed) */
+        int restart_only_failed;
+        int *task_restarts;       /* task ids to restart */
+        int ntask_restarts;
+        int deleted;
+        int dirty;                /* something above changed */
+        pthread_cond_t cond;      /* wakes the connector thread */
+
+        /* (H) observed state, written by the connector thread */
+        char state[16];
+        char *trace;
+        const connectd_connector_desc_t *desc; /* NULL: class unknown */
+        json_t *task_configs;     /* array; NULL until generated */
+        unsigned tasks_gen;       /* bumped when task_configs change */
+        task_t **tasks;           /* running task threads */
+        int ntasks;
+        json_t *topics;           /* active topics: object used as a set */
+        int finished;             /* the thread has exited */
+
+        pthread_t thread;
+};
+
+struct herder {
+        store_t *st;
+        kafka_t *kf;
+        json_t *props;
+        char *worker_id;
+        long long graceful_ms;
+        long long flush_interval_ms;
+        long long flush_timeout_ms;
+        int topic_tracking;
+        int topic_tracking_reset;
+
+        pthread_mutex_t lock;
+        pthread_cond_t cond;      /* broadcast when task configs appear */
+        connector_t *conns;       /* includes deleted ones until reaped */
+        int started;
+        int stopping;
+};
+
+/* runner.c */
+task_t *runner_task_start(herder_t *h, connector_t *c, int id,
+                          json_t *task_config);
+/* Ask to stop; wait up to the graceful timeout. Returns 0 when the thread
+ * ended (or was abandoned before), -1 when it is abandoned now (status
+ * FAILED with the reason). The caller keeps its reference. */
+int runner_task_stop(task_t *t);
+/* Set or clear the pause request; does not wait. */
+void runner_task_pause(task_t *t, int paused);
+/* Wait up to the graceful timeout for a pause to be acknowledged; a task
+ * that does not is abandoned (FAILED). 0 or -1. */
+int runner_task_wait_paused(task_t *t);
+void task_release(task_t *t);
+
+/* herder.c helpers used by runner.c and host.c (take h->lock). */
+void herder_task_set_state(task_t *t, const char *state, const char *trace);
+void herder_topic_seen(task_t *t, const char *topic);
+/* Offsets committed by a source task (one transaction). */
+int herder_offsets_commit(task_t *t, json_t *offsets /* partition->offset */);
+
+const char *target_name(target_t t);
+
+#endif

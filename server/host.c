@@ -1,0 +1,201 @@
+/*
+ * host — the function table every plugin receives (api/connect/plugin.h).
+ *
+ * Maps each entry to the module that owns the behaviour: records and values
+ * (record.c), config maps (cfgmap.c), validation (validate.c), registration
+ * (plugins.c), and here the few that need a task or connector context:
+ * logging with the connector's logger, sleep/should_stop, offset reads.
+ * Everything is thread-safe; a ctx is used only by its own thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfgmap.h"
+#include "herder_int.h"
+#include "plugins.h"
+#include "record.h"
+#include "validate.h"
+
+static const log_level_t level_map[] = {
+        [CONNECTD_LOG_ERROR] = LOG_LVL_ERROR,
+        [CONNECTD_LOG_WARN] = LOG_LVL_WARN,
+        [CONNECTD_LOG_INFO] = LOG_LVL_INFO,
+        [CONNECTD_LOG_DEBUG] = LOG_LVL_DEBUG,
+        [CONNECTD_LOG_TRACE] = LOG_LVL_TRACE,
+};
+
+static void host_log(connectd_ctx_t *ctx, connectd_log_level_t level,
+                     const char *fmt, ...)
+{
+        static logger_t *plugin_lg;
+        logger_t *lg;
+        log_level_t lvl = LOG_LVL_INFO;
+        va_list ap;
+
+        if ((unsigned)level < sizeof(level_map) / sizeof(level_map[0]) &&
+            level_map[level])
+                lvl = level_map[level];
+        if (ctx && ctx->lg) {
+                lg = ctx->lg;
+        } else {
+                if (!plugin_lg)
+                        plugin_lg = log_get("connectd.plugin");
+                lg = plugin_lg;
+        }
+        if (!log_enabled(lg, lvl))
+                return;
+        va_start(ap, fmt);
+        log_vwrite(lg, lvl, fmt, ap);
+        va_end(ap);
+}
+
+static const char *host_ctx_name(connectd_ctx_t *ctx)
+{
+        if (!ctx)
+                return NULL;
+        return ctx->task ? ctx->task->conn_name : ctx->conn->name;
+}
+
+static int host_ctx_task_id(connectd_ctx_t *ctx)
+{
+        return ctx && ctx->task ? ctx->task->id : -1;
+}
+
+static connectd_config_t *host_task_config_add(connectd_task_configs_t *out)
+{
+        json_t *arr = (json_t *)out, *obj = json_object();
+
+        if (!arr || !obj || json_array_append_new(arr, obj))
+                return NULL;
+        return (connectd_config_t *)obj;
+}
+
+static int task_interrupted(task_t *t)
+{
+        return atomic_load(&t->stop) || atomic_load(&t->paused);
+}
+
+static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
+{
+        struct timespec ts;
+        task_t *t = ctx ? ctx->task : NULL;
+        int r;
+
+        if (ms <= 0)
+                return t ? task_interrupted(t) : 0;
+        if (!t) {
+                ts.tv_sec = ms / 1000;
+                ts.tv_nsec = (ms % 1000) * 1000000L;
+                while (nanosleep(&ts, &ts) && errno == EINTR)
+                        ;
+                return 0;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += ms / 1000;
+        ts.tv_nsec += (ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&t->mtx);
+        while (!task_interrupted(t) &&
+               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+                ;
+        r = task_interrupted(t);
+        pthread_mutex_unlock(&t->mtx);
+        return r;
+}
+
+static int host_should_stop(connectd_ctx_t *ctx)
+{
+        if (!ctx)
+                return 0;
+        if (ctx->task)
+                return atomic_load(&ctx->task->stop);
+        return 0;
+}
+
+static int host_offset_get(connectd_ctx_t *ctx, const char *partition_json,
+                           char *buf, size_t bufsize)
+{
+        char errstr[256];
+        char *canon, *off = NULL;
+        const char *name = host_ctx_name(ctx);
+        herder_t *h;
+        int len = -1;
+
+        if (!ctx || !partition_json)
+                return -1;
+        h = ctx->task ? ctx->task->h : ctx->conn->h;
+        canon = store_canonical_json(partition_json);
+        if (!canon)
+                return -1;
+        if (store_offset_get(h->st, name, canon, &off, errstr,
+                             sizeof(errstr)) == 0 && off) {
+                len = (int)strlen(off);
+                if (buf && bufsize)
+                        snprintf(buf, bufsize, "%s", off);
+        }
+        free(off);
+        free(canon);
+        return len;
+}
+
+static void *host_alloc(size_t size)
+{
+        return malloc(size);
+}
+
+static void host_free(void *p)
+{
+        free(p);
+}
+
+const connectd_host_t connectd_host = {
+        .abi_version = CONNECTD_ABI_VERSION,
+        .struct_size = sizeof(connectd_host_t),
+        .register_connector = plugins_register,
+        .log = host_log,
+        .ctx_name = host_ctx_name,
+        .ctx_task_id = host_ctx_task_id,
+        .config_get = cfgmap_get,
+        .config_count = cfgmap_count,
+        .config_entry = cfgmap_entry,
+        .config_set = cfgmap_set,
+        .task_config_add = host_task_config_add,
+        .validation_error = validate_report,
+        .sleep = host_sleep,
+        .should_stop = host_should_stop,
+        .offset_get = host_offset_get,
+        .record_add = record_add,
+        .record_set_partition = record_set_partition,
+        .record_set_source = record_set_source,
+        .record_set_key = record_set_key,
+        .record_set_value = record_set_value,
+        .value_null = value_null,
+        .value_string = value_string,
+        .value_bytes = value_bytes,
+        .value_int64 = value_int64,
+        .value_float64 = value_float64,
+        .value_boolean = value_boolean,
+        .value_struct = value_struct,
+        .struct_put = struct_put,
+        .value_type = value_type,
+        .value_data = value_data,
+        .value_int = value_int,
+        .value_double = value_double,
+        .struct_count = struct_count,
+        .struct_field = struct_field,
+        .value_to_text = value_to_text,
+        .sink_record_topic = sink_record_topic,
+        .sink_record_partition = sink_record_partition,
+        .sink_record_offset = sink_record_offset,
+        .sink_record_timestamp = sink_record_timestamp,
+        .sink_record_key = sink_record_key,
+        .sink_record_value = sink_record_value,
+        .alloc = host_alloc,
+        .free = host_free,
+};

@@ -1,0 +1,366 @@
+/*
+ * kafka — client configs and the embedded cluster.
+ *
+ * DESIGN
+ * Owns the embedded Kafka-protocol cluster (librdkafka's mock cluster, run
+ * by a dedicated rd_kafka_t handle that lives as long as the worker) when
+ * the worker config names no bootstrap.servers, and the cached cluster id.
+ * Client configs are assembled here and nowhere else: bootstrap, then the
+ * worker's producer.* / consumer.* settings, then the connector's
+ * producer.override.* / consumer.override.* (policy All, as Connect's
+ * default), so a setting a user knows from Java Connect means the same.
+ *
+ * Threads: kafka_new/kafka_destroy on the main thread; the rest from any
+ * thread (the topic set and the cluster id have their own lock). The cluster
+ * id is fetched by a small background thread so that a missing broker never
+ * slows start-up or a REST call.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include "config.h"
+#include "kafka.h"
+#include "log.h"
+
+#define KAFKA_MAX_TOPICS 4096
+
+struct kafka {
+        json_t *props;                    /* worker props (own reference) */
+        char *bootstrap;
+        rd_kafka_t *mock_rk;              /* owner of the embedded cluster */
+        rd_kafka_mock_cluster_t *mcluster;
+
+        pthread_mutex_t lock;
+        char *cluster_id;                 /* guarded by lock */
+        char **topics;                    /* ensured topics (embedded) */
+        size_t ntopics;
+
+        pthread_t id_thread;
+        int id_thread_started;
+        volatile int terminating;
+};
+
+static logger_t *lg(void)
+{
+        static logger_t *l;
+        if (!l)
+                l = log_get("connectd.kafka");
+        return l;
+}
+
+static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val,
+                    char *errstr, size_t errstr_size)
+{
+        char err[256];
+
+        if (rd_kafka_conf_set(conf, key, val, err, sizeof(err)) !=
+            RD_KAFKA_CONF_OK) {
+                snprintf(errstr, errstr_size, "Kafka client setting %s: %s",
+                         key, err);
+                return -1;
+        }
+        return 0;
+}
+
+/* Copies every `prefix`-ed string of obj (prefix stripped) into conf. */
+static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
+                               const char *prefix, char *errstr,
+                               size_t errstr_size)
+{
+        const char *key;
+        json_t *val;
+        size_t plen = strlen(prefix);
+
+        if (!obj)
+                return 0;
+        json_object_foreach((json_t *)obj, key, val) {
+                if (strncmp(key, prefix, plen) || !json_is_string(val))
+                        continue;
+                if (conf_set(conf, key + plen, json_string_value(val), errstr,
+                             errstr_size))
+                        return -1;
+        }
+        return 0;
+}
+
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
+                   const char *buf)
+{
+        (void)rk;
+        if (level <= 3)
+                LOG_ERROR(lg(), "librdkafka %s: %s", fac, buf);
+        else if (level <= 4)
+                LOG_WARN(lg(), "librdkafka %s: %s", fac, buf);
+        else if (level <= 6)
+                LOG_INFO(lg(), "librdkafka %s: %s", fac, buf);
+        else
+                LOG_DEBUG(lg(), "librdkafka %s: %s", fac, buf);
+}
+
+static rd_kafka_conf_t *base_conf(kafka_t *kf, char *errstr,
+                                  size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+        rd_kafka_conf_set_log_cb(conf, log_cb);
+        if (conf_set(conf, "bootstrap.servers", kf->bootstrap, errstr,
+                     errstr_size)) {
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
+rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
+                                     char *errstr, size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+
+        if (!conf)
+                return NULL;
+        /* Connect's producer defaults, and Java's key placement. */
+        if (conf_set(conf, "acks", "all", errstr, errstr_size) ||
+            conf_set(conf, "partitioner", "murmur2_random", errstr,
+                     errstr_size) ||
+            conf_apply_prefixed(conf, kf->props, "producer.", errstr,
+                                errstr_size) ||
+            conf_apply_prefixed(conf, cc, "producer.override.", errstr,
+                                errstr_size)) {
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
+rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
+                                     const char *group_id, char *errstr,
+                                     size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+
+        if (!conf)
+                return NULL;
+        if (conf_set(conf, "group.id", group_id, errstr, errstr_size) ||
+            conf_set(conf, "enable.auto.commit", "false", errstr,
+                     errstr_size) ||
+            conf_set(conf, "auto.offset.reset", "earliest", errstr,
+                     errstr_size) ||
+            conf_apply_prefixed(conf, kf->props, "consumer.", errstr,
+                                errstr_size) ||
+            conf_apply_prefixed(conf, cc, "consumer.override.", errstr,
+                                errstr_size)) {
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
+static rd_kafka_mock_cluster_t *mock_start(rd_kafka_t **rkp, int brokers,
+                                           char *errstr, size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_mock_cluster_t *mc;
+        char err[256];
+        rd_kafka_t *rk;
+
+        rd_kafka_conf_set_log_cb(conf, log_cb);
+        /* The owner handle never talks to a broker itself. */
+        rd_kafka_conf_set(conf, "log_level", "3", err, sizeof(err));
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+        if (!rk) {
+                snprintf(errstr, errstr_size, "embedded Kafka: %s", err);
+                return NULL;
+        }
+        mc = rd_kafka_mock_cluster_new(rk, brokers);
+        if (!mc) {
+                snprintf(errstr, errstr_size,
+                         "embedded Kafka: could not start the cluster");
+                rd_kafka_destroy(rk);
+                return NULL;
+        }
+        *rkp = rk;
+        return mc;
+}
+
+/* Fetches the cluster id in the background, retrying until it is known. */
+static void *cluster_id_main(void *arg)
+{
+        kafka_t *kf = arg;
+        char errstr[256];
+        rd_kafka_conf_t *conf;
+        rd_kafka_t *rk;
+        int logged = 0;
+
+        conf = kafka_producer_conf(kf, NULL, errstr, sizeof(errstr));
+        if (!conf) {
+                LOG_ERROR(lg(), "%s", errstr);
+                return NULL;
+        }
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        if (!rk) {
+                LOG_ERROR(lg(), "Kafka client: %s", errstr);
+                return NULL;
+        }
+        while (!kf->terminating) {
+                char *id = rd_kafka_clusterid(rk, 1000);
+                if (id) {
+                        pthread_mutex_lock(&kf->lock);
+                        kf->cluster_id = strdup(id);
+                        pthread_mutex_unlock(&kf->lock);
+                        rd_kafka_mem_free(rk, id);
+                        LOG_INFO(lg(), "Kafka cluster id is %s (bootstrap %s)",
+                                 kf->cluster_id, kf->bootstrap);
+                        break;
+                }
+                if (!logged++)
+                        LOG_WARN(lg(),
+                                 "Kafka cluster at %s is not answering yet; "
+                                 "will keep trying",
+                                 kf->bootstrap);
+        }
+        rd_kafka_destroy(rk);
+        return NULL;
+}
+
+kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
+{
+        kafka_t *kf = calloc(1, sizeof(*kf));
+        const char *bs = wc_get(props, "bootstrap.servers");
+
+        if (!kf) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        pthread_mutex_init(&kf->lock, NULL);
+        kf->props = json_incref((json_t *)props);
+        if (bs && *bs) {
+                kf->bootstrap = strdup(bs);
+        } else {
+                kf->mcluster = mock_start(&kf->mock_rk, 1, errstr,
+                                          errstr_size);
+                if (!kf->mcluster)
+                        goto fail;
+                kf->bootstrap =
+                        strdup(rd_kafka_mock_cluster_bootstraps(kf->mcluster));
+                LOG_INFO(lg(), "Embedded Kafka cluster listening on %s",
+                         kf->bootstrap);
+        }
+        if (pthread_create(&kf->id_thread, NULL, cluster_id_main, kf) == 0)
+                kf->id_thread_started = 1;
+        return kf;
+fail:
+        kafka_destroy(kf);
+        return NULL;
+}
+
+void kafka_destroy(kafka_t *kf)
+{
+        size_t i;
+
+        if (!kf)
+                return;
+        kf->terminating = 1;
+        if (kf->id_thread_started)
+                pthread_join(kf->id_thread, NULL);
+        if (kf->mcluster)
+                rd_kafka_mock_cluster_destroy(kf->mcluster);
+        if (kf->mock_rk)
+                rd_kafka_destroy(kf->mock_rk);
+        for (i = 0; i < kf->ntopics; i++)
+                free(kf->topics[i]);
+        free(kf->topics);
+        free(kf->bootstrap);
+        free(kf->cluster_id);
+        json_decref(kf->props);
+        pthread_mutex_destroy(&kf->lock);
+        free(kf);
+}
+
+const char *kafka_bootstrap(const kafka_t *kf)
+{
+        return kf->bootstrap;
+}
+
+int kafka_is_embedded(const kafka_t *kf)
+{
+        return kf->mcluster != NULL;
+}
+
+const char *kafka_cluster_id(kafka_t *kf)
+{
+        const char *id;
+
+        pthread_mutex_lock(&kf->lock);
+        id = kf->cluster_id; /* set once, never freed before destroy */
+        pthread_mutex_unlock(&kf->lock);
+        return id;
+}
+
+void kafka_topic_ensure(kafka_t *kf, const char *topic)
+{
+        size_t i;
+
+        if (!kf->mcluster)
+                return;
+        pthread_mutex_lock(&kf->lock);
+        for (i = 0; i < kf->ntopics; i++)
+                if (!strcmp(kf->topics[i], topic))
+                        goto out;
+        if (kf->ntopics < KAFKA_MAX_TOPICS) {
+                char **t = realloc(kf->topics,
+                                   (kf->ntopics + 1) * sizeof(*t));
+                if (t) {
+                        kf->topics = t;
+                        kf->topics[kf->ntopics++] = strdup(topic);
+                }
+        }
+        /* Kafka's num.partitions default is 1; the mock would make 4. An
+         * error here means it exists already, which is fine. */
+        rd_kafka_mock_topic_create(kf->mcluster, topic, 1, 1);
+out:
+        pthread_mutex_unlock(&kf->lock);
+}
+
+static volatile sig_atomic_t embedded_stop;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        embedded_stop = 1;
+}
+
+int kafka_embedded_only_main(int brokers)
+{
+        char errstr[256];
+        rd_kafka_t *rk = NULL;
+        rd_kafka_mock_cluster_t *mc;
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+
+        mc = mock_start(&rk, brokers, errstr, sizeof(errstr));
+        if (!mc) {
+                fprintf(stderr, "connectd: %s\n", errstr);
+                return 1;
+        }
+        printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
+        fflush(stdout);
+        LOG_INFO(lg(), "Embedded Kafka cluster listening on %s",
+                 rd_kafka_mock_cluster_bootstraps(mc));
+        while (!embedded_stop)
+                pause();
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+        return 0;
+}

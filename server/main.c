@@ -1,0 +1,317 @@
+/*
+ * main — `connectd worker.properties [connector.properties|.json ...]`,
+ * like connect-standalone, and `connectd --embedded-kafka-only`.
+ *
+ * Start order: worker config (checked, exit 1 naming the bad key), logs,
+ * store, Kafka (embedded when no bootstrap.servers), plugins, herder, REST,
+ * then connectors from the command line. Stop order is the reverse; a
+ * signal only wakes the main thread (sigwait), which then drains: REST
+ * stops taking requests, the herder stops tasks (producers flushed, offsets
+ * committed, bounded by the graceful timeout), then everything is freed.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "herder.h"
+#include "kafka.h"
+#include "log.h"
+#include "plugins.h"
+#include "rest.h"
+#include "store.h"
+#include "validate.h"
+
+static void usage(FILE *fp)
+{
+        fprintf(fp,
+                "usage: connectd worker.properties [connector.properties|"
+                "connector.json ...]\n"
+                "       connectd --embedded-kafka-only [brokers]\n"
+                "       connectd --version\n");
+}
+
+/* Splits "http://host:port" into host and port. 0 or -1. */
+static int parse_listener(const char *l, char *host, size_t hostsz,
+                          int *port)
+{
+        const char *p = l, *colon;
+        char *end;
+        long v;
+
+        if (strncmp(p, "http://", 7))
+                return -1;
+        p += 7;
+        if (*p == '[') { /* [::1]:8083 */
+                const char *rb = strchr(p, ']');
+                if (!rb || rb[1] != ':')
+                        return -1;
+                snprintf(host, hostsz, "%.*s", (int)(rb - p - 1), p + 1);
+                colon = rb + 1;
+        } else {
+                colon = strrchr(p, ':');
+                if (!colon)
+                        return -1;
+                snprintf(host, hostsz, "%.*s", (int)(colon - p), p);
+        }
+        v = strtol(colon + 1, &end, 10);
+        if (end == colon + 1 || (*end && strcmp(end, "/")) || v < 0 ||
+            v > 65535)
+                return -1;
+        *port = (int)v;
+        return 0;
+}
+
+/* Port 0 means "any": pick a free one now so that the worker id, the logs
+ * and the answer to the user all carry the real port. */
+static int pick_port(const char *host)
+{
+        struct sockaddr_in6 a6;
+        struct sockaddr_in a4;
+        socklen_t len;
+        int fd, port = -1;
+
+        if (strchr(host, ':')) {
+                memset(&a6, 0, sizeof(a6));
+                a6.sin6_family = AF_INET6;
+                if (inet_pton(AF_INET6, host, &a6.sin6_addr) != 1)
+                        return -1;
+                fd = socket(AF_INET6, SOCK_STREAM, 0);
+                len = sizeof(a6);
+                if (fd >= 0 && !bind(fd, (struct sockaddr *)&a6, len) &&
+                    !getsockname(fd, (struct sockaddr *)&a6, &len))
+                        port = ntohs(a6.sin6_port);
+        } else {
+                memset(&a4, 0, sizeof(a4));
+                a4.sin_family = AF_INET;
+                if (!*host || !strcmp(host, "0.0.0.0"))
+                        a4.sin_addr.s_addr = htonl(INADDR_ANY);
+                else if (!strcmp(host, "localhost"))
+                        a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+                else if (inet_pton(AF_INET, host, &a4.sin_addr) != 1)
+                        return -1;
+                fd = socket(AF_INET, SOCK_STREAM, 0);
+                len = sizeof(a4);
+                if (fd >= 0 && !bind(fd, (struct sockaddr *)&a4, len) &&
+                    !getsockname(fd, (struct sockaddr *)&a4, &len))
+                        port = ntohs(a4.sin_port);
+        }
+        if (fd >= 0)
+                close(fd);
+        return port;
+}
+
+static int load_connector_file(herder_t *h, const char *path)
+{
+        char errstr[1024];
+        json_t *cfg = connector_file_load(path, errstr, sizeof(errstr));
+        const char *name, *cls;
+        const connectd_connector_desc_t *desc;
+        json_t *infos = NULL;
+        int errors = 0, created = 0, rc = -1;
+        char *msg = NULL;
+
+        if (!cfg) {
+                fprintf(stderr, "connectd: %s: %s\n", path, errstr);
+                return -1;
+        }
+        name = json_string_value(json_object_get(cfg, "name"));
+        cls = json_string_value(json_object_get(cfg, "connector.class"));
+        if (!name || !*name) {
+                fprintf(stderr, "connectd: %s: no connector name (\"name\")\n",
+                        path);
+                goto out;
+        }
+        if (!cls) {
+                fprintf(stderr, "connectd: %s: Connector config contains no "
+                        "connector type\n", path);
+                goto out;
+        }
+        desc = plugins_find(cls);
+        if (!desc) {
+                fprintf(stderr, "connectd: %s: Failed to find any class that "
+                        "implements Connector and which name matches %s\n",
+                        path, cls);
+                goto out;
+        }
+        infos = validate_config(desc, cls, cfg, &errors);
+        if (errors) {
+                msg = validate_error_message(infos, cls);
+                fprintf(stderr, "connectd: %s: %s\n", path,
+                        msg ? msg : "invalid connector configuration");
+                goto out;
+        }
+        if (herder_connector_put(h, name, cfg, "STARTED", 1, &created, NULL,
+                                 errstr, sizeof(errstr)) != HERDER_OK) {
+                fprintf(stderr, "connectd: %s: %s\n", path, errstr);
+                goto out;
+        }
+        rc = 0;
+out:
+        free(msg);
+        json_decref(infos);
+        json_decref(cfg);
+        return rc;
+}
+
+int main(int argc, char **argv)
+{
+        char errstr[1024], host[256], listener[300], worker_id[300];
+        const char *v;
+        json_t *props = NULL;
+        store_t *st = NULL;
+        kafka_t *kf = NULL;
+        herder_t *h = NULL;
+        rest_t *rest = NULL;
+        sigset_t sigs;
+        int port, sig, i, rc = 1;
+        logger_t *lg;
+
+        if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
+                log_init();
+                return kafka_embedded_only_main(argc >= 3 ? atoi(argv[2]) : 1);
+        }
+        if (argc >= 2 && !strcmp(argv[1], "--version")) {
+                printf("connectd %s (%s)\n", CONNECTD_VERSION,
+                       CONNECTD_COMMIT);
+                return 0;
+        }
+        if (argc >= 2 && (!strcmp(argv[1], "--help") ||
+                          !strcmp(argv[1], "-h"))) {
+                usage(stdout);
+                return 0;
+        }
+        if (argc < 2) {
+                usage(stderr);
+                return 2;
+        }
+
+        /* Signals are taken by sigwait below; every thread inherits the
+         * mask, so block them before any thread starts. */
+        sigemptyset(&sigs);
+        sigaddset(&sigs, SIGTERM);
+        sigaddset(&sigs, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+        signal(SIGPIPE, SIG_IGN);
+
+        log_init();
+        lg = log_get("connectd.worker");
+
+        props = props_parse_file(argv[1], errstr, sizeof(errstr));
+        if (!props) {
+                fprintf(stderr, "connectd: %s\n", errstr);
+                goto out;
+        }
+        if (worker_config_check(props, errstr, sizeof(errstr))) {
+                fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
+                goto out;
+        }
+        if (parse_listener(wc_get(props, "listeners"), host, sizeof(host),
+                           &port)) {
+                fprintf(stderr, "connectd: %s: invalid listeners value '%s'"
+                        " (expected http://HOST:PORT)\n", argv[1],
+                        wc_get(props, "listeners"));
+                goto out;
+        }
+        if (port == 0 && (port = pick_port(host)) < 0) {
+                fprintf(stderr, "connectd: cannot find a free port on %s\n",
+                        host);
+                goto out;
+        }
+        snprintf(listener, sizeof(listener),
+                 strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
+                 port);
+        json_object_set_new(props, "listeners", json_string(listener));
+        {
+                const char *ah = wc_get(props, "rest.advertised.host.name");
+                const char *ap = wc_get(props, "rest.advertised.port");
+                snprintf(worker_id, sizeof(worker_id), "%s:%s",
+                         ah && *ah ? ah : (*host && strcmp(host, "0.0.0.0") ?
+                                           host : "127.0.0.1"),
+                         ap && *ap ? ap : "");
+                if (!(ap && *ap))
+                        snprintf(worker_id + strlen(worker_id),
+                                 sizeof(worker_id) - strlen(worker_id), "%d",
+                                 port);
+        }
+
+        if (log_configure(props, worker_id, errstr, sizeof(errstr))) {
+                fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
+                goto out;
+        }
+        LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
+                 CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
+
+        st = store_open(wc_get(props, "storage.path"), errstr,
+                        sizeof(errstr));
+        if (!st) {
+                LOG_ERROR(lg, "%s", errstr);
+                fprintf(stderr, "connectd: %s\n", errstr);
+                goto out;
+        }
+        kf = kafka_new(props, errstr, sizeof(errstr));
+        if (!kf) {
+                fprintf(stderr, "connectd: %s\n", errstr);
+                goto out;
+        }
+        if (plugins_register_builtins()) {
+                fprintf(stderr, "connectd: built-in connectors failed to "
+                        "register\n");
+                goto out;
+        }
+        v = wc_get(props, "plugin.path");
+        if (v && *v)
+                plugins_load_path(v);
+
+        h = herder_new(st, kf, props, worker_id, errstr, sizeof(errstr));
+        if (!h) {
+                fprintf(stderr, "connectd: %s\n", errstr);
+                goto out;
+        }
+        rest = rest_start(h, props, errstr, sizeof(errstr));
+        if (!rest) {
+                fprintf(stderr, "connectd: REST server: %s\n", errstr);
+                goto out;
+        }
+        if (herder_start(h, errstr, sizeof(errstr))) {
+                fprintf(stderr, "connectd: restoring connectors: %s\n",
+                        errstr);
+                goto out;
+        }
+        LOG_INFO(lg, "REST API listening on %s", listener);
+        printf("connectd: REST API listening on %s\n", listener);
+        if (kafka_is_embedded(kf))
+                printf("connectd: embedded Kafka cluster at %s\n",
+                       kafka_bootstrap(kf));
+        fflush(stdout);
+
+        for (i = 2; i < argc; i++)
+                if (load_connector_file(h, argv[i]))
+                        goto out;
+
+        while (sigwait(&sigs, &sig) == 0) {
+                if (sig == SIGTERM || sig == SIGINT)
+                        break;
+        }
+        LOG_INFO(lg, "Stopping (signal %d)", sig);
+        rc = 0;
+out:
+        if (rest)
+                rest_stop(rest);
+        if (h) {
+                herder_stop(h);
+                herder_destroy(h);
+        }
+        kafka_destroy(kf);
+        store_close(st);
+        if (rc == 0)
+                LOG_INFO(lg, "Stopped");
+        log_shutdown();
+        json_decref(props);
+        return rc;
+}

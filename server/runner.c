@@ -1,0 +1,824 @@
+/*
+ * runner — one thread per task: the record loops.
+ *
+ * DESIGN
+ * Source: poll the plugin into a per-batch arena -> key/value converters
+ * write straight into two reusable buffers -> librdkafka copies them
+ * (RD_KAFKA_MSG_F_COPY), so once warm the loop allocates nothing per
+ * record. Source offsets of polled records go into a small map
+ * (partition -> latest offset); every offset.flush.interval.ms, and at stop,
+ * the producer is flushed and, once every record before it was delivered,
+ * the map is written to the store: an offset is never committed before its
+ * record is acknowledged by Kafka.
+ * Sink: consumer group "connect-<name>", converters into an arena, plugin
+ * put(), periodic flush(); consumer offsets are committed only after the
+ * plugin's flush succeeded (also before partitions are revoked).
+ *
+ * Threads: everything here runs on the task's own thread, except
+ * runner_task_stop/pause/wait_paused, which the connector thread calls.
+ * A task that does not stop within task.shutdown.graceful.timeout.ms is
+ * abandoned: marked FAILED, detached, and it frees itself if it ever
+ * returns (reference count).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "buf.h"
+#include "cfgmap.h"
+#include "config.h"
+#include "converter.h"
+#include "herder_int.h"
+#include "record.h"
+#include "store.h"
+
+#define MAX_TOPIC_HANDLES 64
+#define SINK_BATCH_MAX 500
+
+static logger_t *lg(void)
+{
+        static logger_t *l;
+        if (!l)
+                l = log_get("connectd.runner");
+        return l;
+}
+
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void deadline_in(struct timespec *ts, long long ms)
+{
+        clock_gettime(CLOCK_REALTIME, ts);
+        ts->tv_sec += ms / 1000;
+        ts->tv_nsec += (ms % 1000) * 1000000L;
+        if (ts->tv_nsec >= 1000000000L) {
+                ts->tv_sec++;
+                ts->tv_nsec -= 1000000000L;
+        }
+}
+
+void task_release(task_t *t)
+{
+        if (!t || atomic_fetch_sub(&t->refcnt, 1) != 1)
+                return;
+        json_decref(t->config);
+        json_decref(t->conn_config);
+        free(t->conn_name);
+        free(t->trace);
+        pthread_mutex_destroy(&t->mtx);
+        pthread_cond_destroy(&t->cond);
+        free(t);
+}
+
+static void task_signal(task_t *t)
+{
+        pthread_mutex_lock(&t->mtx);
+        pthread_cond_broadcast(&t->cond);
+        pthread_mutex_unlock(&t->mtx);
+}
+
+/* Parks the task while paused. Returns 1 if it should stop. */
+static int pause_point(task_t *t)
+{
+        if (!atomic_load(&t->paused))
+                return atomic_load(&t->stop);
+        herder_task_set_state(t, "PAUSED", NULL);
+        pthread_mutex_lock(&t->mtx);
+        atomic_store(&t->paused_ack, 1);
+        pthread_cond_broadcast(&t->cond);
+        while (atomic_load(&t->paused) && !atomic_load(&t->stop))
+                pthread_cond_wait(&t->cond, &t->mtx);
+        atomic_store(&t->paused_ack, 0);
+        pthread_mutex_unlock(&t->mtx);
+        if (atomic_load(&t->stop))
+                return 1;
+        herder_task_set_state(t, "RUNNING", NULL);
+        return 0;
+}
+
+/* Converter for key (is_key=1) or value: the connector's own setting wins,
+ * with its own prefixed settings; else the worker's. */
+static converter_t *make_converter(task_t *t, int is_key, char *errstr,
+                                   size_t errstr_size)
+{
+        const char *which = is_key ? "key.converter" : "value.converter";
+        const json_t *src = t->conn_config;
+        const char *cls = json_string_value(json_object_get(src, which));
+        char prefix[32];
+        size_t plen;
+        json_t *props = json_object();
+        const char *key;
+        json_t *val;
+        converter_t *cv;
+
+        if (!cls || !*cls) {
+                src = t->h->props;
+                cls = wc_get(src, which);
+        }
+        plen = (size_t)snprintf(prefix, sizeof(prefix), "%s.", which);
+        json_object_foreach((json_t *)src, key, val) {
+                if (!strncmp(key, prefix, plen) && json_is_string(val))
+                        json_object_set(props, key + plen, val);
+        }
+        cv = converter_new(cls, props, is_key, errstr, errstr_size);
+        json_decref(props);
+        return cv;
+}
+
+/* ------------------------------------------------------------------ */
+/* Source                                                              */
+
+typedef struct topic_handle {
+        char *name;
+        rd_kafka_topic_t *rkt;
+        int seen;
+} topic_handle_t;
+
+typedef struct source {
+        task_t *t;
+        rd_kafka_t *rk;
+        topic_handle_t topics[MAX_TOPIC_HANDLES];
+        int ntopics;
+        unsigned seen_gen;
+        converter_t *kc, *vc;
+        batch_t *batch;
+        buf_t kbuf, vbuf;
+        json_t *offsets;          /* canonical partition -> offset text */
+        char *last_part_raw;      /* cache for canonicalisation */
+        char *last_part_canon;
+        char delivery_err[512];
+        int64_t delivered;
+        void *state;
+} source_t;
+
+static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+        source_t *s = opaque;
+        int i;
+
+        (void)rk;
+        if (m->err) {
+                if (!s->delivery_err[0])
+                        snprintf(s->delivery_err, sizeof(s->delivery_err),
+                                 "Delivery to topic %s failed: %s",
+                                 rd_kafka_topic_name(m->rkt),
+                                 rd_kafka_err2str(m->err));
+                return;
+        }
+        s->delivered++;
+        for (i = 0; i < s->ntopics; i++) {
+                if (s->topics[i].rkt == m->rkt) {
+                        if (!s->topics[i].seen) {
+                                s->topics[i].seen = 1;
+                                herder_topic_seen(s->t, s->topics[i].name);
+                        }
+                        break;
+                }
+        }
+}
+
+static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
+{
+        int i;
+
+        for (i = 0; i < s->ntopics; i++)
+                if (!strcmp(s->topics[i].name, name))
+                        return s->topics[i].rkt;
+        if (s->ntopics == MAX_TOPIC_HANDLES) {
+                /* Recycle the oldest handle; rare. */
+                rd_kafka_topic_destroy(s->topics[0].rkt);
+                free(s->topics[0].name);
+                memmove(&s->topics[0], &s->topics[1],
+                        (MAX_TOPIC_HANDLES - 1) * sizeof(s->topics[0]));
+                s->ntopics--;
+        }
+        kafka_topic_ensure(s->t->h->kf, name);
+        s->topics[s->ntopics].rkt = rd_kafka_topic_new(s->rk, name, NULL);
+        if (!s->topics[s->ntopics].rkt)
+                return NULL;
+        s->topics[s->ntopics].name = strdup(name);
+        s->topics[s->ntopics].seen = 0;
+        return s->topics[s->ntopics++].rkt;
+}
+
+static void remember_offset(source_t *s, const char *part, const char *off)
+{
+        if (!s->last_part_raw || strcmp(s->last_part_raw, part)) {
+                char *canon = store_canonical_json(part);
+                if (!canon)
+                        return;
+                free(s->last_part_raw);
+                free(s->last_part_canon);
+                s->last_part_raw = strdup(part);
+                s->last_part_canon = canon;
+        }
+        json_object_set_new(s->offsets, s->last_part_canon,
+                            json_string(off ? off : "null"));
+}
+
+/* Flush the producer, then commit the offsets of everything delivered.
+ * Returns 0, or -1 (not committed: a delivery failed or timed out). */
+static int commit_offsets(source_t *s)
+{
+        task_t *t = s->t;
+
+        if (!json_object_size(s->offsets))
+                return 0;
+        rd_kafka_flush(s->rk, (int)t->h->flush_timeout_ms);
+        if (rd_kafka_outq_len(s->rk) > 0) {
+                LOG_WARN(lg(), "Offset commit skipped: %d records still not "
+                         "delivered after %lld ms",
+                         rd_kafka_outq_len(s->rk), t->h->flush_timeout_ms);
+                return -1;
+        }
+        if (s->delivery_err[0])
+                return -1;
+        if (herder_offsets_commit(t, s->offsets))
+                return -1;
+        json_object_clear(s->offsets);
+        if (t->desc->task_commit && s->state)
+                t->desc->task_commit(s->state);
+        return 0;
+}
+
+/* Sends one polled batch. Returns 0, or -1 with errstr. */
+static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
+{
+        connectd_record_t *rec;
+        task_t *t = s->t;
+
+        for (rec = s->batch->head; rec; rec = rec->next) {
+                rd_kafka_topic_t *rkt = topic_get(s, rec->topic);
+                int knull = 0, vnull = 0;
+
+                if (!rkt) {
+                        snprintf(errstr, errstr_size,
+                                 "cannot produce to topic %s: %s", rec->topic,
+                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        return -1;
+                }
+                buf_reset(&s->kbuf);
+                buf_reset(&s->vbuf);
+                if (converter_from_connect(s->kc, rec->topic, rec->key,
+                                           &s->kbuf, &knull, errstr,
+                                           errstr_size) ||
+                    converter_from_connect(s->vc, rec->topic, rec->value,
+                                           &s->vbuf, &vnull, errstr,
+                                           errstr_size))
+                        return -1;
+                while (rd_kafka_produce(rkt, rec->partition,
+                                        RD_KAFKA_MSG_F_COPY,
+                                        vnull ? NULL : s->vbuf.data,
+                                        vnull ? 0 : s->vbuf.len,
+                                        knull ? NULL : s->kbuf.data,
+                                        knull ? 0 : s->kbuf.len, NULL) == -1) {
+                        rd_kafka_resp_err_t err = rd_kafka_last_error();
+                        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                snprintf(errstr, errstr_size,
+                                         "produce to %s failed: %s",
+                                         rec->topic, rd_kafka_err2str(err));
+                                return -1;
+                        }
+                        rd_kafka_poll(s->rk, 50);
+                        if (atomic_load(&t->stop) && t->h->stopping)
+                                break;
+                }
+                if (rec->source_partition)
+                        remember_offset(s, rec->source_partition,
+                                        rec->source_offset);
+        }
+        return 0;
+}
+
+static void source_run(task_t *t)
+{
+        source_t s;
+        char errstr[1024] = "";
+        char client_id[300];
+        rd_kafka_conf_t *conf = NULL;
+        int64_t last_commit;
+        int i, failed = 0, started = 0;
+
+        memset(&s, 0, sizeof(s));
+        s.t = t;
+        s.offsets = json_object();
+        buf_init(&s.kbuf, 0);
+        buf_init(&s.vbuf, 0);
+        s.batch = batch_new();
+        if (!s.batch || !s.offsets) {
+                snprintf(errstr, sizeof(errstr), "out of memory");
+                goto fail;
+        }
+        if (!(s.kc = make_converter(t, 1, errstr, sizeof(errstr))) ||
+            !(s.vc = make_converter(t, 0, errstr, sizeof(errstr))))
+                goto fail;
+        conf = kafka_producer_conf(t->h->kf, t->conn_config, errstr,
+                                   sizeof(errstr));
+        if (!conf)
+                goto fail;
+        snprintf(client_id, sizeof(client_id), "connector-producer-%s-%d",
+                 t->conn_name, t->id);
+        rd_kafka_conf_set(conf, "client.id", client_id, NULL, 0);
+        rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
+        rd_kafka_conf_set_opaque(conf, &s);
+        s.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        if (!s.rk) {
+                rd_kafka_conf_destroy(conf);
+                goto fail;
+        }
+        if (t->desc->task_start(&t->ctx, cfgmap_of(t->config), &s.state,
+                                errstr, sizeof(errstr))) {
+                if (!*errstr)
+                        snprintf(errstr, sizeof(errstr), "task start failed");
+                goto fail;
+        }
+        started = 1;
+        herder_task_set_state(t, "RUNNING", NULL);
+        last_commit = now_ms();
+
+        while (!pause_point(t)) {
+                int n;
+
+                batch_reset(s.batch);
+                n = t->desc->task_poll(s.state, s.batch, errstr,
+                                       sizeof(errstr));
+                if (n < 0) {
+                        if (!*errstr)
+                                snprintf(errstr, sizeof(errstr),
+                                         "poll failed");
+                        failed = 1;
+                        break;
+                }
+                if (s.batch->count && produce_batch(&s, errstr,
+                                                    sizeof(errstr))) {
+                        failed = 1;
+                        break;
+                }
+                rd_kafka_poll(s.rk, s.batch->count ? 0 : 5);
+                if (s.delivery_err[0]) {
+                        snprintf(errstr, sizeof(errstr), "%s",
+                                 s.delivery_err);
+                        failed = 1;
+                        break;
+                }
+                if (now_ms() - last_commit >= t->h->flush_interval_ms) {
+                        commit_offsets(&s);
+                        last_commit = now_ms();
+                }
+        }
+        /* Stop: deliver what was produced, commit, then stop the plugin. */
+        if (!failed || s.delivery_err[0] == 0)
+                commit_offsets(&s);
+        t->desc->task_stop(s.state);
+        started = 0;
+        if (failed)
+                goto fail;
+        goto out;
+fail:
+        if (started)
+                t->desc->task_stop(s.state);
+        herder_task_set_state(t, "FAILED", errstr);
+out:
+        for (i = 0; i < s.ntopics; i++) {
+                rd_kafka_topic_destroy(s.topics[i].rkt);
+                free(s.topics[i].name);
+        }
+        if (s.rk) {
+                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+                rd_kafka_destroy(s.rk);
+        }
+        converter_destroy(s.kc);
+        converter_destroy(s.vc);
+        batch_destroy(s.batch);
+        buf_free(&s.kbuf);
+        buf_free(&s.vbuf);
+        json_decref(s.offsets);
+        free(s.last_part_raw);
+        free(s.last_part_canon);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sink                                                                */
+
+typedef struct sink {
+        task_t *t;
+        rd_kafka_t *rk;
+        converter_t *kc, *vc;
+        arena_t *arena;
+        rd_kafka_topic_partition_list_t *pending; /* next offsets */
+        void *state;
+        int failed;
+        char errstr[1024];
+        json_t *seen;
+} sink_t;
+
+/* Flush the plugin, then commit. 0 or -1 (s->failed set). */
+static int sink_commit(sink_t *s)
+{
+        rd_kafka_resp_err_t err;
+
+        if (!s->pending || s->pending->cnt == 0 || !s->state)
+                return 0;
+        if (s->t->desc->task_flush &&
+            s->t->desc->task_flush(s->state, s->errstr, sizeof(s->errstr))) {
+                if (!s->errstr[0])
+                        snprintf(s->errstr, sizeof(s->errstr),
+                                 "flush failed");
+                s->failed = 1;
+                return -1;
+        }
+        err = rd_kafka_commit(s->rk, s->pending, 0);
+        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+                LOG_WARN(lg(), "Committing consumer offsets failed: %s",
+                         rd_kafka_err2str(err));
+        rd_kafka_topic_partition_list_destroy(s->pending);
+        s->pending = rd_kafka_topic_partition_list_new(16);
+        return 0;
+}
+
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+        sink_t *s = opaque;
+
+        if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                rd_kafka_assign(rk, parts);
+                if (atomic_load(&s->t->paused))
+                        rd_kafka_pause_partitions(rk, parts);
+        } else {
+                if (!s->failed)
+                        sink_commit(s);
+                rd_kafka_assign(rk, NULL);
+        }
+}
+
+static int subscribe(sink_t *s, char *errstr, size_t errstr_size)
+{
+        const char *topics = json_string_value(
+                json_object_get(s->t->conn_config, "topics"));
+        const char *regex = json_string_value(
+                json_object_get(s->t->conn_config, "topics.regex"));
+        rd_kafka_topic_partition_list_t *l =
+                rd_kafka_topic_partition_list_new(4);
+        rd_kafka_resp_err_t err;
+
+        if (topics && *topics) {
+                char *copy = strdup(topics), *save = NULL, *tok;
+                for (tok = strtok_r(copy, ",", &save); tok;
+                     tok = strtok_r(NULL, ",", &save)) {
+                        while (*tok == ' ')
+                                tok++;
+                        size_t len = strlen(tok);
+                        while (len && tok[len - 1] == ' ')
+                                tok[--len] = '\0';
+                        if (*tok) {
+                                kafka_topic_ensure(s->t->h->kf, tok);
+                                rd_kafka_topic_partition_list_add(
+                                        l, tok, RD_KAFKA_PARTITION_UA);
+                        }
+                }
+                free(copy);
+        } else if (regex && *regex) {
+                size_t len = strlen(regex) + 2;
+                char *re = malloc(len);
+                snprintf(re, len, "^%s", regex);
+                rd_kafka_topic_partition_list_add(l, re,
+                                                  RD_KAFKA_PARTITION_UA);
+                free(re);
+        }
+        err = rd_kafka_subscribe(s->rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+        if (err) {
+                snprintf(errstr, errstr_size, "subscribe failed: %s",
+                         rd_kafka_err2str(err));
+                return -1;
+        }
+        return 0;
+}
+
+static void pending_set(sink_t *s, const char *topic, int32_t partition,
+                        int64_t next)
+{
+        rd_kafka_topic_partition_t *p =
+                rd_kafka_topic_partition_list_find(s->pending, topic,
+                                                   partition);
+        if (!p)
+                p = rd_kafka_topic_partition_list_add(s->pending, topic,
+                                                      partition);
+        p->offset = next;
+}
+
+static void sink_set_paused(sink_t *s, int paused)
+{
+        rd_kafka_topic_partition_list_t *a = NULL;
+
+        if (rd_kafka_assignment(s->rk, &a) || !a)
+                return;
+        if (paused)
+                rd_kafka_pause_partitions(s->rk, a);
+        else
+                rd_kafka_resume_partitions(s->rk, a);
+        rd_kafka_topic_partition_list_destroy(a);
+}
+
+static void sink_run(task_t *t)
+{
+        sink_t s;
+        rd_kafka_conf_t *conf = NULL;
+        char group[512], client_id[300];
+        rd_kafka_message_t *msgs[SINK_BATCH_MAX];
+        const connectd_sink_record_t **recs = NULL;
+        struct connectd_sink_record *recbuf = NULL;
+        int64_t last_commit;
+        int started = 0, paused = 0;
+
+        memset(&s, 0, sizeof(s));
+        s.t = t;
+        s.pending = rd_kafka_topic_partition_list_new(16);
+        s.arena = arena_new(64 * 1024);
+        s.seen = json_object();
+        recs = calloc(SINK_BATCH_MAX, sizeof(*recs));
+        recbuf = calloc(SINK_BATCH_MAX, sizeof(*recbuf));
+        if (!s.arena || !recs || !recbuf) {
+                snprintf(s.errstr, sizeof(s.errstr), "out of memory");
+                goto fail;
+        }
+        if (!(s.kc = make_converter(t, 1, s.errstr, sizeof(s.errstr))) ||
+            !(s.vc = make_converter(t, 0, s.errstr, sizeof(s.errstr))))
+                goto fail;
+        snprintf(group, sizeof(group), "connect-%s", t->conn_name);
+        conf = kafka_consumer_conf(t->h->kf, t->conn_config, group, s.errstr,
+                                   sizeof(s.errstr));
+        if (!conf)
+                goto fail;
+        snprintf(client_id, sizeof(client_id), "connector-consumer-%s-%d",
+                 t->conn_name, t->id);
+        rd_kafka_conf_set(conf, "client.id", client_id, NULL, 0);
+        rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+        rd_kafka_conf_set_opaque(conf, &s);
+        s.rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, s.errstr,
+                            sizeof(s.errstr));
+        if (!s.rk) {
+                rd_kafka_conf_destroy(conf);
+                goto fail;
+        }
+        rd_kafka_poll_set_consumer(s.rk);
+        if (t->desc->task_start(&t->ctx, cfgmap_of(t->config), &s.state,
+                                s.errstr, sizeof(s.errstr))) {
+                if (!s.errstr[0])
+                        snprintf(s.errstr, sizeof(s.errstr),
+                                 "task start failed");
+                goto fail;
+        }
+        started = 1;
+        if (subscribe(&s, s.errstr, sizeof(s.errstr)))
+                goto fail;
+        herder_task_set_state(t, "RUNNING", NULL);
+        last_commit = now_ms();
+
+        while (!atomic_load(&t->stop) && !s.failed) {
+                int n = 0, i;
+
+                if (atomic_load(&t->paused) != paused) {
+                        paused = atomic_load(&t->paused);
+                        sink_set_paused(&s, paused);
+                        if (paused) {
+                                herder_task_set_state(t, "PAUSED", NULL);
+                                pthread_mutex_lock(&t->mtx);
+                                atomic_store(&t->paused_ack, 1);
+                                pthread_cond_broadcast(&t->cond);
+                                pthread_mutex_unlock(&t->mtx);
+                        } else {
+                                atomic_store(&t->paused_ack, 0);
+                                herder_task_set_state(t, "RUNNING", NULL);
+                        }
+                }
+                /* Keep polling while paused: the group needs it. */
+                while (n < SINK_BATCH_MAX) {
+                        rd_kafka_message_t *m = rd_kafka_consumer_poll(
+                                s.rk, n ? 0 : 100);
+                        if (!m)
+                                break;
+                        if (m->err) {
+                                if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                                        LOG_WARN(lg(), "Consumer: %s",
+                                                 rd_kafka_message_errstr(m));
+                                rd_kafka_message_destroy(m);
+                                continue;
+                        }
+                        msgs[n++] = m;
+                }
+                for (i = 0; i < n; i++) {
+                        rd_kafka_message_t *m = msgs[i];
+                        const char *topic = rd_kafka_topic_name(m->rkt);
+                        struct connectd_sink_record *r = &recbuf[i];
+                        rd_kafka_timestamp_type_t tst;
+
+                        r->topic = topic;
+                        r->partition = m->partition;
+                        r->offset = m->offset;
+                        r->timestamp = rd_kafka_message_timestamp(m, &tst);
+                        r->key = converter_to_connect(s.kc, topic, m->key,
+                                                      m->key_len, s.arena,
+                                                      s.errstr,
+                                                      sizeof(s.errstr));
+                        r->value = r->key ? converter_to_connect(
+                                                    s.vc, topic, m->payload,
+                                                    m->len, s.arena, s.errstr,
+                                                    sizeof(s.errstr))
+                                          : NULL;
+                        if (!r->key || !r->value) {
+                                s.failed = 1;
+                                break;
+                        }
+                        recs[i] = r;
+                        if (!json_object_get(s.seen, topic)) {
+                                json_object_set_new(s.seen, topic,
+                                                    json_true());
+                                herder_topic_seen(t, topic);
+                        }
+                }
+                if (!s.failed && n &&
+                    t->desc->task_put(s.state, recs, (size_t)n, s.errstr,
+                                      sizeof(s.errstr))) {
+                        if (!s.errstr[0])
+                                snprintf(s.errstr, sizeof(s.errstr),
+                                         "put failed");
+                        s.failed = 1;
+                }
+                if (!s.failed)
+                        for (i = 0; i < n; i++)
+                                pending_set(&s, rd_kafka_topic_name(msgs[i]->rkt),
+                                            msgs[i]->partition,
+                                            msgs[i]->offset + 1);
+                for (i = 0; i < n; i++)
+                        rd_kafka_message_destroy(msgs[i]);
+                arena_reset(s.arena);
+                if (!s.failed &&
+                    now_ms() - last_commit >= t->h->flush_interval_ms) {
+                        sink_commit(&s);
+                        last_commit = now_ms();
+                }
+        }
+        if (!s.failed)
+                sink_commit(&s);
+        if (s.failed)
+                goto fail;
+        goto out;
+fail:
+        herder_task_set_state(t, "FAILED", s.errstr);
+out:
+        if (started)
+                t->desc->task_stop(s.state);
+        if (s.rk) {
+                rd_kafka_consumer_close(s.rk);
+                rd_kafka_destroy(s.rk);
+        }
+        converter_destroy(s.kc);
+        converter_destroy(s.vc);
+        arena_destroy(s.arena);
+        if (s.pending)
+                rd_kafka_topic_partition_list_destroy(s.pending);
+        json_decref(s.seen);
+        free(recs);
+        free(recbuf);
+}
+
+/* ------------------------------------------------------------------ */
+/* Thread control                                                      */
+
+static void *task_main(void *arg)
+{
+        task_t *t = arg;
+        char ctxname[512];
+
+        snprintf(ctxname, sizeof(ctxname), "%s|task-%d", t->conn_name, t->id);
+        log_context_set(ctxname);
+        if (t->desc->type == CONNECTD_SINK)
+                sink_run(t);
+        else
+                source_run(t);
+        pthread_mutex_lock(&t->mtx);
+        atomic_store(&t->finished, 1);
+        pthread_cond_broadcast(&t->cond);
+        pthread_mutex_unlock(&t->mtx);
+        log_context_set(NULL);
+        if (atomic_load(&t->abandoned))
+                LOG_WARN(lg(), "Abandoned task %s-%d finally returned",
+                         t->conn_name, t->id);
+        task_release(t);
+        return NULL;
+}
+
+task_t *runner_task_start(herder_t *h, connector_t *c, int id,
+                          json_t *task_config)
+{
+        task_t *t = calloc(1, sizeof(*t));
+
+        if (!t)
+                return NULL;
+        t->conn = c;
+        t->h = h;
+        t->id = id;
+        t->conn_name = strdup(c->name);
+        t->config = json_incref(task_config);
+        pthread_mutex_lock(&h->lock);
+        t->conn_config = json_deep_copy(c->config);
+        t->desc = c->desc;
+        pthread_mutex_unlock(&h->lock);
+        t->ctx.conn = c;
+        t->ctx.task = t;
+        t->ctx.lg = log_get(t->desc->class_name);
+        pthread_mutex_init(&t->mtx, NULL);
+        pthread_cond_init(&t->cond, NULL);
+        snprintf(t->state, sizeof(t->state), "UNASSIGNED");
+        atomic_store(&t->refcnt, 2);
+        if (pthread_create(&t->thread, NULL, task_main, t)) {
+                atomic_store(&t->refcnt, 1);
+                atomic_store(&t->finished, 1);
+                snprintf(t->state, sizeof(t->state), "FAILED");
+                t->trace = strdup("could not create the task thread");
+        }
+        return t;
+}
+
+void runner_task_pause(task_t *t, int paused)
+{
+        atomic_store(&t->paused, paused);
+        task_signal(t);
+}
+
+static const char *abandon_reason = "Task did not stop within "
+                                    "task.shutdown.graceful.timeout.ms and "
+                                    "was abandoned (a plugin call is not "
+                                    "returning)";
+
+/* Marks t FAILED and lets its thread go. */
+static void abandon(task_t *t, const char *why)
+{
+        char trace[512];
+
+        snprintf(trace, sizeof(trace), "%s (%lld ms)", why,
+                 t->h->graceful_ms);
+        herder_task_set_state(t, "FAILED", trace);
+        atomic_store(&t->abandoned, 1);
+        pthread_detach(t->thread);
+}
+
+int runner_task_stop(task_t *t)
+{
+        struct timespec ts;
+        int done;
+
+        if (atomic_load(&t->abandoned))
+                return 0;
+        atomic_store(&t->stop, 1);
+        deadline_in(&ts, t->h->graceful_ms);
+        pthread_mutex_lock(&t->mtx);
+        pthread_cond_broadcast(&t->cond);
+        while (!atomic_load(&t->finished) &&
+               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+                ;
+        done = atomic_load(&t->finished);
+        pthread_mutex_unlock(&t->mtx);
+        if (done) {
+                if (t->thread)
+                        pthread_join(t->thread, NULL);
+                t->thread = 0;
+                return 0;
+        }
+        abandon(t, abandon_reason);
+        return -1;
+}
+
+int runner_task_wait_paused(task_t *t)
+{
+        struct timespec ts;
+        int ok;
+
+        if (atomic_load(&t->abandoned))
+                return 0;
+        deadline_in(&ts, t->h->graceful_ms);
+        pthread_mutex_lock(&t->mtx);
+        while (!atomic_load(&t->paused_ack) && !atomic_load(&t->finished) &&
+               atomic_load(&t->paused) &&
+               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+                ;
+        ok = atomic_load(&t->paused_ack) || atomic_load(&t->finished) ||
+             !atomic_load(&t->paused);
+        pthread_mutex_unlock(&t->mtx);
+        if (ok)
+                return 0;
+        abandon(t, "Task did not pause within "
+                   "task.shutdown.graceful.timeout.ms and was abandoned (a "
+                   "plugin call is not returning)");
+        return -1;
+}

@@ -1,0 +1,664 @@
+/*
+ * harness — process, HTTP, kcat and waiting helpers for integration tests.
+ * Failures abort the running Criterion test with a message that includes
+ * the tail of the worker's log, so a red test says why.
+ */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *env_or(const char *name, const char *dflt)
+{
+        const char *v = getenv(name);
+        return v && *v ? v : dflt;
+}
+
+int scaled_ms(int ms)
+{
+        double f = atof(env_or("CONNECTD_TEST_TIMEOUT_MULT", "1"));
+        if (f < 1)
+                f = 1;
+        return (int)(ms * f);
+}
+
+static long long mono_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void nap_ms(int ms)
+{
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) && errno == EINTR)
+                ;
+}
+
+int wait_until(int (*fn)(void *arg), void *arg, int timeout_ms)
+{
+        long long end = mono_ms() + scaled_ms(timeout_ms);
+
+        for (;;) {
+                if (fn(arg))
+                        return 1;
+                if (mono_ms() > end)
+                        return 0;
+                nap_ms(50);
+        }
+}
+
+/* ------------------------------------------------------------------ */
+/* Files                                                               */
+
+char *slurp(const char *path)
+{
+        FILE *fp = fopen(path, "rb");
+        char *buf = NULL;
+        long n;
+
+        if (!fp)
+                return NULL;
+        if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+            fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1))) {
+                size_t got = fread(buf, 1, (size_t)n, fp);
+                buf[got] = '\0';
+        }
+        fclose(fp);
+        return buf;
+}
+
+int spit(const char *path, const char *data, int append)
+{
+        FILE *fp = fopen(path, append ? "ab" : "wb");
+        int rc;
+
+        if (!fp)
+                return -1;
+        rc = fputs(data, fp) < 0 ? -1 : 0;
+        if (fclose(fp))
+                rc = -1;
+        return rc;
+}
+
+char *tmpdir_new(const char *tag)
+{
+        char tmpl[512];
+
+        snprintf(tmpl, sizeof(tmpl), "%s/connectd-%s-XXXXXX",
+                 env_or("TMPDIR", "/tmp"), tag);
+        if (!mkdtemp(tmpl))
+                cr_assert_fail("mkdtemp: %s", strerror(errno));
+        return strdup(tmpl);
+}
+
+void rm_rf(const char *path)
+{
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char p[1024];
+
+        if (!d) {
+                unlink(path);
+                return;
+        }
+        while ((e = readdir(d))) {
+                struct stat sb;
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                        continue;
+                snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+                if (!lstat(p, &sb) && S_ISDIR(sb.st_mode))
+                        rm_rf(p);
+                else
+                        unlink(p);
+        }
+        closedir(d);
+        rmdir(path);
+}
+
+const char *worker_path(const worker_t *w, const char *name, char *buf,
+                        size_t n)
+{
+        snprintf(buf, n, "%s/%s", w->dir, name);
+        return buf;
+}
+
+char *worker_stderr(const worker_t *w)
+{
+        char p[512];
+        char *s = slurp(worker_path(w, "stderr.log", p, sizeof(p)));
+        return s ? s : strdup("");
+}
+
+static const char *tail(const char *s, size_t n)
+{
+        size_t len = strlen(s);
+        return len > n ? s + len - n : s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Processes                                                           */
+
+static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout)
+{
+        char out[512], err[512];
+        pid_t pid;
+
+        snprintf(out, sizeof(out), "%s/stdout.log", dir);
+        snprintf(err, sizeof(err), "%s/stderr.log", dir);
+        pid = fork();
+        if (pid == 0) {
+                int fo = open(out, O_WRONLY | O_CREAT |
+                                           (trunc_stdout ? O_TRUNC : O_APPEND),
+                              0644);
+                int fe = open(err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+                int fi = open("/dev/null", O_RDONLY);
+                if (fo < 0 || fe < 0 || fi < 0)
+                        _exit(127);
+                dup2(fi, 0);
+                dup2(fo, 1);
+                dup2(fe, 2);
+                if (chdir(dir))
+                        _exit(127);
+                execv(argv[0], argv);
+                _exit(127);
+        }
+        return pid;
+}
+
+static const char *bin(void)
+{
+        const char *b = getenv("CONNECTD_BIN");
+        cr_assert(b && *b, "CONNECTD_BIN is not set (run through ctest)");
+        return b;
+}
+
+/* Waits for a line "prefix<value>" on the process's stdout. */
+static int wait_stdout_line(const char *dir, pid_t pid, const char *prefix,
+                            char *val, size_t valsz, int timeout_ms)
+{
+        char path[512];
+        long long end = mono_ms() + scaled_ms(timeout_ms);
+
+        snprintf(path, sizeof(path), "%s/stdout.log", dir);
+        for (;;) {
+                char *s = slurp(path), *p;
+                int status;
+                if (s && (p = strstr(s, prefix))) {
+                        char *nl;
+                        p += strlen(prefix);
+                        nl = strchr(p, '\n');
+                        if (nl) {
+                                snprintf(val, valsz, "%.*s", (int)(nl - p), p);
+                                free(s);
+                                return 1;
+                        }
+                }
+                free(s);
+                if (waitpid(pid, &status, WNOHANG) == pid)
+                        return -1; /* exited */
+                if (mono_ms() > end)
+                        return 0;
+                nap_ms(20);
+        }
+}
+
+static int health_ok(void *arg)
+{
+        worker_t *w = arg;
+        http_resp_t *r = http_req(w, "GET", "/health", NULL, NULL);
+        int ok = r->status == 200;
+        http_resp_free(r);
+        return ok;
+}
+
+static void worker_launch(worker_t *w)
+{
+        char *argv[64];
+        int n = 0, i, got;
+        char val[256];
+
+        argv[n++] = (char *)bin();
+        argv[n++] = w->props_path;
+        for (i = 0; w->extra_args && w->extra_args[i] && n < 62; i++)
+                argv[n++] = w->extra_args[i];
+        argv[n] = NULL;
+        w->pid = spawn(w->dir, argv, 1);
+        cr_assert(w->pid > 0, "fork failed");
+        got = wait_stdout_line(w->dir, w->pid, "REST API listening on ", val,
+                               sizeof(val), 30000);
+        if (got != 1) {
+                char *e = worker_stderr(w);
+                if (got == 0)
+                        kill(w->pid, SIGKILL);
+                waitpid(w->pid, NULL, 0);
+                w->pid = 0;
+                cr_assert_fail("worker did not start (%s); stderr tail:\n%s",
+                               got < 0 ? "exited" : "timeout", tail(e, 3000));
+        }
+        snprintf(w->url, sizeof(w->url), "%s", val);
+        if (!w->bootstrap[0] &&
+            wait_stdout_line(w->dir, w->pid, "embedded Kafka cluster at ",
+                             val, sizeof(val), 2000) == 1)
+                snprintf(w->bootstrap, sizeof(w->bootstrap), "%s", val);
+        if (!wait_until(health_ok, w, 30000)) {
+                char *e = worker_stderr(w);
+                cr_assert_fail("worker /health never 200; stderr tail:\n%s",
+                               tail(e, 3000));
+        }
+}
+
+worker_t *worker_start(const char *props, const char *const *extra_args)
+{
+        worker_t *w = calloc(1, sizeof(*w));
+        char *dir = tmpdir_new("worker");
+        char text[8192];
+        const char *bs;
+        int i, n = 0;
+
+        snprintf(w->dir, sizeof(w->dir), "%s", dir);
+        free(dir);
+        snprintf(w->props_path, sizeof(w->props_path), "%s/worker.properties",
+                 w->dir);
+        snprintf(text, sizeof(text),
+                 "listeners=http://127.0.0.1:0\n"
+                 "storage.path=%s/connectd.db\n"
+                 "offset.flush.interval.ms=500\n"
+                 "task.shutdown.graceful.timeout.ms=3000\n"
+                 "%s\n",
+                 w->dir, props ? props : "");
+        cr_assert(spit(w->props_path, text, 0) == 0);
+        if (props && (bs = strstr(props, "bootstrap.servers="))) {
+                bs += strlen("bootstrap.servers=");
+                snprintf(w->bootstrap, sizeof(w->bootstrap), "%.*s",
+                         (int)strcspn(bs, "\r\n"), bs);
+        }
+        if (extra_args) {
+                while (extra_args[n])
+                        n++;
+                w->extra_args = calloc((size_t)n + 1, sizeof(char *));
+                for (i = 0; i < n; i++)
+                        w->extra_args[i] = strdup(extra_args[i]);
+        }
+        worker_launch(w);
+        return w;
+}
+
+void worker_restart(worker_t *w)
+{
+        cr_assert(w->pid == 0, "worker_restart on a running worker");
+        worker_launch(w);
+}
+
+int worker_stop(worker_t *w)
+{
+        int status = 0;
+        long long end;
+
+        if (!w->pid)
+                return -1;
+        kill(w->pid, SIGTERM);
+        end = mono_ms() + scaled_ms(30000);
+        while (waitpid(w->pid, &status, WNOHANG) == 0) {
+                if (mono_ms() > end) {
+                        kill(w->pid, SIGKILL);
+                        waitpid(w->pid, &status, 0);
+                        w->pid = 0;
+                        return -1;
+                }
+                nap_ms(20);
+        }
+        w->pid = 0;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void worker_kill9(worker_t *w)
+{
+        if (!w->pid)
+                return;
+        kill(w->pid, SIGKILL);
+        waitpid(w->pid, NULL, 0);
+        w->pid = 0;
+}
+
+void worker_free(worker_t *w)
+{
+        int i;
+
+        if (!w)
+                return;
+        if (w->pid)
+                worker_stop(w);
+        if (!getenv("CONNECTD_TEST_KEEP"))
+                rm_rf(w->dir);
+        for (i = 0; w->extra_args && w->extra_args[i]; i++)
+                free(w->extra_args[i]);
+        free(w->extra_args);
+        free(w);
+}
+
+ekafka_t *ekafka_start(void)
+{
+        ekafka_t *k = calloc(1, sizeof(*k));
+        char *dir = tmpdir_new("kafka");
+        char *argv[] = { (char *)bin(), "--embedded-kafka-only", NULL };
+        char val[256];
+
+        snprintf(k->dir, sizeof(k->dir), "%s", dir);
+        free(dir);
+        k->pid = spawn(k->dir, argv, 1);
+        /* The first line on stdout is the bootstrap address. */
+        cr_assert(wait_stdout_line(k->dir, k->pid, "", val, sizeof(val),
+                                   20000) == 1,
+                  "embedded Kafka did not start");
+        snprintf(k->bootstrap, sizeof(k->bootstrap), "%s", val);
+        return k;
+}
+
+void ekafka_stop(ekafka_t *k)
+{
+        if (!k)
+                return;
+        if (k->pid) {
+                kill(k->pid, SIGTERM);
+                waitpid(k->pid, NULL, 0);
+        }
+        rm_rf(k->dir);
+        free(k);
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP                                                                */
+
+typedef struct {
+        char *p;
+        size_t n;
+} acc_t;
+
+static size_t on_body(char *d, size_t sz, size_t nm, void *u)
+{
+        acc_t *a = u;
+        size_t n = sz * nm;
+        char *p = realloc(a->p, a->n + n + 1);
+        if (!p)
+                return 0;
+        memcpy(p + a->n, d, n);
+        a->n += n;
+        p[a->n] = '\0';
+        a->p = p;
+        return n;
+}
+
+static size_t on_header(char *d, size_t sz, size_t nm, void *u)
+{
+        http_resp_t *r = u;
+        size_t n = sz * nm, len = n;
+        char **slot = NULL;
+        size_t skip = 0;
+
+        if (n > 9 && !strncasecmp(d, "Location:", 9)) {
+                slot = &r->location;
+                skip = 9;
+        } else if (n > 13 && !strncasecmp(d, "Content-Type:", 13)) {
+                slot = &r->content_type;
+                skip = 13;
+        }
+        if (slot) {
+                while (skip < len && d[skip] == ' ')
+                        skip++;
+                while (len > skip && (d[len - 1] == '\r' || d[len - 1] == '\n'))
+                        len--;
+                free(*slot);
+                *slot = strndup(d + skip, len - skip);
+        }
+        return n;
+}
+
+http_resp_t *http_req(const worker_t *w, const char *method, const char *path,
+                      const char *body, const char *content_type)
+{
+        http_resp_t *r = calloc(1, sizeof(*r));
+        CURL *c = curl_easy_init();
+        struct curl_slist *hdrs = NULL;
+        acc_t acc = { NULL, 0 };
+        char url[2048], ct[256];
+
+        snprintf(url, sizeof(url), "%s%s", w->url, path);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &acc);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)scaled_ms(30000));
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        hdrs = curl_slist_append(hdrs, "Expect:");
+        if (body) {
+                snprintf(ct, sizeof(ct), "Content-Type: %s",
+                         content_type ? content_type : "application/json");
+                hdrs = curl_slist_append(hdrs, ct);
+                curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+                curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        } else if (!strcmp(method, "HEAD")) {
+                curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        }
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+        if (curl_easy_perform(c) == CURLE_OK)
+                curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+        else
+                r->status = 0;
+        curl_slist_free_all(hdrs);
+        curl_easy_cleanup(c);
+        r->body = acc.p ? acc.p : strdup("");
+        if (*r->body)
+                r->json = json_loads(r->body, JSON_DECODE_ANY, NULL);
+        return r;
+}
+
+void http_resp_free(http_resp_t *r)
+{
+        if (!r)
+                return;
+        free(r->body);
+        json_decref(r->json);
+        free(r->location);
+        free(r->content_type);
+        free(r);
+}
+
+json_t *http_json(const worker_t *w, const char *method, const char *path,
+                  const char *body, long expect_status)
+{
+        http_resp_t *r = http_req(w, method, path, body, NULL);
+        json_t *j;
+
+        cr_assert_eq(r->status, expect_status, "%s %s: expected %ld, got %ld: %s",
+                     method, path, expect_status, r->status, r->body);
+        j = json_incref(r->json);
+        http_resp_free(r);
+        return j;
+}
+
+char *url_escape(const char *s)
+{
+        CURL *c = curl_easy_init();
+        char *e = curl_easy_escape(c, s, 0);
+        char *r = strdup(e);
+        curl_free(e);
+        curl_easy_cleanup(c);
+        return r;
+}
+
+typedef struct {
+        const worker_t *w;
+        const char *name;
+        const char *state;
+        int ntasks;
+        const char *task_state;
+} status_wait_t;
+
+static int status_matches(void *arg)
+{
+        status_wait_t *s = arg;
+        char *esc = url_escape(s->name);
+        char path[1024];
+        http_resp_t *r;
+        json_t *tasks;
+        size_t i;
+        int ok = 0;
+
+        snprintf(path, sizeof(path), "/connectors/%s/status", esc);
+        free(esc);
+        r = http_req(s->w, "GET", path, NULL, NULL);
+        if (r->status != 200 || !r->json)
+                goto out;
+        if (strcmp(json_string_value(json_object_get(
+                           json_object_get(r->json, "connector"), "state")) ?:
+                           "",
+                   s->state))
+                goto out;
+        if (s->ntasks < 0) {
+                ok = 1;
+                goto out;
+        }
+        tasks = json_object_get(r->json, "tasks");
+        if ((int)json_array_size(tasks) != s->ntasks)
+                goto out;
+        for (i = 0; i < json_array_size(tasks); i++)
+                if (strcmp(json_string_value(json_object_get(
+                                   json_array_get(tasks, i), "state")) ?: "",
+                           s->task_state))
+                        goto out;
+        ok = 1;
+out:
+        http_resp_free(r);
+        return ok;
+}
+
+int wait_status(const worker_t *w, const char *name, const char *state,
+                int ntasks, const char *task_state, int timeout_ms)
+{
+        status_wait_t s = { w, name, state, ntasks,
+                            task_state ? task_state : "RUNNING" };
+        return wait_until(status_matches, &s, timeout_ms);
+}
+
+/* ------------------------------------------------------------------ */
+/* kcat                                                                */
+
+static char *run_capture(char *const argv[], const char *input, int *rc)
+{
+        int out[2], in[2];
+        pid_t pid;
+        acc_t acc = { NULL, 0 };
+        char buf[65536];
+        ssize_t n;
+
+        if (pipe(out) || pipe(in))
+                cr_assert_fail("pipe: %s", strerror(errno));
+        pid = fork();
+        if (pid == 0) {
+                int devnull = open("/dev/null", O_WRONLY);
+                dup2(in[0], 0);
+                dup2(out[1], 1);
+                if (devnull >= 0)
+                        dup2(devnull, 2);
+                close(in[1]);
+                close(out[0]);
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        close(in[0]);
+        close(out[1]);
+        if (input) {
+                size_t len = strlen(input), off = 0;
+                while (off < len) {
+                        n = write(in[1], input + off, len - off);
+                        if (n <= 0)
+                                break;
+                        off += (size_t)n;
+                }
+        }
+        close(in[1]);
+        while ((n = read(out[0], buf, sizeof(buf))) > 0)
+                on_body(buf, 1, (size_t)n, &acc);
+        close(out[0]);
+        {
+                int status;
+                waitpid(pid, &status, 0);
+                if (!acc.p)
+                        acc.p = strdup("");
+                if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+                        cr_assert_fail("could not run %s", argv[0]);
+                if (rc)
+                        *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        return acc.p;
+}
+
+char *kcat_consume(const char *bootstrap, const char *topic, int count,
+                   const char *fmt, int timeout_ms)
+{
+        char secs[32], cnt[32];
+        char *argv[20];
+        int n = 0;
+
+        snprintf(secs, sizeof(secs), "%.1f", scaled_ms(timeout_ms) / 1000.0);
+        snprintf(cnt, sizeof(cnt), "%d", count);
+        argv[n++] = "timeout";
+        argv[n++] = secs;
+        argv[n++] = "kcat";
+        argv[n++] = "-C";
+        argv[n++] = "-q";
+        argv[n++] = "-b";
+        argv[n++] = (char *)bootstrap;
+        argv[n++] = "-t";
+        argv[n++] = (char *)topic;
+        argv[n++] = "-o";
+        argv[n++] = "beginning";
+        argv[n++] = "-c";
+        argv[n++] = cnt;
+        argv[n++] = "-f";
+        argv[n++] = (char *)(fmt ? fmt : "%k\t%s\n");
+        argv[n] = NULL;
+        return run_capture(argv, NULL, NULL);
+}
+
+int kcat_produce(const char *bootstrap, const char *topic, const char *data,
+                 char delim)
+{
+        char d[8];
+        char *argv[16];
+        int n = 0, status;
+        char *out;
+
+        argv[n++] = "kcat";
+        argv[n++] = "-P";
+        argv[n++] = "-q";
+        argv[n++] = "-b";
+        argv[n++] = (char *)bootstrap;
+        argv[n++] = "-t";
+        argv[n++] = (char *)topic;
+        if (delim) {
+                snprintf(d, sizeof(d), "%c", delim);
+                argv[n++] = "-K";
+                argv[n++] = d;
+        }
+        argv[n] = NULL;
+        out = run_capture(argv, data, &status);
+        free(out);
+        return status;
+}
