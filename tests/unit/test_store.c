@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -761,4 +762,92 @@ Test(store, canonical_json)
         cr_assert_null(store_canonical_json("\"str\""));
         cr_assert_null(store_canonical_json("{broken"));
         cr_assert_null(store_canonical_json(NULL));
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+struct writer {
+        store_t *st;
+        int id;
+        int failures;
+};
+
+static int count_cb(void *opaque, const char *partition_json,
+                    const char *offset_json)
+{
+        (void)partition_json;
+        (void)offset_json;
+        (*(int *)opaque)++;
+        return 0;
+}
+
+static void *writer_main(void *arg)
+{
+        struct writer *w = arg;
+        char name[32], part[64], off[64], e[512];
+        int i, n;
+
+        snprintf(name, sizeof(name), "c%d", w->id);
+        for (i = 0; i < 40; i++) {
+                const char *parts[1] = {part}, *offs[1] = {off};
+
+                snprintf(part, sizeof(part), "{\"p\":%d}", i % 10);
+                snprintf(off, sizeof(off), "{\"o\":%d}", i);
+                if (store_offsets_put(w->st, name, 1, parts, offs, e,
+                                      sizeof(e)) ||
+                    store_status_put(w->st, name, i % 3, "RUNNING", NULL, e,
+                                     sizeof(e)) ||
+                    store_connector_put(w->st, name, "{}", "STARTED", e,
+                                        sizeof(e)))
+                        w->failures++;
+                n = 0;
+                if (store_offsets_each(w->st, name, count_cb, &n, e,
+                                       sizeof(e)) ||
+                    n < 1 || n > 10)
+                        w->failures++;
+        }
+        return NULL;
+}
+
+Test(store, concurrent_writers)
+{
+        store_t *st = open_ok();
+        struct writer w[4];
+        pthread_t th[4];
+        char *got = NULL;
+        int i, n;
+
+        for (i = 0; i < 4; i++) {
+                w[i].st = st;
+                w[i].id = i;
+                w[i].failures = 0;
+                cr_assert_eq(pthread_create(&th[i], NULL, writer_main, &w[i]),
+                             0);
+        }
+        for (i = 0; i < 4; i++) {
+                pthread_join(th[i], NULL);
+                cr_assert_eq(w[i].failures, 0, "writer %d failed", i);
+        }
+        for (i = 0; i < 4; i++) {
+                char name[32];
+
+                snprintf(name, sizeof(name), "c%d", i);
+                n = 0;
+                cr_assert_eq(store_offsets_each(st, name, count_cb, &n, err,
+                                                sizeof(err)),
+                             0, "%s", err);
+                cr_assert_eq(n, 10);
+                cr_assert_eq(store_offset_get(st, name, "{\"p\":9}", &got,
+                                              err, sizeof(err)),
+                             0, "%s", err);
+                cr_assert_str_eq(got, "{\"o\":39}");
+                free(got);
+        }
+        {
+                json_t *all = connectors(st);
+
+                cr_assert_eq(json_array_size(all), 4);
+                json_decref(all);
+        }
+        store_close(st);
 }
