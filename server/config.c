@@ -1094,7 +1094,8 @@ int wc_get_bool(const json_t *props, const char *key)
 
         if (s && (b = parse_bool(s)) >= 0)
                 return b;
-        if (def && def->default_value && (b = parse_bool(def->default_value)) >= 0)
+        if (def && def->default_value &&
+            (b = parse_bool(def->default_value)) >= 0)
                 return b;
         return 0;
 }

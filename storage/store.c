@@ -607,7 +607,8 @@ int store_connector_delete(store_t *st, const char *name, char *errstr,
                 goto out;
         for (i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
                 stmt = prepare(st, sqls[i], errstr, errstr_size);
-                if (!stmt || bind_text(st, stmt, 1, name, errstr, errstr_size) ||
+                if (!stmt ||
+                    bind_text(st, stmt, 1, name, errstr, errstr_size) ||
                     step_done(st, stmt, "delete connector", errstr,
                               errstr_size))
                         goto out;

@@ -281,7 +281,8 @@ Test(connector_file, json_errors)
         char path[600];
 
         snprintf(path, sizeof(path), "%s/bad.json", tmpdir);
-        cr_assert_null(load("bad.json", "{\n  \"a\": \"b\",\n  \"c\": oops\n}"));
+        cr_assert_null(
+                load("bad.json", "{\n  \"a\": \"b\",\n  \"c\": oops\n}"));
         cr_assert(strstr(err, path), "names the file: %s", err);
         cr_assert(strstr(err, "line 3"), "names the line: %s", err);
 
