@@ -31,4 +31,39 @@ const char *wc_get(const json_t *props, const char *key);
 long long wc_get_ll(const json_t *props, const char *key);
 int wc_get_bool(const json_t *props, const char *key);
 
+/* --- The table of known worker keys (additive: for docs, /config tooling,
+ * log masking). One row per key; worker_config_check and wc_get* read the
+ * same rows. --- */
+typedef enum {
+        WC_TYPE_STRING = 0,
+        WC_TYPE_INT,      /* 32-bit */
+        WC_TYPE_LONG,     /* 64-bit */
+        WC_TYPE_BOOLEAN,
+        WC_TYPE_LIST,     /* comma-separated */
+        WC_TYPE_CLASS,
+        WC_TYPE_PASSWORD  /* a secret: never log the value */
+} wc_type_t;
+
+typedef struct wc_def {
+        const char *name;
+        wc_type_t type;
+        const char *default_value; /* NULL: no default */
+        const char *doc;
+        /* Extra check after the type's own (NULL if none): 0, or -1 with
+         * Connect's "Invalid value V for configuration K: ..." in errstr. */
+        int (*check)(const char *name, const char *value, char *errstr,
+                     size_t errstr_size);
+} wc_def_t;
+
+/* All rows (static storage); *n receives the count. */
+const wc_def_t *wc_defs(size_t *n);
+/* The row for `key`, or NULL if it is not a known key. */
+const wc_def_t *wc_def_find(const char *key);
+/* Connect's type names: "STRING", "INT", "LONG", "BOOLEAN", "LIST",
+ * "CLASS", "PASSWORD". */
+const char *wc_type_name(wc_type_t type);
+/* NULL-terminated list of key prefixes that pass unchecked ("producer.",
+ * "consumer.", "admin.", "key.converter.", ...). */
+const char *const *wc_prefixes(void);
+
 #endif

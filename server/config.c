@@ -1,0 +1,1101 @@
+/*
+ * config — Java .properties files, connector config files and the worker
+ * config table.
+ *
+ * DESIGN
+ *
+ * Properties: props_parse_* follow java.util.Properties.load line for line:
+ * a reader joins natural lines into logical lines (comments, blank lines,
+ * backslash continuation with the next line's leading blanks dropped), then
+ * each logical line splits into key and value at the first unescaped '=',
+ * ':' or blank, and both are unescaped (\t \n \r \f, \uXXXX to UTF-8, any
+ * other escaped char stands for itself). Java reads a byte stream as
+ * ISO-8859-1; we read UTF-8 and fall back to ISO-8859-1 only when the text
+ * is not valid UTF-8, so both kinds of files give the characters meant.
+ * Scratch buffers are sized once from the input length (a logical line is
+ * never longer than the text, unescaping never grows it); files have a size
+ * ceiling (PROPS_MAX_BYTES).
+ *
+ * Worker config: ONE table of rows (wc_defs_table) — name, type, default,
+ * doc, optional extra check. worker_config_check, wc_get* and anything that
+ * documents the worker config read these rows; add a key by adding a row.
+ * Keys under wc_prefixes_table pass unchecked (client and converter
+ * settings, per-logger levels). Messages copy Kafka Connect's ConfigDef
+ * wording ("Invalid value V for configuration K: ...").
+ *
+ * Threads: every function is reentrant; the tables are read-only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Ceiling on a properties or connector file. */
+#define PROPS_MAX_BYTES (16u * 1024 * 1024)
+
+/* ======================================================================
+ * Java .properties
+ * ====================================================================== */
+
+static int is_blank(char c)
+{
+        return c == ' ' || c == '\t' || c == '\f';
+}
+
+/* Strict UTF-8 check: no overlong forms, no surrogates, <= U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+        size_t i = 0;
+
+        while (i < n) {
+                unsigned char c = s[i];
+                size_t k, len;
+                unsigned long cp;
+
+                if (c < 0x80) {
+                        i++;
+                        continue;
+                }
+                if (c >= 0xc2 && c <= 0xdf) {
+                        len = 2;
+                        cp = c & 0x1f;
+                } else if (c >= 0xe0 && c <= 0xef) {
+                        len = 3;
+                        cp = c & 0x0f;
+                } else if (c >= 0xf0 && c <= 0xf4) {
+                        len = 4;
+                        cp = c & 0x07;
+                } else {
+                        return 0;
+                }
+                if (i + len > n)
+                        return 0;
+                for (k = 1; k < len; k++) {
+                        if ((s[i + k] & 0xc0) != 0x80)
+                                return 0;
+                        cp = (cp << 6) | (s[i + k] & 0x3f);
+                }
+                if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                        return 0;
+                i += len;
+        }
+        return 1;
+}
+
+/* ISO-8859-1 to UTF-8; malloc'd, caller frees. */
+static char *latin1_to_utf8(const char *s, size_t n)
+{
+        char *out = malloc(2 * n + 1), *o = out;
+        size_t i;
+
+        if (!out)
+                return NULL;
+        for (i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+
+                if (c < 0x80) {
+                        *o++ = (char)c;
+                } else {
+                        *o++ = (char)(0xc0 | (c >> 6));
+                        *o++ = (char)(0x80 | (c & 0x3f));
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+static size_t utf8_put(char *o, unsigned long cp)
+{
+        if (cp < 0x80) {
+                o[0] = (char)cp;
+                return 1;
+        }
+        if (cp < 0x800) {
+                o[0] = (char)(0xc0 | (cp >> 6));
+                o[1] = (char)(0x80 | (cp & 0x3f));
+                return 2;
+        }
+        if (cp < 0x10000) {
+                o[0] = (char)(0xe0 | (cp >> 12));
+                o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                o[2] = (char)(0x80 | (cp & 0x3f));
+                return 3;
+        }
+        o[0] = (char)(0xf0 | (cp >> 18));
+        o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[3] = (char)(0x80 | (cp & 0x3f));
+        return 4;
+}
+
+/* Reads 4 hex digits at in[*i..]; -1 if malformed. Advances *i. */
+static long hex4(const char *in, size_t n, size_t *i)
+{
+        long v = 0;
+        size_t k;
+
+        if (*i + 4 > n)
+                return -1;
+        for (k = 0; k < 4; k++) {
+                char c = in[*i + k];
+
+                v <<= 4;
+                if (c >= '0' && c <= '9')
+                        v |= c - '0';
+                else if (c >= 'a' && c <= 'f')
+                        v |= c - 'a' + 10;
+                else if (c >= 'A' && c <= 'F')
+                        v |= c - 'A' + 10;
+                else
+                        return -1;
+        }
+        *i += 4;
+        return v;
+}
+
+/* Java's loadConvert: unescapes in[0..n) into out (capacity >= n + 1,
+ * NUL-terminated). Returns 0, or -1 with a reason in why. */
+static int props_unescape(const char *in, size_t n, char *out,
+                          const char **why)
+{
+        size_t i = 0, o = 0;
+
+        while (i < n) {
+                char c = in[i++];
+                long u, lo;
+
+                if (c != '\\') {
+                        out[o++] = c;
+                        continue;
+                }
+                if (i == n) /* lone trailing backslash: Java drops it */
+                        break;
+                c = in[i++];
+                switch (c) {
+                case 't': out[o++] = '\t'; break;
+                case 'n': out[o++] = '\n'; break;
+                case 'r': out[o++] = '\r'; break;
+                case 'f': out[o++] = '\f'; break;
+                case 'u':
+                        u = hex4(in, n, &i);
+                        if (u < 0) {
+                                *why = "malformed \\uxxxx encoding";
+                                return -1;
+                        }
+                        if (u == 0) {
+                                *why = "\\u0000 (NUL) is not supported";
+                                return -1;
+                        }
+                        if (u >= 0xdc00 && u <= 0xdfff) {
+                                *why = "\\u escape is a lone low surrogate";
+                                return -1;
+                        }
+                        if (u >= 0xd800 && u <= 0xdbff) {
+                                /* UTF-16 pair: the low half must follow. */
+                                if (i + 2 > n || in[i] != '\\' ||
+                                    in[i + 1] != 'u') {
+                                        *why = "\\u escape is a lone high "
+                                               "surrogate";
+                                        return -1;
+                                }
+                                i += 2;
+                                lo = hex4(in, n, &i);
+                                if (lo < 0xdc00 || lo > 0xdfff) {
+                                        *why = "\\u escape is a lone high "
+                                               "surrogate";
+                                        return -1;
+                                }
+                                u = 0x10000 + ((u - 0xd800) << 10) +
+                                    (lo - 0xdc00);
+                        }
+                        o += utf8_put(out + o, (unsigned long)u);
+                        break;
+                default:
+                        out[o++] = c;
+                        break;
+                }
+        }
+        out[o] = '\0';
+        return 0;
+}
+
+struct props_reader {
+        const char *p;
+        const char *end;
+        int line;      /* natural line of p, 1-based */
+};
+
+/* Consumes one line terminator (\n, \r or \r\n) whose first char was c. */
+static void eat_eol(struct props_reader *rd, char c)
+{
+        if (c == '\r' && rd->p < rd->end && *rd->p == '\n')
+                rd->p++;
+        rd->line++;
+}
+
+/* Java's LineReader.readLine: the next logical line into buf (capacity >=
+ * remaining text). Returns its length, -1 at the end. *first_line gets the
+ * natural line it started on. */
+static long read_logical_line(struct props_reader *rd, char *buf,
+                              int *first_line)
+{
+        size_t len = 0;
+        int skip_ws = 1, new_line = 1, comment = 0, appended = 0, bs = 0;
+
+        for (;;) {
+                char c;
+
+                if (rd->p >= rd->end) {
+                        if (len == 0 || comment)
+                                return -1;
+                        if (bs) /* trailing backslash at end of text */
+                                len--;
+                        return (long)len;
+                }
+                c = *rd->p++;
+                if (skip_ws) {
+                        if (is_blank(c))
+                                continue;
+                        if (!appended && (c == '\r' || c == '\n')) {
+                                eat_eol(rd, c);
+                                continue;
+                        }
+                        skip_ws = 0;
+                        appended = 0;
+                }
+                if (new_line) {
+                        new_line = 0;
+                        *first_line = rd->line;
+                        if (c == '#' || c == '!') {
+                                comment = 1;
+                                continue;
+                        }
+                }
+                if (c != '\n' && c != '\r') {
+                        if (comment)
+                                continue;
+                        buf[len++] = c;
+                        bs = c == '\\' ? !bs : 0;
+                        continue;
+                }
+                eat_eol(rd, c);
+                if (comment || len == 0) {
+                        /* A comment never continues. */
+                        comment = 0;
+                        new_line = 1;
+                        skip_ws = 1;
+                        len = 0;
+                        bs = 0;
+                        continue;
+                }
+                if (bs) {
+                        len--; /* drop the continuation backslash */
+                        skip_ws = 1;
+                        appended = 1;
+                        bs = 0;
+                        continue;
+                }
+                return (long)len;
+        }
+}
+
+/* Parses text[0..n) (valid UTF-8, no NUL). `source` names the input in
+ * errors (a path, or NULL for "line N"). */
+static json_t *props_parse_utf8(const char *text, size_t n,
+                                const char *source, char *errstr,
+                                size_t errstr_size)
+{
+        struct props_reader rd = {text, text + n, 1};
+        json_t *props = json_object(), *result = NULL;
+        char *line = malloc(n + 1), *key = malloc(n + 1), *val = malloc(n + 1);
+        long len;
+        int first_line = 1;
+
+        if (!props || !line || !key || !val) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+        while ((len = read_logical_line(&rd, line, &first_line)) >= 0) {
+                size_t limit = (size_t)len, key_len = 0, vstart = limit;
+                int has_sep = 0, bs = 0;
+                const char *why = NULL;
+
+                /* Key ends at the first unescaped separator or blank. */
+                while (key_len < limit) {
+                        char c = line[key_len];
+
+                        if ((c == '=' || c == ':') && !bs) {
+                                vstart = key_len + 1;
+                                has_sep = 1;
+                                break;
+                        }
+                        if (is_blank(c) && !bs) {
+                                vstart = key_len + 1;
+                                break;
+                        }
+                        bs = c == '\\' ? !bs : 0;
+                        key_len++;
+                }
+                /* Blanks, then at most one '=' or ':' if none was seen. */
+                while (vstart < limit) {
+                        char c = line[vstart];
+
+                        if (!is_blank(c)) {
+                                if (!has_sep && (c == '=' || c == ':'))
+                                        has_sep = 1;
+                                else
+                                        break;
+                        }
+                        vstart++;
+                }
+                if (props_unescape(line, key_len, key, &why) ||
+                    props_unescape(line + vstart, limit - vstart, val, &why)) {
+                        if (source)
+                                snprintf(errstr, errstr_size, "%s:%d: %s",
+                                         source, first_line, why);
+                        else
+                                snprintf(errstr, errstr_size, "line %d: %s",
+                                         first_line, why);
+                        goto out;
+                }
+                /* Last duplicate wins; jansson keeps the first position. */
+                if (json_object_set_new(props, key, json_string(val))) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        goto out;
+                }
+        }
+        result = props;
+        props = NULL;
+out:
+        json_decref(props);
+        free(line);
+        free(key);
+        free(val);
+        return result;
+}
+
+/* text[0..n): any bytes; NUL is an error. */
+static json_t *props_parse_bytes(const char *text, size_t n,
+                                 const char *source, char *errstr,
+                                 size_t errstr_size)
+{
+        char *conv = NULL;
+        json_t *props;
+
+        if (memchr(text, '\0', n)) {
+                snprintf(errstr, errstr_size, "%s%scontains a NUL byte",
+                         source ? source : "", source ? ": " : "");
+                return NULL;
+        }
+        if (!utf8_valid((const unsigned char *)text, n)) {
+                /* What Java's Properties.load(InputStream) assumes. */
+                conv = latin1_to_utf8(text, n);
+                if (!conv) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return NULL;
+                }
+                text = conv;
+                n = strlen(conv);
+        }
+        props = props_parse_utf8(text, n, source, errstr, errstr_size);
+        free(conv);
+        return props;
+}
+
+json_t *props_parse_string(const char *text, char *errstr, size_t errstr_size)
+{
+        if (!text) {
+                snprintf(errstr, errstr_size, "no properties text");
+                return NULL;
+        }
+        return props_parse_bytes(text, strlen(text), NULL, errstr,
+                                 errstr_size);
+}
+
+/* Whole file into a malloc'd buffer (NUL-terminated), with the ceiling. */
+static char *read_file(const char *path, size_t *n, char *errstr,
+                       size_t errstr_size)
+{
+        FILE *f = NULL;
+        char *buf = NULL, *result = NULL;
+        size_t cap = 0, len = 0;
+
+        f = fopen(path, "rb");
+        if (!f) {
+                snprintf(errstr, errstr_size, "cannot read %s: %s", path,
+                         strerror(errno));
+                goto out;
+        }
+        for (;;) {
+                size_t got;
+
+                if (cap - len < 4096) {
+                        size_t ncap = cap ? cap * 2 : 8192;
+                        char *nb;
+
+                        if (ncap > PROPS_MAX_BYTES + 4097)
+                                ncap = PROPS_MAX_BYTES + 4097;
+                        nb = realloc(buf, ncap);
+                        if (!nb) {
+                                snprintf(errstr, errstr_size,
+                                         "out of memory reading %s", path);
+                                goto out;
+                        }
+                        buf = nb;
+                        cap = ncap;
+                }
+                got = fread(buf + len, 1, cap - len - 1, f);
+                len += got;
+                if (len > PROPS_MAX_BYTES) {
+                        snprintf(errstr, errstr_size,
+                                 "%s is larger than %u bytes", path,
+                                 PROPS_MAX_BYTES);
+                        goto out;
+                }
+                if (got == 0)
+                        break;
+        }
+        if (ferror(f)) {
+                snprintf(errstr, errstr_size, "cannot read %s: %s", path,
+                         strerror(errno));
+                goto out;
+        }
+        buf[len] = '\0';
+        *n = len;
+        result = buf;
+        buf = NULL;
+out:
+        if (f)
+                fclose(f);
+        free(buf);
+        return result;
+}
+
+json_t *props_parse_file(const char *path, char *errstr, size_t errstr_size)
+{
+        size_t n = 0;
+        char *text;
+        json_t *props;
+
+        if (!path) {
+                snprintf(errstr, errstr_size, "no properties file given");
+                return NULL;
+        }
+        text = read_file(path, &n, errstr, errstr_size);
+        if (!text)
+                return NULL;
+        props = props_parse_bytes(text, n, path, errstr, errstr_size);
+        free(text);
+        return props;
+}
+
+/* ======================================================================
+ * Connector config files
+ * ====================================================================== */
+
+/* A value of a connector config as Connect's string map holds it. */
+static json_t *coerce_string(const json_t *v)
+{
+        char buf[64];
+
+        switch (json_typeof(v)) {
+        case JSON_STRING:
+                return json_stringn(json_string_value(v),
+                                    json_string_length(v));
+        case JSON_INTEGER:
+                snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(v));
+                return json_string(buf);
+        case JSON_REAL: {
+                /* jansson's shortest round-trip form, e.g. 0.5, 1e+100. */
+                char *s = json_dumps(v, JSON_ENCODE_ANY);
+                json_t *str = s ? json_string(s) : NULL;
+
+                free(s);
+                return str;
+        }
+        case JSON_TRUE:
+                return json_string("true");
+        case JSON_FALSE:
+                return json_string("false");
+        default:
+                return NULL;
+        }
+}
+
+static json_t *flat_config(const json_t *obj, const char *path, char *errstr,
+                           size_t errstr_size)
+{
+        json_t *out = json_object();
+        const char *key;
+        json_t *v;
+
+        if (!out) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        json_object_foreach((json_t *)obj, key, v) {
+                json_t *s = coerce_string(v);
+
+                if (!s) {
+                        snprintf(errstr, errstr_size,
+                                 "connector file %s: value of '%s' must be a "
+                                 "string, number or boolean",
+                                 path, key);
+                        json_decref(out);
+                        return NULL;
+                }
+                json_object_set_new(out, key, s);
+        }
+        return out;
+}
+
+static int has_json_ext(const char *path)
+{
+        size_t n = strlen(path);
+
+        return n >= 5 && !strcasecmp(path + n - 5, ".json");
+}
+
+static json_t *connector_json_load(const char *path, char *errstr,
+                                   size_t errstr_size)
+{
+        json_error_t jerr;
+        json_t *root = NULL, *cfg = NULL, *result = NULL, *inner, *name;
+        char *text;
+        size_t n = 0;
+
+        text = read_file(path, &n, errstr, errstr_size);
+        if (!text)
+                return NULL;
+        root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
+        free(text);
+        if (!root) {
+                snprintf(errstr, errstr_size,
+                         "cannot parse connector file %s: line %d, column %d: "
+                         "%s",
+                         path, jerr.line, jerr.column, jerr.text);
+                goto out;
+        }
+        if (!json_is_object(root)) {
+                snprintf(errstr, errstr_size,
+                         "connector file %s: expected a JSON object", path);
+                goto out;
+        }
+        inner = json_object_get(root, "config");
+        if (!json_is_object(inner)) {
+                /* A flat map of settings. */
+                result = flat_config(root, path, errstr, errstr_size);
+                goto out;
+        }
+        /* Connect's {"name": .., "config": {..}}: name joins the config. */
+        cfg = flat_config(inner, path, errstr, errstr_size);
+        if (!cfg)
+                goto out;
+        name = json_object_get(root, "name");
+        if (name && !json_is_string(name)) {
+                snprintf(errstr, errstr_size,
+                         "connector file %s: \"name\" must be a string",
+                         path);
+                goto out;
+        }
+        if (name) {
+                const char *inner_name =
+                        json_string_value(json_object_get(cfg, "name"));
+
+                if (inner_name && strcmp(inner_name, json_string_value(name))) {
+                        snprintf(errstr, errstr_size,
+                                 "connector file %s: name \"%s\" does not "
+                                 "match config name \"%s\"",
+                                 path, json_string_value(name), inner_name);
+                        goto out;
+                }
+                json_object_set_new(cfg, "name",
+                                    json_string(json_string_value(name)));
+        }
+        result = cfg;
+        cfg = NULL;
+out:
+        json_decref(root);
+        json_decref(cfg);
+        return result;
+}
+
+json_t *connector_file_load(const char *path, char *errstr, size_t errstr_size)
+{
+        if (!path || !*path) {
+                snprintf(errstr, errstr_size, "no connector file given");
+                return NULL;
+        }
+        if (has_json_ext(path))
+                return connector_json_load(path, errstr, errstr_size);
+        return props_parse_file(path, errstr, errstr_size);
+}
+
+/* ======================================================================
+ * Worker config table
+ * ====================================================================== */
+
+/* Whole-string numbers, surrounding blanks allowed (Java trims). */
+static int parse_ll(const char *s, long long lo, long long hi, long long *out)
+{
+        const char *end;
+        char *stop = NULL;
+        long long v;
+
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+               *s == '\f')
+                s++;
+        end = s + strlen(s);
+        while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+                           end[-1] == '\n' || end[-1] == '\r' ||
+                           end[-1] == '\f'))
+                end--;
+        if (end == s)
+                return -1;
+        errno = 0;
+        v = strtoll(s, &stop, 10);
+        if (errno || stop != end || v < lo || v > hi)
+                return -1;
+        *out = v;
+        return 0;
+}
+
+/* 1 true, 0 false, -1 neither (case-insensitive, blanks trimmed). */
+static int parse_bool(const char *s)
+{
+        size_t n;
+
+        while (*s == ' ' || *s == '\t')
+                s++;
+        n = strlen(s);
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+                         s[n - 1] == '\r' || s[n - 1] == '\n'))
+                n--;
+        if (n == 4 && !strncasecmp(s, "true", 4))
+                return 1;
+        if (n == 5 && !strncasecmp(s, "false", 5))
+                return 0;
+        return -1;
+}
+
+static int invalid(const char *name, const char *value, const char *why,
+                   char *errstr, size_t errstr_size)
+{
+        snprintf(errstr, errstr_size,
+                 "Invalid value %s for configuration %s: %s", value, name,
+                 why);
+        return -1;
+}
+
+static int check_log_format(const char *name, const char *value,
+                            char *errstr, size_t errstr_size)
+{
+        if (!strcmp(value, "plain") || !strcmp(value, "json"))
+                return 0;
+        return invalid(name, value, "String must be one of: plain, json",
+                       errstr, errstr_size);
+}
+
+static int check_log_level(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        static const char *const levels[] = {"OFF",   "FATAL", "ERROR",
+                                             "WARN",  "INFO",  "DEBUG",
+                                             "TRACE", "ALL"};
+        size_t i;
+
+        for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+                if (!strcasecmp(value, levels[i]))
+                        return 0;
+        return invalid(name, value,
+                       "String must be one of: OFF, FATAL, ERROR, WARN, "
+                       "INFO, DEBUG, TRACE, ALL",
+                       errstr, errstr_size);
+}
+
+static int check_non_negative(const char *name, const char *value,
+                              char *errstr, size_t errstr_size)
+{
+        long long v;
+
+        if (parse_ll(value, 0, LLONG_MAX, &v))
+                return invalid(name, value, "Value must be at least 0",
+                               errstr, errstr_size);
+        return 0;
+}
+
+static int check_positive(const char *name, const char *value, char *errstr,
+                          size_t errstr_size)
+{
+        long long v;
+
+        if (parse_ll(value, 1, LLONG_MAX, &v))
+                return invalid(name, value, "Value must be at least 1",
+                               errstr, errstr_size);
+        return 0;
+}
+
+static int check_port(const char *name, const char *value, char *errstr,
+                      size_t errstr_size)
+{
+        long long v;
+
+        if (parse_ll(value, 0, 65535, &v))
+                return invalid(name, value,
+                               "Value must be a port between 0 and 65535",
+                               errstr, errstr_size);
+        return 0;
+}
+
+/* One listener, http://HOST:PORT (HOST may be empty for all interfaces, as
+ * in Connect, or a bracketed IPv6 address). */
+static int check_listeners(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        const char *p = value, *host, *colon, *end;
+        long long port;
+        char portbuf[16];
+        size_t n;
+
+        while (*p == ' ' || *p == '\t')
+                p++;
+        end = p + strlen(p);
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+                end--;
+        if (memchr(p, ',', (size_t)(end - p)))
+                return invalid(name, value,
+                               "only one listener is supported", errstr,
+                               errstr_size);
+        if ((size_t)(end - p) >= 8 && !strncasecmp(p, "https://", 8))
+                return invalid(name, value,
+                               "only http listeners are supported", errstr,
+                               errstr_size);
+        if ((size_t)(end - p) < 7 || strncasecmp(p, "http://", 7))
+                return invalid(name, value,
+                               "listener must look like http://HOST:PORT",
+                               errstr, errstr_size);
+        host = p + 7;
+        if (*host == '[') {
+                const char *rb = memchr(host, ']', (size_t)(end - host));
+
+                if (!rb || rb + 1 >= end || rb[1] != ':')
+                        return invalid(name, value,
+                                       "listener must look like "
+                                       "http://HOST:PORT",
+                                       errstr, errstr_size);
+                colon = rb + 1;
+        } else {
+                colon = memchr(host, ':', (size_t)(end - host));
+                if (!colon || memchr(colon + 1, ':',
+                                     (size_t)(end - colon - 1)) ||
+                    memchr(host, '/', (size_t)(colon - host)))
+                        return invalid(name, value,
+                                       "listener must look like "
+                                       "http://HOST:PORT",
+                                       errstr, errstr_size);
+        }
+        n = (size_t)(end - colon - 1);
+        if (n == 0 || n >= sizeof(portbuf))
+                return invalid(name, value,
+                               "listener must look like http://HOST:PORT",
+                               errstr, errstr_size);
+        memcpy(portbuf, colon + 1, n);
+        portbuf[n] = '\0';
+        if (portbuf[0] < '0' || portbuf[0] > '9' ||
+            parse_ll(portbuf, 0, 65535, &port))
+                return invalid(name, value,
+                               "listener port must be a number between 0 "
+                               "and 65535",
+                               errstr, errstr_size);
+        return 0;
+}
+
+#define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
+
+/* The worker's known keys: Kafka Connect's names, then ours (log.*). */
+static const wc_def_t wc_defs_table[] = {
+        /* ---- Kafka Connect ---- */
+        {"bootstrap.servers", WC_TYPE_LIST, NULL,
+         "Kafka brokers to connect to (host:port,...). When unset, connectd "
+         "starts an embedded Kafka-protocol cluster in-process.",
+         NULL},
+        {"listeners", WC_TYPE_LIST, "http://127.0.0.1:8083",
+         "The REST listener, http://HOST:PORT (one http listener).",
+         check_listeners},
+        {"rest.advertised.host.name", WC_TYPE_STRING, NULL,
+         "Host name given to clients when it differs from the listener's.",
+         NULL},
+        {"rest.advertised.port", WC_TYPE_INT, NULL,
+         "Port given to clients when it differs from the listener's.",
+         check_port},
+        {"rest.advertised.listener", WC_TYPE_STRING, NULL,
+         "Protocol given to clients (http).", NULL},
+        {"plugin.path", WC_TYPE_LIST, NULL,
+         "Comma-separated directories holding connector plugins (.so).",
+         NULL},
+        {"key.converter", WC_TYPE_CLASS, JSON_CONVERTER,
+         "Converter class for record keys.", NULL},
+        {"value.converter", WC_TYPE_CLASS, JSON_CONVERTER,
+         "Converter class for record values.", NULL},
+        {"header.converter", WC_TYPE_CLASS, NULL,
+         "Converter class for record headers.", NULL},
+        {"key.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
+         "JsonConverter for keys: wrap data in a schema/payload envelope.",
+         NULL},
+        {"value.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
+         "JsonConverter for values: wrap data in a schema/payload envelope.",
+         NULL},
+        {"offset.flush.interval.ms", WC_TYPE_LONG, "10000",
+         "How often source offsets are committed to the store.",
+         check_non_negative},
+        {"offset.flush.timeout.ms", WC_TYPE_LONG, "5000",
+         "How long an offset commit waits for outstanding records.",
+         check_non_negative},
+        {"offset.storage.file.filename", WC_TYPE_STRING, NULL,
+         "Accepted for Connect standalone compatibility and ignored: "
+         "offsets live in storage.path.",
+         NULL},
+        {"task.shutdown.graceful.timeout.ms", WC_TYPE_LONG, "5000",
+         "How long a stopping task may take before it is abandoned.",
+         check_non_negative},
+        {"topic.tracking.enable", WC_TYPE_BOOLEAN, "true",
+         "Track the topics each connector uses (GET .../topics).", NULL},
+        {"topic.tracking.allow.reset", WC_TYPE_BOOLEAN, "true",
+         "Allow PUT .../topics/reset.", NULL},
+        {"connector.client.config.override.policy", WC_TYPE_STRING, "All",
+         "Which producer/consumer/admin overrides a connector config may "
+         "set: All, None or Principal.",
+         NULL},
+        {"rest.request.max.bytes", WC_TYPE_LONG, "1048576",
+         "Largest REST request body accepted.", check_positive},
+        {"group.id", WC_TYPE_STRING, NULL,
+         "Connect cluster group id (unused in standalone mode).", NULL},
+        {"client.id", WC_TYPE_STRING, NULL,
+         "Prefix of the Kafka client ids this worker uses.", NULL},
+        /* ---- connectd ---- */
+        {"storage.path", WC_TYPE_STRING, "connectd.db",
+         "SQLite file holding connector configs, offsets and statuses.",
+         NULL},
+        {"log.level", WC_TYPE_STRING, "INFO",
+         "Root log level: OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL.",
+         check_log_level},
+        {"log.format", WC_TYPE_STRING, "plain",
+         "Log line format: plain or json.", check_log_format},
+        {"log.stderr.enable", WC_TYPE_BOOLEAN, "true",
+         "Write log lines to stderr.", NULL},
+        {"log.file.path", WC_TYPE_STRING, NULL,
+         "Also write log lines to this file (rotated).", NULL},
+        {"log.file.max.bytes", WC_TYPE_LONG, "10485760",
+         "Rotate the log file when it reaches this size (0: never).",
+         check_non_negative},
+        {"log.file.rotate.interval.ms", WC_TYPE_LONG, "0",
+         "Rotate the log file this often (0: never).", check_non_negative},
+        {"log.file.retention.count", WC_TYPE_INT, "5",
+         "Rotated log files kept.", check_non_negative},
+        {"log.s3.bucket", WC_TYPE_STRING, NULL,
+         "Ship log batches to this S3 bucket (unset: no S3 shipping).",
+         NULL},
+        {"log.s3.endpoint", WC_TYPE_STRING, NULL,
+         "S3-compatible endpoint URL (unset: AWS for log.s3.region).", NULL},
+        {"log.s3.region", WC_TYPE_STRING, "us-east-1",
+         "Region used to sign S3 requests.", NULL},
+        {"log.s3.prefix", WC_TYPE_STRING, "connectd/",
+         "Key prefix of the log objects.", NULL},
+        {"log.s3.access.key.id", WC_TYPE_STRING, NULL,
+         "S3 access key id.", NULL},
+        {"log.s3.secret.access.key", WC_TYPE_PASSWORD, NULL,
+         "S3 secret access key.", NULL},
+        {"log.s3.session.token", WC_TYPE_PASSWORD, NULL,
+         "S3 session token (temporary credentials).", NULL},
+        {"log.s3.path.style", WC_TYPE_BOOLEAN, "true",
+         "Path-style bucket addressing (endpoint/bucket/key).", NULL},
+        {"log.s3.batch.max.bytes", WC_TYPE_LONG, "1048576",
+         "Upload a log object when a batch reaches this size.",
+         check_positive},
+        {"log.s3.batch.interval.ms", WC_TYPE_LONG, "10000",
+         "Upload a log object at least this often.", check_positive},
+        {"log.s3.buffer.max.bytes", WC_TYPE_LONG, "16777216",
+         "Log bytes held for S3 before new lines are dropped (counted).",
+         check_positive},
+        {"log.s3.retry.backoff.ms", WC_TYPE_LONG, "500",
+         "First wait before retrying a failed upload.", check_non_negative},
+        {"log.s3.retry.backoff.max.ms", WC_TYPE_LONG, "30000",
+         "Longest wait between upload retries.", check_non_negative},
+        {"log.s3.timeout.ms", WC_TYPE_LONG, "10000",
+         "Timeout of one upload request.", check_positive},
+};
+
+/* Keys under these prefixes pass through unchecked. */
+static const char *const wc_prefixes_table[] = {
+        "producer.",       "consumer.",        "admin.",
+        "key.converter.",  "value.converter.", "header.converter.",
+        "log.logger.",     NULL,
+};
+
+const wc_def_t *wc_defs(size_t *n)
+{
+        if (n)
+                *n = sizeof(wc_defs_table) / sizeof(wc_defs_table[0]);
+        return wc_defs_table;
+}
+
+const wc_def_t *wc_def_find(const char *key)
+{
+        size_t i;
+
+        if (!key)
+                return NULL;
+        for (i = 0; i < sizeof(wc_defs_table) / sizeof(wc_defs_table[0]); i++)
+                if (!strcmp(wc_defs_table[i].name, key))
+                        return &wc_defs_table[i];
+        return NULL;
+}
+
+const char *wc_type_name(wc_type_t type)
+{
+        switch (type) {
+        case WC_TYPE_STRING: return "STRING";
+        case WC_TYPE_INT: return "INT";
+        case WC_TYPE_LONG: return "LONG";
+        case WC_TYPE_BOOLEAN: return "BOOLEAN";
+        case WC_TYPE_LIST: return "LIST";
+        case WC_TYPE_CLASS: return "CLASS";
+        case WC_TYPE_PASSWORD: return "PASSWORD";
+        }
+        return "UNKNOWN";
+}
+
+const char *const *wc_prefixes(void)
+{
+        return wc_prefixes_table;
+}
+
+static int has_passthrough_prefix(const char *key)
+{
+        const char *const *p;
+
+        for (p = wc_prefixes_table; *p; p++)
+                if (!strncmp(key, *p, strlen(*p)) && key[strlen(*p)])
+                        return 1;
+        return 0;
+}
+
+static int check_value(const wc_def_t *def, const char *value, char *errstr,
+                       size_t errstr_size)
+{
+        long long v;
+
+        switch (def->type) {
+        case WC_TYPE_INT:
+                if (parse_ll(value, INT32_MIN, INT32_MAX, &v))
+                        return invalid(def->name, value,
+                                       "Not a number of type INT", errstr,
+                                       errstr_size);
+                break;
+        case WC_TYPE_LONG:
+                if (parse_ll(value, LLONG_MIN, LLONG_MAX, &v))
+                        return invalid(def->name, value,
+                                       "Not a number of type LONG", errstr,
+                                       errstr_size);
+                break;
+        case WC_TYPE_BOOLEAN:
+                if (parse_bool(value) < 0)
+                        return invalid(def->name, value,
+                                       "Expected value to be either true or "
+                                       "false",
+                                       errstr, errstr_size);
+                break;
+        default:
+                break;
+        }
+        if (def->check)
+                return def->check(def->name, value, errstr, errstr_size);
+        return 0;
+}
+
+int worker_config_check(const json_t *props, char *errstr, size_t errstr_size)
+{
+        const char *key;
+        json_t *v;
+
+        if (!json_is_object(props)) {
+                snprintf(errstr, errstr_size,
+                         "worker configuration is not a map of settings");
+                return -1;
+        }
+        json_object_foreach((json_t *)props, key, v) {
+                const wc_def_t *def = wc_def_find(key);
+
+                if (!def && has_passthrough_prefix(key)) {
+                        if (!json_is_string(v))
+                                goto not_string;
+                        continue;
+                }
+                if (!def) {
+                        snprintf(errstr, errstr_size,
+                                 "Unknown worker configuration '%s'", key);
+                        return -1;
+                }
+                if (!json_is_string(v))
+                        goto not_string;
+                if (check_value(def, json_string_value(v), errstr,
+                                errstr_size))
+                        return -1;
+                continue;
+not_string:
+                snprintf(errstr, errstr_size,
+                         "Invalid value for configuration %s: must be a "
+                         "string",
+                         key);
+                return -1;
+        }
+        return 0;
+}
+
+const char *wc_get(const json_t *props, const char *key)
+{
+        const char *s = json_string_value(json_object_get(props, key));
+        const wc_def_t *def;
+
+        if (s)
+                return s;
+        def = wc_def_find(key);
+        return def ? def->default_value : NULL;
+}
+
+/* Value, else default, else 0 (worker_config_check has vetted values). */
+long long wc_get_ll(const json_t *props, const char *key)
+{
+        const char *s = json_string_value(json_object_get(props, key));
+        const wc_def_t *def = wc_def_find(key);
+        long long v;
+
+        if (s && !parse_ll(s, LLONG_MIN, LLONG_MAX, &v))
+                return v;
+        if (def && def->default_value &&
+            !parse_ll(def->default_value, LLONG_MIN, LLONG_MAX, &v))
+                return v;
+        return 0;
+}
+
+/* Value, else default, else false. */
+int wc_get_bool(const json_t *props, const char *key)
+{
+        const char *s = json_string_value(json_object_get(props, key));
+        const wc_def_t *def = wc_def_find(key);
+        int b;
+
+        if (s && (b = parse_bool(s)) >= 0)
+                return b;
+        if (def && def->default_value &&
+            (b = parse_bool(def->default_value)) >= 0)
+                return b;
+        return 0;
+}
