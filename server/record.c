@@ -500,8 +500,10 @@ static size_t java_double(double d, char *out, size_t outsize)
         if (d == 0.0)
                 return (size_t)snprintf(out, outsize, "%s",
                                         signbit(d) ? "-0.0" : "0.0");
-        /* Shortest digit string that reads back as the same double. */
-        for (prec = 1; prec <= 17; prec++) {
+        /* Shortest digit string that reads back as the same double, but at
+         * least two digits: Java always prints one fractional digit and
+         * picks the closest such value (Double.MIN_VALUE is 4.9E-324). */
+        for (prec = 2; prec <= 17; prec++) {
                 snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
                 if (strtod(tmp, NULL) == d)
                         break;
