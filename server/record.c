@@ -577,7 +577,9 @@ static void tw_put(textw_t *w, const char *s, size_t n)
         w->pos += n;
 }
 
-static void tw_value(textw_t *w, const connectd_value_t *v)
+#define TEXT_MAX_DEPTH 64 /* deeper (or cyclic) structs print as "..." */
+
+static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
 {
         char num[48];
         size_t n;
@@ -621,7 +623,10 @@ static void tw_value(textw_t *w, const connectd_value_t *v)
                         first = 0;
                         tw_put(w, f->name, strlen(f->name));
                         tw_put(w, "=", 1);
-                        tw_value(w, f->value);
+                        if (depth >= TEXT_MAX_DEPTH)
+                                tw_put(w, "...", 3);
+                        else
+                                tw_value(w, f->value, depth + 1);
                 }
                 tw_put(w, "}", 1);
                 break;
@@ -635,7 +640,7 @@ size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize)
 {
         textw_t w = { buf, buf ? bufsize : 0, 0 };
 
-        tw_value(&w, v);
+        tw_value(&w, v, 0);
         if (w.size)
                 w.buf[w.pos < w.size ? w.pos : w.size - 1] = '\0';
         return w.pos;

@@ -412,3 +412,17 @@ Test(converter, bytearray_converter)
         cr_assert_eq(value_type(v), CONNECTD_VAL_NULL);
         converter_destroy(cv);
 }
+
+Test(converter, json_cyclic_struct_is_an_error)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        connectd_value_t *st = value_struct(r, NULL);
+        int is_null;
+
+        struct_put(r, st, "self", st);
+        cr_assert_eq(converter_from_connect(cv, "t", st, &out, &is_null, err,
+                                            sizeof(err)), -1);
+        cr_assert(strstr(err, "nested deeper") != NULL, "%s", err);
+        cr_assert_eq(out.len, 0);
+        converter_destroy(cv);
+}

@@ -293,3 +293,16 @@ Test(batch, warm_batch_reuses_memory)
         }
         batch_destroy(b);
 }
+
+Test(text, cyclic_struct_does_not_recurse_forever)
+{
+        batch_t *b = batch_new();
+        connectd_record_t *r = record_add(b, "t");
+        connectd_value_t *st = value_struct(r, NULL);
+        char out[64];
+
+        struct_put(r, st, "self", st);
+        cr_assert_gt(value_to_text(st, out, sizeof(out)), 64 * 7);
+        cr_assert(strncmp(out, "Struct{self=Struct{self=", 24) == 0);
+        batch_destroy(b);
+}
