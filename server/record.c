@@ -249,11 +249,12 @@ int record_set_source(connectd_record_t *rec, const char *partition_json,
                 return -1;
         a = rec->batch->arena;
         if (partition_json) {
-                /* Records of one poll usually share the source partition. */
-                connectd_record_t *prev = rec->batch->tail;
-                if (prev && prev != rec && prev->source_partition &&
-                    strcmp(prev->source_partition, partition_json) == 0)
-                        p = prev->source_partition;
+                /* Records of one poll usually share the source partition:
+                 * reuse the first record's copy when it is the same. */
+                connectd_record_t *first = rec->batch->head;
+                if (first && first != rec && first->source_partition &&
+                    strcmp(first->source_partition, partition_json) == 0)
+                        p = first->source_partition;
                 else if (!(p = arena_strndup(a, partition_json,
                                              strlen(partition_json))))
                         return -1;

@@ -88,6 +88,10 @@ Test(batch, records_in_order_with_copied_topics)
         part[2] = 'X';
         cr_assert_str_eq(r1->source_partition, "{\"filename\":\"a.txt\"}");
         cr_assert_str_eq(r2->source_offset, "{\"position\":9}");
+        cr_assert_eq(r2->source_partition, r1->source_partition); /* shared */
+        cr_assert_eq(record_set_source(r3, "{\"f\":1}", NULL), 0);
+        cr_assert_str_eq(r3->source_partition, "{\"f\":1}");
+        cr_assert_null(r3->source_offset);
 
         batch_reset(b);
         cr_assert_eq(b->count, 0);
