@@ -29,7 +29,7 @@
  * Memory: states are the plugin's own (malloc/free); nothing the host hands
  * us is kept past the call, except the host table itself.
  */
-#include "connect/plugin.h"
+#include "filestream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,9 +45,6 @@
 #define FS_MISSING_MS 250
 #define FS_READ_CHUNK (64 * 1024)
 #define FS_LINE_MAX ((size_t)64 * 1024 * 1024) /* longest line we buffer */
-
-int filestream_plugin_init(const connectd_host_t *host,
-                           connectd_registry_t *reg);
 
 static const connectd_host_t *fs_host;
 

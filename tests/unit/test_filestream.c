@@ -10,9 +10,7 @@
 
 #include "connect/plugin.h"
 #include "record.h"
-
-int filestream_plugin_init(const connectd_host_t *host,
-                           connectd_registry_t *reg);
+#include "filestream/filestream.h"
 
 /* ---- fakes ------------------------------------------------------------ */
 
