@@ -105,7 +105,7 @@ typedef int (*connectd_validator_fn)(const char *name, const char *value,
 typedef struct connectd_config_def {
         const char *name;              /* NULL terminates a table */
         connectd_cfg_type_t type;
-        const char *default_value;     /* NULL: required */
+        const char *default_value;     /* NULL: required unless optional */
         connectd_importance_t importance;
         const char *documentation;
         const char *group;             /* may be NULL */
@@ -113,6 +113,9 @@ typedef struct connectd_config_def {
         connectd_width_t width;
         const char *display_name;      /* NULL: the key name */
         connectd_validator_fn validator; /* may be NULL */
+        /* 1: not required although default_value is NULL (Kafka's
+         * `define(name, type, null, ...)`: the default is null). */
+        int optional;
 } connectd_config_def_t;
 
 /* Value types of the Connect data model the converters understand. */

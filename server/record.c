@@ -1,0 +1,680 @@
+/*
+ * record — the Connect data model: arena, batches, records, values.
+ *
+ * DESIGN
+ *  - arena: a list of chunks, bump-allocated, 8-byte aligned. arena_reset()
+ *    rewinds to the first chunk and keeps every chunk of the standard size
+ *    for reuse, so a task that polls similar batches stops calling malloc
+ *    after the first few polls. An allocation larger than the chunk size
+ *    gets a chunk of its own ("big" chunk); big chunks are freed at reset so
+ *    one huge record does not pin memory forever. The arena has a ceiling
+ *    (ARENA_MAX bytes in total): past it allocations return NULL and the
+ *    host functions built on them return NULL / -1.
+ *  - batch: one arena plus a singly linked list of records in poll order.
+ *  - values: tagged unions in the arena; strings are copied (NUL-ended, so
+ *    the JSON/text writers may also treat them as C strings, though lengths
+ *    are authoritative). Struct fields are a linked list in insertion order;
+ *    struct_put on an existing name replaces that field's value in place.
+ *  - value_to_text renders Java toString() forms: String as is, Long in
+ *    decimal, Double like Double.toString (shortest round-trip digits, plain
+ *    notation for 1e-3 <= |d| < 1e7, else d.dddE±n), Boolean true/false,
+ *    null "null", Struct like Connect's Struct.toString: "Struct{" then
+ *    "name=value" for each field whose value is not null, comma-separated,
+ *    then "}". BYTES print their raw bytes (Java would print "[B@hash").
+ *
+ * Threads: a batch/arena is used by one thread at a time; no locks.
+ */
+#include "record.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_DEFAULT_CHUNK ((size_t)64 * 1024)
+#define ARENA_MAX ((size_t)1024 * 1024 * 1024) /* 1 GiB per arena */
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+typedef struct arena_chunk {
+        struct arena_chunk *next;
+        size_t size; /* usable bytes after the header */
+        size_t used;
+        int big;     /* larger than the arena's chunk size: freed at reset */
+        /* data follows, 8-byte aligned */
+} arena_chunk_t;
+
+#define CHUNK_HDR ALIGN8(sizeof(arena_chunk_t))
+#define CHUNK_DATA(c) ((char *)(c) + CHUNK_HDR)
+
+struct arena {
+        arena_chunk_t *head; /* first chunk */
+        arena_chunk_t *cur;  /* chunk being bumped */
+        size_t chunk_size;
+        size_t total;        /* bytes held in chunks */
+};
+
+static arena_chunk_t *chunk_new(arena_t *a, size_t size, int big)
+{
+        arena_chunk_t *c;
+
+        if (size > ARENA_MAX || a->total > ARENA_MAX - size)
+                return NULL;
+        c = malloc(CHUNK_HDR + size);
+        if (!c)
+                return NULL;
+        c->next = NULL;
+        c->size = size;
+        c->used = 0;
+        c->big = big;
+        a->total += size;
+        return c;
+}
+
+arena_t *arena_new(size_t chunk_size)
+{
+        arena_t *a = calloc(1, sizeof(*a));
+
+        if (!a)
+                return NULL;
+        a->chunk_size = chunk_size ? ALIGN8(chunk_size) : ARENA_DEFAULT_CHUNK;
+        a->head = chunk_new(a, a->chunk_size, 0);
+        if (!a->head) {
+                free(a);
+                return NULL;
+        }
+        a->cur = a->head;
+        return a;
+}
+
+void *arena_alloc(arena_t *a, size_t size)
+{
+        arena_chunk_t *c = a->cur, *n;
+
+        size = ALIGN8(size ? size : 1);
+        if (size > ARENA_MAX)
+                return NULL;
+        if (c->size - c->used >= size) {
+                void *p = CHUNK_DATA(c) + c->used;
+                c->used += size;
+                return p;
+        }
+        if (size > a->chunk_size) {
+                /* A dedicated chunk, linked after cur and born full; cur
+                 * stays where it is so its free space is still used. */
+                n = chunk_new(a, size, 1);
+                if (!n)
+                        return NULL;
+                n->used = size;
+                n->next = c->next;
+                c->next = n;
+                return CHUNK_DATA(n);
+        }
+        /* Move on to the next standard chunk (kept ones after cur are
+         * empty), skipping full big chunks; else link a new one. */
+        for (n = c->next; n && n->big; n = n->next)
+                ;
+        if (!n) {
+                n = chunk_new(a, a->chunk_size, 0);
+                if (!n)
+                        return NULL;
+                n->next = c->next;
+                c->next = n;
+        }
+        a->cur = n;
+        n->used = size;
+        return CHUNK_DATA(n);
+}
+
+char *arena_strndup(arena_t *a, const char *s, size_t len)
+{
+        char *p = arena_alloc(a, len + 1);
+
+        if (!p)
+                return NULL;
+        if (len)
+                memcpy(p, s, len);
+        p[len] = '\0';
+        return p;
+}
+
+void arena_reset(arena_t *a)
+{
+        arena_chunk_t **pp = &a->head->next, *c;
+
+        a->head->used = 0;
+        /* Free big chunks, empty and keep the standard ones. */
+        while ((c = *pp)) {
+                if (c->big) {
+                        *pp = c->next;
+                        a->total -= c->size;
+                        free(c);
+                } else {
+                        c->used = 0;
+                        pp = &c->next;
+                }
+        }
+        a->cur = a->head;
+}
+
+void arena_destroy(arena_t *a)
+{
+        arena_chunk_t *c, *n;
+
+        if (!a)
+                return;
+        for (c = a->head; c; c = n) {
+                n = c->next;
+                free(c);
+        }
+        free(a);
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+batch_t *batch_new(void)
+{
+        batch_t *b = calloc(1, sizeof(*b));
+
+        if (!b)
+                return NULL;
+        b->arena = arena_new(0);
+        if (!b->arena) {
+                free(b);
+                return NULL;
+        }
+        return b;
+}
+
+void batch_reset(batch_t *b)
+{
+        arena_reset(b->arena);
+        b->head = b->tail = NULL;
+        b->count = 0;
+}
+
+void batch_destroy(batch_t *b)
+{
+        if (!b)
+                return;
+        arena_destroy(b->arena);
+        free(b);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+connectd_record_t *record_add(connectd_batch_t *batch, const char *topic)
+{
+        connectd_record_t *rec;
+
+        if (!batch || !topic)
+                return NULL;
+        rec = arena_alloc(batch->arena, sizeof(*rec));
+        if (!rec)
+                return NULL;
+        /* Most batches go to one topic: share the previous record's copy. */
+        if (batch->tail && strcmp(batch->tail->topic, topic) == 0)
+                rec->topic = batch->tail->topic;
+        else if (!(rec->topic = arena_strndup(batch->arena, topic,
+                                              strlen(topic))))
+                return NULL;
+        rec->partition = -1;
+        rec->key = NULL;
+        rec->value = NULL;
+        rec->source_partition = NULL;
+        rec->source_offset = NULL;
+        rec->next = NULL;
+        rec->batch = batch;
+        if (batch->tail)
+                batch->tail->next = rec;
+        else
+                batch->head = rec;
+        batch->tail = rec;
+        batch->count++;
+        return rec;
+}
+
+void record_set_partition(connectd_record_t *rec, int32_t partition)
+{
+        if (rec)
+                rec->partition = partition < 0 ? -1 : partition;
+}
+
+int record_set_source(connectd_record_t *rec, const char *partition_json,
+                      const char *offset_json)
+{
+        arena_t *a;
+        const char *p = NULL, *o = NULL;
+
+        if (!rec)
+                return -1;
+        a = rec->batch->arena;
+        if (partition_json) {
+                /* Records of one poll usually share the source partition:
+                 * reuse the first record's copy when it is the same. */
+                connectd_record_t *first = rec->batch->head;
+                if (first && first != rec && first->source_partition &&
+                    strcmp(first->source_partition, partition_json) == 0)
+                        p = first->source_partition;
+                else if (!(p = arena_strndup(a, partition_json,
+                                             strlen(partition_json))))
+                        return -1;
+        }
+        if (offset_json &&
+            !(o = arena_strndup(a, offset_json, strlen(offset_json))))
+                return -1;
+        rec->source_partition = p;
+        rec->source_offset = o;
+        return 0;
+}
+
+void record_set_key(connectd_record_t *rec, connectd_value_t *key)
+{
+        if (rec)
+                rec->key = key;
+}
+
+void record_set_value(connectd_record_t *rec, connectd_value_t *value)
+{
+        if (rec)
+                rec->value = value;
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+static connectd_value_t *value_alloc(connectd_record_t *rec,
+                                     connectd_value_type_t type)
+{
+        connectd_value_t *v;
+
+        if (!rec)
+                return NULL;
+        v = arena_alloc(rec->batch->arena, sizeof(*v));
+        if (!v)
+                return NULL;
+        v->type = type;
+        v->schema_name = NULL;
+        return v;
+}
+
+connectd_value_t *value_null(connectd_record_t *rec)
+{
+        return value_alloc(rec, CONNECTD_VAL_NULL);
+}
+
+static connectd_value_t *value_blob(connectd_record_t *rec,
+                                    connectd_value_type_t type,
+                                    const void *p, size_t len)
+{
+        connectd_value_t *v;
+        char *copy;
+
+        if (!p && len)
+                return NULL;
+        v = value_alloc(rec, type);
+        if (!v)
+                return NULL;
+        copy = arena_strndup(rec->batch->arena, p ? p : "", len);
+        if (!copy)
+                return NULL;
+        v->u.s.ptr = copy;
+        v->u.s.len = len;
+        return v;
+}
+
+connectd_value_t *value_string(connectd_record_t *rec, const char *s,
+                               size_t len)
+{
+        return value_blob(rec, CONNECTD_VAL_STRING, s, len);
+}
+
+connectd_value_t *value_bytes(connectd_record_t *rec, const void *p,
+                              size_t len)
+{
+        return value_blob(rec, CONNECTD_VAL_BYTES, p, len);
+}
+
+connectd_value_t *value_int64(connectd_record_t *rec, int64_t i)
+{
+        connectd_value_t *v = value_alloc(rec, CONNECTD_VAL_INT64);
+
+        if (v)
+                v->u.i = i;
+        return v;
+}
+
+connectd_value_t *value_float64(connectd_record_t *rec, double d)
+{
+        connectd_value_t *v = value_alloc(rec, CONNECTD_VAL_FLOAT64);
+
+        if (v)
+                v->u.d = d;
+        return v;
+}
+
+connectd_value_t *value_boolean(connectd_record_t *rec, int b)
+{
+        connectd_value_t *v = value_alloc(rec, CONNECTD_VAL_BOOLEAN);
+
+        if (v)
+                v->u.i = b ? 1 : 0;
+        return v;
+}
+
+connectd_value_t *value_struct(connectd_record_t *rec,
+                               const char *schema_name)
+{
+        connectd_value_t *v = value_alloc(rec, CONNECTD_VAL_STRUCT);
+
+        if (!v)
+                return NULL;
+        if (schema_name && !(v->schema_name = arena_strndup(
+                                     rec->batch->arena, schema_name,
+                                     strlen(schema_name))))
+                return NULL;
+        v->u.st.head = v->u.st.tail = NULL;
+        v->u.st.count = 0;
+        return v;
+}
+
+int struct_put(connectd_record_t *rec, connectd_value_t *st,
+               const char *field, connectd_value_t *v)
+{
+        value_field_t *f;
+
+        if (!rec || !st || st->type != CONNECTD_VAL_STRUCT || !field)
+                return -1;
+        for (f = st->u.st.head; f; f = f->next) {
+                if (strcmp(f->name, field) == 0) {
+                        f->value = v;
+                        return 0;
+                }
+        }
+        f = arena_alloc(rec->batch->arena, sizeof(*f));
+        if (!f)
+                return -1;
+        f->name = arena_strndup(rec->batch->arena, field, strlen(field));
+        if (!f->name)
+                return -1;
+        f->value = v;
+        f->next = NULL;
+        if (st->u.st.tail)
+                st->u.st.tail->next = f;
+        else
+                st->u.st.head = f;
+        st->u.st.tail = f;
+        st->u.st.count++;
+        return 0;
+}
+
+connectd_value_type_t value_type(const connectd_value_t *v)
+{
+        return v ? v->type : CONNECTD_VAL_NULL;
+}
+
+const char *value_data(const connectd_value_t *v, size_t *len)
+{
+        if (!v || (v->type != CONNECTD_VAL_STRING &&
+                   v->type != CONNECTD_VAL_BYTES)) {
+                if (len)
+                        *len = 0;
+                return NULL;
+        }
+        if (len)
+                *len = v->u.s.len;
+        return v->u.s.ptr;
+}
+
+int64_t value_int(const connectd_value_t *v)
+{
+        if (!v)
+                return 0;
+        switch (v->type) {
+        case CONNECTD_VAL_INT64:
+        case CONNECTD_VAL_BOOLEAN:
+                return v->u.i;
+        case CONNECTD_VAL_FLOAT64:
+                if (isnan(v->u.d))
+                        return 0;
+                if (v->u.d >= 9223372036854775807.0)
+                        return INT64_MAX;
+                if (v->u.d <= -9223372036854775808.0)
+                        return INT64_MIN;
+                return (int64_t)v->u.d;
+        default:
+                return 0;
+        }
+}
+
+double value_double(const connectd_value_t *v)
+{
+        if (!v)
+                return 0.0;
+        switch (v->type) {
+        case CONNECTD_VAL_FLOAT64:
+                return v->u.d;
+        case CONNECTD_VAL_INT64:
+        case CONNECTD_VAL_BOOLEAN:
+                return (double)v->u.i;
+        default:
+                return 0.0;
+        }
+}
+
+size_t struct_count(const connectd_value_t *v)
+{
+        return v && v->type == CONNECTD_VAL_STRUCT ? v->u.st.count : 0;
+}
+
+const connectd_value_t *struct_field(const connectd_value_t *v, size_t i,
+                                     const char **name)
+{
+        const value_field_t *f;
+
+        if (!v || v->type != CONNECTD_VAL_STRUCT || i >= v->u.st.count)
+                return NULL;
+        for (f = v->u.st.head; i > 0 && f; f = f->next)
+                i--;
+        if (!f)
+                return NULL;
+        if (name)
+                *name = f->name;
+        return f->value;
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+/* Java's Double.toString(d) into out (>= 32 bytes). Returns the length. */
+static size_t java_double(double d, char *out, size_t outsize)
+{
+        char tmp[40], digits[24];
+        int prec, exp10, ndig = 0, n;
+        const char *p;
+        char *o = out;
+        char buf[64];
+        size_t len;
+
+        if (isnan(d))
+                return (size_t)snprintf(out, outsize, "NaN");
+        if (isinf(d))
+                return (size_t)snprintf(out, outsize, "%s",
+                                        d < 0 ? "-Infinity" : "Infinity");
+        if (d == 0.0)
+                return (size_t)snprintf(out, outsize, "%s",
+                                        signbit(d) ? "-0.0" : "0.0");
+        /* Shortest digit string that reads back as the same double, but at
+         * least two digits: Java always prints one fractional digit and
+         * picks the closest such value (Double.MIN_VALUE is 4.9E-324). */
+        for (prec = 2; prec <= 17; prec++) {
+                snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+                if (strtod(tmp, NULL) == d)
+                        break;
+        }
+        /* tmp: [-]D[.DDD]e±XX */
+        p = tmp;
+        o = buf;
+        if (*p == '-')
+                *o++ = *p++;
+        for (; *p && *p != 'e'; p++)
+                if (*p != '.' && ndig < (int)sizeof(digits) - 1)
+                        digits[ndig++] = *p;
+        digits[ndig] = '\0';
+        exp10 = *p == 'e' ? atoi(p + 1) : 0;
+        while (ndig > 1 && digits[ndig - 1] == '0')
+                digits[--ndig] = '\0';
+
+        if (fabs(d) >= 1e-3 && fabs(d) < 1e7) {
+                if (exp10 < 0) {
+                        *o++ = '0';
+                        *o++ = '.';
+                        for (n = -1; n > exp10; n--)
+                                *o++ = '0';
+                        memcpy(o, digits, (size_t)ndig);
+                        o += ndig;
+                } else {
+                        for (n = 0; n <= exp10; n++)
+                                *o++ = n < ndig ? digits[n] : '0';
+                        *o++ = '.';
+                        if (ndig > exp10 + 1) {
+                                memcpy(o, digits + exp10 + 1,
+                                       (size_t)(ndig - exp10 - 1));
+                                o += ndig - exp10 - 1;
+                        } else {
+                                *o++ = '0';
+                        }
+                }
+                *o = '\0';
+        } else {
+                *o++ = digits[0];
+                *o++ = '.';
+                if (ndig > 1) {
+                        memcpy(o, digits + 1, (size_t)(ndig - 1));
+                        o += ndig - 1;
+                } else {
+                        *o++ = '0';
+                }
+                snprintf(o, sizeof(buf) - (size_t)(o - buf), "E%d", exp10);
+        }
+        len = strlen(buf);
+        if (outsize) {
+                size_t n = len < outsize - 1 ? len : outsize - 1;
+                memcpy(out, buf, n);
+                out[n] = '\0';
+        }
+        return len;
+}
+
+typedef struct {
+        char *buf;
+        size_t size;
+        size_t pos; /* full length so far, may exceed size */
+} textw_t;
+
+static void tw_put(textw_t *w, const char *s, size_t n)
+{
+        if (w->size && w->pos < w->size - 1) {
+                size_t room = w->size - 1 - w->pos;
+                memcpy(w->buf + w->pos, s, n < room ? n : room);
+        }
+        w->pos += n;
+}
+
+#define TEXT_MAX_DEPTH 64 /* deeper (or cyclic) structs print as "..." */
+
+static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
+{
+        char num[48];
+        size_t n;
+        const value_field_t *f;
+        int first = 1;
+
+        if (!v) {
+                tw_put(w, "null", 4);
+                return;
+        }
+        switch (v->type) {
+        case CONNECTD_VAL_NULL:
+                tw_put(w, "null", 4);
+                break;
+        case CONNECTD_VAL_STRING:
+        case CONNECTD_VAL_BYTES:
+                tw_put(w, v->u.s.ptr, v->u.s.len);
+                break;
+        case CONNECTD_VAL_INT64:
+                n = (size_t)snprintf(num, sizeof(num), "%lld",
+                                     (long long)v->u.i);
+                tw_put(w, num, n);
+                break;
+        case CONNECTD_VAL_FLOAT64:
+                n = java_double(v->u.d, num, sizeof(num));
+                tw_put(w, num, n);
+                break;
+        case CONNECTD_VAL_BOOLEAN:
+                if (v->u.i)
+                        tw_put(w, "true", 4);
+                else
+                        tw_put(w, "false", 5);
+                break;
+        case CONNECTD_VAL_STRUCT:
+                tw_put(w, "Struct{", 7);
+                for (f = v->u.st.head; f; f = f->next) {
+                        if (!f->value || f->value->type == CONNECTD_VAL_NULL)
+                                continue;
+                        if (!first)
+                                tw_put(w, ",", 1);
+                        first = 0;
+                        tw_put(w, f->name, strlen(f->name));
+                        tw_put(w, "=", 1);
+                        if (depth >= TEXT_MAX_DEPTH)
+                                tw_put(w, "...", 3);
+                        else
+                                tw_value(w, f->value, depth + 1);
+                }
+                tw_put(w, "}", 1);
+                break;
+        default:
+                tw_put(w, "null", 4);
+                break;
+        }
+}
+
+size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize)
+{
+        textw_t w = { buf, buf ? bufsize : 0, 0 };
+
+        tw_value(&w, v, 0);
+        if (w.size)
+                w.buf[w.pos < w.size ? w.pos : w.size - 1] = '\0';
+        return w.pos;
+}
+
+/* ---- sink records ----------------------------------------------------- */
+
+const char *sink_record_topic(const connectd_sink_record_t *r)
+{
+        return r ? r->topic : NULL;
+}
+
+int32_t sink_record_partition(const connectd_sink_record_t *r)
+{
+        return r ? r->partition : -1;
+}
+
+int64_t sink_record_offset(const connectd_sink_record_t *r)
+{
+        return r ? r->offset : -1;
+}
+
+int64_t sink_record_timestamp(const connectd_sink_record_t *r)
+{
+        return r ? r->timestamp : -1;
+}
+
+const connectd_value_t *sink_record_key(const connectd_sink_record_t *r)
+{
+        return r ? r->key : NULL;
+}
+
+const connectd_value_t *sink_record_value(const connectd_sink_record_t *r)
+{
+        return r ? r->value : NULL;
+}

@@ -1,0 +1,93 @@
+/* Unit tests for server/buf.c: growth, ceiling, printf, JSON escaping. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "buf.h"
+
+static void expect(const buf_t *b, const char *s, size_t n)
+{
+        cr_assert_eq(b->len, n, "len %zu != %zu", b->len, n);
+        cr_assert(memcmp(b->data, s, n) == 0, "got [%.*s]", (int)b->len,
+                  b->data);
+        cr_assert_eq(b->data[b->len], '\0');
+}
+
+Test(buf, append_grows_and_keeps_nul)
+{
+        buf_t b;
+        char big[5000];
+        size_t i;
+
+        buf_init(&b, 0);
+        cr_assert_eq(b.max, (size_t)64 * 1024 * 1024);
+        cr_assert_eq(buf_puts(&b, "abc"), 0);
+        cr_assert_eq(buf_putc(&b, 'd'), 0);
+        expect(&b, "abcd", 4);
+        for (i = 0; i < sizeof(big); i++)
+                big[i] = (char)('a' + i % 26);
+        cr_assert_eq(buf_append(&b, big, sizeof(big)), 0);
+        cr_assert_eq(b.len, 4 + sizeof(big));
+        cr_assert(memcmp(b.data + 4, big, sizeof(big)) == 0);
+        buf_reset(&b);
+        cr_assert_eq(b.len, 0);
+        cr_assert_geq(b.cap, sizeof(big));
+        buf_free(&b);
+        cr_assert_null(b.data);
+}
+
+Test(buf, ceiling_refuses_and_leaves_buffer_unchanged)
+{
+        buf_t b;
+
+        buf_init(&b, 8);
+        cr_assert_eq(buf_puts(&b, "12345678"), 0);
+        cr_assert_eq(buf_putc(&b, '9'), -1);
+        cr_assert_eq(buf_append(&b, "x", 1), -1);
+        cr_assert_eq(buf_printf(&b, "%d", 1), -1);
+        expect(&b, "12345678", 8);
+        buf_reset(&b);
+        cr_assert_eq(buf_json_string(&b, "abcdefgh", 8), -1);
+        expect(&b, "", 0);
+        cr_assert_eq(buf_json_string(&b, "abcdef", 6), 0);
+        expect(&b, "\"abcdef\"", 8);
+        buf_free(&b);
+}
+
+Test(buf, printf_appends_and_grows)
+{
+        buf_t b;
+        int i;
+
+        buf_init(&b, 0);
+        cr_assert_eq(buf_printf(&b, "%s=%d", "x", 42), 0);
+        expect(&b, "x=42", 4);
+        for (i = 0; i < 200; i++)
+                cr_assert_eq(buf_printf(&b, "%05d", i), 0);
+        cr_assert_eq(b.len, 4 + 200 * 5);
+        cr_assert(memcmp(b.data + 4 + 199 * 5, "00199", 5) == 0);
+        buf_free(&b);
+}
+
+Test(buf, json_string_escapes_like_jackson)
+{
+        buf_t b;
+        const char in[] = "a\"b\\c/d\b\f\n\r\t\x01\x1f\x7f" "\xc3\xa9\xe2\x82\xac";
+        const char want[] = "\"a\\\"b\\\\c/d\\b\\f\\n\\r\\t\\u0001\\u001F\x7f"
+                            "\xc3\xa9\xe2\x82\xac\"";
+
+        buf_init(&b, 0);
+        cr_assert_eq(buf_json_string(&b, in, sizeof(in) - 1), 0);
+        expect(&b, want, sizeof(want) - 1);
+        buf_free(&b);
+}
+
+Test(buf, json_string_embedded_nul_and_empty)
+{
+        buf_t b;
+
+        buf_init(&b, 0);
+        cr_assert_eq(buf_json_string(&b, "", 0), 0);
+        cr_assert_eq(buf_json_string(&b, "a\0b", 3), 0);
+        expect(&b, "\"\"\"a\\u0000b\"", 12);
+        buf_free(&b);
+}

@@ -1,0 +1,428 @@
+/* Unit tests for server/converter.c: exact bytes of String, Json (with and
+ * without schemas) and ByteArray converters, round trips and errors. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "converter.h"
+
+static batch_t *b;
+static connectd_record_t *r;
+static buf_t out;
+static char err[512];
+
+static void setup(void)
+{
+        b = batch_new();
+        r = record_add(b, "t");
+        buf_init(&out, 0);
+        err[0] = '\0';
+}
+
+static void teardown(void)
+{
+        buf_free(&out);
+        batch_destroy(b);
+}
+
+TestSuite(converter, .init = setup, .fini = teardown);
+
+static converter_t *mk(const char *cls, const char *props_json)
+{
+        json_t *props = props_json ? json_loads(props_json, 0, NULL) : NULL;
+        converter_t *cv = converter_new(cls, props, 0, err, sizeof(err));
+
+        json_decref(props);
+        cr_assert_not_null(cv, "converter_new(%s): %s", cls, err);
+        return cv;
+}
+
+/* Serialize v and compare with want (NULL: expect a Kafka null). */
+static void expect_bytes(converter_t *cv, const connectd_value_t *v,
+                         const char *want, size_t wantlen)
+{
+        int is_null = -1;
+
+        buf_reset(&out);
+        cr_assert_eq(converter_from_connect(cv, "t", v, &out, &is_null, err,
+                                            sizeof(err)), 0, "%s", err);
+        if (!want) {
+                cr_assert_eq(is_null, 1);
+                cr_assert_eq(out.len, 0);
+                return;
+        }
+        cr_assert_eq(is_null, 0);
+        cr_assert_eq(out.len, wantlen, "got [%.*s]", (int)out.len, out.data);
+        cr_assert(memcmp(out.data, want, wantlen) == 0, "got [%.*s] want [%s]",
+                  (int)out.len, out.data, want);
+}
+
+#define EXPECT(cv, v, s) expect_bytes(cv, v, s, sizeof(s) - 1)
+
+static connectd_value_t *str(const char *s)
+{
+        return value_string(r, s, strlen(s));
+}
+
+static connectd_value_t *book(void)
+{
+        connectd_value_t *st = value_struct(r, "com.amazonaws.mskdatagen.Gen0");
+
+        struct_put(r, st, "title", str("Vanity Fair"));
+        struct_put(r, st, "author", str("Edna Veum"));
+        struct_put(r, st, "genre", str("Fable"));
+        return st;
+}
+
+Test(converter, known_names)
+{
+        cr_assert(converter_known("StringConverter"));
+        cr_assert(converter_known("org.apache.kafka.connect.json.JsonConverter"));
+        cr_assert(converter_known("ByteArrayConverter"));
+        cr_assert(converter_known(
+                "org.apache.kafka.connect.converters.ByteArrayConverter"));
+        cr_assert_not(converter_known("org.example.Nope"));
+        cr_assert_not(converter_known(NULL));
+        int n = 0;
+        for (const char *const *c = converter_classes; *c; c++, n++)
+                cr_assert(converter_known(*c));
+        cr_assert_eq(n, 3);
+        cr_assert_null(converter_new("Nope", NULL, 0, err, sizeof(err)));
+        cr_assert_str_eq(err, "Class Nope could not be found.");
+}
+
+Test(converter, string_converter)
+{
+        converter_t *cv = mk("org.apache.kafka.connect.storage.StringConverter",
+                             NULL);
+
+        EXPECT(cv, str("héllo \"x\"\n"), "héllo \"x\"\n");
+        expect_bytes(cv, NULL, NULL, 0);
+        expect_bytes(cv, value_null(r), NULL, 0);
+        EXPECT(cv, value_int64(r, -7), "-7");
+        EXPECT(cv, value_float64(r, 1e7), "1.0E7");
+        EXPECT(cv, value_boolean(r, 1), "true");
+        EXPECT(cv, book(),
+               "Struct{title=Vanity Fair,author=Edna Veum,genre=Fable}");
+        EXPECT(cv, value_string(r, "", 0), "");
+        converter_destroy(cv);
+}
+
+Test(converter, string_converter_large_struct_text_grows_buffer)
+{
+        converter_t *cv = mk("StringConverter", NULL);
+        connectd_value_t *st = value_struct(r, NULL);
+        char name[16];
+        int i, is_null;
+
+        for (i = 0; i < 500; i++) {
+                snprintf(name, sizeof(name), "f%d", i);
+                struct_put(r, st, name, str("value-value-value"));
+        }
+        cr_assert_eq(converter_from_connect(cv, "t", st, &out, &is_null, err,
+                                            sizeof(err)), 0);
+        char want[32768];
+        size_t n = value_to_text(st, want, sizeof(want));
+        cr_assert_eq(out.len, n);
+        cr_assert(memcmp(out.data, want, n) == 0);
+        converter_destroy(cv);
+}
+
+Test(converter, string_converter_encoding)
+{
+        converter_t *cv = mk("StringConverter", "{\"converter.encoding\":\"utf-8\"}");
+        converter_destroy(cv);
+        json_t *p = json_loads("{\"converter.encoding\":\"UTF-16\"}", 0, NULL);
+        cr_assert_null(converter_new("StringConverter", p, 0, err, sizeof(err)));
+        cr_assert(strstr(err, "UTF-16") != NULL);
+        json_decref(p);
+}
+
+Test(converter, string_to_connect)
+{
+        converter_t *cv = mk("StringConverter", NULL);
+        connectd_value_t *v;
+        size_t len;
+
+        v = converter_to_connect(cv, "t", "abc", 3, b->arena, err, sizeof(err));
+        cr_assert_eq(value_type(v), CONNECTD_VAL_STRING);
+        cr_assert(memcmp(value_data(v, &len), "abc", 3) == 0);
+        cr_assert_eq(len, 3);
+        v = converter_to_connect(cv, "t", NULL, 0, b->arena, err, sizeof(err));
+        cr_assert_eq(value_type(v), CONNECTD_VAL_NULL);
+        converter_destroy(cv);
+}
+
+Test(converter, json_schemaless_exact_bytes)
+{
+        converter_t *cv = mk("JsonConverter", "{\"schemas.enable\":\"false\"}");
+        connectd_value_t *st;
+
+        EXPECT(cv, book(),
+               "{\"title\":\"Vanity Fair\",\"author\":\"Edna Veum\","
+               "\"genre\":\"Fable\"}");
+        EXPECT(cv, str("a\"b\\c/d\n\t\x01é"),
+               "\"a\\\"b\\\\c/d\\n\\t\\u0001é\"");
+        EXPECT(cv, value_null(r), "null");
+        expect_bytes(cv, NULL, NULL, 0); /* no schema, no value: Kafka null */
+        EXPECT(cv, value_int64(r, 42), "42");
+        EXPECT(cv, value_float64(r, 2.5), "2.5");
+        EXPECT(cv, value_float64(r, 1e-5), "1.0E-5");
+        EXPECT(cv, value_float64(r, 0.0 / 0.0), "\"NaN\"");
+        EXPECT(cv, value_boolean(r, 0), "false");
+        EXPECT(cv, value_bytes(r, "hello", 5), "\"aGVsbG8=\"");
+        EXPECT(cv, value_bytes(r, "hi", 2), "\"aGk=\"");
+        EXPECT(cv, value_bytes(r, "abc", 3), "\"YWJj\"");
+        EXPECT(cv, value_bytes(r, "", 0), "\"\"");
+
+        st = value_struct(r, NULL);
+        connectd_value_t *in = value_struct(r, "Gen1");
+        struct_put(r, in, "x", value_int64(r, 1));
+        struct_put(r, st, "in", in);
+        struct_put(r, st, "n", value_null(r));
+        struct_put(r, st, "e", value_struct(r, NULL));
+        EXPECT(cv, st, "{\"in\":{\"x\":1},\"n\":null,\"e\":{}}");
+        converter_destroy(cv);
+}
+
+Test(converter, json_schemas_exact_bytes)
+{
+        converter_t *cv = mk("org.apache.kafka.connect.json.JsonConverter",
+                             NULL); /* schemas.enable defaults to true */
+
+        EXPECT(cv, str("x"),
+               "{\"schema\":{\"type\":\"string\",\"optional\":true},"
+               "\"payload\":\"x\"}");
+        EXPECT(cv, value_null(r),
+               "{\"schema\":{\"type\":\"string\",\"optional\":true},"
+               "\"payload\":null}");
+        expect_bytes(cv, NULL, NULL, 0);
+        EXPECT(cv, value_int64(r, -1),
+               "{\"schema\":{\"type\":\"int64\",\"optional\":true},"
+               "\"payload\":-1}");
+        EXPECT(cv, value_float64(r, 1.0),
+               "{\"schema\":{\"type\":\"double\",\"optional\":true},"
+               "\"payload\":1.0}");
+        EXPECT(cv, value_boolean(r, 1),
+               "{\"schema\":{\"type\":\"boolean\",\"optional\":true},"
+               "\"payload\":true}");
+        EXPECT(cv, value_bytes(r, "hello", 5),
+               "{\"schema\":{\"type\":\"bytes\",\"optional\":true},"
+               "\"payload\":\"aGVsbG8=\"}");
+        EXPECT(cv, book(),
+               "{\"schema\":{\"type\":\"struct\",\"fields\":["
+               "{\"type\":\"string\",\"optional\":true,\"field\":\"title\"},"
+               "{\"type\":\"string\",\"optional\":true,\"field\":\"author\"},"
+               "{\"type\":\"string\",\"optional\":true,\"field\":\"genre\"}],"
+               "\"optional\":true,\"name\":\"com.amazonaws.mskdatagen.Gen0\"},"
+               "\"payload\":{\"title\":\"Vanity Fair\",\"author\":\"Edna Veum\","
+               "\"genre\":\"Fable\"}}");
+
+        connectd_value_t *st = value_struct(r, "com.amazonaws.mskdatagen.Gen0");
+        connectd_value_t *in = value_struct(r, "com.amazonaws.mskdatagen.Gen1");
+        connectd_value_t *anon = value_struct(r, NULL);
+        struct_put(r, in, "x", str("1"));
+        struct_put(r, st, "a", in);
+        struct_put(r, st, "n", value_null(r));
+        struct_put(r, anon, "i", value_int64(r, 5));
+        struct_put(r, st, "b", anon);
+        EXPECT(cv, st,
+               "{\"schema\":{\"type\":\"struct\",\"fields\":["
+               "{\"type\":\"struct\",\"fields\":["
+               "{\"type\":\"string\",\"optional\":true,\"field\":\"x\"}],"
+               "\"optional\":true,\"name\":\"com.amazonaws.mskdatagen.Gen1\","
+               "\"field\":\"a\"},"
+               "{\"type\":\"string\",\"optional\":true,\"field\":\"n\"},"
+               "{\"type\":\"struct\",\"fields\":["
+               "{\"type\":\"int64\",\"optional\":true,\"field\":\"i\"}],"
+               "\"optional\":true,\"field\":\"b\"}],"
+               "\"optional\":true,\"name\":\"com.amazonaws.mskdatagen.Gen0\"},"
+               "\"payload\":{\"a\":{\"x\":\"1\"},\"n\":null,\"b\":{\"i\":5}}}");
+        converter_destroy(cv);
+}
+
+Test(converter, json_schemas_enable_setting)
+{
+        converter_t *cv = mk("JsonConverter", "{\"schemas.enable\":\" FALSE \"}");
+        EXPECT(cv, str("x"), "\"x\"");
+        converter_destroy(cv);
+        cv = mk("JsonConverter", "{\"schemas.enable\":\"True\"}");
+        EXPECT(cv, value_int64(r, 1),
+               "{\"schema\":{\"type\":\"int64\",\"optional\":true},"
+               "\"payload\":1}");
+        converter_destroy(cv);
+        cv = mk("JsonConverter", "{\"schemas.enable\":false}");
+        EXPECT(cv, value_int64(r, 1), "1");
+        converter_destroy(cv);
+
+        json_t *p = json_loads("{\"schemas.enable\":\"yes\"}", 0, NULL);
+        cr_assert_null(converter_new("JsonConverter", p, 0, err, sizeof(err)));
+        cr_assert_str_eq(err, "Invalid value yes for configuration "
+                              "schemas.enable: Expected value to be either "
+                              "true or false");
+        json_decref(p);
+}
+
+Test(converter, json_output_respects_ceiling)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        int is_null;
+
+        buf_free(&out);
+        buf_init(&out, 20);
+        buf_puts(&out, "keep");
+        cr_assert_eq(converter_from_connect(cv, "t", book(), &out, &is_null,
+                                            err, sizeof(err)), -1);
+        cr_assert_eq(out.len, 4);
+        cr_assert_str_eq(out.data, "keep");
+        cr_assert(strlen(err) > 0);
+        converter_destroy(cv);
+}
+
+static connectd_value_t *parse(converter_t *cv, const char *s)
+{
+        return converter_to_connect(cv, "t", s, strlen(s), b->arena, err,
+                                    sizeof(err));
+}
+
+Test(converter, json_round_trip_schemas)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        connectd_value_t *st = value_struct(r, "com.amazonaws.mskdatagen.Gen0");
+        connectd_value_t *in = value_struct(r, "Gen1");
+        connectd_value_t *back;
+        int is_null;
+        buf_t again;
+
+        struct_put(r, in, "f", value_float64(r, 0.25));
+        struct_put(r, st, "s", str("q\"uote\n"));
+        struct_put(r, st, "i", value_int64(r, 123456789012345LL));
+        struct_put(r, st, "bo", value_boolean(r, 1));
+        struct_put(r, st, "by", value_bytes(r, "\0\xff", 2));
+        struct_put(r, st, "nu", value_null(r));
+        struct_put(r, st, "in", in);
+        cr_assert_eq(converter_from_connect(cv, "t", st, &out, &is_null, err,
+                                            sizeof(err)), 0);
+        back = converter_to_connect(cv, "t", out.data, out.len, b->arena, err,
+                                    sizeof(err));
+        cr_assert_not_null(back, "%s", err);
+        cr_assert_eq(value_type(back), CONNECTD_VAL_STRUCT);
+        cr_assert_str_eq(back->schema_name, "com.amazonaws.mskdatagen.Gen0");
+        const char *name;
+        size_t len;
+        const connectd_value_t *by = struct_field(back, 3, &name);
+        cr_assert_str_eq(name, "by");
+        cr_assert_eq(value_type(by), CONNECTD_VAL_BYTES);
+        cr_assert(memcmp(value_data(by, &len), "\0\xff", 2) == 0);
+        cr_assert_eq(len, 2);
+        /* Serializing the decoded value gives the same bytes again. */
+        buf_init(&again, 0);
+        cr_assert_eq(converter_from_connect(cv, "t", back, &again, &is_null,
+                                            err, sizeof(err)), 0);
+        cr_assert_eq(again.len, out.len);
+        cr_assert(memcmp(again.data, out.data, out.len) == 0, "%s\n%s",
+                  again.data, out.data);
+        buf_free(&again);
+        converter_destroy(cv);
+}
+
+Test(converter, json_schemaless_to_connect_infers_types)
+{
+        converter_t *cv = mk("JsonConverter", "{\"schemas.enable\":\"false\"}");
+        connectd_value_t *v;
+        const char *name;
+        size_t len;
+
+        v = parse(cv, "{\"a\":1,\"b\":1.5,\"c\":\"s\",\"d\":true,\"e\":null,"
+                      "\"f\":[1, \"x\"],\"g\":{\"h\":false}}");
+        cr_assert_not_null(v, "%s", err);
+        cr_assert_eq(value_type(v), CONNECTD_VAL_STRUCT);
+        cr_assert_null(v->schema_name);
+        cr_assert_eq(struct_count(v), 7);
+        cr_assert_eq(value_type(struct_field(v, 0, &name)), CONNECTD_VAL_INT64);
+        cr_assert_str_eq(name, "a");
+        cr_assert_eq(value_type(struct_field(v, 1, &name)), CONNECTD_VAL_FLOAT64);
+        cr_assert_eq(value_type(struct_field(v, 2, &name)), CONNECTD_VAL_STRING);
+        cr_assert_eq(value_type(struct_field(v, 3, &name)), CONNECTD_VAL_BOOLEAN);
+        cr_assert_eq(value_type(struct_field(v, 4, &name)), CONNECTD_VAL_NULL);
+        const connectd_value_t *arr = struct_field(v, 5, &name);
+        cr_assert_eq(value_type(arr), CONNECTD_VAL_STRING);
+        const char *txt = value_data(arr, &len);
+        cr_assert_eq(len, strlen("[1,\"x\"]"));
+        cr_assert(memcmp(txt, "[1,\"x\"]", len) == 0);
+        cr_assert_eq(value_type(struct_field(v, 6, &name)), CONNECTD_VAL_STRUCT);
+        cr_assert_str_eq(name, "g");
+
+        v = parse(cv, "\"plain\"");
+        cr_assert_eq(value_type(v), CONNECTD_VAL_STRING);
+        v = parse(cv, "null");
+        cr_assert_eq(value_type(v), CONNECTD_VAL_NULL);
+        v = converter_to_connect(cv, "t", NULL, 0, b->arena, err, sizeof(err));
+        cr_assert_eq(value_type(v), CONNECTD_VAL_NULL);
+        converter_destroy(cv);
+}
+
+Test(converter, json_errors)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+
+        cr_assert_null(parse(cv, "{\"a\":1}"));
+        cr_assert_str_eq(err,
+                "JsonConverter with schemas.enable requires \"schema\" and "
+                "\"payload\" fields and may not contain additional fields. If "
+                "you are trying to deserialize plain JSON data, set "
+                "schemas.enable=false in your converter configuration.");
+        cr_assert_null(parse(cv, "{\"schema\":null,\"payload\":1,\"x\":2}"));
+        cr_assert(strstr(err, "schemas.enable") != NULL);
+        cr_assert_null(parse(cv, "{not json"));
+        cr_assert(strstr(err, "serialization error") != NULL, "%s", err);
+        cr_assert_null(parse(cv, "{\"schema\":{\"type\":\"int64\"},"
+                                 "\"payload\":\"x\"}"));
+        cr_assert_null(parse(cv, "{\"schema\":{\"type\":\"wat\"},"
+                                 "\"payload\":1}"));
+        cr_assert_str_eq(err, "Unknown schema type: wat");
+        cr_assert_null(parse(cv, "{\"schema\":{},\"payload\":1}"));
+        cr_assert_str_eq(err, "Schema must contain 'type' field");
+
+        connectd_value_t *v = parse(cv, "{\"schema\":null,\"payload\":7}");
+        cr_assert_eq(value_type(v), CONNECTD_VAL_INT64);
+        cr_assert_eq(value_int(v), 7);
+        v = parse(cv, "{\"schema\":{\"type\":\"int32\",\"optional\":false},"
+                      "\"payload\":3}");
+        cr_assert_eq(value_int(v), 3);
+        converter_destroy(cv);
+}
+
+Test(converter, bytearray_converter)
+{
+        converter_t *cv = mk("org.apache.kafka.connect.converters.ByteArrayConverter",
+                             NULL);
+        int is_null;
+
+        expect_bytes(cv, value_bytes(r, "a\0b", 3), "a\0b", 3);
+        EXPECT(cv, str("text"), "text");
+        expect_bytes(cv, NULL, NULL, 0);
+        expect_bytes(cv, value_null(r), NULL, 0);
+        cr_assert_eq(converter_from_connect(cv, "t", value_int64(r, 1), &out,
+                                            &is_null, err, sizeof(err)), -1);
+        cr_assert_str_eq(err, "Invalid schema type for ByteArrayConverter: INT64");
+        connectd_value_t *v = converter_to_connect(cv, "t", "\x01\x02", 2,
+                                                   b->arena, err, sizeof(err));
+        cr_assert_eq(value_type(v), CONNECTD_VAL_BYTES);
+        v = converter_to_connect(cv, "t", NULL, 0, b->arena, err, sizeof(err));
+        cr_assert_eq(value_type(v), CONNECTD_VAL_NULL);
+        converter_destroy(cv);
+}
+
+Test(converter, json_cyclic_struct_is_an_error)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        connectd_value_t *st = value_struct(r, NULL);
+        int is_null;
+
+        struct_put(r, st, "self", st);
+        cr_assert_eq(converter_from_connect(cv, "t", st, &out, &is_null, err,
+                                            sizeof(err)), -1);
+        cr_assert(strstr(err, "nested deeper") != NULL, "%s", err);
+        cr_assert_eq(out.len, 0);
+        converter_destroy(cv);
+}
