@@ -1207,13 +1207,35 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
 {
         connector_t *c;
         json_t *arr;
+        char *topics = NULL;
+        int sink;
 
         pthread_mutex_lock(&h->lock);
         c = find_locked(h, name);
+        sink = c && c->desc && c->desc->type == CONNECTD_SINK;
+        if (sink)
+                topics = strdup(json_string_value(json_object_get(
+                                        c->config, "topics")) ?: "");
         pthread_mutex_unlock(&h->lock);
         if (!c) {
                 snprintf(errstr, n, "Connector %s not found", name);
                 return HERDER_NOT_FOUND;
+        }
+        if (sink) {
+                /* The consumer group's committed offsets (Kafka call, no
+                 * herder lock held). */
+                size_t glen = strlen(name) + 9;
+                char *group = malloc(glen);
+                int rc;
+                snprintf(group, glen, "connect-%s", name);
+                rc = kafka_group_offsets(h->kf, group, topics, &arr, errstr,
+                                         n);
+                free(group);
+                free(topics);
+                if (rc)
+                        return HERDER_ERROR;
+                *out = json_pack("{s:o}", "offsets", arr);
+                return HERDER_OK;
         }
         arr = json_array();
         if (store_offsets_each(h->st, name, offsets_collect, arr, errstr, n)) {

@@ -364,3 +364,83 @@ int kafka_embedded_only_main(int brokers)
         rd_kafka_destroy(rk);
         return 0;
 }
+
+/* Committed offsets of consumer group `group` for every partition of the
+ * comma-separated `topics`, in Connect's sink offsets form:
+ * [{"partition":{"kafka_topic":t,"kafka_partition":p},
+ *   "offset":{"kafka_offset":o}}]. 0 or -1 with errstr. */
+int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
+                        json_t **out, char *errstr, size_t errstr_size)
+{
+        rd_kafka_conf_t *conf;
+        rd_kafka_t *rk = NULL;
+        rd_kafka_topic_partition_list_t *parts = NULL;
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t err;
+        char *copy = NULL, *save = NULL, *tok;
+        json_t *arr = json_array();
+        int i, j, rc = -1;
+
+        conf = kafka_consumer_conf(kf, NULL, group, errstr, errstr_size);
+        if (!conf)
+                goto out;
+        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
+        if (!rk) {
+                rd_kafka_conf_destroy(conf);
+                goto out;
+        }
+        err = rd_kafka_metadata(rk, 1, NULL, &md, 5000);
+        if (err) {
+                snprintf(errstr, errstr_size, "Kafka metadata: %s",
+                         rd_kafka_err2str(err));
+                goto out;
+        }
+        parts = rd_kafka_topic_partition_list_new(8);
+        copy = strdup(topics ? topics : "");
+        for (tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+                while (*tok == ' ')
+                        tok++;
+                for (i = 0; i < md->topic_cnt; i++) {
+                        if (strcmp(md->topics[i].topic, tok))
+                                continue;
+                        for (j = 0; j < md->topics[i].partition_cnt; j++)
+                                rd_kafka_topic_partition_list_add(
+                                        parts, tok,
+                                        md->topics[i].partitions[j].id);
+                }
+        }
+        if (parts->cnt) {
+                err = rd_kafka_committed(rk, parts, 5000);
+                if (err) {
+                        snprintf(errstr, errstr_size,
+                                 "Fetching committed offsets: %s",
+                                 rd_kafka_err2str(err));
+                        goto out;
+                }
+        }
+        for (i = 0; i < parts->cnt; i++) {
+                rd_kafka_topic_partition_t *p = &parts->elems[i];
+                if (p->offset < 0)
+                        continue;
+                json_array_append_new(
+                        arr, json_pack("{s:{s:s, s:i}, s:{s:I}}", "partition",
+                                       "kafka_topic", p->topic,
+                                       "kafka_partition", (int)p->partition,
+                                       "offset", "kafka_offset",
+                                       (json_int_t)p->offset));
+        }
+        *out = arr;
+        arr = NULL;
+        rc = 0;
+out:
+        json_decref(arr);
+        free(copy);
+        if (md)
+                rd_kafka_metadata_destroy(md);
+        if (parts)
+                rd_kafka_topic_partition_list_destroy(parts);
+        if (rk)
+                rd_kafka_destroy(rk);
+        return rc;
+}

@@ -33,6 +33,12 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *connector_config
  * num.partitions default) before first use. No-op otherwise. */
 void kafka_topic_ensure(kafka_t *kf, const char *topic);
 
+/* Committed offsets of a consumer group for the partitions of the
+ * comma-separated topics, as a Connect sink offsets array (caller owns).
+ * 0 or -1 with errstr. */
+int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
+                        json_t **out, char *errstr, size_t errstr_size);
+
 /* Run only an embedded cluster: print its bootstrap address on stdout and
  * serve until SIGTERM/SIGINT. Returns the exit code. */
 int kafka_embedded_only_main(int brokers);

@@ -1,0 +1,254 @@
+/*
+ * bench_e2e — end-to-end throughput of the bookstore generator, against
+ * kcat producing the same records in the same run.
+ *
+ * 1. Starts `connectd --embedded-kafka-only` (the cluster both sides use)
+ *    and a worker pointing at it.
+ * 2. POSTs the bookstore config unthrottled with records.exactly=N per topic
+ *    (tasks.max=1) and times from the 201 until the three topics' high
+ *    watermarks add up to 3N: every record acknowledged by the cluster.
+ * 3. Reads those records back with kcat into a file and times
+ *    `kcat -P -K<TAB>` producing the same keys and values to a fresh topic
+ *    (kcat exits once every record is acknowledged).
+ * Prints records/s for both and the ratio. Loopback only.
+ *
+ * usage: bench_e2e CONNECTD_BIN [records_per_topic]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <librdkafka/rdkafka.h>
+
+static double now_s(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static pid_t spawn(char *const argv[], const char *out, const char *err)
+{
+        pid_t pid = fork();
+        if (pid == 0) {
+                int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (fo < 0 || fe < 0)
+                        _exit(127);
+                dup2(fo, 1);
+                dup2(fe, 2);
+                execvp(argv[0], argv);
+                _exit(127);
+        }
+        return pid;
+}
+
+/* Waits for "prefix<value>\n" in file; 0 on success. */
+static int read_line(const char *path, const char *prefix, char *val,
+                     size_t n)
+{
+        double end = now_s() + 30;
+
+        while (now_s() < end) {
+                FILE *fp = fopen(path, "r");
+                char line[1024];
+                while (fp && fgets(line, sizeof(line), fp)) {
+                        if (!strncmp(line, prefix, strlen(prefix)) &&
+                            strchr(line, '\n')) {
+                                snprintf(val, n, "%s", line + strlen(prefix));
+                                val[strcspn(val, "\n")] = '\0';
+                                fclose(fp);
+                                return 0;
+                        }
+                }
+                if (fp)
+                        fclose(fp);
+                usleep(20000);
+        }
+        return -1;
+}
+
+static int64_t topic_count(rd_kafka_t *rk, const char *topic)
+{
+        const struct rd_kafka_metadata *md;
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+        int64_t sum = 0;
+        int i;
+
+        if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == 0) {
+                for (i = 0; md->topic_cnt == 1 &&
+                            i < md->topics[0].partition_cnt;
+                     i++) {
+                        int64_t lo, hi;
+                        if (rd_kafka_query_watermark_offsets(
+                                    rk, topic, md->topics[0].partitions[i].id,
+                                    &lo, &hi, 5000) == 0)
+                                sum += hi;
+                }
+                rd_kafka_metadata_destroy(md);
+        }
+        rd_kafka_topic_destroy(rkt);
+        return sum;
+}
+
+int main(int argc, char **argv)
+{
+        const char *bin = argc > 1 ? argv[1] : "build/connectd";
+        long n = argc > 2 ? atol(argv[2]) : 200000;
+        char dir[] = "/tmp/connectd-bench-XXXXXX";
+        char p_out[512], p_err[512], w_out[512], w_err[512], props[512];
+        char bootstrap[256], url[256], cmd[2048], errstr[512], body[4096];
+        pid_t kpid, wpid;
+        rd_kafka_conf_t *conf;
+        rd_kafka_t *rk;
+        CURL *c;
+        struct curl_slist *h = NULL;
+        long status = 0;
+        double t0, t1, t2, t3;
+        int64_t total = 0;
+        FILE *fp;
+
+        if (!mkdtemp(dir)) {
+                perror("mkdtemp");
+                return 1;
+        }
+        snprintf(p_out, sizeof(p_out), "%s/kafka.out", dir);
+        snprintf(p_err, sizeof(p_err), "%s/kafka.err", dir);
+        {
+                char *av[] = { (char *)bin, "--embedded-kafka-only", NULL };
+                kpid = spawn(av, p_out, p_err);
+        }
+        if (read_line(p_out, "", bootstrap, sizeof(bootstrap))) {
+                fprintf(stderr, "embedded kafka did not start\n");
+                return 1;
+        }
+        snprintf(props, sizeof(props), "%s/worker.properties", dir);
+        fp = fopen(props, "w");
+        fprintf(fp, "bootstrap.servers=%s\nlisteners=http://127.0.0.1:0\n"
+                    "storage.path=%s/connectd.db\nlog.level=WARN\n",
+                bootstrap, dir);
+        fclose(fp);
+        snprintf(w_out, sizeof(w_out), "%s/worker.out", dir);
+        snprintf(w_err, sizeof(w_err), "%s/worker.err", dir);
+        {
+                char *av[] = { (char *)bin, props, NULL };
+                wpid = spawn(av, w_out, w_err);
+        }
+        if (read_line(w_out, "connectd: REST API listening on ", url,
+                      sizeof(url))) {
+                fprintf(stderr, "worker did not start\n");
+                return 1;
+        }
+
+        conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr,
+                          sizeof(errstr));
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"bench\",\"config\":{"
+                 "\"connector.class\":\"com.amazonaws.mskdatagen.GeneratorSourceConnector\","
+                 "\"tasks.max\":\"1\","
+                 "\"key.converter\":\"org.apache.kafka.connect.storage.StringConverter\","
+                 "\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\","
+                 "\"value.converter.schemas.enable\":\"false\","
+                 "\"genkp.book.with\":\"#{Internet.uuid}\","
+                 "\"genv.book.title.with\":\"#{Book.title}\","
+                 "\"genv.book.genre.with\":\"#{Book.genre}\","
+                 "\"genv.book.author.with\":\"#{Book.author}\","
+                 "\"genkp.bookstore.with\":\"#{Internet.uuid}\","
+                 "\"genv.bookstore.name.with\":\"#{Company.name}\","
+                 "\"genv.bookstore.city.with\":\"#{Address.city}\","
+                 "\"genv.bookstore.state.with\":\"#{Address.state}\","
+                 "\"genkp.purchase.with\":\"#{Internet.uuid}\","
+                 "\"genv.purchase.book_id.matching\":\"book.key\","
+                 "\"genv.purchase.bookstore_id.matching\":\"bookstore.key\","
+                 "\"genv.purchase.customer.with\":\"#{Name.username}\","
+                 "\"genv.purchase.quantity.with\":\"#{number.number_between '1','5'}\","
+                 "\"genv.purchase.unit_price.with\":\"#{number.number_between '10','75'}\","
+                 "\"genv.purchase.timestamp.with\":\"#{date.past '10','SECONDS'}\","
+                 "\"topic.book.records.exactly\":\"%ld\","
+                 "\"topic.bookstore.records.exactly\":\"%ld\","
+                 "\"topic.purchase.records.exactly\":\"%ld\","
+                 "\"global.throttle.ms\":\"0\","
+                 "\"global.history.records.max\":\"1000\"}}",
+                 n, n, n);
+        snprintf(cmd, sizeof(cmd), "%s/connectors", url);
+        c = curl_easy_init();
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, cmd);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        fp = fopen("/dev/null", "w");
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
+        t0 = now_s();
+        curl_easy_perform(c);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        fclose(fp);
+        if (status != 201) {
+                fprintf(stderr, "POST answered %ld\n", status);
+                return 1;
+        }
+        for (;;) {
+                total = topic_count(rk, "book") + topic_count(rk, "bookstore") +
+                        topic_count(rk, "purchase");
+                if (total >= 3 * n || now_s() - t0 > 600)
+                        break;
+                usleep(20000);
+        }
+        t1 = now_s();
+        if (total < 3 * n) {
+                fprintf(stderr, "only %lld of %ld records arrived\n",
+                        (long long)total, 3 * n);
+                return 1;
+        }
+
+        /* The same records, produced by kcat. */
+        snprintf(cmd, sizeof(cmd),
+                 "for t in book bookstore purchase; do kcat -C -q -b %s -t $t"
+                 " -o beginning -c %ld -f '%%k\\t%%s\\n'; done > %s/records.tsv",
+                 bootstrap, n, dir);
+        if (system(cmd)) {
+                fprintf(stderr, "kcat -C failed\n");
+                return 1;
+        }
+        snprintf(cmd, sizeof(cmd),
+                 "kcat -P -q -b %s -t bench-kcat -K '\t' "
+                 "-X acks=all -X partitioner=murmur2_random < %s/records.tsv",
+                 bootstrap, dir);
+        t2 = now_s();
+        if (system(cmd)) {
+                fprintf(stderr, "kcat -P failed\n");
+                return 1;
+        }
+        t3 = now_s();
+        {
+                int64_t ref = topic_count(rk, "bench-kcat");
+                double a = 3.0 * n / (t1 - t0), b = ref / (t3 - t2);
+                printf("records: %ld (3 topics x %ld)\n", 3 * n, n);
+                printf("connectd end-to-end: %.0f records/s (%.2f s)\n", a,
+                       t1 - t0);
+                printf("kcat -P reference:   %.0f records/s (%.2f s, %lld "
+                       "records)\n",
+                       b, t3 - t2, (long long)ref);
+                printf("ratio connectd/kcat: %.2f\n", a / b);
+        }
+        curl_easy_cleanup(c);
+        curl_slist_free_all(h);
+        rd_kafka_destroy(rk);
+        kill(wpid, SIGTERM);
+        waitpid(wpid, NULL, 0);
+        kill(kpid, SIGTERM);
+        waitpid(kpid, NULL, 0);
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        if (system(cmd))
+                return 1;
+        return 0;
+}
