@@ -331,9 +331,11 @@ static void refuse(connectd_registry_t *reg, const char *class_name,
         if (!reg->first_refusal[0])
                 snprintf(reg->first_refusal, sizeof(reg->first_refusal), "%s",
                          why);
-        if (class_name)
+        if (class_name && !strstr(why, class_name))
                 LOG_ERROR(plog(), "Plugin %s: refusing connector class %s: %s",
                           reg->file, class_name, why);
+        else if (class_name)
+                LOG_ERROR(plog(), "Plugin %s: refusing %s", reg->file, why);
         else
                 LOG_ERROR(plog(), "Plugin %s: refusing a connector "
                                   "descriptor: %s",
@@ -555,9 +557,17 @@ static int load_file(const char *path, int *logged, char *errstr,
         memcpy(&init, &sym, sizeof(init));
 
         if (init(&connectd_host, &reg) != 0) {
-                snprintf(errstr, errstr_size, "%s returned an error",
-                         CONNECTD_PLUGIN_ENTRY);
                 truncate_entries(before);
+                if (reg.refused) {
+                        /* Typically `return register_connector(...)`: the
+                         * refusal, already logged, is the reason. */
+                        snprintf(errstr, errstr_size, "%s",
+                                 reg.first_refusal);
+                        *logged = 1;
+                } else {
+                        snprintf(errstr, errstr_size, "%s returned an error",
+                                 CONNECTD_PLUGIN_ENTRY);
+                }
                 goto out;
         }
         if (entries_cnt == before) {
