@@ -24,4 +24,5 @@ install(FILES ${CMAKE_BINARY_DIR}/connectd-plugin.pc
         DESTINATION share/pkgconfig)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/plugins/
         DESTINATION share/doc/connectd/examples/plugins
-        FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "CMakeLists.txt")
+        FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "CMakeLists.txt"
+        REGEX "examples/plugins/CMakeLists.txt$" EXCLUDE)

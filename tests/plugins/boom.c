@@ -12,6 +12,14 @@ static int boom_poll(void *state, connectd_batch_t *batch, char *errstr,
         return -1;
 }
 
+/* Logs a line per start so a test can see a restart really ran it again. */
+static int boom_task_start(connectd_ctx_t *ctx, const connectd_config_t *cfg,
+                           void **statep, char *errstr, size_t errstr_size)
+{
+        host->log(ctx, CONNECTD_LOG_INFO, "boom task started");
+        return tp_task_start(ctx, cfg, statep, errstr, errstr_size);
+}
+
 static const char *const aliases[] = {"BoomSource", NULL};
 
 static const connectd_connector_desc_t desc = {
@@ -23,7 +31,7 @@ static const connectd_connector_desc_t desc = {
         .start = tp_start,
         .task_configs = tp_task_configs,
         .stop = tp_stop,
-        .task_start = tp_task_start,
+        .task_start = boom_task_start,
         .task_poll = boom_poll,
 };
 
