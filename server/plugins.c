@@ -23,6 +23,11 @@
  *    name without a trailing "Connector" — the latter two only when exactly
  *    one class matches, as Kafka drops ambiguous aliases.
  *
+ *  - The registry handle a plugin's init receives is open only while init
+ *    runs; it stays allocated (closed) as long as the plugin is loaded, so
+ *    a plugin that keeps it and registers later gets a logged refusal
+ *    instead of a dangling pointer.
+ *
  * Threads: written only at start-up on the main thread (built-ins, then
  * plugin.path); read-only afterwards, so lookups take no lock. Entries are
  * allocated one by one, so pointers handed out stay valid until
@@ -62,7 +67,8 @@ extern int datagen_plugin_init(const connectd_host_t *host,
 
 /* The registry handle plugins see: where the descriptors come from. */
 struct connectd_registry {
-        const char *file;      /* path of the .so, or BUILTIN_FILE */
+        char *file;            /* path of the .so, or BUILTIN_FILE (owned) */
+        int open;              /* 1 only while the init function runs */
         int registered;        /* descriptors accepted during this load */
         int refused;           /* descriptors refused during this load */
         char first_refusal[512];
@@ -76,7 +82,15 @@ typedef struct plugin_entry {
 static plugin_entry_t **entries;
 static size_t entries_cnt, entries_cap;
 
-static void **handles;  /* dlopen handles of loaded plugins */
+/* A loaded plugin: its handle and its registry, which stays valid (closed)
+ * so a plugin that calls register_connector late gets a refusal, not a
+ * dangling pointer. */
+typedef struct loaded {
+        void *handle;
+        connectd_registry_t *reg;
+} loaded_t;
+
+static loaded_t *handles;
 static size_t handles_cnt, handles_cap;
 
 static logger_t *plog(void)
@@ -352,6 +366,11 @@ int plugins_register(connectd_registry_t *reg,
 
         if (!reg)
                 return -1;
+        if (!reg->open) {
+                refuse(reg, NULL, "register_connector called after the "
+                                  "plugin's init function returned");
+                return -1;
+        }
         if (!desc) {
                 refuse(reg, NULL, "descriptor is NULL");
                 return -1;
@@ -471,6 +490,25 @@ static void truncate_entries(size_t keep)
         }
 }
 
+static connectd_registry_t *registry_new(const char *file)
+{
+        connectd_registry_t *reg = calloc(1, sizeof(*reg));
+
+        if (reg && !(reg->file = strdup(file))) {
+                free(reg);
+                reg = NULL;
+        }
+        return reg;
+}
+
+static void registry_free(connectd_registry_t *reg)
+{
+        if (reg) {
+                free(reg->file);
+                free(reg);
+        }
+}
+
 void plugins_reset(void)
 {
         size_t i;
@@ -479,8 +517,10 @@ void plugins_reset(void)
         free(entries);
         entries = NULL;
         entries_cap = 0;
-        for (i = 0; i < handles_cnt; i++)
-                dlclose(handles[i]);
+        for (i = 0; i < handles_cnt; i++) {
+                dlclose(handles[i].handle);
+                registry_free(handles[i].reg);
+        }
         free(handles);
         handles = NULL;
         handles_cnt = handles_cap = 0;
@@ -490,9 +530,13 @@ void plugins_reset(void)
 
 int plugins_register_builtins(void)
 {
-        connectd_registry_t reg = {.file = BUILTIN_FILE};
+        static char builtin_file[] = BUILTIN_FILE;
+        static connectd_registry_t reg;
         int rc = 0;
 
+        memset(&reg, 0, sizeof(reg));
+        reg.file = builtin_file;
+        reg.open = 1;
         if (filestream_plugin_init(&connectd_host, &reg) == -1) {
                 LOG_ERROR(plog(), "Built-in FileStream connectors failed to "
                                   "initialise");
@@ -503,6 +547,7 @@ int plugins_register_builtins(void)
                                   "initialise");
                 rc = -1;
         }
+        reg.open = 0;
         if (reg.refused)
                 rc = -1;
         return rc;
@@ -515,26 +560,28 @@ int plugins_register_builtins(void)
 static int load_file(const char *path, int *logged, char *errstr,
                      size_t errstr_size)
 {
-        connectd_registry_t reg;
+        connectd_registry_t *reg = NULL;
         connectd_plugin_init_fn init;
         size_t before = entries_cnt, i;
         void *handle = NULL, *sym;
         const char *err;
-        int rc = -1;
+        int rc = -1, init_rc;
 
         *logged = 0;
-        memset(&reg, 0, sizeof(reg));
-        reg.file = path;
-
         if (handles_cnt == handles_cap) {
                 size_t cap = handles_cap ? handles_cap * 2 : 16;
-                void **p = realloc(handles, cap * sizeof(*p));
+                loaded_t *p = realloc(handles, cap * sizeof(*p));
                 if (!p) {
                         snprintf(errstr, errstr_size, "out of memory");
                         goto out;
                 }
                 handles = p;
                 handles_cap = cap;
+        }
+
+        if (!(reg = registry_new(path))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
         }
 
         dlerror();
@@ -556,13 +603,16 @@ static int load_file(const char *path, int *logged, char *errstr,
          * dlsym; copy through memcpy to keep -Wpedantic quiet. */
         memcpy(&init, &sym, sizeof(init));
 
-        if (init(&connectd_host, &reg) != 0) {
+        reg->open = 1;
+        init_rc = init(&connectd_host, reg);
+        reg->open = 0;
+        if (init_rc != 0) {
                 truncate_entries(before);
-                if (reg.refused) {
+                if (reg->refused) {
                         /* Typically `return register_connector(...)`: the
                          * refusal, already logged, is the reason. */
                         snprintf(errstr, errstr_size, "%s",
-                                 reg.first_refusal);
+                                 reg->first_refusal);
                         *logged = 1;
                 } else {
                         snprintf(errstr, errstr_size, "%s returned an error",
@@ -571,9 +621,9 @@ static int load_file(const char *path, int *logged, char *errstr,
                 goto out;
         }
         if (entries_cnt == before) {
-                if (reg.refused) {
+                if (reg->refused) {
                         snprintf(errstr, errstr_size, "%s",
-                                 reg.first_refusal);
+                                 reg->first_refusal);
                         *logged = 1;
                 } else {
                         snprintf(errstr, errstr_size,
@@ -588,12 +638,16 @@ static int load_file(const char *path, int *logged, char *errstr,
                          d->class_name, type_name(d->type),
                          d->version ? d->version : "undefined");
         }
-        handles[handles_cnt++] = handle;
+        handles[handles_cnt].handle = handle;
+        handles[handles_cnt].reg = reg;
+        handles_cnt++;
         handle = NULL;
+        reg = NULL;
         rc = 0;
 out:
         if (handle)
                 dlclose(handle);
+        registry_free(reg);
         return rc;
 }
 

@@ -1395,3 +1395,23 @@ Test(plugins, jsonlines_sink_needs_a_writable_file)
                   "%s", err);
         cfg_free(&cfg);
 }
+
+Test(plugins, registering_after_init_is_refused)
+{
+        const connectd_connector_desc_t *d;
+        connectd_ctx_t ctx = {.name = "late", .task_id = -1};
+        connectd_config_t cfg = {0};
+        void *st = NULL;
+        char err[256] = "";
+
+        load_ok("test-plugins", "late_register");
+        d = plugins_find("LateRegisterSource");
+        cr_assert_not_null(d);
+        log_clear();
+        cr_assert_eq(d->start(&ctx, &cfg, &st, err, sizeof(err)), -1);
+        cr_assert_str_eq(err, "register_connector returned -1");
+        cr_assert_eq(log_count("register_connector called after the "
+                               "plugin's init function returned"),
+                     1, "%s", logbuf);
+        cr_assert_null(plugins_find("TooLateSource"));
+}
