@@ -308,7 +308,7 @@ Test(plugins, out_of_tree_plugin_listed_described_and_runs, .timeout = 300)
          * 0..last, each once */
         cr_assert_eq(timed_req(w, "PUT", "/connectors/seq/stop", NULL, 5000),
                      204);
-        cr_assert(wait_status(w, "seq", "STOPPED", 0, NULL, 10000));
+        cr_assert(wait_status(w, "seq", "STOPPED", 0, "RUNNING", 10000));
         last = committed_seq(w, "seq");
         cr_assert_geq(last, first + 20);
         /* ask for more than there should be: duplicates would show */
@@ -664,7 +664,7 @@ Test(plugins, hanging_task_is_abandoned_without_slowing_rest,
         gw = (gone_wait_t){w, "h-stop", "GONE"};
         cr_assert(wait_until(hang_settled, &gw, 1000 + 2000),
                   "hung task still listed after stop");
-        cr_assert(wait_status(w, "h-stop", "STOPPED", 0, NULL, 3000));
+        cr_assert(wait_status(w, "h-stop", "STOPPED", 0, "RUNNING", 3000));
 
         /* delete: connector gone */
         json_decref(http_json(w, "POST", "/connectors",

@@ -647,6 +647,15 @@ static const char *so_path(const char *sub, const char *name)
         return p;
 }
 
+/* mkdtemp template under $TMPDIR. */
+static char *tmp_template(char *buf, size_t n, const char *tag)
+{
+        const char *t = getenv("TMPDIR");
+
+        snprintf(buf, n, "%s/connectd-%s-XXXXXX", t && *t ? t : "/tmp", tag);
+        return buf;
+}
+
 static void setup(void)
 {
         memset(extra, 0, sizeof(extra));
@@ -1006,8 +1015,8 @@ static void link_plugin(const char *path, const char *sub, const char *name)
 
 Test(plugins, load_path_scans_dirs_sorted_and_keeps_going)
 {
-        char tmpl[] = "/tmp/connectd-plugins-XXXXXX";
-        char *dir = mkdtemp(tmpl);
+        char tmpl[1024];
+        char *dir = mkdtemp(tmp_template(tmpl, sizeof(tmpl), "plugins"));
         char p[4096], path[9000];
         int loaded;
 
@@ -1277,8 +1286,8 @@ static char *slurp_file(const char *path)
 Test(plugins, jsonlines_sink_writes_one_line_per_record)
 {
         const connectd_connector_desc_t *d;
-        char tmpl[] = "/tmp/connectd-jsonl-XXXXXX";
-        char *dir = mkdtemp(tmpl);
+        char tmpl[1024];
+        char *dir = mkdtemp(tmp_template(tmpl, sizeof(tmpl), "jsonl"));
         char file[4200], err[256] = "";
         connectd_config_t cfg = {0};
         connectd_task_configs_t tcs = {0};

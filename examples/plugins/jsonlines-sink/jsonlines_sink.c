@@ -100,7 +100,7 @@ static void jb_printf(jbuf_t *b, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 static void jb_printf(jbuf_t *b, const char *fmt, ...)
 {
-        char tmp[64];
+        char tmp[128]; /* longest use: the partition/offset prefix, ~62 */
         va_list ap;
         int n;
 
