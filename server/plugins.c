@@ -1,0 +1,814 @@
+/*
+ * plugins — the registry of connector descriptors, built-in and loaded.
+ *
+ * DESIGN
+ *  - Every descriptor registered through host->register_connector (built-ins
+ *    and plugin shared objects alike) is validated, then copied into a zeroed
+ *    connectd_connector_desc_t: min(desc->struct_size, sizeof) bytes, so a
+ *    plugin built against an older, shorter descriptor reads as if its
+ *    missing (newer) fields were NULL. Strings and tables the descriptor
+ *    points to (class name, aliases, version, config defs) are not copied:
+ *    they live in the shared object, which stays loaded until exit (or until
+ *    plugins_reset() in tests).
+ *  - Optional callbacks a plugin left NULL (stop, validate, task_stop, and
+ *    task_commit for sources / task_flush for sinks) are replaced by no-ops
+ *    in our copy, so callers never test them for NULL.
+ *  - A refusal (newer ABI, struct too small, missing class name, type or
+ *    mandatory callback, duplicate class name or alias) is logged as one
+ *    ERROR line naming the file and the reason, and the plugin's other
+ *    descriptors still register. A plugin that ends up registering nothing,
+ *    or whose init returns -1, is rolled back and dlclose()d.
+ *  - Lookup follows Kafka's PluginUtils: full class name, then an explicit
+ *    alias, then the simple class name (after the last '.') and the simple
+ *    name without a trailing "Connector" — the latter two only when exactly
+ *    one class matches, as Kafka drops ambiguous aliases.
+ *
+ *  - The registry handle a plugin's init receives is open only while init
+ *    runs; it stays allocated (closed) as long as the plugin is loaded, so
+ *    a plugin that keeps it and registers later gets a logged refusal
+ *    instead of a dangling pointer.
+ *
+ * Threads: written only at start-up on the main thread (built-ins, then
+ * plugin.path); read-only afterwards, so lookups take no lock. Entries are
+ * allocated one by one, so pointers handed out stay valid until
+ * plugins_reset().
+ */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "plugins.h"
+
+/* Built-in connectors (connectors/filestream, connectors/datagen). They are
+ * ordinary plugins whose init function is called directly. */
+extern int filestream_plugin_init(const connectd_host_t *host,
+                                  connectd_registry_t *reg);
+extern int datagen_plugin_init(const connectd_host_t *host,
+                               connectd_registry_t *reg);
+
+/* Size of the descriptor as ABI 1 defined it: everything up to task_stop.
+ * Stays fixed when later ABIs append fields. */
+#define DESC_ABI1_SIZE                                                         \
+        (offsetof(connectd_connector_desc_t, task_stop) +                      \
+         sizeof(((connectd_connector_desc_t *)0)->task_stop))
+
+#define PLUGINS_MAX_CLASSES 1024   /* registry ceiling */
+#define PLUGINS_MAX_FILES 4096     /* .so files per plugin.path entry */
+#define PLUGINS_MAX_ALIASES 64     /* explicit aliases per class */
+#define PLUGINS_MAX_CFG_DEFS 4096  /* config keys per class */
+#define PLUGINS_NAME_MAX 512       /* class name / alias length */
+
+#define BUILTIN_FILE "built-in"
+
+/* The registry handle plugins see: where the descriptors come from. */
+struct connectd_registry {
+        char *file;            /* path of the .so, or BUILTIN_FILE (owned) */
+        int open;              /* 1 only while the init function runs */
+        int registered;        /* descriptors accepted during this load */
+        int refused;           /* descriptors refused during this load */
+        char first_refusal[512];
+};
+
+typedef struct plugin_entry {
+        connectd_connector_desc_t desc; /* our copy (first member) */
+        char *file;                     /* who registered it (owned) */
+} plugin_entry_t;
+
+static plugin_entry_t **entries;
+static size_t entries_cnt, entries_cap;
+
+/* A loaded plugin: its handle and its registry, which stays valid (closed)
+ * so a plugin that calls register_connector late gets a refusal, not a
+ * dangling pointer. */
+typedef struct loaded {
+        void *handle;
+        connectd_registry_t *reg;
+} loaded_t;
+
+static loaded_t *handles;
+static size_t handles_cnt, handles_cap;
+
+static logger_t *plog(void)
+{
+        return log_get("connectd.plugins");
+}
+
+/* --- no-op defaults for optional callbacks --- */
+
+static void noop_stop(void *state)
+{
+        (void)state;
+}
+
+static void noop_validate(const connectd_config_t *cfg,
+                          connectd_validation_t *v)
+{
+        (void)cfg;
+        (void)v;
+}
+
+static int noop_flush(void *state, char *errstr, size_t errstr_size)
+{
+        (void)state;
+        (void)errstr;
+        (void)errstr_size;
+        return 0;
+}
+
+/* --- names --- */
+
+static const char *type_name(connectd_connector_type_t type)
+{
+        return type == CONNECTD_SOURCE ? "source" : "sink";
+}
+
+/* Class names and aliases: printable, no blanks or path separators. */
+static int name_ok(const char *s)
+{
+        size_t n = 0;
+
+        if (!s || !*s)
+                return 0;
+        for (; s[n]; n++) {
+                unsigned char c = (unsigned char)s[n];
+                if (c <= ' ' || c == 0x7f || c == '/' || c == '\\')
+                        return 0;
+                if (n >= PLUGINS_NAME_MAX)
+                        return 0;
+        }
+        return 1;
+}
+
+static const char *simple_name(const char *class_name)
+{
+        const char *dot = strrchr(class_name, '.');
+        return dot ? dot + 1 : class_name;
+}
+
+/* Does `name` equal the simple name of class_name without its trailing
+ * "Connector" (and is that pruned name non-empty)? */
+static int matches_pruned(const char *class_name, const char *name)
+{
+        static const char suffix[] = "Connector";
+        const char *simple = simple_name(class_name);
+        size_t len = strlen(simple), slen = sizeof(suffix) - 1;
+
+        if (len <= slen || strcmp(simple + len - slen, suffix))
+                return 0;
+        return strlen(name) == len - slen && !strncmp(simple, name, len - slen);
+}
+
+/* Exact class name or explicit alias of an existing entry; NULL if none. */
+static const plugin_entry_t *find_exact(const char *name)
+{
+        size_t i, j;
+
+        for (i = 0; i < entries_cnt; i++)
+                if (!strcmp(entries[i]->desc.class_name, name))
+                        return entries[i];
+        for (i = 0; i < entries_cnt; i++) {
+                const char *const *al = entries[i]->desc.aliases;
+                for (j = 0; al && al[j]; j++)
+                        if (!strcmp(al[j], name))
+                                return entries[i];
+        }
+        return NULL;
+}
+
+/* --- validation --- */
+
+static int check_config_defs(const connectd_config_def_t *defs, char *errstr,
+                             size_t errstr_size)
+{
+        size_t i, j;
+
+        for (i = 0; defs && defs[i].name; i++) {
+                const connectd_config_def_t *d = &defs[i];
+
+                if (i >= PLUGINS_MAX_CFG_DEFS) {
+                        snprintf(errstr, errstr_size,
+                                 "more than %d config definitions "
+                                 "(missing terminating entry?)",
+                                 PLUGINS_MAX_CFG_DEFS);
+                        return -1;
+                }
+                if (!*d->name) {
+                        snprintf(errstr, errstr_size,
+                                 "config definition #%zu has an empty name",
+                                 i);
+                        return -1;
+                }
+                if ((int)d->type < CONNECTD_CFG_STRING ||
+                    (int)d->type > CONNECTD_CFG_PASSWORD) {
+                        snprintf(errstr, errstr_size,
+                                 "config definition '%s' has unknown type %d",
+                                 d->name, (int)d->type);
+                        return -1;
+                }
+                if ((int)d->importance < CONNECTD_IMPORTANCE_HIGH ||
+                    (int)d->importance > CONNECTD_IMPORTANCE_LOW) {
+                        snprintf(errstr, errstr_size,
+                                 "config definition '%s' has unknown "
+                                 "importance %d",
+                                 d->name, (int)d->importance);
+                        return -1;
+                }
+                if ((int)d->width < CONNECTD_WIDTH_NONE ||
+                    (int)d->width > CONNECTD_WIDTH_LONG) {
+                        snprintf(errstr, errstr_size,
+                                 "config definition '%s' has unknown "
+                                 "width %d",
+                                 d->name, (int)d->width);
+                        return -1;
+                }
+                for (j = 0; j < i; j++)
+                        if (!strcmp(defs[j].name, d->name)) {
+                                snprintf(errstr, errstr_size,
+                                         "config key '%s' is defined twice",
+                                         d->name);
+                                return -1;
+                        }
+        }
+        return 0;
+}
+
+/* Check a copied descriptor (fields beyond the plugin's struct_size are
+ * zero). 0, or -1 with the reason. */
+static int check_desc(const connectd_connector_desc_t *d, char *errstr,
+                      size_t errstr_size)
+{
+        const plugin_entry_t *other;
+        const char *missing = NULL;
+        size_t i;
+
+        if (!name_ok(d->class_name)) {
+                snprintf(errstr, errstr_size,
+                         d->class_name ? "invalid class name '%.100s'"
+                                       : "descriptor has no class name%s",
+                         d->class_name ? d->class_name : "");
+                return -1;
+        }
+        if (d->type != CONNECTD_SOURCE && d->type != CONNECTD_SINK) {
+                snprintf(errstr, errstr_size,
+                         "connector class %s has unknown type %d "
+                         "(expected source or sink)",
+                         d->class_name, (int)d->type);
+                return -1;
+        }
+        if (!d->start)
+                missing = "start";
+        else if (!d->task_configs)
+                missing = "task_configs";
+        else if (!d->task_start)
+                missing = "task_start";
+        else if (d->type == CONNECTD_SOURCE && !d->task_poll)
+                missing = "task_poll";
+        else if (d->type == CONNECTD_SINK && !d->task_put)
+                missing = "task_put";
+        if (missing) {
+                snprintf(errstr, errstr_size,
+                         "%s connector class %s has no %s callback",
+                         type_name(d->type), d->class_name, missing);
+                return -1;
+        }
+        if (check_config_defs(d->config_defs, errstr, errstr_size) == -1) {
+                char why[256];
+                snprintf(why, sizeof(why), "%s", errstr);
+                snprintf(errstr, errstr_size, "connector class %s: %s",
+                         d->class_name, why);
+                return -1;
+        }
+
+        if ((other = find_exact(d->class_name))) {
+                snprintf(errstr, errstr_size,
+                         "duplicate connector class %s (already registered "
+                         "by %s%s%s)",
+                         d->class_name, other->file,
+                         strcmp(other->desc.class_name, d->class_name)
+                                 ? " as an alias of "
+                                 : "",
+                         strcmp(other->desc.class_name, d->class_name)
+                                 ? other->desc.class_name
+                                 : "");
+                return -1;
+        }
+        for (i = 0; d->aliases && d->aliases[i]; i++) {
+                const char *al = d->aliases[i];
+                size_t j;
+
+                if (i >= PLUGINS_MAX_ALIASES) {
+                        snprintf(errstr, errstr_size,
+                                 "connector class %s has more than %d "
+                                 "aliases (missing NULL terminator?)",
+                                 d->class_name, PLUGINS_MAX_ALIASES);
+                        return -1;
+                }
+                if (!name_ok(al)) {
+                        snprintf(errstr, errstr_size,
+                                 "connector class %s has an invalid alias "
+                                 "'%.100s'",
+                                 d->class_name, al);
+                        return -1;
+                }
+                if ((other = find_exact(al))) {
+                        snprintf(errstr, errstr_size,
+                                 "duplicate connector class %s: alias %s is "
+                                 "already taken by %s (registered by %s)",
+                                 d->class_name, al, other->desc.class_name,
+                                 other->file);
+                        return -1;
+                }
+                if (!strcmp(al, d->class_name))
+                        continue; /* harmless */
+                for (j = 0; j < i; j++)
+                        if (!strcmp(d->aliases[j], al))
+                                break;
+                if (j < i) {
+                        snprintf(errstr, errstr_size,
+                                 "connector class %s lists alias %s twice",
+                                 d->class_name, al);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static void refuse(connectd_registry_t *reg, const char *class_name,
+                   const char *why)
+{
+        reg->refused++;
+        if (!reg->first_refusal[0])
+                snprintf(reg->first_refusal, sizeof(reg->first_refusal), "%s",
+                         why);
+        if (class_name && !strstr(why, class_name))
+                LOG_ERROR(plog(), "Plugin %s: refusing connector class %s: %s",
+                          reg->file, class_name, why);
+        else if (class_name)
+                LOG_ERROR(plog(), "Plugin %s: refusing %s", reg->file, why);
+        else
+                LOG_ERROR(plog(), "Plugin %s: refusing a connector "
+                                  "descriptor: %s",
+                          reg->file, why);
+}
+
+int plugins_register(connectd_registry_t *reg,
+                     const connectd_connector_desc_t *desc)
+{
+        connectd_connector_desc_t copy;
+        plugin_entry_t *e = NULL;
+        char errstr[512];
+        size_t n;
+
+        if (!reg)
+                return -1;
+        if (!reg->open) {
+                refuse(reg, NULL, "register_connector called after the "
+                                  "plugin's init function returned");
+                return -1;
+        }
+        if (!desc) {
+                refuse(reg, NULL, "descriptor is NULL");
+                return -1;
+        }
+        /* Only the header is common to every ABI: read nothing else until
+         * version and size say the rest is laid out as we know it. */
+        if (desc->abi_version > CONNECTD_ABI_VERSION) {
+                snprintf(errstr, sizeof(errstr),
+                         "built for plugin ABI %u, this worker supports up "
+                         "to %d",
+                         (unsigned)desc->abi_version, CONNECTD_ABI_VERSION);
+                refuse(reg, NULL, errstr);
+                return -1;
+        }
+        if (desc->abi_version < 1) {
+                snprintf(errstr, sizeof(errstr),
+                         "invalid plugin ABI version %u",
+                         (unsigned)desc->abi_version);
+                refuse(reg, NULL, errstr);
+                return -1;
+        }
+        if (desc->struct_size < DESC_ABI1_SIZE) {
+                snprintf(errstr, sizeof(errstr),
+                         "descriptor struct_size %u is smaller than the %zu "
+                         "bytes plugin ABI 1 requires",
+                         (unsigned)desc->struct_size, (size_t)DESC_ABI1_SIZE);
+                refuse(reg, NULL, errstr);
+                return -1;
+        }
+
+        memset(&copy, 0, sizeof(copy));
+        n = desc->struct_size < sizeof(copy) ? desc->struct_size
+                                             : sizeof(copy);
+        memcpy(&copy, desc, n);
+
+        if (check_desc(&copy, errstr, sizeof(errstr)) == -1) {
+                refuse(reg, name_ok(copy.class_name) ? copy.class_name : NULL,
+                       errstr);
+                return -1;
+        }
+        if (entries_cnt >= PLUGINS_MAX_CLASSES) {
+                snprintf(errstr, sizeof(errstr),
+                         "too many connector classes (limit %d)",
+                         PLUGINS_MAX_CLASSES);
+                refuse(reg, copy.class_name, errstr);
+                return -1;
+        }
+
+        if (!copy.stop)
+                copy.stop = noop_stop;
+        if (!copy.validate)
+                copy.validate = noop_validate;
+        if (!copy.task_stop)
+                copy.task_stop = noop_stop;
+        if (copy.type == CONNECTD_SOURCE && !copy.task_commit)
+                copy.task_commit = noop_stop;
+        if (copy.type == CONNECTD_SINK && !copy.task_flush)
+                copy.task_flush = noop_flush;
+
+        if (entries_cnt == entries_cap) {
+                size_t cap = entries_cap ? entries_cap * 2 : 16;
+                plugin_entry_t **p = realloc(entries, cap * sizeof(*p));
+                if (!p)
+                        goto out_nomem;
+                entries = p;
+                entries_cap = cap;
+        }
+        if (!(e = calloc(1, sizeof(*e))) || !(e->file = strdup(reg->file)))
+                goto out_nomem;
+        e->desc = copy;
+        entries[entries_cnt++] = e;
+        reg->registered++;
+        return 0;
+
+out_nomem:
+        if (e)
+                free(e);
+        refuse(reg, copy.class_name, "out of memory");
+        return -1;
+}
+
+/* --- lookup --- */
+
+const connectd_connector_desc_t *plugins_find(const char *name)
+{
+        const plugin_entry_t *e, *hit = NULL;
+        size_t i;
+        int hits = 0;
+
+        if (!name || !*name)
+                return NULL;
+        if ((e = find_exact(name)))
+                return &e->desc;
+        for (i = 0; i < entries_cnt; i++) {
+                const char *cn = entries[i]->desc.class_name;
+                if (!strcmp(simple_name(cn), name) ||
+                    matches_pruned(cn, name)) {
+                        hit = entries[i];
+                        hits++;
+                }
+        }
+        return hits == 1 ? &hit->desc : NULL;
+}
+
+const connectd_connector_desc_t *plugins_at(size_t i)
+{
+        return i < entries_cnt ? &entries[i]->desc : NULL;
+}
+
+/* Drop entries registered after `keep` (a failed plugin load). */
+static void truncate_entries(size_t keep)
+{
+        while (entries_cnt > keep) {
+                plugin_entry_t *e = entries[--entries_cnt];
+                free(e->file);
+                free(e);
+        }
+}
+
+static connectd_registry_t *registry_new(const char *file)
+{
+        connectd_registry_t *reg = calloc(1, sizeof(*reg));
+
+        if (reg && !(reg->file = strdup(file))) {
+                free(reg);
+                reg = NULL;
+        }
+        return reg;
+}
+
+static void registry_free(connectd_registry_t *reg)
+{
+        if (reg) {
+                free(reg->file);
+                free(reg);
+        }
+}
+
+void plugins_reset(void)
+{
+        size_t i;
+
+        truncate_entries(0);
+        free(entries);
+        entries = NULL;
+        entries_cap = 0;
+        for (i = 0; i < handles_cnt; i++) {
+                dlclose(handles[i].handle);
+                registry_free(handles[i].reg);
+        }
+        free(handles);
+        handles = NULL;
+        handles_cnt = handles_cap = 0;
+}
+
+/* --- built-ins --- */
+
+int plugins_register_builtins(void)
+{
+        static char builtin_file[] = BUILTIN_FILE;
+        static connectd_registry_t reg;
+        int rc = 0;
+
+        memset(&reg, 0, sizeof(reg));
+        reg.file = builtin_file;
+        reg.open = 1;
+        if (filestream_plugin_init(&connectd_host, &reg) == -1) {
+                LOG_ERROR(plog(), "Built-in FileStream connectors failed to "
+                                  "initialise");
+                rc = -1;
+        }
+        if (datagen_plugin_init(&connectd_host, &reg) == -1) {
+                LOG_ERROR(plog(), "Built-in datagen connector failed to "
+                                  "initialise");
+                rc = -1;
+        }
+        reg.open = 0;
+        if (reg.refused)
+                rc = -1;
+        return rc;
+}
+
+/* --- loading shared objects --- */
+
+/* 0 or -1 with errstr; *logged tells whether the reason was already logged
+ * (descriptor refusals are logged one by one as they happen). */
+static int load_file(const char *path, int *logged, char *errstr,
+                     size_t errstr_size)
+{
+        connectd_registry_t *reg = NULL;
+        connectd_plugin_init_fn init;
+        size_t before = entries_cnt, i;
+        void *handle = NULL, *sym;
+        const char *err;
+        int rc = -1, init_rc;
+
+        *logged = 0;
+        if (handles_cnt == handles_cap) {
+                size_t cap = handles_cap ? handles_cap * 2 : 16;
+                loaded_t *p = realloc(handles, cap * sizeof(*p));
+                if (!p) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        goto out;
+                }
+                handles = p;
+                handles_cap = cap;
+        }
+
+        if (!(reg = registry_new(path))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+
+        dlerror();
+        if (!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
+                err = dlerror();
+                snprintf(errstr, errstr_size, "cannot load: %s",
+                         err ? err : "unknown dlopen error");
+                goto out;
+        }
+        dlerror();
+        sym = dlsym(handle, CONNECTD_PLUGIN_ENTRY);
+        if (!sym) {
+                snprintf(errstr, errstr_size,
+                         "no %s entry point (not a connectd plugin?)",
+                         CONNECTD_PLUGIN_ENTRY);
+                goto out;
+        }
+        /* POSIX guarantees object <-> function pointer round trips for
+         * dlsym; copy through memcpy to keep -Wpedantic quiet. */
+        memcpy(&init, &sym, sizeof(init));
+
+        reg->open = 1;
+        init_rc = init(&connectd_host, reg);
+        reg->open = 0;
+        if (init_rc != 0) {
+                truncate_entries(before);
+                if (reg->refused) {
+                        /* Typically `return register_connector(...)`: the
+                         * refusal, already logged, is the reason. */
+                        snprintf(errstr, errstr_size, "%s",
+                                 reg->first_refusal);
+                        *logged = 1;
+                } else {
+                        snprintf(errstr, errstr_size, "%s returned an error",
+                                 CONNECTD_PLUGIN_ENTRY);
+                }
+                goto out;
+        }
+        if (entries_cnt == before) {
+                if (reg->refused) {
+                        snprintf(errstr, errstr_size, "%s",
+                                 reg->first_refusal);
+                        *logged = 1;
+                } else {
+                        snprintf(errstr, errstr_size,
+                                 "registered no connector class");
+                }
+                goto out;
+        }
+
+        for (i = before; i < entries_cnt; i++) {
+                const connectd_connector_desc_t *d = &entries[i]->desc;
+                LOG_INFO(plog(), "Loaded plugin %s: %s (%s, version %s)", path,
+                         d->class_name, type_name(d->type),
+                         d->version ? d->version : "undefined");
+        }
+        handles[handles_cnt].handle = handle;
+        handles[handles_cnt].reg = reg;
+        handles_cnt++;
+        handle = NULL;
+        reg = NULL;
+        rc = 0;
+out:
+        if (handle)
+                dlclose(handle);
+        registry_free(reg);
+        return rc;
+}
+
+int plugins_load_file(const char *path, char *errstr, size_t errstr_size)
+{
+        int logged;
+
+        return load_file(path, &logged, errstr, errstr_size);
+}
+
+static int has_so_suffix(const char *name)
+{
+        size_t n = strlen(name);
+        return n > 3 && !strcmp(name + n - 3, ".so") && name[0] != '.';
+}
+
+static int is_dir(const char *path)
+{
+        struct stat st;
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *path)
+{
+        struct stat st;
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct file_list {
+        char **v;
+        size_t cnt, cap;
+        int overflow;
+} file_list_t;
+
+static int list_add(file_list_t *fl, const char *path)
+{
+        char *dup;
+
+        if (fl->cnt >= PLUGINS_MAX_FILES) {
+                fl->overflow = 1;
+                return 0;
+        }
+        if (fl->cnt == fl->cap) {
+                size_t cap = fl->cap ? fl->cap * 2 : 16;
+                char **p = realloc(fl->v, cap * sizeof(*p));
+                if (!p)
+                        return -1;
+                fl->v = p;
+                fl->cap = cap;
+        }
+        if (!(dup = strdup(path)))
+                return -1;
+        fl->v[fl->cnt++] = dup;
+        return 0;
+}
+
+static void list_free(file_list_t *fl)
+{
+        size_t i;
+
+        for (i = 0; i < fl->cnt; i++)
+                free(fl->v[i]);
+        free(fl->v);
+}
+
+/* Collect *.so in dir, descending `depth` more levels into subdirectories.
+ * Order does not matter here; the caller sorts. */
+static int collect(file_list_t *fl, const char *dir, int depth)
+{
+        DIR *d;
+        struct dirent *de;
+        char path[4096];
+        int rc = 0;
+
+        if (!(d = opendir(dir))) {
+                LOG_ERROR(plog(), "Cannot read plugin directory %s: %s", dir,
+                          strerror(errno));
+                return 0;
+        }
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+                                     de->d_name) >= sizeof(path))
+                        continue;
+                if (has_so_suffix(de->d_name) && is_file(path)) {
+                        if ((rc = list_add(fl, path)) == -1)
+                                break;
+                } else if (depth > 0 && is_dir(path)) {
+                        if ((rc = collect(fl, path, depth - 1)) == -1)
+                                break;
+                }
+        }
+        closedir(d);
+        return rc;
+}
+
+static void load_logged(const char *path, int *loaded)
+{
+        char errstr[1024];
+        int logged;
+
+        if (load_file(path, &logged, errstr, sizeof(errstr)) == 0)
+                (*loaded)++;
+        else if (!logged)
+                LOG_ERROR(plog(), "Skipping plugin %s: %s", path, errstr);
+}
+
+int plugins_load_path(const char *plugin_path)
+{
+        char *copy = NULL, *tok, *save = NULL;
+        int loaded = 0;
+
+        if (!plugin_path || !*plugin_path)
+                return 0;
+        if (!(copy = strdup(plugin_path))) {
+                LOG_ERROR(plog(), "Cannot load plugin.path: out of memory");
+                return 0;
+        }
+        for (tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+                file_list_t fl = {0};
+                char *end;
+                size_t i;
+
+                while (*tok == ' ' || *tok == '\t')
+                        tok++;
+                end = tok + strlen(tok);
+                while (end > tok && (end[-1] == ' ' || end[-1] == '\t' ||
+                                     end[-1] == '/'))
+                        *--end = '\0';
+                if (!*tok)
+                        continue;
+
+                if (is_file(tok)) { /* a single .so named directly */
+                        load_logged(tok, &loaded);
+                        continue;
+                }
+                if (!is_dir(tok)) {
+                        LOG_ERROR(plog(), "Plugin path entry %s is not a "
+                                          "directory; skipping it",
+                                  tok);
+                        continue;
+                }
+                if (collect(&fl, tok, 1) == -1)
+                        LOG_ERROR(plog(), "Scanning %s: out of memory", tok);
+                if (fl.overflow)
+                        LOG_ERROR(plog(), "More than %d plugin files under "
+                                          "%s; the rest are ignored",
+                                  PLUGINS_MAX_FILES, tok);
+                if (fl.cnt)
+                        qsort(fl.v, fl.cnt, sizeof(*fl.v), cmp_str);
+                for (i = 0; i < fl.cnt; i++)
+                        load_logged(fl.v[i], &loaded);
+                list_free(&fl);
+        }
+        free(copy);
+        return loaded;
+}
