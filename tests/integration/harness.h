@@ -19,7 +19,7 @@
 typedef struct worker {
         pid_t pid;
         char dir[256];        /* temp dir: worker.properties, connectd.db, logs */
-        char url[128];        /* http://127.0.0.1:PORT */
+        char url[256];        /* http://127.0.0.1:PORT */
         char bootstrap[256];  /* Kafka bootstrap the worker uses */
         char props_path[300];
         char **extra_args;    /* connector files given on the command line */
