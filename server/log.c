@@ -633,22 +633,25 @@ static int cmp_logger_name(const void *a, const void *b)
 
 /* Set one logger unless its current level already matches (Connect).
  * @locks reg_lock held for writing */
-static void set_one(struct logger *lg, int level, long long now)
+static int set_one(struct logger *lg, int level, long long now)
 {
         if (effective_level(lg) == level)
-                return;
+                return 0;
         lg->level = level;
         lg->last_modified = now;
+        return 1;
 }
 
 /* Shared by REST (stamp=1) and config (stamp=0: last_modified stays). */
 static json_t *level_set(const char *ns, log_level_t level, int stamp)
 {
         struct logger **v = NULL;
+        char *changed = NULL;
         json_t *names = json_array();
         size_t nv = 0, i;
         long long now = stamp ? log_now_ms() : -1;
-        int is_root;
+        int is_root, root_changed = 0;
+        logger_t *self = stamp ? log_get("connectd.log") : NULL;
 
         if (!names || !ns)
                 goto out;
@@ -657,7 +660,8 @@ static json_t *level_set(const char *ns, log_level_t level, int stamp)
         if (!is_root)
                 get_locked_write(ns); /* the namespace logger exists now */
         v = malloc((reg_count + 1) * sizeof(*v));
-        if (!v) {
+        changed = calloc(reg_count + 1, 1);
+        if (!v || !changed) {
                 pthread_rwlock_unlock(&reg_lock);
                 goto out;
         }
@@ -673,15 +677,17 @@ static json_t *level_set(const char *ns, log_level_t level, int stamp)
                 /* Connect visits the root after the others. */
                 if (stamp) {
                         for (i = 0; i < nv; i++)
-                                set_one(v[i], (int)level, now);
-                        set_one(&root_logger, (int)level, now);
+                                changed[i] = (char)set_one(v[i], (int)level,
+                                                           now);
+                        root_changed = set_one(&root_logger, (int)level, now);
                 } else {
                         root_logger.level = (int)level;
                 }
         } else {
                 for (i = 0; i < nv; i++) {
                         if (stamp) {
-                                set_one(v[i], (int)level, now);
+                                changed[i] = (char)set_one(v[i], (int)level,
+                                                           now);
                         } else if (!strcmp(v[i]->name, ns)) {
                                 v[i]->level = (int)level;
                         }
@@ -699,7 +705,26 @@ static json_t *level_set(const char *ns, log_level_t level, int stamp)
                         at++;
                 json_array_insert_new(names, at, json_string("root"));
         }
+        if (stamp) {
+                /* Logged after the change, as Connect's Loggers does. */
+                LOG_INFO(self, "Setting level of namespace %s and children "
+                         "to %s", ns, log_level_name(level));
+                for (i = 0; i < nv + (size_t)is_root; i++) {
+                        const char *nm = i < nv ? v[i]->name : "root";
+                        int ch = i < nv ? changed[i] : root_changed;
+
+                        if (ch)
+                                LOG_DEBUG(self, "Setting level of logger %s "
+                                          "(excluding children) to %s", nm,
+                                          log_level_name(level));
+                        else
+                                LOG_DEBUG(self, "Skipping update for logger "
+                                          "%s since its level is already %s",
+                                          nm, log_level_name(level));
+                }
+        }
 out:
+        free(changed);
         free(v);
         return names;
 }
@@ -988,14 +1013,15 @@ int log_configure(const json_t *worker_props, const char *worker_id,
                 goto out;
 
         /* Levels. */
-        level_set("root", (log_level_t)root_level, 0);
+        json_decref(level_set("root", (log_level_t)root_level, 0));
         if (worker_props) {
                 json_object_foreach((json_t *)worker_props, key, val) {
                         if (!strncmp(key, "log.logger.", 11))
-                                level_set(key + 11,
-                                          (log_level_t)log_level_parse(
-                                                  json_string_value(val)),
-                                          0);
+                                json_decref(level_set(
+                                        key + 11,
+                                        (log_level_t)log_level_parse(
+                                                json_string_value(val)),
+                                        0));
                 }
         }
 
