@@ -33,6 +33,7 @@ static void usage(FILE *fp)
                 "usage: connectd worker.properties [connector.properties|"
                 "connector.json ...]\n"
                 "       connectd --embedded-kafka-only [brokers]\n"
+                "       connectd --worker-config-reference\n"
                 "       connectd --version\n");
 }
 
@@ -104,6 +105,30 @@ static int pick_port(const char *host)
         if (fd >= 0)
                 close(fd);
         return port;
+}
+
+/* Prints the worker configuration table as Markdown (README's reference is
+ * generated from the same rows the checks use). */
+static void print_config_reference(void)
+{
+        const wc_def_t *d;
+        const char *const *pre;
+        size_t n, i;
+
+        d = wc_defs(&n);
+        printf("| key | type | default | description |\n"
+               "|---|---|---|---|\n");
+        for (i = 0; i < n; i++)
+                printf("| `%s` | %s | %s%s%s | %s |\n", d[i].name,
+                       wc_type_name(d[i].type),
+                       d[i].default_value ? "`" : "",
+                       d[i].default_value ? d[i].default_value : "",
+                       d[i].default_value ? "`" : "",
+                       d[i].doc ? d[i].doc : "");
+        printf("\nPassed through unchecked:");
+        for (pre = wc_prefixes(); *pre; pre++)
+                printf(" `%s*`", *pre);
+        printf("\n");
 }
 
 static int load_connector_file(herder_t *h, const char *path)
@@ -179,6 +204,10 @@ int main(int argc, char **argv)
         if (argc >= 2 && !strcmp(argv[1], "--version")) {
                 printf("connectd %s (%s)\n", CONNECTD_VERSION,
                        CONNECTD_COMMIT);
+                return 0;
+        }
+        if (argc >= 2 && !strcmp(argv[1], "--worker-config-reference")) {
+                print_config_reference();
                 return 0;
         }
         if (argc >= 2 && (!strcmp(argv[1], "--help") ||
