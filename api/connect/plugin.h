@@ -113,6 +113,9 @@ typedef struct connectd_config_def {
         connectd_width_t width;
         const char *display_name;      /* NULL: the key name */
         connectd_validator_fn validator; /* may be NULL */
+        /* 1: not required even though default_value is NULL (the key is
+         * simply unset when absent, like Kafka's `null` default). */
+        int optional;
 } connectd_config_def_t;
 
 /* Value types of the Connect data model the converters understand. */
