@@ -459,7 +459,7 @@ WEAK herder_err_t herder_offsets_modify(herder_t *h, const char *name,
         return rc;
 }
 
-static void stub_reset(void)
+__attribute__((unused)) static void stub_reset(void)
 {
         pthread_mutex_lock(&stub_lock);
         json_decref(stub_conns);
