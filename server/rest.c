@@ -1,0 +1,1773 @@
+/*
+ * rest — the Kafka Connect REST API (spec connect-rest-api.md) on
+ * libmicrohttpd.
+ *
+ * DESIGN
+ *   - One MHD daemon per listener, each with an internal pool of
+ *     REST_THREADS epoll threads. Handlers run on those threads and only
+ *     ever call the herder (thread-safe, never blocks on plugin code), the
+ *     plugin registry (read-only after start-up), the validator (pure) and
+ *     the logger. No state of ours is shared between requests except the
+ *     immutable rest_t.
+ *   - Routes are rows of `routes[]` (method, pattern, handler). Patterns
+ *     have literal segments and `{name}` captures. We take the raw URL
+ *     (MHD's unescaping is switched off) so that a `%2F` inside a connector
+ *     name cannot split the path; each segment is percent-decoded after
+ *     matching. A trailing slash is tolerated. Unknown path → 404, known
+ *     path with another method → 405, both with Connect's error body.
+ *   - Bodies are accumulated up to rest.request.max.bytes; a bigger body is
+ *     drained (or refused before upload when the client asked for
+ *     100-continue) and answered 413. A body with a non-JSON Content-Type
+ *     is 415. Malformed JSON is 400 with jansson's message and position.
+ *   - Only this file turns herder_err_t into HTTP statuses.
+ *   - Every answer is application/json; every error is
+ *     {"error_code":N,"message":"..."} with N = the HTTP status.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "rest.h"
+#include "config.h"
+#include "converter.h"
+#include "log.h"
+#include "plugins.h"
+#include "validate.h"
+
+#define REST_MAX_LISTENERS 4
+#define REST_THREADS       4
+#define REST_MAX_SEGS      8
+#define REST_MAX_QUERY     64
+#define REST_DEFAULT_LISTENER "http://127.0.0.1:8083"
+#define REST_DEFAULT_MAX_BODY (1024 * 1024)
+/* A body over the limit is drained (so the client can read our 413) but
+ * only up to this many times the limit; then the connection is dropped. */
+#define REST_DRAIN_FACTOR  64
+#define CONNECT_VERSION    "3.9.0"
+
+#ifndef CONNECTD_COMMIT
+#define CONNECTD_COMMIT "unknown"
+#endif
+#ifndef CONNECTD_VERSION
+#define CONNECTD_VERSION "0.0.0"
+#endif
+
+struct rest {
+        struct MHD_Daemon *d[REST_MAX_LISTENERS];
+        int nd;
+        int port;
+        herder_t *h;
+        const json_t *props;
+        size_t max_body;
+        int tracking, tracking_reset;
+        logger_t *lg;
+};
+
+typedef struct req {
+        rest_t *rest;
+        struct MHD_Connection *conn;
+        const char *method;
+        char *url;                 /* raw path */
+        /* body */
+        char *body;
+        size_t body_len, body_cap, seen;
+        int too_big;
+        int responded;             /* answered early (413 before upload) */
+        /* routing */
+        char *cap[REST_MAX_SEGS];  /* decoded captures */
+        int ncap;
+        char *qk[REST_MAX_QUERY], *qv[REST_MAX_QUERY];
+        int nq;
+        /* answer */
+        unsigned status;
+        json_t *resp;              /* body, or NULL for none */
+        char *location;
+} req_t;
+
+typedef void (*handler_fn)(req_t *q);
+
+typedef struct route {
+        const char *method;
+        const char *pattern;
+        handler_fn fn;
+        int needs_herder;
+} route_t;
+
+/* ------------------------------------------------------------------ */
+/* Helpers */
+
+int rest_java_bool(const char *v)
+{
+        return v && !strcasecmp(v, "true");
+}
+
+static int hexval(int c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        c = tolower(c);
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        return -1;
+}
+
+char *rest_percent_decode(const char *s, size_t n, int plus_is_space)
+{
+        char *out = malloc(n + 1);
+        size_t o = 0;
+
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                int c = (unsigned char)s[i];
+                if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+                    hexval(s[i + 2]) >= 0) {
+                        c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+                        i += 2;
+                } else if (c == '+' && plus_is_space) {
+                        c = ' ';
+                }
+                if (c == 0) {
+                        free(out);
+                        return NULL;
+                }
+                out[o++] = (char)c;
+        }
+        out[o] = '\0';
+        return out;
+}
+
+char *rest_url_escape(const char *s)
+{
+        size_t n = strlen(s);
+        char *out = malloc(n * 3 + 1);
+        size_t o = 0;
+
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+                        out[o++] = (char)c;
+                } else {
+                        snprintf(out + o, 4, "%%%02X", c);
+                        o += 3;
+                }
+        }
+        out[o] = '\0';
+        return out;
+}
+
+/* Double.toString for a JSON real given in a config map. */
+static void java_double_str(double d, char *buf, size_t n)
+{
+        double a = d < 0 ? -d : d;
+        if (d == 0 || (a >= 1e-3 && a < 1e7)) {
+                for (int prec = 1; prec <= 17; prec++) {
+                        snprintf(buf, n, "%.*f", prec, d);
+                        if (strtod(buf, NULL) == d)
+                                break;
+                }
+                char *dot = strchr(buf, '.');
+                if (dot) {
+                        char *e = buf + strlen(buf) - 1;
+                        while (e > dot + 1 && *e == '0')
+                                *e-- = '\0';
+                }
+                return;
+        }
+        char tmp[64], mant[40] = "";
+        for (int prec = 0; prec <= 16; prec++) {
+                snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
+                if (strtod(tmp, NULL) == d)
+                        break;
+        }
+        char *e = strchr(tmp, 'e');
+        int ex = 0;
+        if (e) {
+                snprintf(mant, sizeof(mant), "%.*s", (int)(e - tmp), tmp);
+                ex = atoi(e + 1);
+        }
+        snprintf(buf, n, "%s%sE%d", mant, strchr(mant, '.') ? "" : ".0", ex);
+}
+
+/* A scalar JSON value as Jackson would coerce it into a String; NULL for
+ * null/object/array. */
+static json_t *coerce_scalar(const json_t *v)
+{
+        char buf[64];
+        switch (json_typeof(v)) {
+        case JSON_STRING:
+                return json_incref((json_t *)v);
+        case JSON_INTEGER:
+                snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(v));
+                return json_string(buf);
+        case JSON_REAL:
+                java_double_str(json_real_value(v), buf, sizeof(buf));
+                return json_string(buf);
+        case JSON_TRUE:
+                return json_string("true");
+        case JSON_FALSE:
+                return json_string("false");
+        default:
+                return NULL;
+        }
+}
+
+static const char *jackson_token(const json_t *v)
+{
+        return json_is_object(v) ? "Object value (token `JsonToken.START_OBJECT`)"
+                                 : "Array value (token `JsonToken.START_ARRAY`)";
+}
+
+json_t *rest_config_coerce(const json_t *in, int keep_null, char *errstr,
+                           size_t errstr_size)
+{
+        json_t *out = NULL, *v;
+        const char *k;
+
+        if (!json_is_object(in)) {
+                snprintf(errstr, errstr_size,
+                         "Cannot deserialize value of type `java.util.Map` "
+                         "from %s",
+                         json_is_array(in) ? "Array value (token "
+                                             "`JsonToken.START_ARRAY`)"
+                                           : "a non-object value");
+                return NULL;
+        }
+        out = json_object();
+        if (!out)
+                goto fail;
+        json_object_foreach((json_t *)in, k, v) {
+                if (json_is_null(v)) {
+                        if (!keep_null) {
+                                snprintf(errstr, errstr_size,
+                                         "Null value for configuration %s", k);
+                                goto fail;
+                        }
+                        json_object_set_new(out, k, json_null());
+                        continue;
+                }
+                json_t *s = coerce_scalar(v);
+                if (!s) {
+                        snprintf(errstr, errstr_size,
+                                 "Cannot deserialize value of type "
+                                 "`java.lang.String` from %s (configuration %s)",
+                                 jackson_token(v), k);
+                        goto fail;
+                }
+                json_object_set_new(out, k, s);
+        }
+        return out;
+fail:
+        json_decref(out);
+        return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers */
+
+static void q_json(req_t *q, unsigned status, json_t *body /* stolen */)
+{
+        json_decref(q->resp);
+        q->status = status;
+        q->resp = body;
+}
+
+static void q_empty(req_t *q, unsigned status)
+{
+        q_json(q, status, NULL);
+}
+
+static void q_error(req_t *q, unsigned status, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void q_error(req_t *q, unsigned status, const char *fmt, ...)
+{
+        char msg[4096];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        json_t *o = json_object();
+        json_object_set_new(o, "error_code", json_integer(status));
+        json_object_set_new(o, "message", json_string(msg));
+        q_json(q, status, o);
+}
+
+static unsigned herr_status(herder_err_t e)
+{
+        switch (e) {
+        case HERDER_OK: return 200;
+        case HERDER_NOT_FOUND: return 404;
+        case HERDER_EXISTS: return 409;
+        case HERDER_BAD_REQUEST: return 400;
+        case HERDER_FORBIDDEN: return 403;
+        case HERDER_ERROR:
+        default: return 500;
+        }
+}
+
+/* Error answer for a herder failure: the herder's sentence if it wrote
+ * one, else `fallback`. */
+static void q_herr(req_t *q, herder_err_t e, const char *errstr,
+                   const char *fallback)
+{
+        q_error(q, herr_status(e), "%s",
+                errstr && *errstr ? errstr
+                : fallback ? fallback : "Internal error");
+}
+
+static const char *query(const req_t *q, const char *key)
+{
+        for (int i = 0; i < q->nq; i++)
+                if (!strcmp(q->qk[i], key))
+                        return q->qv[i];
+        return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bodies */
+
+/* Parse the body as JSON. NULL after answering 400 (or when absent and
+ * !required: then *absent = 1). */
+static json_t *q_body(req_t *q)
+{
+        json_error_t err;
+        json_t *j;
+
+        if (!q->body_len) {
+                q_error(q, 400, "Request body is missing; a JSON body is "
+                                "required");
+                return NULL;
+        }
+        j = json_loadb(q->body, q->body_len, 0, &err);
+        if (!j) {
+                q_error(q, 400, "Malformed JSON body: %s (line %d, column %d)",
+                        err.text, err.line, err.column);
+                return NULL;
+        }
+        return j;
+}
+
+/* Body that must be a JSON object. */
+static json_t *q_body_object(req_t *q)
+{
+        json_t *j = q_body(q);
+        if (j && !json_is_object(j)) {
+                q_error(q, 400, "Cannot deserialize request body: expected a "
+                                "JSON object but got %s",
+                        json_is_array(j) ? "an array" : "a scalar");
+                json_decref(j);
+                return NULL;
+        }
+        return j;
+}
+
+/* Java Map.toString of a config map (insertion order). */
+static char *java_map_str(const json_t *m)
+{
+        size_t cap = 256, len = 0;
+        char *s = malloc(cap);
+        const char *k;
+        json_t *v;
+        int first = 1;
+
+        if (!s)
+                return NULL;
+        s[len++] = '{';
+        json_object_foreach((json_t *)m, k, v) {
+                const char *vs = json_is_string(v) ? json_string_value(v) : "null";
+                size_t need = len + strlen(k) + strlen(vs) + 8;
+                if (need > 1024 * 1024)
+                        break;
+                if (need > cap) {
+                        while (cap < need)
+                                cap *= 2;
+                        char *p = realloc(s, cap);
+                        if (!p) {
+                                free(s);
+                                return NULL;
+                        }
+                        s = p;
+                }
+                len += (size_t)snprintf(s + len, cap - len, "%s%s=%s",
+                                        first ? "" : ", ", k, vs);
+                first = 0;
+        }
+        if (len + 2 > cap) {
+                char *p = realloc(s, len + 2);
+                if (!p) {
+                        free(s);
+                        return NULL;
+                }
+                s = p;
+        }
+        s[len++] = '}';
+        s[len] = '\0';
+        return s;
+}
+
+/* Java String.trim() */
+static char *java_trim(const char *s)
+{
+        size_t n = strlen(s);
+        while (n && (unsigned char)s[n - 1] <= ' ')
+                n--;
+        while (n && (unsigned char)*s <= ' ') {
+                s++;
+                n--;
+        }
+        return strndup(s, n);
+}
+
+/* checkAndPutConnectorConfigName: 0, or -1 after answering 400. */
+static int put_name(req_t *q, const char *name, json_t *config)
+{
+        json_t *inc = json_object_get(config, "name");
+        if (inc && json_is_string(inc)) {
+                if (strcmp(json_string_value(inc), name)) {
+                        q_error(q, 400, "Connector name configuration (%s) "
+                                        "doesn't match connector name in the "
+                                        "URL (%s)",
+                                json_string_value(inc), name);
+                        return -1;
+                }
+                return 0;
+        }
+        json_object_set_new(config, "name", json_string(name));
+        return 0;
+}
+
+static void unknown_class(req_t *q, const char *cls)
+{
+        char list[4096];
+        size_t off = 0;
+        const connectd_connector_desc_t *d;
+
+        list[0] = '\0';
+        for (size_t i = 0; (d = plugins_at(i)) != NULL && off < sizeof(list);
+             i++)
+                off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+                                        i ? ", " : "", d->class_name);
+        q_error(q, 400, "Failed to find any class that implements Connector "
+                        "and which name matches %s, available connectors are: %s",
+                cls, list);
+}
+
+static void no_connector_type(req_t *q, const json_t *config)
+{
+        char *m = java_map_str(config);
+        q_error(q, 400, "Connector config %s contains no connector type",
+                m ? m : "{}");
+        free(m);
+}
+
+/* Validate a connector config for create/update. 0 when it may be stored,
+ * else -1 after answering. */
+static int check_config(req_t *q, const json_t *config)
+{
+        const char *cls = json_string_value(json_object_get(config,
+                                                            "connector.class"));
+        const connectd_connector_desc_t *d;
+        int nerr = 0;
+
+        if (!cls) {
+                no_connector_type(q, config);
+                return -1;
+        }
+        d = plugins_find(cls);
+        if (!d) {
+                unknown_class(q, cls);
+                return -1;
+        }
+        json_t *infos = validate_config(d, cls, config, &nerr);
+        if (!infos) {
+                q_error(q, 500, "Could not validate the connector configuration");
+                return -1;
+        }
+        if (nerr > 0) {
+                char *m = validate_error_message(infos, cls);
+                q_error(q, 400, "%s", m ? m : "Connector configuration is invalid");
+                free(m);
+                json_decref(infos);
+                return -1;
+        }
+        json_decref(infos);
+        return 0;
+}
+
+static void set_location(req_t *q, const char *name)
+{
+        const char *host = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_HOST);
+        char hostbuf[64];
+        char *esc = rest_url_escape(name);
+        char *loc = NULL;
+
+        if (!host) {
+                snprintf(hostbuf, sizeof(hostbuf), "127.0.0.1:%d", q->rest->port);
+                host = hostbuf;
+        }
+        if (esc && asprintf(&loc, "http://%s/connectors/%s", host, esc) < 0)
+                loc = NULL;
+        free(esc);
+        free(q->location);
+        q->location = loc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: root, health */
+
+static void h_root(req_t *q)
+{
+        const char *cid = q->rest->h ? herder_kafka_cluster_id(q->rest->h) : NULL;
+        json_t *o = json_object();
+        json_object_set_new(o, "version", json_string(CONNECT_VERSION));
+        json_object_set_new(o, "commit", json_string(CONNECTD_COMMIT));
+        json_object_set_new(o, "kafka_cluster_id", json_string(cid ? cid : ""));
+        q_json(q, 200, o);
+}
+
+static void h_health(req_t *q)
+{
+        int st = q->rest->h ? herder_health(q->rest->h) : 0;
+        json_t *o = json_object();
+        unsigned status;
+
+        if (st > 0) {
+                status = 200;
+                json_object_set_new(o, "status", json_string("healthy"));
+                json_object_set_new(o, "message",
+                                    json_string("Worker has completed startup "
+                                                "and is ready to handle "
+                                                "requests."));
+        } else if (st == 0) {
+                status = 503;
+                json_object_set_new(o, "status", json_string("starting"));
+                json_object_set_new(o, "message",
+                                    json_string("Worker is still starting up."));
+        } else {
+                status = 500;
+                json_object_set_new(o, "status", json_string("unhealthy"));
+                json_object_set_new(o, "message",
+                                    json_string("Worker was unable to handle "
+                                                "this request and may be "
+                                                "unable to handle other "
+                                                "requests."));
+        }
+        q_json(q, status, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: connectors collection */
+
+static void h_list(req_t *q)
+{
+        herder_t *h = q->rest->h;
+        json_t *names = herder_connector_names(h);
+        int expand = 0;
+
+        if (!names) {
+                q_error(q, 500, "Could not list connectors");
+                return;
+        }
+        for (int i = 0; i < q->nq; i++)
+                if (!strcmp(q->qk[i], "expand"))
+                        expand = 1;
+        if (!expand) {
+                q_json(q, 200, names);
+                return;
+        }
+        json_t *out = json_object();
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n) {
+                const char *name = json_string_value(n);
+                json_t *x = json_object();
+                int gone = 0;
+                for (int k = 0; k < q->nq && !gone; k++) {
+                        if (strcmp(q->qk[k], "expand"))
+                                continue;
+                        json_t *v = NULL;
+                        if (!strcmp(q->qv[k], "status"))
+                                v = herder_connector_status(h, name);
+                        else if (!strcmp(q->qv[k], "info"))
+                                v = herder_connector_info(h, name);
+                        else
+                                continue; /* unknown expansion: ignored */
+                        if (!v)
+                                gone = 1;
+                        else
+                                json_object_set_new(x, q->qv[k], v);
+                }
+                if (gone)
+                        json_decref(x);
+                else
+                        json_object_set_new(out, name, x);
+        }
+        json_decref(names);
+        q_json(q, 200, out);
+}
+
+static void h_create(req_t *q)
+{
+        json_t *body = q_body_object(q), *config = NULL, *info = NULL;
+        char *name = NULL;
+        const char *target = "STARTED";
+        char err[1024] = "";
+        int created = 0;
+
+        if (!body)
+                return;
+        json_t *jn = json_object_get(body, "name");
+        if (jn && !json_is_null(jn)) {
+                json_t *s = coerce_scalar(jn);
+                if (!s) {
+                        q_error(q, 400, "Cannot deserialize value of type "
+                                        "`java.lang.String` from %s (field name)",
+                                jackson_token(jn));
+                        goto out;
+                }
+                name = java_trim(json_string_value(s));
+                json_decref(s);
+        } else {
+                name = strdup("");
+        }
+        json_t *jc = json_object_get(body, "config");
+        if (!jc || json_is_null(jc)) {
+                q_error(q, 400, "Connector config is missing: the request body "
+                                "must contain a \"config\" object");
+                goto out;
+        }
+        config = rest_config_coerce(jc, 1, err, sizeof(err));
+        if (!config) {
+                q_error(q, 400, "%s", err);
+                goto out;
+        }
+        json_t *js = json_object_get(body, "initial_state");
+        if (js && !json_is_null(js)) {
+                const char *s = json_string_value(js);
+                if (s && !strcasecmp(s, "RUNNING"))
+                        target = "STARTED";
+                else if (s && !strcasecmp(s, "PAUSED"))
+                        target = "PAUSED";
+                else if (s && !strcasecmp(s, "STOPPED"))
+                        target = "STOPPED";
+                else {
+                        q_error(q, 400, "Cannot deserialize value of type "
+                                        "`org.apache.kafka.connect.runtime.rest."
+                                        "entities.CreateConnectorRequest$"
+                                        "InitialState` from String \"%s\": not "
+                                        "one of the values accepted for Enum "
+                                        "class: [RUNNING, PAUSED, STOPPED]",
+                                s ? s : "(non-string)");
+                        goto out;
+                }
+        }
+        if (put_name(q, name, config) || check_config(q, config))
+                goto out;
+        err[0] = '\0';
+        herder_err_t e = herder_connector_put(q->rest->h, name, config, target,
+                                              0, &created, &info, err,
+                                              sizeof(err));
+        if (e == HERDER_EXISTS) {
+                q_error(q, 409, "Connector %s already exists", name);
+        } else if (e != HERDER_OK) {
+                q_herr(q, e, err, NULL);
+        } else {
+                if (!info)
+                        info = herder_connector_info(q->rest->h, name);
+                set_location(q, name);
+                q_json(q, 201, info ? info : json_object());
+                info = NULL;
+        }
+out:
+        json_decref(info);
+        json_decref(config);
+        json_decref(body);
+        free(name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: one connector */
+
+#define CNAME (q->cap[0])
+
+static void not_found(req_t *q)
+{
+        q_error(q, 404, "Connector %s not found", CNAME);
+}
+
+static void h_info(req_t *q)
+{
+        json_t *j = herder_connector_info(q->rest->h, CNAME);
+        if (j)
+                q_json(q, 200, j);
+        else
+                not_found(q);
+}
+
+static void h_delete(req_t *q)
+{
+        char err[1024] = "";
+        herder_err_t e = herder_connector_delete(q->rest->h, CNAME, err,
+                                                 sizeof(err));
+        if (e == HERDER_OK)
+                q_empty(q, 204);
+        else if (e == HERDER_NOT_FOUND)
+                not_found(q);
+        else
+                q_herr(q, e, err, NULL);
+}
+
+static void h_config_get(req_t *q)
+{
+        json_t *j = herder_connector_config(q->rest->h, CNAME);
+        if (j)
+                q_json(q, 200, j);
+        else
+                not_found(q);
+}
+
+/* Store a validated config (PUT/PATCH). */
+static void store_config(req_t *q, json_t *config, int patch)
+{
+        char err[1024] = "";
+        int created = 0;
+        json_t *info = NULL;
+
+        if (check_config(q, config))
+                return;
+        herder_err_t e = herder_connector_put(q->rest->h, CNAME, config,
+                                              "STARTED", 1, &created, &info,
+                                              err, sizeof(err));
+        if (e != HERDER_OK) {
+                if (e == HERDER_NOT_FOUND)
+                        not_found(q);
+                else
+                        q_herr(q, e, err, NULL);
+                json_decref(info);
+                return;
+        }
+        if (!info)
+                info = herder_connector_info(q->rest->h, CNAME);
+        if (created && !patch) {
+                set_location(q, CNAME);
+                q_json(q, 201, info ? info : json_object());
+        } else {
+                q_json(q, 200, info ? info : json_object());
+        }
+}
+
+static void h_config_put(req_t *q)
+{
+        char err[1024] = "";
+        json_t *body = q_body_object(q), *config;
+
+        if (!body)
+                return;
+        config = rest_config_coerce(body, 1, err, sizeof(err));
+        json_decref(body);
+        if (!config) {
+                q_error(q, 400, "%s", err);
+                return;
+        }
+        if (!put_name(q, CNAME, config))
+                store_config(q, config, 0);
+        json_decref(config);
+}
+
+static void h_config_patch(req_t *q)
+{
+        char err[1024] = "";
+        json_t *body = q_body_object(q), *patch = NULL, *config = NULL;
+        const char *k;
+        json_t *v;
+
+        if (!body)
+                return;
+        patch = rest_config_coerce(body, 1, err, sizeof(err));
+        if (!patch) {
+                q_error(q, 400, "%s", err);
+                goto out;
+        }
+        config = herder_connector_config(q->rest->h, CNAME);
+        if (!config) {
+                not_found(q);
+                goto out;
+        }
+        json_object_foreach(patch, k, v) {
+                if (json_is_null(v))
+                        json_object_del(config, k);
+                else
+                        json_object_set(config, k, v);
+        }
+        /* A patch may not rename the connector. */
+        if (!put_name(q, CNAME, config))
+                store_config(q, config, 1);
+out:
+        json_decref(config);
+        json_decref(patch);
+        json_decref(body);
+}
+
+static void h_status(req_t *q)
+{
+        json_t *j = herder_connector_status(q->rest->h, CNAME);
+        if (j)
+                q_json(q, 200, j);
+        else
+                q_error(q, 404, "No status found for connector %s", CNAME);
+}
+
+static void h_tasks(req_t *q)
+{
+        json_t *j = herder_tasks(q->rest->h, CNAME);
+        if (j)
+                q_json(q, 200, j);
+        else
+                not_found(q);
+}
+
+static void h_tasks_config(req_t *q)
+{
+        json_t *j = herder_tasks_config(q->rest->h, CNAME);
+        if (j && json_object_size(j) > 0) {
+                q_json(q, 200, j);
+        } else {
+                json_decref(j);
+                not_found(q);
+        }
+}
+
+/* The {task} capture as a non-negative int, or -1 after answering 404. */
+static int task_id(req_t *q)
+{
+        const char *s = q->cap[1];
+        char *end = NULL;
+        long long v;
+
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!*s || *end || errno || v < 0 || v > INT32_MAX ||
+            isspace((unsigned char)*s)) {
+                q_error(q, 404, "HTTP 404 Not Found");
+                return -1;
+        }
+        return (int)v;
+}
+
+static void h_task_status(req_t *q)
+{
+        int t = task_id(q);
+        if (t < 0)
+                return;
+        json_t *j = herder_task_status(q->rest->h, CNAME, t);
+        if (j)
+                q_json(q, 200, j);
+        else
+                q_error(q, 404, "No status found for task %s-%d", CNAME, t);
+}
+
+static void h_task_restart(req_t *q)
+{
+        char err[1024] = "", dflt[1024];
+        int t = task_id(q);
+        if (t < 0)
+                return;
+        herder_err_t e = herder_task_restart(q->rest->h, CNAME, t, err,
+                                             sizeof(err));
+        if (e == HERDER_OK) {
+                q_empty(q, 204);
+                return;
+        }
+        snprintf(dflt, sizeof(dflt), "Task %s-%d not found", CNAME, t);
+        q_herr(q, e, err, dflt);
+}
+
+static void h_restart(req_t *q)
+{
+        char err[1024] = "", dflt[1024];
+        int include = rest_java_bool(query(q, "includeTasks"));
+        int only = rest_java_bool(query(q, "onlyFailed"));
+        json_t *st = NULL;
+        herder_err_t e;
+
+        snprintf(dflt, sizeof(dflt), "Unknown connector: %s", CNAME);
+        if (!include && !only) {
+                e = herder_restart(q->rest->h, CNAME, 0, 0, NULL, err,
+                                   sizeof(err));
+                if (e == HERDER_OK)
+                        q_empty(q, 204);
+                else
+                        q_herr(q, e, err, dflt);
+                return;
+        }
+        e = herder_restart(q->rest->h, CNAME, include, only, &st, err,
+                           sizeof(err));
+        if (e == HERDER_OK) {
+                q_json(q, 202, st ? st : json_object());
+        } else {
+                json_decref(st);
+                q_herr(q, e, err, dflt);
+        }
+}
+
+typedef herder_err_t (*state_fn)(herder_t *, const char *, char *, size_t);
+
+static void state_change(req_t *q, state_fn fn, unsigned ok)
+{
+        char err[1024] = "", dflt[1024];
+        herder_err_t e = fn(q->rest->h, CNAME, err, sizeof(err));
+        if (e == HERDER_OK) {
+                q_empty(q, ok);
+                return;
+        }
+        snprintf(dflt, sizeof(dflt), "Unknown connector %s", CNAME);
+        q_herr(q, e, err, dflt);
+}
+
+static void h_pause(req_t *q) { state_change(q, herder_pause, 202); }
+static void h_resume(req_t *q) { state_change(q, herder_resume, 202); }
+static void h_stop(req_t *q) { state_change(q, herder_stop_connector, 204); }
+
+static void h_topics(req_t *q)
+{
+        if (!q->rest->tracking) {
+                q_error(q, 403, "Topic tracking is disabled.");
+                return;
+        }
+        json_t *j = herder_topics(q->rest->h, CNAME);
+        if (j)
+                q_json(q, 200, j);
+        else
+                not_found(q);
+}
+
+static void h_topics_reset(req_t *q)
+{
+        char err[1024] = "";
+        if (!q->rest->tracking) {
+                q_error(q, 403, "Topic tracking is disabled.");
+                return;
+        }
+        if (!q->rest->tracking_reset) {
+                q_error(q, 403, "Topic tracking reset is disabled.");
+                return;
+        }
+        herder_err_t e = herder_topics_reset(q->rest->h, CNAME, err,
+                                             sizeof(err));
+        if (e == HERDER_OK)
+                q_empty(q, 202);
+        else if (e == HERDER_NOT_FOUND)
+                not_found(q);
+        else
+                q_herr(q, e, err, NULL);
+}
+
+static void h_offsets_get(req_t *q)
+{
+        char err[1024] = "";
+        json_t *out = NULL;
+        herder_err_t e = herder_offsets_get(q->rest->h, CNAME, &out, err,
+                                            sizeof(err));
+        if (e == HERDER_OK) {
+                q_json(q, 200, out ? out : json_pack("{s:[]}", "offsets"));
+                return;
+        }
+        json_decref(out);
+        if (e == HERDER_NOT_FOUND)
+                not_found(q);
+        else
+                q_herr(q, e, err, NULL);
+}
+
+/* Shape checks of ConnectorOffsets (Jackson's job in Kafka). 0 or -1
+ * after answering 400. */
+static int check_offsets_shape(req_t *q, const json_t *offsets)
+{
+        size_t i;
+        json_t *it;
+
+        json_array_foreach(offsets, i, it) {
+                const char *k;
+                json_t *v;
+                if (!json_is_object(it)) {
+                        q_error(q, 400, "Cannot deserialize value of type "
+                                        "`org.apache.kafka.connect.runtime.rest."
+                                        "entities.ConnectorOffset` from a "
+                                        "non-object value (offsets[%zu])", i);
+                        return -1;
+                }
+                json_object_foreach(it, k, v) {
+                        if (strcmp(k, "partition") && strcmp(k, "offset")) {
+                                q_error(q, 400, "Unrecognized field \"%s\" "
+                                                "(class org.apache.kafka."
+                                                "connect.runtime.rest.entities."
+                                                "ConnectorOffset), not marked "
+                                                "as ignorable", k);
+                                return -1;
+                        }
+                        if (!json_is_object(v) && !json_is_null(v)) {
+                                q_error(q, 400, "Cannot deserialize value of "
+                                                "type `java.util.Map` for "
+                                                "\"%s\" (offsets[%zu]): a JSON "
+                                                "object or null is required",
+                                        k, i);
+                                return -1;
+                        }
+                }
+        }
+        return 0;
+}
+
+#define MSG_NOT_STOPPED                                                        \
+        "Connectors must be in the STOPPED state before their offsets can be " \
+        "modified. This can be done for the specified connector by issuing a " \
+        "'PUT' request to the '/connectors/%s/stop' endpoint"
+
+static void offsets_modify(req_t *q, const json_t *offsets, const char *verb)
+{
+        char err[1024] = "";
+        herder_err_t e = herder_offsets_modify(q->rest->h, CNAME, offsets, err,
+                                               sizeof(err));
+        if (e == HERDER_OK) {
+                char msg[1100];
+                if (err[0])
+                        snprintf(msg, sizeof(msg), "%s", err);
+                else
+                        snprintf(msg, sizeof(msg),
+                                 "The Connect framework-managed offsets for "
+                                 "this connector have been %s successfully. "
+                                 "However, if this connector manages offsets "
+                                 "externally, they will need to be manually %s "
+                                 "in the system that the connector uses.",
+                                 verb, verb);
+                q_json(q, 200, json_pack("{s:s}", "message", msg));
+        } else if (e == HERDER_NOT_FOUND) {
+                not_found(q);
+        } else if (e == HERDER_BAD_REQUEST && !err[0]) {
+                q_error(q, 400, MSG_NOT_STOPPED, CNAME);
+        } else {
+                q_herr(q, e, err, NULL);
+        }
+}
+
+static void h_offsets_patch(req_t *q)
+{
+        json_t *body = q_body_object(q);
+        if (!body)
+                return;
+        json_t *offsets = json_object_get(body, "offsets");
+        const char *k;
+        json_t *v;
+        json_object_foreach(body, k, v)
+                if (strcmp(k, "offsets")) {
+                        q_error(q, 400, "Unrecognized field \"%s\" (class "
+                                        "org.apache.kafka.connect.runtime.rest."
+                                        "entities.ConnectorOffsets), not marked "
+                                        "as ignorable", k);
+                        goto out;
+                }
+        if (!offsets || json_is_null(offsets) ||
+            (json_is_array(offsets) && json_array_size(offsets) == 0)) {
+                q_error(q, 400, "Partitions / offsets need to be provided for "
+                                "an alter offsets request");
+                goto out;
+        }
+        if (!json_is_array(offsets)) {
+                q_error(q, 400, "Cannot deserialize value of type "
+                                "`java.util.ArrayList` from a non-array value "
+                                "(field offsets)");
+                goto out;
+        }
+        if (check_offsets_shape(q, offsets))
+                goto out;
+        offsets_modify(q, offsets, "altered");
+out:
+        json_decref(body);
+}
+
+static void h_offsets_delete(req_t *q)
+{
+        offsets_modify(q, NULL, "reset");
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: plugins */
+
+static json_t *plugin_info(const char *cls, const char *type,
+                           const char *version)
+{
+        json_t *o = json_object();
+        json_object_set_new(o, "class", json_string(cls));
+        json_object_set_new(o, "type", json_string(type));
+        if (version)
+                json_object_set_new(o, "version", json_string(version));
+        return o;
+}
+
+static int cmp_class(const void *a, const void *b)
+{
+        const connectd_connector_desc_t *x = *(const connectd_connector_desc_t *const *)a;
+        const connectd_connector_desc_t *y = *(const connectd_connector_desc_t *const *)b;
+        return strcmp(x->class_name, y->class_name);
+}
+
+static void h_plugins(req_t *q)
+{
+        const char *co = query(q, "connectorsOnly");
+        int connectors_only = co ? rest_java_bool(co) : 1;
+        const connectd_connector_desc_t *list[1024];
+        size_t n = 0;
+        json_t *out = json_array();
+
+        for (size_t i = 0; n < 1024; i++) {
+                const connectd_connector_desc_t *d = plugins_at(i);
+                if (!d)
+                        break;
+                list[n++] = d;
+        }
+        qsort(list, n, sizeof(list[0]), cmp_class);
+        for (int pass = 0; pass < 2; pass++) /* sinks first, then sources */
+                for (size_t i = 0; i < n; i++)
+                        if ((pass == 0) == (list[i]->type == CONNECTD_SINK))
+                                json_array_append_new(
+                                        out, plugin_info(list[i]->class_name,
+                                                         pass == 0 ? "sink"
+                                                                   : "source",
+                                                         list[i]->version));
+        if (!connectors_only)
+                for (size_t i = 0; converter_classes[i]; i++)
+                        json_array_append_new(out,
+                                              plugin_info(converter_classes[i],
+                                                          "converter",
+                                                          CONNECT_VERSION));
+        q_json(q, 200, out);
+}
+
+static void h_plugin_config(req_t *q)
+{
+        const connectd_connector_desc_t *d = plugins_find(q->cap[0]);
+        if (!d) {
+                q_error(q, 404, "Unknown plugin %s.", q->cap[0]);
+                return;
+        }
+        q_json(q, 200, validate_plugin_config_defs(d));
+}
+
+/* normalizedPluginName: strip a trailing "Connector". */
+static size_t normalized_len(const char *s)
+{
+        size_t n = strlen(s);
+        if (n >= 9 && !strcmp(s + n - 9, "Connector"))
+                n -= 9;
+        return n;
+}
+
+static void h_plugin_validate(req_t *q)
+{
+        char err[1024] = "";
+        json_t *body = q_body_object(q), *config = NULL;
+        const char *p = q->cap[0];
+
+        if (!body)
+                return;
+        config = rest_config_coerce(body, 1, err, sizeof(err));
+        if (!config) {
+                q_error(q, 400, "%s", err);
+                goto out;
+        }
+        const char *cls = json_string_value(json_object_get(config,
+                                                            "connector.class"));
+        if (cls) {
+                size_t cn = normalized_len(cls), pn = normalized_len(p);
+                if (pn > cn || strncmp(cls + cn - pn, p, pn)) {
+                        q_error(q, 400, "Included connector type %s does not "
+                                        "match request type %s", cls, p);
+                        goto out;
+                }
+        } else {
+                no_connector_type(q, config);
+                goto out;
+        }
+        const connectd_connector_desc_t *d = plugins_find(cls);
+        if (!d) {
+                unknown_class(q, cls);
+                goto out;
+        }
+        json_t *infos = validate_config(d, cls, config, NULL);
+        if (infos)
+                q_json(q, 200, infos);
+        else
+                q_error(q, 500, "Could not validate the connector configuration");
+out:
+        json_decref(config);
+        json_decref(body);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers: loggers */
+
+static void h_loggers(req_t *q)
+{
+        json_t *j = log_levels_json();
+        q_json(q, 200, j ? j : json_object());
+}
+
+static void h_logger_get(req_t *q)
+{
+        json_t *j = log_level_json(q->cap[0]);
+        if (j)
+                q_json(q, 200, j);
+        else
+                q_error(q, 404, "Logger %s not found.", q->cap[0]);
+}
+
+static void h_logger_put(req_t *q)
+{
+        json_t *body = q_body_object(q);
+        const char *scope = query(q, "scope");
+        if (!body)
+                return;
+        json_t *lv = json_object_get(body, "level");
+        json_t *s = lv && !json_is_null(lv) ? coerce_scalar(lv) : NULL;
+        if (!s) {
+                q_error(q, 400, "Desired 'level' parameter was not specified "
+                                "in request.");
+                goto out;
+        }
+        int level = log_level_parse(json_string_value(s));
+        if (level < 0) {
+                q_error(q, 404, "invalid log level '%s'.", json_string_value(s));
+                goto out;
+        }
+        json_t *affected = log_level_set(q->cap[0], (log_level_t)level);
+        if (scope && !strcasecmp(scope, "cluster")) {
+                json_decref(affected);
+                q_empty(q, 204);
+        } else {
+                q_json(q, 200, affected ? affected : json_array());
+        }
+out:
+        json_decref(s);
+        json_decref(body);
+}
+
+/* ------------------------------------------------------------------ */
+/* The route table */
+
+static const route_t routes[] = {
+        { "GET", "/", h_root, 0 },
+        { "GET", "/health", h_health, 0 },
+        { "GET", "/connectors", h_list, 1 },
+        { "POST", "/connectors", h_create, 1 },
+        { "GET", "/connectors/{connector}", h_info, 1 },
+        { "DELETE", "/connectors/{connector}", h_delete, 1 },
+        { "GET", "/connectors/{connector}/config", h_config_get, 1 },
+        { "PUT", "/connectors/{connector}/config", h_config_put, 1 },
+        { "PATCH", "/connectors/{connector}/config", h_config_patch, 1 },
+        { "GET", "/connectors/{connector}/status", h_status, 1 },
+        { "GET", "/connectors/{connector}/tasks", h_tasks, 1 },
+        { "GET", "/connectors/{connector}/tasks-config", h_tasks_config, 1 },
+        { "GET", "/connectors/{connector}/tasks/{task}/status", h_task_status, 1 },
+        { "POST", "/connectors/{connector}/tasks/{task}/restart", h_task_restart, 1 },
+        { "POST", "/connectors/{connector}/restart", h_restart, 1 },
+        { "PUT", "/connectors/{connector}/pause", h_pause, 1 },
+        { "PUT", "/connectors/{connector}/resume", h_resume, 1 },
+        { "PUT", "/connectors/{connector}/stop", h_stop, 1 },
+        { "GET", "/connectors/{connector}/topics", h_topics, 1 },
+        { "PUT", "/connectors/{connector}/topics/reset", h_topics_reset, 1 },
+        { "GET", "/connectors/{connector}/offsets", h_offsets_get, 1 },
+        { "PATCH", "/connectors/{connector}/offsets", h_offsets_patch, 1 },
+        { "DELETE", "/connectors/{connector}/offsets", h_offsets_delete, 1 },
+        { "GET", "/connector-plugins", h_plugins, 0 },
+        { "GET", "/connector-plugins/{plugin}/config", h_plugin_config, 0 },
+        { "PUT", "/connector-plugins/{plugin}/config/validate", h_plugin_validate, 0 },
+        { "GET", "/admin/loggers", h_loggers, 0 },
+        { "GET", "/admin/loggers/{logger}", h_logger_get, 0 },
+        { "PUT", "/admin/loggers/{logger}", h_logger_put, 0 },
+        { NULL, NULL, NULL, 0 }
+};
+
+int rest_route_at(size_t i, const char **method, const char **pattern)
+{
+        if (i >= sizeof(routes) / sizeof(routes[0]) - 1)
+                return -1;
+        *method = routes[i].method;
+        *pattern = routes[i].pattern;
+        return 0;
+}
+
+/* Split a path ("/a/b/") into segments [start,len); trailing slash
+ * ignored. Returns the count, or -1 when there are too many. */
+static int split_path(const char *p, const char **seg, size_t *len, int max)
+{
+        int n = 0;
+        size_t plen = strlen(p);
+
+        if (plen > 1 && p[plen - 1] == '/')
+                plen--;
+        if (plen == 0 || (plen == 1 && p[0] == '/'))
+                return 0;
+        size_t i = p[0] == '/' ? 1 : 0;
+        while (i <= plen) {
+                size_t j = i;
+                while (j < plen && p[j] != '/')
+                        j++;
+                if (n == max)
+                        return -1;
+                seg[n] = p + i;
+                len[n] = j - i;
+                n++;
+                i = j + 1;
+        }
+        return n;
+}
+
+static void dispatch(req_t *q)
+{
+        const char *seg[REST_MAX_SEGS], *pseg[REST_MAX_SEGS];
+        size_t slen[REST_MAX_SEGS], plen[REST_MAX_SEGS];
+        int n = split_path(q->url, seg, slen, REST_MAX_SEGS);
+        int path_known = 0;
+        const route_t *hit = NULL;
+
+        for (const route_t *r = routes; r->method && n >= 0; r++) {
+                int pn = split_path(r->pattern, pseg, plen, REST_MAX_SEGS);
+                int ok = pn == n;
+                for (int i = 0; ok && i < n; i++)
+                        if (pseg[i][0] != '{' &&
+                            (plen[i] != slen[i] ||
+                             memcmp(pseg[i], seg[i], slen[i])))
+                                ok = 0;
+                if (!ok)
+                        continue;
+                path_known = 1;
+                if (!strcmp(r->method, q->method)) {
+                        hit = r;
+                        break;
+                }
+        }
+        if (!hit) {
+                if (path_known)
+                        q_error(q, 405, "HTTP 405 Method Not Allowed");
+                else
+                        q_error(q, 404, "HTTP 404 Not Found");
+                return;
+        }
+        if (q->body_len) {
+                const char *ct = MHD_lookup_connection_value(
+                        q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+                if (ct) {
+                        size_t l = strcspn(ct, ";");
+                        while (l && isspace((unsigned char)ct[l - 1]))
+                                l--;
+                        if (!(l == 16 && !strncasecmp(ct, "application/json", 16))) {
+                                q_error(q, 415, "HTTP 415 Unsupported Media Type");
+                                return;
+                        }
+                }
+        }
+        /* captures, decoded */
+        int pn = split_path(hit->pattern, pseg, plen, REST_MAX_SEGS);
+        for (int i = 0; i < pn; i++) {
+                if (pseg[i][0] != '{')
+                        continue;
+                char *d = rest_percent_decode(seg[i], slen[i], 0);
+                if (!d) {
+                        q_error(q, 400, "Invalid path segment: percent-encoded "
+                                        "NUL bytes are not allowed");
+                        return;
+                }
+                q->cap[q->ncap++] = d;
+        }
+        if (hit->needs_herder && !q->rest->h) {
+                q_error(q, 503, "Worker is still starting up.");
+                return;
+        }
+        hit->fn(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* MHD glue */
+
+static size_t unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+        (void)cls;
+        (void)c;
+        return strlen(s);
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value)
+{
+        req_t *q = cls;
+        (void)kind;
+        if (q->nq >= REST_MAX_QUERY || !key)
+                return MHD_YES;
+        char *k = rest_percent_decode(key, strlen(key), 1);
+        char *v = rest_percent_decode(value ? value : "",
+                                      value ? strlen(value) : 0, 1);
+        if (!k || !v) {
+                free(k);
+                free(v);
+                return MHD_YES;
+        }
+        q->qk[q->nq] = k;
+        q->qv[q->nq] = v;
+        q->nq++;
+        return MHD_YES;
+}
+
+static enum MHD_Result send_answer(req_t *q)
+{
+        struct MHD_Response *resp;
+        enum MHD_Result ret;
+        char *text = NULL;
+        size_t len = 0;
+
+        if (q->resp) {
+                text = json_dumps(q->resp, JSON_COMPACT | JSON_ENCODE_ANY);
+                len = text ? strlen(text) : 0;
+        }
+        resp = MHD_create_response_from_buffer(len, text ? text : (void *)"",
+                                               text ? MHD_RESPMEM_MUST_FREE
+                                                    : MHD_RESPMEM_PERSISTENT);
+        if (!resp) {
+                free(text);
+                return MHD_NO;
+        }
+        if (q->resp)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                        "application/json");
+        if (q->location)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
+                                        q->location);
+        MHD_add_response_header(resp, "X-Connectd-Version", CONNECTD_VERSION);
+        ret = MHD_queue_response(q->conn, q->status, resp);
+        MHD_destroy_response(resp);
+        LOG_DEBUG(q->rest->lg, "%s %s -> %u", q->method, q->url, q->status);
+        return ret;
+}
+
+static void too_big(req_t *q)
+{
+        q_error(q, 413, "Request body is larger than the limit of %zu bytes "
+                        "(rest.request.max.bytes)",
+                q->rest->max_body);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+        rest_t *r = cls;
+        req_t *q = *con_cls;
+        (void)version;
+
+        if (!q) {
+                q = calloc(1, sizeof(*q));
+                if (!q)
+                        return MHD_NO;
+                q->rest = r;
+                q->conn = conn;
+                q->method = method;
+                q->url = strdup(url);
+                *con_cls = q;
+                if (!q->url)
+                        return MHD_NO;
+                MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+                                          collect_query, q);
+                const char *cl = MHD_lookup_connection_value(
+                        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+                const char *ex = MHD_lookup_connection_value(
+                        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+                if (cl && ex && !strcasecmp(ex, "100-continue")) {
+                        char *end = NULL;
+                        unsigned long long n = strtoull(cl, &end, 10);
+                        if (end && !*end && n > r->max_body) {
+                                too_big(q);
+                                q->responded = 1;
+                                return send_answer(q);
+                        }
+                }
+                return MHD_YES;
+        }
+        if (q->responded) {
+                *upload_size = 0;
+                return MHD_YES;
+        }
+        if (*upload_size) {
+                size_t n = *upload_size;
+                q->seen += n;
+                if (!q->too_big && q->body_len + n > r->max_body) {
+                        q->too_big = 1;
+                        free(q->body);
+                        q->body = NULL;
+                        q->body_len = q->body_cap = 0;
+                }
+                if (q->too_big) {
+                        if (q->seen / REST_DRAIN_FACTOR > r->max_body)
+                                return MHD_NO; /* stop draining, drop it */
+                } else {
+                        if (q->body_len + n + 1 > q->body_cap) {
+                                size_t cap = q->body_cap ? q->body_cap : 4096;
+                                while (cap < q->body_len + n + 1)
+                                        cap *= 2;
+                                char *p = realloc(q->body, cap);
+                                if (!p)
+                                        return MHD_NO;
+                                q->body = p;
+                                q->body_cap = cap;
+                        }
+                        memcpy(q->body + q->body_len, upload, n);
+                        q->body_len += n;
+                        q->body[q->body_len] = '\0';
+                }
+                *upload_size = 0;
+                return MHD_YES;
+        }
+        if (q->too_big)
+                too_big(q);
+        else
+                dispatch(q);
+        q->responded = 1;
+        return send_answer(q);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+        req_t *q = *con_cls;
+        (void)cls;
+        (void)conn;
+        (void)toe;
+        if (!q)
+                return;
+        for (int i = 0; i < q->ncap; i++)
+                free(q->cap[i]);
+        for (int i = 0; i < q->nq; i++) {
+                free(q->qk[i]);
+                free(q->qv[i]);
+        }
+        json_decref(q->resp);
+        free(q->location);
+        free(q->body);
+        free(q->url);
+        free(q);
+        *con_cls = NULL;
+}
+
+/* Bind one listener URL. Returns the listening socket or -1. */
+static int bind_listener(const char *url, int *port_out, int *v6_out,
+                         char *errstr, size_t errstr_size)
+{
+        char host[256] = "", port[16] = "8083";
+        const char *p;
+        struct addrinfo hints, *res = NULL;
+        int fd = -1, rc;
+
+        if (!strncasecmp(url, "http://", 7)) {
+                p = url + 7;
+        } else if (!strncasecmp(url, "https://", 8)) {
+                snprintf(errstr, errstr_size, "listener %s: HTTPS listeners are "
+                         "not supported", url);
+                return -1;
+        } else {
+                snprintf(errstr, errstr_size, "listener %s: expected "
+                         "http://host:port", url);
+                return -1;
+        }
+        if (*p == '[') {
+                const char *e = strchr(p, ']');
+                if (!e || (size_t)(e - p - 1) >= sizeof(host)) {
+                        snprintf(errstr, errstr_size, "listener %s: bad IPv6 "
+                                 "address", url);
+                        return -1;
+                }
+                snprintf(host, sizeof(host), "%.*s", (int)(e - p - 1), p + 1);
+                p = e + 1;
+        } else {
+                size_t hl = strcspn(p, ":/");
+                if (hl >= sizeof(host)) {
+                        snprintf(errstr, errstr_size, "listener %s: host too "
+                                 "long", url);
+                        return -1;
+                }
+                snprintf(host, sizeof(host), "%.*s", (int)hl, p);
+                p += hl;
+        }
+        if (*p == ':') {
+                size_t pl = strcspn(p + 1, "/");
+                char *end = NULL;
+                snprintf(port, sizeof(port), "%.*s", (int)(pl < 15 ? pl : 15),
+                         p + 1);
+                long v = strtol(port, &end, 10);
+                if (!*port || *end || v < 0 || v > 65535) {
+                        snprintf(errstr, errstr_size, "listener %s: bad port",
+                                 url);
+                        return -1;
+                }
+        }
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        rc = getaddrinfo(*host ? host : "0.0.0.0", port, &hints, &res);
+        if (rc) {
+                snprintf(errstr, errstr_size, "listener %s: %s", url,
+                         gai_strerror(rc));
+                return -1;
+        }
+        fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+                snprintf(errstr, errstr_size, "listener %s: socket: %s", url,
+                         strerror(errno));
+                goto out;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 128)) {
+                snprintf(errstr, errstr_size, "listener %s: %s", url,
+                         strerror(errno));
+                close(fd);
+                fd = -1;
+                goto out;
+        }
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        getsockname(fd, (struct sockaddr *)&ss, &sl);
+        *v6_out = ss.ss_family == AF_INET6;
+        *port_out = ntohs(ss.ss_family == AF_INET6
+                                  ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                  : ((struct sockaddr_in *)&ss)->sin_port);
+out:
+        freeaddrinfo(res);
+        return fd;
+}
+
+static int prop_bool(const json_t *props, const char *key, int dflt)
+{
+        const char *v = props ? wc_get(props, key) : NULL;
+        if (!v)
+                return dflt;
+        return !strcasecmp(v, "true");
+}
+
+rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
+                   size_t errstr_size)
+{
+        rest_t *r = calloc(1, sizeof(*r));
+        const char *listeners = worker_props ? wc_get(worker_props, "listeners")
+                                             : NULL;
+        const char *maxb = worker_props ? wc_get(worker_props,
+                                                 "rest.request.max.bytes")
+                                        : NULL;
+        char *list = NULL, *save = NULL;
+
+        if (!r) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        r->h = h;
+        r->props = worker_props;
+        r->lg = log_get("connectd.rest");
+        r->max_body = REST_DEFAULT_MAX_BODY;
+        if (maxb) {
+                char *end = NULL;
+                errno = 0;
+                long long v = strtoll(maxb, &end, 10);
+                if (errno || !end || *end || v <= 0) {
+                        snprintf(errstr, errstr_size, "rest.request.max.bytes: "
+                                 "invalid value '%s'", maxb);
+                        goto fail;
+                }
+                r->max_body = (size_t)v;
+        }
+        r->tracking = prop_bool(worker_props, "topic.tracking.enable", 1);
+        r->tracking_reset = prop_bool(worker_props, "topic.tracking.allow.reset",
+                                      1);
+        list = strdup(listeners && *listeners ? listeners : REST_DEFAULT_LISTENER);
+        if (!list)
+                goto fail;
+        for (char *tok = strtok_r(list, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+                while (isspace((unsigned char)*tok))
+                        tok++;
+                char *e = tok + strlen(tok);
+                while (e > tok && isspace((unsigned char)e[-1]))
+                        *--e = '\0';
+                if (!*tok)
+                        continue;
+                if (r->nd == REST_MAX_LISTENERS) {
+                        snprintf(errstr, errstr_size, "at most %d listeners are "
+                                 "supported", REST_MAX_LISTENERS);
+                        goto fail;
+                }
+                int port = 0, v6 = 0;
+                int fd = bind_listener(tok, &port, &v6, errstr, errstr_size);
+                if (fd < 0)
+                        goto fail;
+                unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+                if (v6)
+                        flags |= MHD_USE_IPv6;
+                r->d[r->nd] = MHD_start_daemon(
+                        flags, 0, NULL, NULL, on_request, r,
+                        MHD_OPTION_LISTEN_SOCKET, fd,
+                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)REST_THREADS,
+                        MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, r,
+                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                        MHD_OPTION_END);
+                if (!r->d[r->nd]) {
+                        close(fd);
+                        snprintf(errstr, errstr_size, "listener %s: could not "
+                                 "start the HTTP server", tok);
+                        goto fail;
+                }
+                if (r->nd == 0)
+                        r->port = port;
+                r->nd++;
+                LOG_INFO(r->lg, "REST server listening on %s (port %d)", tok,
+                         port);
+        }
+        if (!r->nd) {
+                snprintf(errstr, errstr_size, "no listener configured");
+                goto fail;
+        }
+        free(list);
+        return r;
+fail:
+        free(list);
+        rest_stop(r);
+        return NULL;
+}
+
+int rest_port(const rest_t *r)
+{
+        return r ? r->port : -1;
+}
+
+void rest_stop(rest_t *r)
+{
+        if (!r)
+                return;
+        for (int i = 0; i < r->nd; i++)
+                MHD_stop_daemon(r->d[i]);
+        free(r);
+}

@@ -1,0 +1,535 @@
+/*
+ * Unit tests for server/validate.c: framework keys, ConfigDef parse and
+ * validator messages, sink topic rules, aliases, the connector's own table
+ * and validate() callback, and the JSON entity shapes.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "validate.h"
+
+/* Weak stand-in so this test links before (and keeps working after) the
+ * converter module is merged into the core library. */
+__attribute__((weak)) int converter_known(const char *c)
+{
+        static const char *const known[] = {
+                "org.apache.kafka.connect.storage.StringConverter",
+                "org.apache.kafka.connect.json.JsonConverter",
+                "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "StringConverter", "JsonConverter", "ByteArrayConverter", NULL
+        };
+        for (int i = 0; known[i]; i++)
+                if (!strcmp(c, known[i]))
+                        return 1;
+        return 0;
+}
+
+static int not_negative(const char *name, const char *value, char *errstr,
+                        size_t n)
+{
+        (void)name;
+        if (value && value[0] == '-') {
+                snprintf(errstr, n, "Value must be at least 0");
+                return -1;
+        }
+        return 0;
+}
+
+static const connectd_config_def_t file_defs[] = {
+        { .name = "file", .type = CONNECTD_CFG_STRING, .default_value = NULL,
+          .importance = CONNECTD_IMPORTANCE_HIGH,
+          .documentation = "Source filename.", .order = -1,
+          .optional = 1 },
+        { .name = "topic", .type = CONNECTD_CFG_LIST, .default_value = NULL,
+          .importance = CONNECTD_IMPORTANCE_HIGH,
+          .documentation = "The topic to publish data to", .order = -1 },
+        { .name = "batch.size", .type = CONNECTD_CFG_INT,
+          .default_value = "2000", .importance = CONNECTD_IMPORTANCE_LOW,
+          .documentation = "Max records per poll", .order = -1,
+          .validator = not_negative },
+        { .name = "secret", .type = CONNECTD_CFG_PASSWORD,
+          .default_value = "", .importance = CONNECTD_IMPORTANCE_LOW,
+          .documentation = "A password", .group = "Auth", .order = 1,
+          .width = CONNECTD_WIDTH_SHORT, .display_name = "Secret" },
+        { .name = NULL }
+};
+
+static void src_validate(const connectd_config_t *cfg, connectd_validation_t *v)
+{
+        const json_t *o = (const json_t *)cfg;
+        const char *f = json_string_value(json_object_get(o, "file"));
+        if (f && !strcmp(f, "forbidden.txt"))
+                validate_report(v, "file", "File %s is forbidden", f);
+        if (f && !strcmp(f, "extra"))
+                validate_report(v, "no.such.key", "undefined %d", 42);
+}
+
+static const connectd_connector_desc_t src_desc = {
+        CONNECTD_DESC_HEADER,
+        .class_name = "org.example.TestSourceConnector",
+        .type = CONNECTD_SOURCE,
+        .version = "1.0",
+        .config_defs = file_defs,
+        .validate = src_validate,
+};
+
+static const connectd_config_def_t no_defs[] = { { .name = NULL } };
+
+static const connectd_connector_desc_t empty_src = {
+        CONNECTD_DESC_HEADER,
+        .class_name = "org.example.EmptySourceConnector",
+        .type = CONNECTD_SOURCE, .config_defs = no_defs,
+};
+static const connectd_connector_desc_t empty_sink = {
+        CONNECTD_DESC_HEADER,
+        .class_name = "org.example.EmptySinkConnector",
+        .type = CONNECTD_SINK, .config_defs = NULL,
+};
+
+static json_t *cfg(const char *text)
+{
+        json_error_t err;
+        json_t *j = json_loads(text, 0, &err);
+        cr_assert_not_null(j, "bad test JSON: %s", err.text);
+        return j;
+}
+
+/* The ConfigInfo of `key`, or NULL. */
+static json_t *find(json_t *infos, const char *key)
+{
+        size_t i;
+        json_t *ci;
+        json_array_foreach(json_object_get(infos, "configs"), i, ci) {
+                json_t *v = json_object_get(ci, "value");
+                if (!strcmp(json_string_value(json_object_get(v, "name")), key))
+                        return ci;
+        }
+        return NULL;
+}
+
+static json_t *errors_of(json_t *infos, const char *key)
+{
+        json_t *ci = find(infos, key);
+        cr_assert_not_null(ci, "no ConfigInfo for %s", key);
+        return json_object_get(json_object_get(ci, "value"), "errors");
+}
+
+static const char *value_of(json_t *infos, const char *key)
+{
+        json_t *ci = find(infos, key);
+        cr_assert_not_null(ci, "no ConfigInfo for %s", key);
+        return json_string_value(json_object_get(json_object_get(ci, "value"),
+                                                 "value"));
+}
+
+static int has_error(json_t *infos, const char *key, const char *msg)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(errors_of(infos, key), i, e)
+                if (!strcmp(json_string_value(e), msg))
+                        return 1;
+        return 0;
+}
+
+static json_t *run(const connectd_connector_desc_t *d, const char *text,
+                   int *n)
+{
+        json_t *c = cfg(text);
+        json_t *r = validate_config(d, d->class_name, c, n);
+        json_decref(c);
+        cr_assert_not_null(r);
+        return r;
+}
+
+Test(validate, source_framework_keys_are_twenty)
+{
+        int n = -1;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\"}", &n);
+        json_t *configs = json_object_get(r, "configs");
+        cr_assert_eq(json_array_size(configs), 20);
+        cr_assert_eq(n, 0);
+        cr_assert_eq(json_integer_value(json_object_get(r, "error_count")), 0);
+        cr_assert_str_eq(json_string_value(json_object_get(r, "name")),
+                         "org.example.EmptySourceConnector");
+        const char *want_groups[] = { "Common", "Transforms", "Predicates",
+                                      "Error Handling", "Topic Creation",
+                                      "Exactly Once Support", "offsets.topic" };
+        json_t *groups = json_object_get(r, "groups");
+        cr_assert_eq(json_array_size(groups), 7);
+        for (size_t i = 0; i < 7; i++)
+                cr_assert_str_eq(json_string_value(json_array_get(groups, i)),
+                                 want_groups[i]);
+        cr_assert_str_eq(value_of(r, "tasks.max"), "1");
+        cr_assert_str_eq(value_of(r, "exactly.once.support"), "requested");
+        cr_assert_null(value_of(r, "transaction.boundary.interval.ms"));
+        json_decref(r);
+}
+
+Test(validate, sink_framework_keys_are_twenty)
+{
+        int n = -1;
+        json_t *r = run(&empty_sink,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"topics\":\"t\"}", &n);
+        cr_assert_eq(json_array_size(json_object_get(r, "configs")), 20);
+        cr_assert_eq(n, 0);
+        cr_assert_eq(json_array_size(json_object_get(r, "groups")), 4);
+        json_decref(r);
+}
+
+Test(validate, own_keys_follow_framework_keys)
+{
+        int n;
+        json_t *r = run(&src_desc,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"topic\":\"t\"}", &n);
+        json_t *configs = json_object_get(r, "configs");
+        cr_assert_eq(json_array_size(configs), 24);
+        json_t *c20 = json_array_get(configs, 20);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_object_get(c20, "definition"), "name")),
+                         "file");
+        cr_assert_eq(n, 0, "file is optional, topic given");
+        /* group of the plugin key appended */
+        json_t *groups = json_object_get(r, "groups");
+        cr_assert_str_eq(json_string_value(json_array_get(groups, 7)), "Auth");
+        json_decref(r);
+}
+
+Test(validate, config_key_info_shape)
+{
+        json_t *r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\"}",
+                        NULL);
+        json_t *d = json_object_get(find(r, "tasks.max"), "definition");
+        json_t *want = cfg("{\"name\":\"tasks.max\",\"type\":\"INT\","
+                           "\"required\":false,\"default_value\":\"1\","
+                           "\"importance\":\"HIGH\",\"documentation\":"
+                           "\"Maximum number of tasks to use for this connector.\","
+                           "\"group\":\"Common\",\"width\":\"SHORT\","
+                           "\"display_name\":\"Tasks max\",\"dependents\":[],"
+                           "\"order\":3}");
+        cr_assert(json_equal(d, want));
+        json_decref(want);
+
+        d = json_object_get(find(r, "connector.class"), "definition");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "type")), "STRING");
+        cr_assert(json_is_true(json_object_get(d, "required")));
+        cr_assert(json_is_null(json_object_get(d, "default_value")));
+
+        d = json_object_get(find(r, "key.converter"), "definition");
+        cr_assert(json_is_false(json_object_get(d, "required")));
+        cr_assert(json_is_null(json_object_get(d, "default_value")));
+        cr_assert_eq(json_integer_value(json_object_get(d, "order")), 5);
+
+        d = json_object_get(find(r, "transforms"), "definition");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "default_value")), "");
+        cr_assert_null(json_object_get(d, "order_in_group"));
+
+        json_t *v = json_object_get(find(r, "name"), "value");
+        want = cfg("{\"name\":\"name\",\"value\":\"a\",\"recommended_values\":[],"
+                   "\"errors\":[],\"visible\":true}");
+        cr_assert(json_equal(v, want));
+        json_decref(want);
+        json_decref(r);
+}
+
+Test(validate, tasks_max_errors)
+{
+        int n;
+        json_t *r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                    "\"tasks.max\":\"abc\"}", &n);
+        cr_assert_eq(n, 2);
+        cr_assert(has_error(r, "tasks.max", "Invalid value abc for configuration "
+                                            "tasks.max: Not a number of type INT"));
+        cr_assert(has_error(r, "tasks.max", "Invalid value null for configuration "
+                                            "tasks.max: Value must be non-null"));
+        cr_assert_null(value_of(r, "tasks.max"));
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"tasks.max\":\" 0 \"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "tasks.max", "Invalid value 0 for configuration "
+                                            "tasks.max: Value must be at least 1"));
+        cr_assert_str_eq(value_of(r, "tasks.max"), "0");
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"tasks.max\":\"99999999999\"}", &n);
+        cr_assert_eq(n, 2, "out of INT range");
+        json_decref(r);
+}
+
+Test(validate, name_rules)
+{
+        int n;
+        json_t *r = run(&empty_src, "{\"name\":\"\",\"connector.class\":\"x\"}",
+                        &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "name", "Invalid value  for configuration name: "
+                                       "String may not be empty"));
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\\nb\",\"connector.class\":\"x\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "name",
+                            "Invalid value a\nb for configuration name: String "
+                            "may not contain control sequences but had the "
+                            "following ASCII chars: 10"));
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\\u0001b\\u0085\",\"connector.class\":\"x\"}",
+                &n);
+        cr_assert_eq(n, 1);
+        json_t *e = json_array_get(errors_of(r, "name"), 0);
+        cr_assert(strstr(json_string_value(e), "ASCII chars: 1, 133"),
+                  "%s", json_string_value(e));
+        json_decref(r);
+
+        r = run(&empty_src, "{\"connector.class\":\"x\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "name", "Missing required configuration \"name\" "
+                                       "which has no default value."));
+        json_decref(r);
+
+        r = run(&empty_src,
+                "{\"name\":\"a/b c \xc3\xa9\",\"connector.class\":\"x\"}", &n);
+        cr_assert_eq(n, 0, "slash, space and unicode are legal");
+        json_decref(r);
+}
+
+Test(validate, null_values)
+{
+        int n;
+        json_t *r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                    "\"tasks.max\":null,\"whatever\":null}", &n);
+        cr_assert(has_error(r, "tasks.max", "Null value can not be supplied as "
+                                            "the configuration value."));
+        cr_assert(has_error(r, "tasks.max", "Invalid value null for configuration "
+                                            "tasks.max: Value must be non-null"));
+        cr_assert(has_error(r, "whatever", "Null value can not be supplied as "
+                                           "the configuration value."));
+        cr_assert(json_is_null(json_object_get(find(r, "whatever"), "definition")));
+        cr_assert_eq(n, 3);
+        json_decref(r);
+}
+
+Test(validate, booleans_strings_enums)
+{
+        int n;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"errors.log.enable\":\"TRUE\","
+                        "\"tasks.max.enforce\":\"yes\","
+                        "\"errors.tolerance\":\"some\","
+                        "\"exactly.once.support\":\"REQUIRED\","
+                        "\"config.action.reload\":\"None\"}", &n);
+        cr_assert_str_eq(value_of(r, "errors.log.enable"), "true");
+        cr_assert(has_error(r, "tasks.max.enforce",
+                            "Invalid value yes for configuration "
+                            "tasks.max.enforce: Expected value to be either "
+                            "true or false"));
+        cr_assert(has_error(r, "errors.tolerance",
+                            "Invalid value some for configuration "
+                            "errors.tolerance: String must be one of: none, all"));
+        cr_assert_eq(json_array_size(errors_of(r, "exactly.once.support")), 0);
+        cr_assert(has_error(r, "config.action.reload",
+                            "Invalid value None for configuration "
+                            "config.action.reload: String must be one of: "
+                            "none, restart"));
+        cr_assert_eq(n, 3);
+        json_decref(r);
+}
+
+Test(validate, converters)
+{
+        int n;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"key.converter\":\"org.apache.kafka.connect.storage.StringConverter\","
+                        "\"value.converter\":\"com.nope.AvroConverter\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "value.converter",
+                            "Invalid value com.nope.AvroConverter for "
+                            "configuration value.converter: Class "
+                            "com.nope.AvroConverter could not be found."));
+        cr_assert_str_eq(value_of(r, "key.converter"),
+                         "org.apache.kafka.connect.storage.StringConverter");
+        json_decref(r);
+}
+
+Test(validate, transforms_aliases)
+{
+        int n;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"transforms\":\"a, b\","
+                        "\"transforms.a.type\":\"org.x.Mask\"}", &n);
+        cr_assert_eq(n, 2);
+        cr_assert(has_error(r, "transforms.a.type",
+                            "Invalid value org.x.Mask for configuration "
+                            "transforms.a.type: Class org.x.Mask could not be "
+                            "found."));
+        cr_assert(has_error(r, "transforms.b.type",
+                            "Missing required configuration \"transforms.b.type\" "
+                            "which has no default value."));
+        cr_assert_str_eq(value_of(r, "transforms"), "a,b");
+        json_t *d = json_object_get(find(r, "transforms.a.type"), "definition");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "group")),
+                         "Transforms: a");
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"transforms\":\"a,a\",\"transforms.a.type\":\"x\"}",
+                &n);
+        cr_assert(has_error(r, "transforms", "Invalid value [a, a] for "
+                                             "configuration transforms: "
+                                             "Duplicate alias provided."));
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"transforms\":\"\"}", &n);
+        cr_assert_eq(n, 0, "empty transforms list is fine");
+        json_decref(r);
+}
+
+Test(validate, sink_topics_rules)
+{
+        int n;
+        json_t *r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\"}",
+                        &n);
+        cr_assert_eq(n, 2);
+        cr_assert(has_error(r, "topics", "Must configure one of topics or "
+                                         "topics.regex"));
+        cr_assert(has_error(r, "topics.regex", "Must configure one of topics or "
+                                               "topics.regex"));
+        json_decref(r);
+
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics\":\"t\",\"topics.regex\":\"t.*\"}", &n);
+        cr_assert_eq(n, 2);
+        cr_assert(has_error(r, "topics", "topics and topics.regex are mutually "
+                                         "exclusive options, but both are set."));
+        json_decref(r);
+
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics\":\"t1,dlq\","
+                             "\"errors.deadletterqueue.topic.name\":\"dlq\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "topics", "The DLQ topic 'dlq' may not be included "
+                                         "in the list of topics ('topics=[t1, "
+                                         "dlq]') consumed by the connector"));
+        json_decref(r);
+
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics.regex\":\"d.*\","
+                             "\"errors.deadletterqueue.topic.name\":\"dlq\"}", &n);
+        cr_assert_eq(n, 1);
+        json_decref(r);
+}
+
+Test(validate, plugin_table_and_callback)
+{
+        int n;
+        json_t *r = run(&src_desc, "{\"name\":\"a\",\"connector.class\":\"x\"}",
+                        &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "topic", "Missing required configuration \"topic\" "
+                                        "which has no default value."));
+        cr_assert_str_eq(value_of(r, "batch.size"), "2000");
+        cr_assert_null(value_of(r, "file"));
+        json_decref(r);
+
+        r = run(&src_desc, "{\"name\":\"a\",\"connector.class\":\"x\","
+                           "\"topic\":\"t\",\"batch.size\":\"-5\","
+                           "\"file\":\"forbidden.txt\",\"secret\":\"s3cr3t\"}", &n);
+        cr_assert_eq(n, 2);
+        cr_assert(has_error(r, "batch.size", "Invalid value -5 for configuration "
+                                             "batch.size: Value must be at least 0"));
+        cr_assert(has_error(r, "file", "File forbidden.txt is forbidden"));
+        cr_assert_str_eq(value_of(r, "secret"), "[hidden]");
+        json_decref(r);
+
+        r = run(&src_desc, "{\"name\":\"a\",\"connector.class\":\"x\","
+                           "\"topic\":\"t\",\"file\":\"extra\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "no.such.key", "undefined 42"));
+        cr_assert(json_is_null(json_object_get(find(r, "no.such.key"),
+                                               "definition")));
+        json_decref(r);
+}
+
+Test(validate, error_message)
+{
+        int n;
+        json_t *r = run(&empty_src, "{\"name\":\"\",\"connector.class\":\"x\","
+                                    "\"tasks.max\":\"0\"}", &n);
+        cr_assert_eq(n, 2);
+        char *m = validate_error_message(r, "x");
+        cr_assert_str_eq(m, "Connector configuration is invalid and contains the "
+                            "following 2 error(s):\n"
+                            "Invalid value  for configuration name: String may "
+                            "not be empty\n"
+                            "Invalid value 0 for configuration tasks.max: Value "
+                            "must be at least 1\n"
+                            "You can also find the above list of errors at the "
+                            "endpoint `/connector-plugins/{connectorType}/config/"
+                            "validate`");
+        free(m);
+        json_decref(r);
+}
+
+Test(validate, plugin_config_defs_own_keys_first)
+{
+        json_t *a = validate_plugin_config_defs(&src_desc);
+        cr_assert_eq(json_array_size(a), 24);
+        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(a, 0),
+                                                           "name")), "file");
+        json_t *file = json_array_get(a, 0);
+        cr_assert(json_is_false(json_object_get(file, "required")));
+        cr_assert(json_is_null(json_object_get(file, "group")));
+        cr_assert_eq(json_integer_value(json_object_get(file, "order")), -1);
+        cr_assert_str_eq(json_string_value(json_object_get(file, "width")), "NONE");
+        cr_assert_str_eq(json_string_value(json_object_get(file, "display_name")),
+                         "file");
+        cr_assert(json_is_true(json_object_get(json_array_get(a, 1), "required")));
+        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(a, 4),
+                                                           "name")), "name");
+        json_decref(a);
+
+        a = validate_plugin_config_defs(&empty_sink);
+        cr_assert_eq(json_array_size(a), 20);
+        json_decref(a);
+}
+
+Test(validate, doubles_and_lists)
+{
+        static const connectd_config_def_t defs[] = {
+                { .name = "ratio", .type = CONNECTD_CFG_DOUBLE,
+                  .default_value = "0.5", .order = -1 },
+                { .name = "hosts", .type = CONNECTD_CFG_LIST,
+                  .default_value = "", .order = -1 },
+                { .name = "small", .type = CONNECTD_CFG_SHORT,
+                  .default_value = "1", .order = -1 },
+                { .name = NULL }
+        };
+        connectd_connector_desc_t d = empty_src;
+        d.config_defs = defs;
+        int n;
+        json_t *r = run(&d, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"ratio\":\"2\",\"hosts\":\" a ,b,  c \","
+                            "\"small\":\"40000\"}", &n);
+        cr_assert_str_eq(value_of(r, "ratio"), "2.0");
+        cr_assert_str_eq(value_of(r, "hosts"), "a,b,c");
+        cr_assert(has_error(r, "small", "Invalid value 40000 for configuration "
+                                        "small: Not a number of type SHORT"));
+        json_decref(r);
+        r = run(&d, "{\"name\":\"a\",\"connector.class\":\"x\","
+                    "\"ratio\":\"x1\"}", &n);
+        cr_assert(has_error(r, "ratio", "Invalid value x1 for configuration "
+                                        "ratio: Not a number of type DOUBLE"));
+        json_decref(r);
+}
