@@ -250,6 +250,8 @@ typedef struct dg_event {
 } dg_event_t;
 
 typedef struct dg_task dg_task_t;
+/* Returns 0 when the event was taken, 1 when the sink is full (the event is
+ * dropped as if never generated and poll returns), -1 on error. */
 typedef int (*dg_emit_fn)(void *arg, const dg_event_t *ev);
 /* Sleep up to ms; return 1 when the task should stop. */
 typedef int (*dg_sleep_fn)(void *arg, int64_t ms);

@@ -271,7 +271,7 @@ static int emit_record(void *arg, const dg_event_t *ev)
         connectd_value_t *k, *v;
 
         if (!rec)
-                return -1;
+                return 1; /* the batch is at its ceiling: stop this poll */
         k = build_ns(rec, ev, DG_NS_KEY);
         v = build_ns(rec, ev, DG_NS_VALUE);
         if (!k || !v)

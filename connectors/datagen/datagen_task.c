@@ -342,7 +342,10 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
                                           .ns_null = { ns_null[0], ns_null[1] },
                                           .vals = tk->vals,
                                           .buf = tk->ev.p };
-                        if (emit && emit(emit_arg, &ev)) {
+                        int erc = emit ? emit(emit_arg, &ev) : 0;
+                        if (erc > 0) /* batch full: not produced, stop */
+                                return emitted;
+                        if (erc < 0) {
                                 snprintf(errstr, errstr_size,
                                          "could not add a record to the batch");
                                 return -1;
