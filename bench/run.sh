@@ -1,0 +1,31 @@
+#!/bin/sh
+# Generation benchmark: connectd's datagen core vs @faker-js/faker (one core).
+# Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
+# (b) end to end (worker + kcat) is the lead's hook: BENCH_E2E=1 runs
+# "$BENCH_E2E_CMD" if set, after the generation figures.
+set -eu
+SECS=${1:-3}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD_DIR:-$SRC/build-bench}
+
+cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$BUILD" --target bench_datagen >/dev/null
+
+echo "== (a) connectd datagen, generation only, 1 core, ${SECS}s"
+C_GEN=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
+C_JSON=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" --json | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
+
+echo "== (c) @faker-js/faker peer, 1 core, ${SECS}s"
+(cd "$SRC/bench/faker-js" && npm install --no-package-lock --no-audit --no-fund --silent >/dev/null)
+JS=$(cd "$SRC/bench/faker-js" && taskset -c 0 node bench.js "$SECS" | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
+
+echo "== summary (records/s)"
+echo "connectd gen       $C_GEN"
+echo "connectd gen+json  $C_JSON"
+echo "faker-js gen+json  $JS"
+awk -v a="$C_JSON" -v b="$JS" 'BEGIN { printf "ratio connectd(gen+json)/faker-js = %.1fx\n", a / b }'
+
+if [ "${BENCH_E2E:-0}" = 1 ] && [ -n "${BENCH_E2E_CMD:-}" ]; then
+        echo "== (b) end to end"
+        sh -c "$BENCH_E2E_CMD"
+fi
