@@ -16,7 +16,7 @@ C_GEN=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" | tee /dev/stderr | aw
 C_JSON=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" --json | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
 
 echo "== (c) @faker-js/faker peer, 1 core, ${SECS}s"
-(cd "$SRC/bench/faker-js" && npm install --no-audit --no-fund --silent >/dev/null)
+(cd "$SRC/bench/faker-js" && npm install --no-package-lock --no-audit --no-fund --silent >/dev/null)
 JS=$(cd "$SRC/bench/faker-js" && taskset -c 0 node bench.js "$SECS" | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
 
 echo "== summary (records/s)"
