@@ -159,6 +159,10 @@ static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout)
 
         snprintf(out, sizeof(out), "%s/stdout.log", dir);
         snprintf(err, sizeof(err), "%s/stderr.log", dir);
+        /* The parent reads stdout.log next: never let it see the previous
+         * run's lines (the child's O_TRUNC could come too late). */
+        if (trunc_stdout)
+                unlink(out);
         pid = fork();
         if (pid == 0) {
                 int fo = open(out, O_WRONLY | O_CREAT |

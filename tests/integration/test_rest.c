@@ -239,6 +239,7 @@ Test(rest, lifecycle)
         cr_assert_eq(status_of("POST", "/connectors/life/restart", NULL), 204);
         cr_assert_eq(status_of("POST", "/connectors/life/restart?includeTasks=false&onlyFailed=false",
                                NULL), 204);
+        cr_assert(wait_status(w, "life", "RUNNING", 1, "RUNNING", T_MS));
         j = http_json(w, "POST", "/connectors/life/restart?onlyFailed=true", NULL,
                       202);
         cr_assert_str_eq(json_string_value(json_object_get(
