@@ -254,10 +254,13 @@ static void worker_launch(worker_t *w)
                                got < 0 ? "exited" : "timeout", tail(e, 3000));
         }
         snprintf(w->url, sizeof(w->url), "%s", val);
-        if (!w->bootstrap[0] &&
+        /* An in-process embedded cluster is new on every start. */
+        if ((w->embedded || !w->bootstrap[0]) &&
             wait_stdout_line(w->dir, w->pid, "embedded Kafka cluster at ",
                              val, sizeof(val), 2000) == 1)
                 snprintf(w->bootstrap, sizeof(w->bootstrap), "%s", val);
+        if (!w->bootstrap[0])
+                cr_assert_fail("no bootstrap address on the worker's stdout");
         if (!wait_until(health_ok, w, 30000)) {
                 char *e = worker_stderr(w);
                 cr_assert_fail("worker /health never 200; stderr tail:\n%s",
@@ -285,6 +288,7 @@ worker_t *worker_start(const char *props, const char *const *extra_args)
                  "%s\n",
                  w->dir, props ? props : "");
         cr_assert(spit(w->props_path, text, 0) == 0);
+        w->embedded = !(props && strstr(props, "bootstrap.servers="));
         if (props && (bs = strstr(props, "bootstrap.servers="))) {
                 bs += strlen("bootstrap.servers=");
                 snprintf(w->bootstrap, sizeof(w->bootstrap), "%.*s",

@@ -23,6 +23,7 @@ typedef struct worker {
         char bootstrap[256];  /* Kafka bootstrap the worker uses */
         char props_path[300];
         char **extra_args;    /* connector files given on the command line */
+        int embedded;         /* in-process cluster: new address per start */
 } worker_t;
 
 /* Start a worker. `props` is extra worker.properties text (may be NULL);

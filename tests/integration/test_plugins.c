@@ -216,6 +216,8 @@ static long long check_keys(const char *bootstrap, const char *topic,
 
 Test(plugins, out_of_tree_plugin_listed_described_and_runs, .timeout = 300)
 {
+        ekafka_t *k;
+        char extra[300];
         char *prefix = install_and_build_plugins();
         char path[1024];
         worker_t *w;
@@ -232,8 +234,13 @@ Test(plugins, out_of_tree_plugin_listed_described_and_runs, .timeout = 300)
                 "JsonConverter\",\"value.converter.schemas.enable\":\"false\""
                 "}}";
 
+        /* A cluster of its own, so the topic outlives the worker restart
+         * below. */
         snprintf(path, sizeof(path), "%s/plugins", prefix);
-        w = start_with_plugin_path(path, NULL);
+        k = ekafka_start();
+        snprintf(extra, sizeof(extra), "bootstrap.servers=%s\n",
+                 k->bootstrap);
+        w = start_with_plugin_path(path, extra);
 
         /* listed with class, type and version */
         plugins = http_json(w, "GET", "/connector-plugins", NULL, 200);
@@ -321,6 +328,7 @@ Test(plugins, out_of_tree_plugin_listed_described_and_runs, .timeout = 300)
         cr_assert_eq(timed_req(w, "GET", "/connectors/seq", NULL, 2000), 404);
 
         worker_free(w);
+        ekafka_stop(k);
         rm_rf(prefix);
         free(prefix);
 }

@@ -20,6 +20,10 @@
  *   cc -shared -fPIC $(pkg-config --cflags connectd-plugin) \
  *      -o jsonlines_sink.so jsonlines_sink.c
  */
+/* POSIX.1-2008 for O_CLOEXEC and fsync when built with plain -std=c11. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
