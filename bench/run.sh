@@ -1,15 +1,15 @@
 #!/bin/sh
 # Generation benchmark: connectd's datagen core vs @faker-js/faker (one core).
 # Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
-# (b) end to end (worker + kcat) is the lead's hook: BENCH_E2E=1 runs
-# "$BENCH_E2E_CMD" if set, after the generation figures.
+# (b) end to end: the worker's records acknowledged by the embedded cluster
+# against kcat producing the same records (bench_e2e; RECORDS per topic).
 set -eu
 SECS=${1:-3}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e connectd >/dev/null
 
 echo "== (a) connectd datagen, generation only, 1 core, ${SECS}s"
 C_GEN=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
@@ -25,7 +25,5 @@ echo "connectd gen+json  $C_JSON"
 echo "faker-js gen+json  $JS"
 awk -v a="$C_JSON" -v b="$JS" 'BEGIN { printf "ratio connectd(gen+json)/faker-js = %.1fx\n", a / b }'
 
-if [ "${BENCH_E2E:-0}" = 1 ] && [ -n "${BENCH_E2E_CMD:-}" ]; then
-        echo "== (b) end to end"
-        sh -c "$BENCH_E2E_CMD"
-fi
+echo "== (b) end to end, 1 task, acknowledged by the embedded cluster, vs kcat -P"
+"$BUILD/bench/bench_e2e" "$BUILD/connectd" "${RECORDS:-200000}"

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
@@ -91,6 +92,51 @@ static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
         return 0;
 }
 
+/* connector.client.config.override.policy: may a connector's
+ * producer.override.KEY / consumer.override.KEY set KEY? (Connect's All,
+ * None and Principal policies.) */
+static int override_allowed(const kafka_t *kf, const char *key)
+{
+        const char *policy = wc_get(kf->props,
+                                    "connector.client.config.override.policy");
+
+        if (!policy || !strcasecmp(policy, "All"))
+                return 1;
+        if (!strcasecmp(policy, "Principal"))
+                return !strcmp(key, "sasl.jaas.config") ||
+                       !strcmp(key, "sasl.mechanism") ||
+                       !strcmp(key, "security.protocol");
+        return 0;
+}
+
+/* Applies a connector's `prefix`-ed overrides the worker's policy allows;
+ * the others are logged and ignored. */
+static int conf_apply_overrides(kafka_t *kf, rd_kafka_conf_t *conf,
+                                const json_t *cc, const char *prefix,
+                                char *errstr, size_t errstr_size)
+{
+        const char *key;
+        json_t *val;
+        size_t plen = strlen(prefix);
+
+        if (!cc)
+                return 0;
+        json_object_foreach((json_t *)cc, key, val) {
+                if (strncmp(key, prefix, plen) || !json_is_string(val))
+                        continue;
+                if (!override_allowed(kf, key + plen)) {
+                        LOG_WARN(lg(), "Ignoring %s: not allowed by "
+                                 "connector.client.config.override.policy",
+                                 key);
+                        continue;
+                }
+                if (conf_set(conf, key + plen, json_string_value(val), errstr,
+                             errstr_size))
+                        return -1;
+        }
+        return 0;
+}
+
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
                    const char *buf)
 {
@@ -132,8 +178,8 @@ rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
                      errstr_size) ||
             conf_apply_prefixed(conf, kf->props, "producer.", errstr,
                                 errstr_size) ||
-            conf_apply_prefixed(conf, cc, "producer.override.", errstr,
-                                errstr_size)) {
+            conf_apply_overrides(kf, conf, cc, "producer.override.", errstr,
+                                 errstr_size)) {
                 rd_kafka_conf_destroy(conf);
                 return NULL;
         }
@@ -155,8 +201,8 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
                      errstr_size) ||
             conf_apply_prefixed(conf, kf->props, "consumer.", errstr,
                                 errstr_size) ||
-            conf_apply_prefixed(conf, cc, "consumer.override.", errstr,
-                                errstr_size)) {
+            conf_apply_overrides(kf, conf, cc, "consumer.override.", errstr,
+                                 errstr_size)) {
                 rd_kafka_conf_destroy(conf);
                 return NULL;
         }
@@ -329,27 +375,22 @@ out:
         pthread_mutex_unlock(&kf->lock);
 }
 
-static volatile sig_atomic_t embedded_stop;
-
-static void on_signal(int sig)
-{
-        (void)sig;
-        embedded_stop = 1;
-}
-
 int kafka_embedded_only_main(int brokers)
 {
         char errstr[256];
         rd_kafka_t *rk = NULL;
         rd_kafka_mock_cluster_t *mc;
-        struct sigaction sa;
+        sigset_t sigs;
+        int sig = 0;
 
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_signal;
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
+        /* Block before the cluster's threads start; sigwait takes them. */
+        sigemptyset(&sigs);
+        sigaddset(&sigs, SIGTERM);
+        sigaddset(&sigs, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-        mc = mock_start(&rk, brokers, errstr, sizeof(errstr));
+        mc = mock_start(&rk, brokers > 0 ? brokers : 1, errstr,
+                        sizeof(errstr));
         if (!mc) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 return 1;
@@ -358,8 +399,8 @@ int kafka_embedded_only_main(int brokers)
         fflush(stdout);
         LOG_INFO(lg(), "Embedded Kafka cluster listening on %s",
                  rd_kafka_mock_cluster_bootstraps(mc));
-        while (!embedded_stop)
-                pause();
+        while (sigwait(&sigs, &sig) == 0 && sig != SIGTERM && sig != SIGINT)
+                ;
         rd_kafka_mock_cluster_destroy(mc);
         rd_kafka_destroy(rk);
         return 0;

@@ -1,0 +1,173 @@
+/*
+ * The worker process itself: bad worker configs stop the start with a
+ * message naming the key; a missing broker does not stop the REST API;
+ * --version and the config reference.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "harness.h"
+
+/* Runs connectd with a worker.properties holding `props`; returns the exit
+ * code and the stderr text (*err, malloc'd). */
+static int run_worker_config(const char *props, char **err)
+{
+        char *dir = tmpdir_new("cfg");
+        char path[512], errp[512], cmd[2048];
+        int status;
+
+        snprintf(path, sizeof(path), "%s/worker.properties", dir);
+        snprintf(errp, sizeof(errp), "%s/stderr.log", dir);
+        cr_assert(spit(path, props, 0) == 0);
+        snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 30 '%s' '%s' "
+                 ">/dev/null 2>'%s'", dir, getenv("CONNECTD_BIN"), path, errp);
+        status = system(cmd);
+        *err = slurp(errp);
+        rm_rf(dir);
+        free(dir);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(worker, unknown_setting_is_refused_naming_the_key)
+{
+        char *err;
+        int rc = run_worker_config("listeners=http://127.0.0.1:0\n"
+                                   "bootstrap.server=localhost:9092\n",
+                                   &err);
+        cr_assert_eq(rc, 1, "exit %d", rc);
+        cr_assert(strstr(err, "Unknown worker configuration "
+                              "'bootstrap.server'"),
+                  "%s", err);
+        free(err);
+}
+
+Test(worker, malformed_values_are_refused_naming_the_key)
+{
+        char *err;
+        int rc = run_worker_config("listeners=http://127.0.0.1:0\n"
+                                   "offset.flush.interval.ms=soon\n",
+                                   &err);
+        cr_assert_eq(rc, 1);
+        cr_assert(strstr(err, "Invalid value soon for configuration "
+                              "offset.flush.interval.ms"),
+                  "%s", err);
+        free(err);
+        rc = run_worker_config("listeners=https://127.0.0.1:8443\n", &err);
+        cr_assert_eq(rc, 1);
+        cr_assert(strstr(err, "listeners"), "%s", err);
+        free(err);
+        rc = run_worker_config("listeners=http://127.0.0.1:0\n"
+                               "topic.tracking.enable=maybe\n",
+                               &err);
+        cr_assert_eq(rc, 1);
+        cr_assert(strstr(err, "Expected value to be either true or false"),
+                  "%s", err);
+        free(err);
+}
+
+Test(worker, unusable_store_is_a_clear_error)
+{
+        char *err;
+        int rc = run_worker_config("listeners=http://127.0.0.1:0\n"
+                                   "storage.path=/\n",
+                                   &err);
+        cr_assert_eq(rc, 1);
+        cr_assert(strstr(err, "cannot open store"), "%s", err);
+        free(err);
+}
+
+Test(worker, busy_port_is_a_clear_error)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        const char *port = strrchr(w->url, ':') + 1;
+        char props[256], *err;
+        int rc;
+
+        snprintf(props, sizeof(props), "listeners=http://127.0.0.1:%s\n",
+                 port);
+        rc = run_worker_config(props, &err);
+        cr_assert_eq(rc, 1);
+        cr_assert(strstr(err, "REST server"), "%s", err);
+        free(err);
+        /* The first worker is unaffected. */
+        json_decref(http_json(w, "GET", "/connectors", NULL, 200));
+        worker_free(w);
+}
+
+static long long mono_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+Test(worker, missing_broker_keeps_rest_serving, .timeout = 120)
+{
+        /* Nothing listens on port 1. */
+        worker_t *w = worker_start("bootstrap.servers=127.0.0.1:1\n", NULL);
+        char in[512], *body;
+        long long t0;
+        json_t *j;
+        http_resp_t *r;
+
+        t0 = mono_ms();
+        j = http_json(w, "GET", "/", NULL, 200);
+        cr_assert(mono_ms() - t0 < 2000, "GET / took %lld ms",
+                  mono_ms() - t0);
+        cr_assert(json_is_null(json_object_get(j, "kafka_cluster_id")) ||
+                  json_is_string(json_object_get(j, "kafka_cluster_id")));
+        json_decref(j);
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        spit(in, "a\nb\n", 0);
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"nobroker\",\"config\":{\"connector."
+                           "class\":\"FileStreamSource\",\"file\":\"%s\","
+                           "\"topic\":\"t\"}}",
+                           in) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(wait_status(w, "nobroker", "RUNNING", 1, "RUNNING", 20000));
+        /* Still serving, quickly, while the producer cannot connect. */
+        t0 = mono_ms();
+        r = http_req(w, "GET", "/connectors/nobroker/status", NULL, NULL);
+        cr_assert_eq(r->status, 200);
+        cr_assert(mono_ms() - t0 < 2000);
+        http_resp_free(r);
+        {
+                char *log = worker_stderr(w);
+                int named = strstr(log, "127.0.0.1:1") != NULL;
+                free(log);
+                cr_assert(named, "the unreachable broker is named in the log");
+        }
+        json_decref(http_json(w, "DELETE", "/connectors/nobroker", NULL,
+                              204));
+        worker_free(w);
+}
+
+Test(worker, version_and_config_reference)
+{
+        char cmd[1024];
+        FILE *fp;
+        char line[512];
+        int saw_row = 0;
+
+        snprintf(cmd, sizeof(cmd), "'%s' --version", getenv("CONNECTD_BIN"));
+        fp = popen(cmd, "r");
+        cr_assert(fgets(line, sizeof(line), fp));
+        cr_assert(!strncmp(line, "connectd ", 9), "%s", line);
+        pclose(fp);
+        snprintf(cmd, sizeof(cmd), "'%s' --worker-config-reference",
+                 getenv("CONNECTD_BIN"));
+        fp = popen(cmd, "r");
+        while (fgets(line, sizeof(line), fp))
+                if (strstr(line, "| `offset.flush.interval.ms` | LONG | "
+                                 "`10000` |"))
+                        saw_row = 1;
+        pclose(fp);
+        cr_assert(saw_row);
+}
