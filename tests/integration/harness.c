@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -165,6 +166,9 @@ static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout)
                 unlink(out);
         pid = fork();
         if (pid == 0) {
+                /* A test that fails half-way must not leave its worker
+                 * (or cluster) running: die with the test process. */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
                 int fo = open(out, O_WRONLY | O_CREAT |
                                            (trunc_stdout ? O_TRUNC : O_APPEND),
                               0644);
