@@ -270,7 +270,10 @@ static json_t *status_locked(const connector_t *c)
 /* ------------------------------------------------------------------ */
 /* The connector thread                                                */
 
+/* The running plugin connector; `desc` is the one it was started with (a
+ * config update may change the class under it). */
 typedef struct instance {
+        const connectd_connector_desc_t *desc;
         void *state;
         int running;
         struct connectd_ctx ctx;
@@ -278,10 +281,11 @@ typedef struct instance {
 
 static void instance_stop(connector_t *c, instance_t *in)
 {
+        (void)c;
         if (!in->running)
                 return;
-        if (c->desc && c->desc->stop)
-                c->desc->stop(in->state);
+        if (in->desc && in->desc->stop)
+                in->desc->stop(in->state);
         in->running = 0;
         in->state = NULL;
 }
@@ -305,6 +309,7 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
                 set_conn_state(c, "FAILED", errstr);
                 return -1;
         }
+        in->desc = desc;
         in->ctx.conn = c;
         in->ctx.task = NULL;
         in->ctx.lg = log_get(desc->class_name);
@@ -351,14 +356,15 @@ static void stop_all_tasks(connector_t *c)
 }
 
 /* Starts one task thread per config; the connector owns the references. */
-static void start_tasks(connector_t *c, json_t *task_configs, int paused)
+static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
+                        json_t *task_configs, int paused)
 {
         herder_t *h = c->h;
         size_t i, n = json_array_size(task_configs);
         task_t **tasks = calloc(n ? n : 1, sizeof(*tasks));
 
         for (i = 0; i < n; i++) {
-                tasks[i] = runner_task_start(h, c, (int)i,
+                tasks[i] = runner_task_start(h, c, desc, (int)i,
                                              json_array_get(task_configs, i));
                 if (paused && tasks[i])
                         runner_task_pause(tasks[i], 1);
@@ -394,7 +400,7 @@ static void restart_task(connector_t *c, int id)
                 json_decref(cfg);
                 return;
         }
-        nt = runner_task_start(h, c, id, cfg);
+        nt = runner_task_start(h, c, old->desc, id, cfg);
         json_decref(cfg);
         pthread_mutex_lock(&h->lock);
         c->tasks[id] = nt;
@@ -406,7 +412,7 @@ static void restart_task(connector_t *c, int id)
 static json_t *generate_task_configs(connector_t *c, instance_t *in,
                                      json_t *config)
 {
-        const connectd_connector_desc_t *d = c->desc;
+        const connectd_connector_desc_t *d = in->desc;
         const char *tm = json_string_value(json_object_get(config,
                                                            "tasks.max"));
         long long max = tm ? strtoll(tm, NULL, 10) : 1;
@@ -628,7 +634,7 @@ static void *conn_main(void *arg)
                                         stop_all_tasks(c);
                                         store_task_configs(c, arr);
                                         publish_task_configs(c, json_incref(arr));
-                                        start_tasks(c, arr, 0);
+                                        start_tasks(c, in.desc, arr, 0);
                                 } else {
                                         publish_task_configs(c, json_incref(arr));
                                 }

@@ -109,7 +109,11 @@ struct herder {
 };
 
 /* runner.c */
-task_t *runner_task_start(herder_t *h, connector_t *c, int id,
+/* Starts task `id` of c running plugin `desc` (the connector instance's,
+ * which may differ from c->desc while a class change is pending). Never
+ * NULL but on OOM; a thread that cannot start leaves the task FAILED. */
+task_t *runner_task_start(herder_t *h, connector_t *c,
+                          const connectd_connector_desc_t *desc, int id,
                           json_t *task_config);
 /* Ask to stop; wait up to the graceful timeout. Returns 0 when the thread
  * ended (or was abandoned before), -1 when it is abandoned now (status

@@ -11,11 +11,13 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -129,6 +131,26 @@ static void print_config_reference(void)
         for (pre = wc_prefixes(); *pre; pre++)
                 printf(" `%s*`", *pre);
         printf("\n");
+}
+
+/* Bounds the graceful shutdown: if stopping takes longer than the tasks'
+ * graceful timeout plus the offset flush timeout plus a margin (a plugin's
+ * connector stop() that never returns, say), exit anyway. */
+static long long shutdown_budget_ms;
+
+static void *shutdown_watchdog(void *arg)
+{
+        struct timespec ts;
+
+        (void)arg;
+        ts.tv_sec = shutdown_budget_ms / 1000;
+        ts.tv_nsec = (shutdown_budget_ms % 1000) * 1000000L;
+        while (nanosleep(&ts, &ts))
+                ;
+        fprintf(stderr, "connectd: shutdown did not finish within %lld ms; "
+                "exiting\n", shutdown_budget_ms);
+        _exit(2);
+        return NULL;
 }
 
 static int load_connector_file(herder_t *h, const char *path)
@@ -328,6 +350,14 @@ int main(int argc, char **argv)
                         break;
         }
         LOG_INFO(lg, "Stopping (signal %d)", sig);
+        {
+                pthread_t wd;
+                shutdown_budget_ms =
+                        wc_get_ll(props, "task.shutdown.graceful.timeout.ms") +
+                        wc_get_ll(props, "offset.flush.timeout.ms") + 10000;
+                if (pthread_create(&wd, NULL, shutdown_watchdog, NULL) == 0)
+                        pthread_detach(wd);
+        }
         rc = 0;
 out:
         if (rest)

@@ -249,7 +249,8 @@ static int commit_offsets(source_t *s)
         return 0;
 }
 
-/* Sends one polled batch. Returns 0, or -1 with errstr. */
+/* Sends one polled batch. Returns 0, 1 when interrupted by a stop, or -1
+ * with errstr. */
 static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
 {
         connectd_record_t *rec;
@@ -287,9 +288,12 @@ static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
                                          rec->topic, rd_kafka_err2str(err));
                                 return -1;
                         }
+                        /* Queue full: serve delivery reports, but give
+                         * way to a stop (the unsent rest of the batch is
+                         * not remembered, so its offsets stay behind). */
                         rd_kafka_poll(s->rk, 50);
-                        if (atomic_load(&t->stop) && t->h->stopping)
-                                break;
+                        if (atomic_load(&t->stop))
+                                return 1;
                 }
                 if (rec->source_partition)
                         remember_offset(s, rec->source_partition,
@@ -357,10 +361,12 @@ static void source_run(task_t *t)
                         failed = 1;
                         break;
                 }
-                if (s.batch->count && produce_batch(&s, errstr,
-                                                    sizeof(errstr))) {
-                        failed = 1;
-                        break;
+                if (s.batch->count) {
+                        int prc = produce_batch(&s, errstr, sizeof(errstr));
+                        if (prc < 0)
+                                failed = 1;
+                        if (prc)
+                                break;
                 }
                 rd_kafka_poll(s.rk, s.batch->count ? 0 : 5);
                 if (s.delivery_err[0]) {
@@ -718,7 +724,8 @@ static void *task_main(void *arg)
         return NULL;
 }
 
-task_t *runner_task_start(herder_t *h, connector_t *c, int id,
+task_t *runner_task_start(herder_t *h, connector_t *c,
+                          const connectd_connector_desc_t *desc, int id,
                           json_t *task_config)
 {
         task_t *t = calloc(1, sizeof(*t));
@@ -732,7 +739,7 @@ task_t *runner_task_start(herder_t *h, connector_t *c, int id,
         t->config = json_incref(task_config);
         pthread_mutex_lock(&h->lock);
         t->conn_config = json_deep_copy(c->config);
-        t->desc = c->desc;
+        t->desc = desc;
         pthread_mutex_unlock(&h->lock);
         t->ctx.conn = c;
         t->ctx.task = t;
