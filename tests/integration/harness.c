@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <librdkafka/rdkafka.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -673,4 +674,42 @@ int kcat_produce(const char *bootstrap, const char *topic, const char *data,
         out = run_capture(argv, data, &status);
         free(out);
         return status;
+}
+
+long long topic_count(const char *bootstrap, const char *topic)
+{
+        char errstr[256];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_topic_t *rkt;
+        rd_kafka_t *rk;
+        long long sum = -1;
+        int i;
+
+        rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr,
+                          sizeof(errstr));
+        rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof(errstr));
+        /* Asking must not create the topic. */
+        rd_kafka_conf_set(conf, "allow.auto.create.topics", "false", errstr,
+                          sizeof(errstr));
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        if (!rk)
+                return -1;
+        rkt = rd_kafka_topic_new(rk, topic, NULL);
+        if (rd_kafka_metadata(rk, 0, rkt, &md, scaled_ms(5000)) == 0 &&
+            md->topic_cnt == 1 && !md->topics[0].err) {
+                sum = 0;
+                for (i = 0; i < md->topics[0].partition_cnt; i++) {
+                        int64_t lo, hi;
+                        if (rd_kafka_query_watermark_offsets(
+                                    rk, topic, md->topics[0].partitions[i].id,
+                                    &lo, &hi, scaled_ms(5000)) == 0)
+                                sum += hi;
+                }
+        }
+        if (md)
+                rd_kafka_metadata_destroy(md);
+        rd_kafka_topic_destroy(rkt);
+        rd_kafka_destroy(rk);
+        return sum;
 }

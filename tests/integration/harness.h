@@ -87,6 +87,11 @@ int wait_status(const worker_t *w, const char *name, const char *state,
  * kcat's stdout (malloc'd). */
 char *kcat_consume(const char *bootstrap, const char *topic, int count,
                    const char *fmt, int timeout_ms);
+/* Records in `topic` (sum of high watermarks over its partitions), via
+ * librdkafka metadata and watermark queries; -1 if the topic is unknown.
+ * Cheap enough to poll with wait_until. */
+long long topic_count(const char *bootstrap, const char *topic);
+
 /* kcat: produce the lines of `data` (key and value split by `delim` if
  * non-zero) to topic. Returns kcat's exit status. */
 int kcat_produce(const char *bootstrap, const char *topic, const char *data,
