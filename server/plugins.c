@@ -277,10 +277,10 @@ static int check_desc(const connectd_connector_desc_t *d, char *errstr,
                 return -1;
         }
         if (check_config_defs(d->config_defs, errstr, errstr_size) == -1) {
-                char why[256];
-                snprintf(why, sizeof(why), "%s", errstr);
+                char *why = strdup(errstr);
                 snprintf(errstr, errstr_size, "connector class %s: %s",
-                         d->class_name, why);
+                         d->class_name, why ? why : "bad config definition");
+                free(why);
                 return -1;
         }
 
