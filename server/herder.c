@@ -201,12 +201,21 @@ int herder_offsets_commit(task_t *t, json_t *offsets)
                 offs[i] = json_string_value(val);
                 i++;
         }
+        /* Under the lock: an abandoned task must never commit (its
+         * connector may be stopped and its offsets reset meanwhile). */
+        pthread_mutex_lock(&t->h->lock);
+        if (atomic_load(&t->abandoned)) {
+                pthread_mutex_unlock(&t->h->lock);
+                goto out;
+        }
         if (store_offsets_put(t->h->st, t->conn_name, (int)n, parts, offs,
                               errstr, sizeof(errstr))) {
+                pthread_mutex_unlock(&t->h->lock);
                 LOG_ERROR(lg(), "Task %s-%d: committing offsets failed: %s",
                           t->conn_name, t->id, errstr);
                 goto out;
         }
+        pthread_mutex_unlock(&t->h->lock);
         rc = 0;
 out:
         free(parts);
@@ -330,6 +339,7 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
 static void stop_all_tasks(connector_t *c)
 {
         herder_t *h = c->h;
+        struct timespec deadline;
         task_t **tasks;
         int n, i;
 
@@ -346,8 +356,9 @@ static void stop_all_tasks(connector_t *c)
                 pthread_cond_broadcast(&tasks[i]->cond);
                 pthread_mutex_unlock(&tasks[i]->mtx);
         }
+        deadline_in(&deadline, h->graceful_ms);
         for (i = 0; i < n; i++) {
-                if (runner_task_stop(tasks[i]))
+                if (runner_task_stop_until(tasks[i], &deadline))
                         LOG_WARN(lg(), "Task %s-%d did not stop in time and "
                                  "was abandoned", c->name, tasks[i]->id);
                 task_release(tasks[i]);
@@ -357,18 +368,19 @@ static void stop_all_tasks(connector_t *c)
 
 /* Starts one task thread per config; the connector owns the references. */
 static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
-                        json_t *task_configs, int paused)
+                        json_t *config, json_t *task_configs)
 {
         herder_t *h = c->h;
         size_t i, n = json_array_size(task_configs);
         task_t **tasks = calloc(n ? n : 1, sizeof(*tasks));
 
         for (i = 0; i < n; i++) {
-                tasks[i] = runner_task_start(h, c, desc, (int)i,
+                tasks[i] = runner_task_start(h, c, desc, config, (int)i,
                                              json_array_get(task_configs, i));
-                if (paused && tasks[i])
-                        runner_task_pause(tasks[i], 1);
+                if (!tasks[i])
+                        break; /* out of memory */
         }
+        n = i;
         pthread_mutex_lock(&h->lock);
         free(c->tasks);
         c->tasks = tasks;
@@ -376,8 +388,9 @@ static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
         pthread_mutex_unlock(&h->lock);
 }
 
-/* Restarts the task with id `id` in place. */
-static void restart_task(connector_t *c, int id)
+/* Restarts the task with id `id` in place (the new one starts paused if
+ * `paused`). */
+static void restart_task(connector_t *c, int id, int paused)
 {
         herder_t *h = c->h;
         task_t *old = NULL, *nt;
@@ -400,8 +413,12 @@ static void restart_task(connector_t *c, int id)
                 json_decref(cfg);
                 return;
         }
-        nt = runner_task_start(h, c, old->desc, id, cfg);
+        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg);
         json_decref(cfg);
+        if (!nt)
+                return; /* out of memory: keep the old one */
+        if (paused)
+                runner_task_pause(nt, 1);
         pthread_mutex_lock(&h->lock);
         c->tasks[id] = nt;
         pthread_mutex_unlock(&h->lock);
@@ -497,6 +514,7 @@ static void publish_task_configs(connector_t *c, json_t *arr)
 static void pause_tasks(connector_t *c)
 {
         herder_t *h = c->h;
+        struct timespec deadline;
         int i, n;
         task_t **tasks;
 
@@ -510,8 +528,9 @@ static void pause_tasks(connector_t *c)
         pthread_mutex_unlock(&h->lock);
         for (i = 0; i < n; i++)
                 runner_task_pause(tasks[i], 1);
+        deadline_in(&deadline, h->graceful_ms);
         for (i = 0; i < n; i++) {
-                runner_task_wait_paused(tasks[i]);
+                runner_task_wait_paused_until(tasks[i], &deadline);
                 task_release(tasks[i]);
         }
         free(tasks);
@@ -528,6 +547,30 @@ static void resume_tasks(connector_t *c)
         pthread_mutex_unlock(&h->lock);
 }
 
+/* 1 if a deleted connector of the same name has not finished stopping
+ * (h->lock held). */
+static int predecessor_running_locked(const connector_t *c)
+{
+        const connector_t *o;
+
+        for (o = c->h->conns; o; o = o->next)
+                if (o != c && o->deleted && !o->finished &&
+                    !strcmp(o->name, c->name))
+                        return 1;
+        return 0;
+}
+
+/* 1 if the connector was deleted or the worker is stopping. */
+static int interrupted(connector_t *c)
+{
+        int r;
+
+        pthread_mutex_lock(&c->h->lock);
+        r = c->deleted || c->h->stopping;
+        pthread_mutex_unlock(&c->h->lock);
+        return r;
+}
+
 static void *conn_main(void *arg)
 {
         connector_t *c = arg;
@@ -541,11 +584,18 @@ static void *conn_main(void *arg)
         snprintf(ctxname, sizeof(ctxname), "%s|worker", c->name);
         log_context_set(ctxname);
 
+        /* A connector of the same name that was deleted may still be
+         * stopping: let it finish (final offset commit, statuses) first. */
+        pthread_mutex_lock(&h->lock);
+        while (predecessor_running_locked(c) && !c->deleted && !h->stopping)
+                pthread_cond_wait(&h->cond, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+
         for (;;) {
                 json_t *config;
                 target_t target;
                 unsigned gen;
-                int deleted, restart_conn, restart_tasks, only_failed;
+                int deleted, restart_conn;
                 int *task_restarts, ntask_restarts, i;
 
                 pthread_mutex_lock(&h->lock);
@@ -557,12 +607,9 @@ static void *conn_main(void *arg)
                 target = c->target;
                 gen = c->config_gen;
                 restart_conn = c->restart_conn;
-                restart_tasks = c->restart_tasks;
-                only_failed = c->restart_only_failed;
                 task_restarts = c->task_restarts;
                 ntask_restarts = c->ntask_restarts;
-                c->restart_conn = c->restart_tasks = 0;
-                c->restart_only_failed = 0;
+                c->restart_conn = 0;
                 c->task_restarts = NULL;
                 c->ntask_restarts = 0;
                 pthread_mutex_unlock(&h->lock);
@@ -602,6 +649,9 @@ static void *conn_main(void *arg)
                         break;
                 case TARGET_PAUSED:
                         instance_stop(c, &in);
+                        /* Restarted tasks come back paused. */
+                        for (i = 0; i < ntask_restarts; i++)
+                                restart_task(c, task_restarts[i], 1);
                         pause_tasks(c);
                         set_conn_state(c, "PAUSED", NULL);
                         break;
@@ -613,6 +663,10 @@ static void *conn_main(void *arg)
                                         break;
                                 }
                         }
+                        /* A delete or shutdown may have come while the
+                         * plugin's start() ran: do no more work for it. */
+                        if (interrupted(c))
+                                break;
                         set_conn_state(c, "RUNNING", NULL);
                         if (!have_configs || restart_conn) {
                                 json_t *arr = generate_task_configs(c, &in,
@@ -622,6 +676,10 @@ static void *conn_main(void *arg)
                                         stop_all_tasks(c);
                                         instance_stop(c, &in);
                                         have_configs = 0;
+                                        break;
+                                }
+                                if (interrupted(c)) {
+                                        json_decref(arr);
                                         break;
                                 }
                                 pthread_mutex_lock(&h->lock);
@@ -634,34 +692,15 @@ static void *conn_main(void *arg)
                                         stop_all_tasks(c);
                                         store_task_configs(c, arr);
                                         publish_task_configs(c, json_incref(arr));
-                                        start_tasks(c, in.desc, arr, 0);
+                                        start_tasks(c, in.desc, config, arr);
                                 } else {
                                         publish_task_configs(c, json_incref(arr));
                                 }
                                 json_decref(arr);
                                 have_configs = 1;
                         }
-                        /* Requested task restarts. */
-                        if (restart_tasks) {
-                                int n;
-                                pthread_mutex_lock(&h->lock);
-                                n = c->ntasks;
-                                pthread_mutex_unlock(&h->lock);
-                                for (i = 0; i < n; i++) {
-                                        int failed;
-                                        pthread_mutex_lock(&h->lock);
-                                        failed = i < c->ntasks &&
-                                                 (!strcmp(c->tasks[i]->state,
-                                                          "FAILED") ||
-                                                  !strcmp(c->tasks[i]->state,
-                                                          "RESTARTING"));
-                                        pthread_mutex_unlock(&h->lock);
-                                        if (!only_failed || failed)
-                                                restart_task(c, i);
-                                }
-                        }
                         for (i = 0; i < ntask_restarts; i++)
-                                restart_task(c, task_restarts[i]);
+                                restart_task(c, task_restarts[i], 0);
                         resume_tasks(c);
                         break;
                 }
@@ -752,7 +791,9 @@ static int restore_cb(void *opaque, const char *name, const char *config_json,
                 return 0;
         }
         pthread_mutex_lock(&h->lock);
-        if (!conn_new_locked(h, name, config, target_parse(target_state)))
+        if (find_locked(h, name))
+                ; /* created over REST while we were restoring */
+        else if (!conn_new_locked(h, name, config, target_parse(target_state)))
                 LOG_ERROR(lg(), "Could not restore connector %s", name);
         else
                 LOG_INFO(lg(), "Restored connector %s (target state %s)",
@@ -801,6 +842,11 @@ void herder_destroy(herder_t *h)
         pthread_mutex_destroy(&h->lock);
         pthread_cond_destroy(&h->cond);
         free(h);
+}
+
+int herder_live_tasks(herder_t *h)
+{
+        return atomic_load(&h->live_tasks);
 }
 
 const char *herder_worker_id(const herder_t *h)
@@ -1064,6 +1110,22 @@ herder_err_t herder_stop_connector(herder_t *h, const char *name,
         return set_target(h, name, TARGET_STOPPED, errstr, n);
 }
 
+/* Adds a task id to the connector's restart list once (h->lock held). */
+static int queue_task_restart_locked(connector_t *c, int id)
+{
+        int i, *tr;
+
+        for (i = 0; i < c->ntask_restarts; i++)
+                if (c->task_restarts[i] == id)
+                        return 0;
+        tr = realloc(c->task_restarts, (c->ntask_restarts + 1) * sizeof(*tr));
+        if (!tr)
+                return -1;
+        c->task_restarts = tr;
+        c->task_restarts[c->ntask_restarts++] = id;
+        return 0;
+}
+
 herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                             int only_failed, json_t **status_out,
                             char *errstr, size_t n)
@@ -1099,9 +1161,14 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                         snprintf(t->state, sizeof(t->state), "RESTARTING");
                         free(t->trace);
                         t->trace = NULL;
+                        /* The ids chosen now, not states read later: the
+                         * task may overwrite its state meanwhile. */
+                        if (queue_task_restart_locked(c, t->id)) {
+                                pthread_mutex_unlock(&h->lock);
+                                snprintf(errstr, n, "out of memory");
+                                return HERDER_ERROR;
+                        }
                 }
-                c->restart_tasks = 1;
-                c->restart_only_failed = 1; /* the RESTARTING ones */
         }
         if (status_out)
                 *status_out = status_locked(c);
@@ -1114,7 +1181,6 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                                  char *errstr, size_t n)
 {
         connector_t *c;
-        int *tr;
 
         pthread_mutex_lock(&h->lock);
         c = find_locked(h, name);
@@ -1123,15 +1189,11 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 snprintf(errstr, n, "Task %s-%d not found", name, task);
                 return HERDER_NOT_FOUND;
         }
-        tr = realloc(c->task_restarts,
-                     (c->ntask_restarts + 1) * sizeof(*tr));
-        if (!tr) {
+        if (queue_task_restart_locked(c, task)) {
                 pthread_mutex_unlock(&h->lock);
                 snprintf(errstr, n, "out of memory");
                 return HERDER_ERROR;
         }
-        c->task_restarts = tr;
-        c->task_restarts[c->ntask_restarts++] = task;
         wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         return HERDER_OK;
@@ -1173,6 +1235,7 @@ herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr,
                 rc = HERDER_NOT_FOUND;
         } else {
                 json_object_clear(c->topics);
+                atomic_fetch_add(&h->topics_gen, 1);
         }
         pthread_mutex_unlock(&h->lock);
         return rc;
@@ -1261,6 +1324,14 @@ static const char *check_flat(const json_t *obj, const char *what)
         return NULL;
 }
 
+static int still_stopped_locked(herder_t *h, const char *name)
+{
+        connector_t *c = find_locked(h, name);
+
+        return c && c->target == TARGET_STOPPED && c->ntasks == 0 &&
+               !strcmp(c->state, "STOPPED");
+}
+
 herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                                    const json_t *offsets, char *errstr,
                                    size_t n)
@@ -1297,7 +1368,18 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 return HERDER_ERROR;
         }
         if (!offsets) {
-                if (store_offsets_delete_all(h->st, name, errstr, n))
+                int rc2;
+                pthread_mutex_lock(&h->lock);
+                rc2 = still_stopped_locked(h, name)
+                              ? store_offsets_delete_all(h->st, name, errstr, n)
+                              : 1;
+                pthread_mutex_unlock(&h->lock);
+                if (rc2 > 0) {
+                        snprintf(errstr, n, "Connector %s changed state "
+                                 "during the request; try again", name);
+                        return HERDER_BAD_REQUEST;
+                }
+                if (rc2)
                         return HERDER_ERROR;
                 snprintf(errstr, n,
                          "The Connect framework-managed offsets for this "
@@ -1339,8 +1421,22 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                         offs[i] = texts[2 * i + 1];
                 }
         }
-        if (store_offsets_put(h->st, name, (int)cnt, parts, offs, errstr, n))
+        /* Write under the lock, re-checking: a resume may have come in
+         * since the check above. */
+        pthread_mutex_lock(&h->lock);
+        if (!still_stopped_locked(h, name)) {
+                pthread_mutex_unlock(&h->lock);
+                snprintf(errstr, n, "Connector %s changed state during the "
+                         "request; try again", name);
+                rc = HERDER_BAD_REQUEST;
                 goto out;
+        }
+        if (store_offsets_put(h->st, name, (int)cnt, parts, offs, errstr,
+                              n)) {
+                pthread_mutex_unlock(&h->lock);
+                goto out;
+        }
+        pthread_mutex_unlock(&h->lock);
         snprintf(errstr, n,
                  "The Connect framework-managed offsets for this connector "
                  "have been altered successfully. However, if this connector "

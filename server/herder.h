@@ -39,6 +39,9 @@ int herder_start(herder_t *h, char *errstr, size_t errstr_size);
  * producers and commit offsets. */
 void herder_stop(herder_t *h);
 void herder_destroy(herder_t *h);
+/* Task threads that have not returned yet (after herder_stop: the
+ * abandoned ones, whose plugin call never came back). */
+int herder_live_tasks(herder_t *h);
 
 const char *herder_worker_id(const herder_t *h);
 const char *herder_kafka_cluster_id(const herder_t *h);

@@ -68,9 +68,7 @@ struct connector {
         target_t target;
         unsigned config_gen;      /* bumped by every config put */
         int restart_conn;         /* restart the connector instance */
-        int restart_tasks;        /* restart tasks (see restart_only_failed) */
-        int restart_only_failed;
-        int *task_restarts;       /* task ids to restart */
+        int *task_restarts;       /* task ids to restart (no duplicates) */
         int ntask_restarts;
         int deleted;
         int dirty;                /* something above changed */
@@ -100,6 +98,8 @@ struct herder {
         long long flush_timeout_ms;
         int topic_tracking;
         int topic_tracking_reset;
+        atomic_uint topics_gen;   /* bumped by a topics reset */
+        atomic_int live_tasks;    /* task threads not yet returned */
 
         pthread_mutex_t lock;
         pthread_cond_t cond;      /* broadcast when task configs appear */
@@ -113,17 +113,22 @@ struct herder {
  * which may differ from c->desc while a class change is pending). Never
  * NULL but on OOM; a thread that cannot start leaves the task FAILED. */
 task_t *runner_task_start(herder_t *h, connector_t *c,
-                          const connectd_connector_desc_t *desc, int id,
+                          const connectd_connector_desc_t *desc,
+                          const json_t *conn_config, int id,
                           json_t *task_config);
 /* Ask to stop; wait up to the graceful timeout. Returns 0 when the thread
  * ended (or was abandoned before), -1 when it is abandoned now (status
  * FAILED with the reason). The caller keeps its reference. */
 int runner_task_stop(task_t *t);
+/* The same with an absolute deadline (CLOCK_REALTIME), so that stopping
+ * several tasks costs one graceful timeout in all, not one each. */
+int runner_task_stop_until(task_t *t, const struct timespec *deadline);
 /* Set or clear the pause request; does not wait. */
 void runner_task_pause(task_t *t, int paused);
 /* Wait up to the graceful timeout for a pause to be acknowledged; a task
  * that does not is abandoned (FAILED). 0 or -1. */
 int runner_task_wait_paused(task_t *t);
+int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline);
 void task_release(task_t *t);
 
 /* herder.c helpers used by runner.c and host.c (take h->lock). */

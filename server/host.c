@@ -78,21 +78,48 @@ static int task_interrupted(task_t *t)
         return atomic_load(&t->stop) || atomic_load(&t->paused);
 }
 
+/* A connector's own calls (start, task_configs) run on its thread; a
+ * delete or shutdown wakes them. Any pending change also ends the sleep
+ * early, but only delete/shutdown count as "stop". */
+static int conn_stopping_locked(connector_t *c)
+{
+        return c->deleted || c->h->stopping;
+}
+
+static int conn_sleep(connector_t *c, int64_t ms)
+{
+        struct timespec ts;
+        herder_t *h = c->h;
+        int r;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += ms / 1000;
+        ts.tv_nsec += (ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&h->lock);
+        while (ms > 0 && !conn_stopping_locked(c) && !c->dirty &&
+               pthread_cond_timedwait(&c->cond, &h->lock, &ts) != ETIMEDOUT)
+                ;
+        r = conn_stopping_locked(c);
+        pthread_mutex_unlock(&h->lock);
+        return r;
+}
+
 static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
 {
         struct timespec ts;
         task_t *t = ctx ? ctx->task : NULL;
         int r;
 
-        if (ms <= 0)
-                return t ? task_interrupted(t) : 0;
-        if (!t) {
-                ts.tv_sec = ms / 1000;
-                ts.tv_nsec = (ms % 1000) * 1000000L;
-                while (nanosleep(&ts, &ts) && errno == EINTR)
-                        ;
+        if (!ctx)
                 return 0;
-        }
+        if (!t)
+                return conn_sleep(ctx->conn, ms);
+        if (ms <= 0)
+                return task_interrupted(t);
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += ms / 1000;
         ts.tv_nsec += (ms % 1000) * 1000000L;
@@ -115,7 +142,13 @@ static int host_should_stop(connectd_ctx_t *ctx)
                 return 0;
         if (ctx->task)
                 return atomic_load(&ctx->task->stop);
-        return 0;
+        {
+                int r;
+                pthread_mutex_lock(&ctx->conn->h->lock);
+                r = conn_stopping_locked(ctx->conn);
+                pthread_mutex_unlock(&ctx->conn->h->lock);
+                return r;
+        }
 }
 
 static int host_offset_get(connectd_ctx_t *ctx, const char *partition_json,

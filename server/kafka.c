@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ struct kafka {
 
         pthread_t id_thread;
         int id_thread_started;
-        volatile int terminating;
+        atomic_int terminating;
 };
 
 static logger_t *lg(void)
@@ -440,8 +441,12 @@ int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
         copy = strdup(topics ? topics : "");
         for (tok = strtok_r(copy, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
+                size_t len;
                 while (*tok == ' ')
                         tok++;
+                len = strlen(tok);
+                while (len && tok[len - 1] == ' ')
+                        tok[--len] = '\0';
                 for (i = 0; i < md->topic_cnt; i++) {
                         if (strcmp(md->topics[i].topic, tok))
                                 continue;

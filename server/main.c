@@ -350,7 +350,10 @@ int main(int argc, char **argv)
                         break;
         }
         LOG_INFO(lg, "Stopping (signal %d)", sig);
-        {
+        rc = 0;
+out:
+        if (h) {
+                /* Stopping runs plugin code: bound it. */
                 pthread_t wd;
                 shutdown_budget_ms =
                         wc_get_ll(props, "task.shutdown.graceful.timeout.ms") +
@@ -358,12 +361,20 @@ int main(int argc, char **argv)
                 if (pthread_create(&wd, NULL, shutdown_watchdog, NULL) == 0)
                         pthread_detach(wd);
         }
-        rc = 0;
-out:
         if (rest)
                 rest_stop(rest);
         if (h) {
                 herder_stop(h);
+                if (herder_live_tasks(h) > 0) {
+                        /* Abandoned task threads may still return into
+                         * the herder, Kafka and store: leave them be. */
+                        LOG_WARN(lg, "%d abandoned task thread(s) still "
+                                 "running; exiting without freeing",
+                                 herder_live_tasks(h));
+                        log_shutdown();
+                        fflush(NULL);
+                        _exit(rc);
+                }
                 herder_destroy(h);
         }
         kafka_destroy(kf);

@@ -155,6 +155,7 @@ typedef struct source {
         char *last_part_raw;      /* cache for canonicalisation */
         char *last_part_canon;
         char delivery_err[512];
+        int flushed_at_stop;
         int64_t delivered;
         void *state;
 } source_t;
@@ -174,6 +175,12 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
                 return;
         }
         s->delivered++;
+        if (atomic_load(&s->t->h->topics_gen) != s->seen_gen) {
+                /* A topics reset: report topics again as they are used. */
+                s->seen_gen = atomic_load(&s->t->h->topics_gen);
+                for (i = 0; i < s->ntopics; i++)
+                        s->topics[i].seen = 0;
+        }
         for (i = 0; i < s->ntopics; i++) {
                 if (s->topics[i].rkt == m->rkt) {
                         if (!s->topics[i].seen) {
@@ -220,8 +227,9 @@ static void remember_offset(source_t *s, const char *part, const char *off)
                 s->last_part_raw = strdup(part);
                 s->last_part_canon = canon;
         }
+        /* A NULL offset deletes the partition's offset, as in Connect. */
         json_object_set_new(s->offsets, s->last_part_canon,
-                            json_string(off ? off : "null"));
+                            off ? json_string(off) : json_null());
 }
 
 /* Flush the producer, then commit the offsets of everything delivered.
@@ -381,8 +389,11 @@ static void source_run(task_t *t)
                 }
         }
         /* Stop: deliver what was produced, commit, then stop the plugin. */
-        if (!failed || s.delivery_err[0] == 0)
+        if (!failed || s.delivery_err[0] == 0) {
+                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+                s.flushed_at_stop = 1;
                 commit_offsets(&s);
+        }
         t->desc->task_stop(s.state);
         started = 0;
         if (failed)
@@ -393,14 +404,22 @@ fail:
                 t->desc->task_stop(s.state);
         herder_task_set_state(t, "FAILED", errstr);
 out:
+        /* Deliver (or give up on) what is in flight while the topic
+         * handles the delivery callback looks at still exist. A commit at
+         * stop has flushed already; never wait twice. */
+        if (s.rk && !s.flushed_at_stop)
+                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+        if (s.rk && rd_kafka_outq_len(s.rk) > 0)
+                rd_kafka_purge(s.rk, RD_KAFKA_PURGE_F_QUEUE |
+                                             RD_KAFKA_PURGE_F_INFLIGHT);
+        if (s.rk)
+                rd_kafka_poll(s.rk, 0);
         for (i = 0; i < s.ntopics; i++) {
                 rd_kafka_topic_destroy(s.topics[i].rkt);
                 free(s.topics[i].name);
         }
-        if (s.rk) {
-                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+        if (s.rk)
                 rd_kafka_destroy(s.rk);
-        }
         converter_destroy(s.kc);
         converter_destroy(s.vc);
         batch_destroy(s.batch);
@@ -545,6 +564,7 @@ static void sink_run(task_t *t)
         struct connectd_sink_record *recbuf = NULL;
         int64_t last_commit;
         int started = 0, paused = 0;
+        unsigned seen_gen = 0;
 
         memset(&s, 0, sizeof(s));
         s.t = t;
@@ -646,6 +666,10 @@ static void sink_run(task_t *t)
                                 break;
                         }
                         recs[i] = r;
+                        if (atomic_load(&t->h->topics_gen) != seen_gen) {
+                                seen_gen = atomic_load(&t->h->topics_gen);
+                                json_object_clear(s.seen);
+                        }
                         if (!json_object_get(s.seen, topic)) {
                                 json_object_set_new(s.seen, topic,
                                                     json_true());
@@ -720,12 +744,17 @@ static void *task_main(void *arg)
         if (atomic_load(&t->abandoned))
                 LOG_WARN(lg(), "Abandoned task %s-%d finally returned",
                          t->conn_name, t->id);
-        task_release(t);
+        {
+                herder_t *h = t->h;
+                task_release(t);
+                atomic_fetch_sub(&h->live_tasks, 1);
+        }
         return NULL;
 }
 
 task_t *runner_task_start(herder_t *h, connector_t *c,
-                          const connectd_connector_desc_t *desc, int id,
+                          const connectd_connector_desc_t *desc,
+                          const json_t *conn_config, int id,
                           json_t *task_config)
 {
         task_t *t = calloc(1, sizeof(*t));
@@ -737,10 +766,8 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         t->id = id;
         t->conn_name = strdup(c->name);
         t->config = json_incref(task_config);
-        pthread_mutex_lock(&h->lock);
-        t->conn_config = json_deep_copy(c->config);
+        t->conn_config = json_deep_copy(conn_config);
         t->desc = desc;
-        pthread_mutex_unlock(&h->lock);
         t->ctx.conn = c;
         t->ctx.task = t;
         t->ctx.lg = log_get(t->desc->class_name);
@@ -748,7 +775,10 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         pthread_cond_init(&t->cond, NULL);
         snprintf(t->state, sizeof(t->state), "UNASSIGNED");
         atomic_store(&t->refcnt, 2);
+        atomic_fetch_add(&h->live_tasks, 1);
         if (pthread_create(&t->thread, NULL, task_main, t)) {
+                atomic_fetch_sub(&h->live_tasks, 1);
+                t->thread = 0; /* glibc may have written it */
                 atomic_store(&t->refcnt, 1);
                 atomic_store(&t->finished, 1);
                 snprintf(t->state, sizeof(t->state), "FAILED");
@@ -776,23 +806,37 @@ static void abandon(task_t *t, const char *why)
         snprintf(trace, sizeof(trace), "%s (%lld ms)", why,
                  t->h->graceful_ms);
         herder_task_set_state(t, "FAILED", trace);
+        /* Under the herder lock: from now on the thread can neither write
+         * a status nor commit an offset (herder.c checks the flag). */
+        pthread_mutex_lock(&t->h->lock);
         atomic_store(&t->abandoned, 1);
+        pthread_mutex_unlock(&t->h->lock);
+        /* It must still stop for good when its plugin call returns. */
+        atomic_store(&t->stop, 1);
+        task_signal(t);
         pthread_detach(t->thread);
 }
 
 int runner_task_stop(task_t *t)
 {
         struct timespec ts;
+
+        deadline_in(&ts, t->h->graceful_ms);
+        return runner_task_stop_until(t, &ts);
+}
+
+int runner_task_stop_until(task_t *t, const struct timespec *deadline)
+{
         int done;
 
         if (atomic_load(&t->abandoned))
                 return 0;
         atomic_store(&t->stop, 1);
-        deadline_in(&ts, t->h->graceful_ms);
         pthread_mutex_lock(&t->mtx);
         pthread_cond_broadcast(&t->cond);
         while (!atomic_load(&t->finished) &&
-               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+               pthread_cond_timedwait(&t->cond, &t->mtx, deadline) !=
+                       ETIMEDOUT)
                 ;
         done = atomic_load(&t->finished);
         pthread_mutex_unlock(&t->mtx);
@@ -809,15 +853,22 @@ int runner_task_stop(task_t *t)
 int runner_task_wait_paused(task_t *t)
 {
         struct timespec ts;
+
+        deadline_in(&ts, t->h->graceful_ms);
+        return runner_task_wait_paused_until(t, &ts);
+}
+
+int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline)
+{
         int ok;
 
         if (atomic_load(&t->abandoned))
                 return 0;
-        deadline_in(&ts, t->h->graceful_ms);
         pthread_mutex_lock(&t->mtx);
         while (!atomic_load(&t->paused_ack) && !atomic_load(&t->finished) &&
                atomic_load(&t->paused) &&
-               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+               pthread_cond_timedwait(&t->cond, &t->mtx, deadline) !=
+                       ETIMEDOUT)
                 ;
         ok = atomic_load(&t->paused_ack) || atomic_load(&t->finished) ||
              !atomic_load(&t->paused);
