@@ -1,14 +1,21 @@
 /*
  * Integration: the MSK Data Generator bookstore demo through a real worker.
  *
- * - POST examples/msk-datagen-bookstore.json (throttle lowered) -> 201,
- *   connector and 3 tasks RUNNING; kcat reads purchases first, then books
- *   and bookstores for a while longer, so every key a purchase references
- *   must be among the keys read (each task matches only its own history,
- *   and kcat order across topics proves nothing, hence this order).
+ * - POST examples/msk-datagen-bookstore.json (throttle lowered, every topic
+ *   bounded by topic.<t>.records.exactly) -> 201, connector and 3 tasks
+ *   RUNNING. The test polls the topics' watermarks until each holds exactly
+ *   tasks x records.exactly records, then reads exactly that many with kcat,
+ *   so every record is seen: every key a purchase references must be among
+ *   the book and bookstore keys (each task matches only its own history,
+ *   which it produced before the purchase), and no topic holds more.
  * - The same config as a properties file on the command line.
+ * - The seed throttle: the Kafka timestamps of the first books are spread
+ *   as far apart as one book per 2 s per task demands.
  * - An unresolvable expression: 400 at POST and an error in
  *   /connector-plugins/.../config/validate, naming the key and expression.
+ *
+ * Nothing waits for a timeout to expire: waits poll topic_count() with a
+ * deadline and kcat returns as soon as it has read the count asked for.
  */
 #include <criterion/criterion.h>
 #include <regex.h>
@@ -187,27 +194,61 @@ static const char *STORE_F[] = { "city", "name", "state" };
 static const char *PURCHASE_F[] = { "quantity",  "bookstore_id", "book_id",
                                     "customer",  "timestamp",    "unit_price" };
 
-static void check_bookstore_stream(const worker_t *w, int npurchases)
+#define NTASKS 3
+
+typedef struct count_wait {
+        const char *bootstrap;
+        const char *topic;
+        long long want;
+        long long seen;
+} count_wait_t;
+
+static int count_reached(void *arg)
 {
+        count_wait_t *c = arg;
+        c->seen = topic_count(c->bootstrap, c->topic);
+        return c->seen >= c->want;
+}
+
+/* Poll until `topic` holds at least `want` records; returns how many. */
+static long long wait_count(const worker_t *w, const char *topic,
+                            long long want, int timeout_ms)
+{
+        count_wait_t c = { w->bootstrap, topic, want, -1 };
+        cr_assert(wait_until(count_reached, &c, timeout_ms),
+                  "%s holds %lld records, want %lld", topic, c.seen, want);
+        return c.seen;
+}
+
+/* Every task produces exactly `per_task` records of each topic. Wait until
+ * all of them are in Kafka, then read them all and check them. */
+static void check_bookstore_stream(const worker_t *w, int per_task)
+{
+        static const char *const topics[] = { "purchase", "book", "bookstore" };
+        const long long total = (long long)per_task * NTASKS;
         keyset_t books = { 0 }, stores = { 0 }, brefs = { 0 }, srefs = { 0 };
-        char *p = kcat_consume(w->bootstrap, "purchase", npurchases,
-                               "%k\t%s\t%T\n", 90000);
+
+        for (size_t i = 0; i < 3; i++) {
+                long long n = wait_count(w, topics[i], total, 60000);
+                cr_assert_eq(n, total, "%s holds %lld records, records.exactly "
+                             "allows %lld", topics[i], n, total);
+        }
+        char *p = kcat_consume(w->bootstrap, "purchase", (int)total,
+                               "%k\t%s\t%T\n", 60000);
+        char *b = kcat_consume(w->bootstrap, "book", (int)total,
+                               "%k\t%s\t%T\n", 60000);
+        char *s = kcat_consume(w->bootstrap, "bookstore", (int)total,
+                               "%k\t%s\t%T\n", 60000);
         size_t np = check_topic(p, "purchase", PURCHASE_F, 6, NULL, &brefs,
                                 &srefs);
-        free(p);
-        cr_assert_geq(np, (size_t)npurchases, "only %zu purchases", np);
-        /* read books and bookstores AFTER the purchases, and more of them
-         * than exist now: every referenced key was produced before. */
-        char *b = kcat_consume(w->bootstrap, "book", 5000000, "%k\t%s\t%T\n",
-                               8000);
-        char *s = kcat_consume(w->bootstrap, "bookstore", 5000000,
-                               "%k\t%s\t%T\n", 8000);
         size_t nb = check_topic(b, "book", BOOK_F, 3, &books, NULL, NULL);
         size_t ns = check_topic(s, "bookstore", STORE_F, 3, &stores, NULL, NULL);
+        free(p);
         free(b);
         free(s);
-        cr_assert_geq(nb, np / 2, "%zu books", nb);
-        cr_assert_geq(ns, np / 2, "%zu bookstores", ns);
+        cr_assert_eq(np, (size_t)total, "read %zu purchases", np);
+        cr_assert_eq(nb, (size_t)total, "read %zu books", nb);
+        cr_assert_eq(ns, (size_t)total, "read %zu bookstores", ns);
         qsort(books.k, books.n, sizeof(char *), cmpstr);
         qsort(stores.k, stores.n, sizeof(char *), cmpstr);
         for (size_t i = 0; i < brefs.n; i++) {
@@ -217,16 +258,34 @@ static void check_bookstore_stream(const worker_t *w, int npurchases)
                           "purchase.bookstore_id %s is no bookstore key",
                           srefs.k[i]);
         }
+        /* every topic is retired: nothing more was produced meanwhile */
+        for (size_t i = 0; i < 3; i++)
+                cr_assert_eq(topic_count(w->bootstrap, topics[i]), total,
+                             "%s grew past records.exactly", topics[i]);
         keyset_free(&books);
         keyset_free(&stores);
         keyset_free(&brefs);
         keyset_free(&srefs);
 }
 
+static void set_exactly(json_t *cfg, int per_task)
+{
+        static const char *const topics[] = { "purchase", "book", "bookstore" };
+        json_t *c = json_object_get(cfg, "config");
+        char key[64], val[32];
+        snprintf(val, sizeof(val), "%d", per_task);
+        for (size_t i = 0; i < 3; i++) {
+                snprintf(key, sizeof(key), "topic.%s.records.exactly",
+                         topics[i]);
+                json_object_set_new(c, key, json_string(val));
+        }
+}
+
 Test(datagen, bookstore_over_rest, .timeout = 300)
 {
         worker_t *w = worker_start(NULL, NULL);
-        json_t *cfg = bookstore_config("10");
+        json_t *cfg = bookstore_config("1");
+        set_exactly(cfg, 1000); /* 3000 records per topic */
         char *body = json_dumps(cfg, JSON_COMPACT);
         json_t *r = http_json(w, "POST", "/connectors", body, 201);
         cr_assert_str_eq(json_string_value(json_object_get(r, "name")),
@@ -234,8 +293,8 @@ Test(datagen, bookstore_over_rest, .timeout = 300)
         json_decref(r);
         cr_assert(wait_status(w, "bookstore", "RUNNING", 3, "RUNNING", 30000),
                   "connector or tasks not RUNNING");
-        check_bookstore_stream(w, 3000);
-        /* still healthy afterwards */
+        check_bookstore_stream(w, 1000);
+        /* still healthy afterwards, with every topic retired */
         cr_assert(wait_status(w, "bookstore", "RUNNING", 3, "RUNNING", 5000));
         free(body);
         json_decref(cfg);
@@ -254,35 +313,64 @@ Test(datagen, bookstore_from_properties_file, .timeout = 300)
         cr_assert_not_null(text);
         char *t = strstr(text, "global.throttle.ms=2000");
         cr_assert_not_null(t, "example lost its throttle line");
-        memcpy(t, "global.throttle.ms=0010", strlen("global.throttle.ms=2000"));
+        /* unthrottled here; the REST test runs with a 1 ms throttle */
+        memcpy(t, "global.throttle.ms=0000", strlen("global.throttle.ms=2000"));
         snprintf(props, sizeof(props), "%s/bookstore.properties", dir);
         cr_assert_eq(spit(props, text, 0), 0);
         free(text);
+        cr_assert_eq(spit(props,
+                          "\ntopic.purchase.records.exactly=400\n"
+                          "topic.book.records.exactly=400\n"
+                          "topic.bookstore.records.exactly=400\n", 1), 0);
         const char *args[] = { props, NULL };
         worker_t *w = worker_start(NULL, args);
         cr_assert(wait_status(w, "bookstore", "RUNNING", 3, "RUNNING", 30000));
-        check_bookstore_stream(w, 1000);
+        check_bookstore_stream(w, 400);
         worker_free(w);
         rm_rf(dir);
         free(dir);
 }
 
+static int cmpll(const void *a, const void *b)
+{
+        long long x = *(const long long *)a, y = *(const long long *)b;
+        return x < y ? -1 : x > y;
+}
+
 Test(datagen, seed_throttle_is_respected, .timeout = 120)
 {
-        /* the original 2000 ms config: at most one record per topic per 2 s
-         * per task, i.e. about 1.5 records/s for each of the 3 tasks */
+        /* The original 2000 ms config: at most one book per 2 s per task.
+         * Each task's first book comes no earlier than the first book of
+         * all, so within d ms of it a task makes at most 1 + d/2000 books;
+         * 9 books from 3 tasks need d >= 4000 ms (unthrottled they would
+         * take a few ms). Kafka CreateTime is set as the worker produces,
+         * which follows generation closely: allow 500 ms of jitter. */
+        enum { NBOOKS = 9 };
         worker_t *w = worker_start(NULL, NULL);
         json_t *cfg = bookstore_config("2000");
         char *body = json_dumps(cfg, JSON_COMPACT);
         json_decref(http_json(w, "POST", "/connectors", body, 201));
         cr_assert(wait_status(w, "bookstore", "RUNNING", 3, "RUNNING", 30000));
-        char *b = kcat_consume(w->bootstrap, "book", 1000, "%k\n", 6000);
+        wait_count(w, "book", NBOOKS, 30000);
+        char *out = kcat_consume(w->bootstrap, "book", NBOOKS, "%T\n", 30000);
+        long long ts[NBOOKS];
         size_t n = 0;
-        for (char *p = b; *p; p++)
-                n += *p == '\n';
-        /* ~6-8 s since start, 3 tasks, 1 book per 2 s each: well below 40 */
-        cr_assert(n >= 3 && n <= 40, "%zu books in a few seconds", n);
-        free(b);
+        char *save = NULL;
+        for (char *l = strtok_r(out, "\n", &save); l;
+             l = strtok_r(NULL, "\n", &save)) {
+                cr_assert_lt(n, (size_t)NBOOKS, "more lines than asked for");
+                char *end;
+                ts[n] = strtoll(l, &end, 10);
+                cr_assert(end != l && *end == '\0' && ts[n] > 0,
+                          "bad timestamp %s", l);
+                n++;
+        }
+        free(out);
+        cr_assert_eq(n, (size_t)NBOOKS, "read %zu books", n);
+        /* kcat reads partitions interleaved: sort before taking the span */
+        qsort(ts, n, sizeof(ts[0]), cmpll);
+        long long span = ts[n - 1] - ts[0];
+        cr_assert_geq(span, 3500, "%d books within %lld ms", NBOOKS, span);
         free(body);
         json_decref(cfg);
         worker_free(w);
