@@ -217,8 +217,21 @@ static int distinct_lines(const char *s, int max, int *dups)
         return n;
 }
 
+typedef struct {
+        const char *bootstrap;
+        const char *topic;
+        long long want;
+} topic_wait_t;
+
+static int topic_has(void *arg)
+{
+        topic_wait_t *tw = arg;
+        return topic_count(tw->bootstrap, tw->topic) >= tw->want;
+}
+
 Test(filestream, kill9_restores_everything, .timeout = 180)
 {
+        topic_wait_t tw;
         ekafka_t *k = ekafka_start();
         char props[512], in[512], in2[512], *body, *got;
         worker_t *w;
@@ -285,7 +298,14 @@ Test(filestream, kill9_restores_everything, .timeout = 180)
          * none written twice. */
         ow.position = 200 * 11;
         cr_assert(wait_until(offset_reached, &ow, 30000));
-        got = kcat_consume(k->bootstrap, "rec", 1000, "%s\n", 5000);
+        tw.bootstrap = k->bootstrap;
+        tw.topic = "rec";
+        tw.want = 200;
+        cr_assert(wait_until(topic_has, &tw, 30000));
+        /* Read everything there is: a duplicate would be extra records. */
+        got = kcat_consume(k->bootstrap, "rec",
+                           (int)topic_count(k->bootstrap, "rec"), "%s\n",
+                           30000);
         n = distinct_lines(got, 200, &dups);
         cr_assert_eq(n, 200, "distinct lines %d of 200:\n%s", n, got);
         cr_assert_eq(dups, 0, "%d duplicated lines", dups);
@@ -329,7 +349,9 @@ Test(filestream, sigterm_commits_offsets_at_stop, .timeout = 180)
         cr_assert_eq(count_lines(got), 60);
         free(got);
         /* Nothing re-sent after the restart. */
-        got = kcat_consume(k->bootstrap, "term", 1000, "%s\n", 3000);
+        got = kcat_consume(k->bootstrap, "term",
+                           (int)topic_count(k->bootstrap, "term"), "%s\n",
+                           30000);
         n = distinct_lines(got, 60, &dups);
         cr_assert_eq(n, 60);
         cr_assert_eq(dups, 0, "%d duplicated lines after restart", dups);
