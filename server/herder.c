@@ -19,6 +19,7 @@
  * shutdown.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1244,6 +1245,10 @@ herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr,
 /* ------------------------------------------------------------------ */
 /* Offsets                                                             */
 
+static herder_err_t sink_offsets_get(herder_t *h, const char *name,
+                                     const char *topics, json_t **out,
+                                     char *errstr, size_t n);
+
 static int offsets_collect(void *opaque, const char *partition_json,
                            const char *offset_json)
 {
@@ -1281,20 +1286,11 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                 return HERDER_NOT_FOUND;
         }
         if (sink) {
-                /* The consumer group's committed offsets (Kafka call, no
-                 * herder lock held). */
-                size_t glen = strlen(name) + 9;
-                char *group = malloc(glen);
-                int rc;
-                snprintf(group, glen, "connect-%s", name);
-                rc = kafka_group_offsets(h->kf, group, topics, &arr, errstr,
-                                         n);
-                free(group);
+                /* Kafka calls: no herder lock held. */
+                herder_err_t rc = sink_offsets_get(h, name, topics, out,
+                                                   errstr, n);
                 free(topics);
-                if (rc)
-                        return HERDER_ERROR;
-                *out = json_pack("{s:o}", "offsets", arr);
-                return HERDER_OK;
+                return rc;
         }
         arr = json_array();
         if (store_offsets_each(h->st, name, offsets_collect, arr, errstr, n)) {
@@ -1322,6 +1318,208 @@ static const char *check_flat(const json_t *obj, const char *what)
                                "value";
         }
         return NULL;
+}
+
+static int still_stopped_locked(herder_t *h, const char *name);
+
+/* Sink offsets (spec section 7) live in the consumer group
+ * connect-<name>. A PATCH or DELETE (only while STOPPED) does not touch the
+ * group: it records overrides in the store, under the partition
+ * {"kafka_partition":P,"kafka_topic":T} and the offset {"kafka_offset":N}
+ * (N = -2: back to the earliest offset, i.e. "no committed offset"). The
+ * sink task applies them when it is assigned the partition and drops them
+ * after its first commit (runner.c). GET shows the group's offsets with
+ * the overrides laid over them. This works the same on any cluster,
+ * including the embedded one, which refuses commits from outside a group. */
+#define SINK_OFFSET_EARLIEST -2
+
+static char *sink_partition_key(const char *topic, long long part)
+{
+        json_t *p = json_pack("{s:s, s:I}", "kafka_topic", topic,
+                              "kafka_partition", (json_int_t)part);
+        char *k = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+
+        json_decref(p);
+        return k;
+}
+
+static int overlay_cb(void *opaque, const char *partition_json,
+                      const char *offset_json)
+{
+        json_t *by_part = opaque;
+
+        json_object_set_new(by_part, partition_json,
+                            json_loads(offset_json, 0, NULL) ?: json_null());
+        return 0;
+}
+
+/* The group's committed offsets with the stored overrides laid over. */
+static herder_err_t sink_offsets_get(herder_t *h, const char *name,
+                                     const char *topics, json_t **out,
+                                     char *errstr, size_t n)
+{
+        json_t *committed = NULL, *by_part = json_object(), *arr;
+        char *group = NULL;
+        const char *key;
+        json_t *val;
+        size_t i;
+
+        if (asprintf(&group, "connect-%s", name) < 0 ||
+            kafka_group_offsets(h->kf, group, topics, &committed, errstr, n)) {
+                free(group);
+                json_decref(by_part);
+                return HERDER_ERROR;
+        }
+        free(group);
+        for (i = 0; i < json_array_size(committed); i++) {
+                json_t *e = json_array_get(committed, i);
+                char *k = json_dumps(json_object_get(e, "partition"),
+                                     JSON_COMPACT | JSON_SORT_KEYS);
+                json_object_set(by_part, k, json_object_get(e, "offset"));
+                free(k);
+        }
+        json_decref(committed);
+        if (store_offsets_each(h->st, name, overlay_cb, by_part, errstr, n)) {
+                json_decref(by_part);
+                return HERDER_ERROR;
+        }
+        arr = json_array();
+        json_object_foreach(by_part, key, val) {
+                json_t *p = json_loads(key, 0, NULL);
+                if (!p || json_integer_value(json_object_get(
+                                  val, "kafka_offset")) ==
+                                  SINK_OFFSET_EARLIEST) {
+                        json_decref(p);
+                        continue;
+                }
+                json_array_append_new(arr, json_pack("{s:o, s:O}",
+                                                     "partition", p,
+                                                     "offset", val));
+        }
+        json_decref(by_part);
+        *out = json_pack("{s:o}", "offsets", arr);
+        return HERDER_OK;
+}
+
+/* An integer given as a JSON number or a numeric string (Connect accepts
+ * both in sink offsets). 0 or -1. */
+static int json_int_like(const json_t *v, long long *out)
+{
+        char *end;
+
+        if (json_is_integer(v)) {
+                *out = json_integer_value(v);
+                return 0;
+        }
+        if (json_is_string(v) && *json_string_value(v)) {
+                *out = strtoll(json_string_value(v), &end, 10);
+                return *end ? -1 : 0;
+        }
+        return -1;
+}
+
+static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
+                                        const json_t *offsets, char *errstr,
+                                        size_t n)
+{
+        herder_err_t rc = HERDER_BAD_REQUEST;
+        json_t *current = NULL, *list;
+        char *topics = NULL;
+        const char **parts = NULL, **offs = NULL;
+        char **keys = NULL, **vals = NULL;
+        size_t i, cnt = 0;
+
+        if (!offsets) {
+                /* Reset: every partition with a committed offset. */
+                connector_t *c;
+                pthread_mutex_lock(&h->lock);
+                c = find_locked(h, name);
+                topics = strdup(c ? json_string_value(json_object_get(
+                                            c->config, "topics")) ?: ""
+                                  : "");
+                pthread_mutex_unlock(&h->lock);
+                if (sink_offsets_get(h, name, topics, &current, errstr, n)) {
+                        rc = HERDER_ERROR;
+                        goto out;
+                }
+        }
+        list = current ? json_object_get(current, "offsets")
+                       : (json_t *)offsets;
+        cnt = json_array_size(list);
+        parts = calloc(cnt + 1, sizeof(*parts));
+        offs = calloc(cnt + 1, sizeof(*offs));
+        keys = calloc(cnt + 1, sizeof(*keys));
+        vals = calloc(cnt + 1, sizeof(*vals));
+        if (!parts || !offs || !keys || !vals) {
+                rc = HERDER_ERROR;
+                goto out;
+        }
+        for (i = 0; i < cnt; i++) {
+                json_t *e = json_array_get(list, i);
+                json_t *p = json_object_get(e, "partition");
+                json_t *o = json_object_get(e, "offset");
+                const char *topic =
+                        json_string_value(json_object_get(p, "kafka_topic"));
+                long long part, off = SINK_OFFSET_EARLIEST;
+
+                if (!topic || !*topic ||
+                    json_int_like(json_object_get(p, "kafka_partition"),
+                                  &part) ||
+                    part < 0 || part > INT32_MAX) {
+                        snprintf(errstr, n,
+                                 "A sink connector's offset partition must "
+                                 "name a \"kafka_topic\" (string) and a "
+                                 "\"kafka_partition\" (integer >= 0)");
+                        goto out;
+                }
+                if (!current && o && !json_is_null(o) &&
+                    (json_int_like(json_object_get(o, "kafka_offset"),
+                                   &off) ||
+                     off < 0)) {
+                        snprintf(errstr, n,
+                                 "A sink connector's offset must be "
+                                 "{\"kafka_offset\": integer >= 0} or null");
+                        goto out;
+                }
+                keys[i] = sink_partition_key(topic, part);
+                if (asprintf(&vals[i], "{\"kafka_offset\":%lld}", off) < 0)
+                        vals[i] = NULL;
+                parts[i] = keys[i];
+                offs[i] = vals[i];
+        }
+        pthread_mutex_lock(&h->lock);
+        if (!still_stopped_locked(h, name)) {
+                pthread_mutex_unlock(&h->lock);
+                snprintf(errstr, n, "Connector %s changed state during the "
+                         "request; try again", name);
+                goto out;
+        }
+        if (cnt && store_offsets_put(h->st, name, (int)cnt, parts, offs,
+                                     errstr, n)) {
+                pthread_mutex_unlock(&h->lock);
+                rc = HERDER_ERROR;
+                goto out;
+        }
+        pthread_mutex_unlock(&h->lock);
+        snprintf(errstr, n,
+                 "The Connect framework-managed offsets for this connector "
+                 "have been %s successfully. However, if this connector "
+                 "manages offsets externally, they will need to be manually "
+                 "%s in the system that the connector uses.",
+                 offsets ? "altered" : "reset", offsets ? "altered" : "reset");
+        rc = HERDER_OK;
+out:
+        for (i = 0; keys && vals && i < cnt; i++) {
+                free(keys[i]);
+                free(vals[i]);
+        }
+        free(keys);
+        free(vals);
+        free(parts);
+        free(offs);
+        json_decref(current);
+        free(topics);
+        return rc;
 }
 
 static int still_stopped_locked(herder_t *h, const char *name)
@@ -1362,11 +1560,8 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                          name);
                 return HERDER_BAD_REQUEST;
         }
-        if (sink) {
-                snprintf(errstr, n, "Modifying the offsets of sink connectors "
-                         "is not supported by this worker yet");
-                return HERDER_ERROR;
-        }
+        if (sink)
+                return sink_offsets_modify(h, name, offsets, errstr, n);
         if (!offsets) {
                 int rc2;
                 pthread_mutex_lock(&h->lock);

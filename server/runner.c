@@ -441,6 +441,7 @@ typedef struct sink {
         rd_kafka_topic_partition_list_t *pending; /* next offsets */
         void *state;
         int failed;
+        int overrides;        /* REST-set offsets applied, not committed */
         char errstr[1024];
         json_t *seen;
 } sink_t;
@@ -464,9 +465,49 @@ static int sink_commit(sink_t *s)
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
                 LOG_WARN(lg(), "Committing consumer offsets failed: %s",
                          rd_kafka_err2str(err));
+        else if (!err && s->overrides) {
+                /* The group now holds what REST asked for. */
+                char errstr[256];
+                if (store_offsets_delete_all(s->t->h->st, s->t->conn_name,
+                                             errstr, sizeof(errstr)) == 0)
+                        s->overrides = 0;
+        }
         rd_kafka_topic_partition_list_destroy(s->pending);
         s->pending = rd_kafka_topic_partition_list_new(16);
         return 0;
+}
+
+/* Offsets set over REST while the connector was stopped (herder.c keeps
+ * them in the store): start the assigned partitions there. */
+static void apply_offset_overrides(sink_t *s, rd_kafka_topic_partition_list_t *parts)
+{
+        char errstr[256];
+        int i;
+
+        for (i = 0; i < parts->cnt; i++) {
+                rd_kafka_topic_partition_t *p = &parts->elems[i];
+                json_t *key = json_pack("{s:s, s:i}", "kafka_topic", p->topic,
+                                        "kafka_partition", (int)p->partition);
+                char *k = json_dumps(key, JSON_COMPACT | JSON_SORT_KEYS);
+                char *off = NULL;
+
+                json_decref(key);
+                if (k && store_offset_get(s->t->h->st, s->t->conn_name, k,
+                                          &off, errstr, sizeof(errstr)) == 0 &&
+                    off) {
+                        json_t *o = json_loads(off, 0, NULL);
+                        json_int_t v = json_integer_value(
+                                json_object_get(o, "kafka_offset"));
+                        p->offset = v < 0 ? RD_KAFKA_OFFSET_BEGINNING : v;
+                        s->overrides = 1;
+                        LOG_INFO(lg(), "Starting %s-%d at offset %lld (set "
+                                 "over REST)", p->topic, (int)p->partition,
+                                 (long long)v);
+                        json_decref(o);
+                }
+                free(off);
+                free(k);
+        }
 }
 
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
@@ -475,6 +516,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         sink_t *s = opaque;
 
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                apply_offset_overrides(s, parts);
                 rd_kafka_assign(rk, parts);
                 if (atomic_load(&s->t->paused))
                         rd_kafka_pause_partitions(rk, parts);

@@ -359,3 +359,122 @@ Test(filestream, sigterm_commits_offsets_at_stop, .timeout = 180)
         worker_free(w);
         ekafka_stop(k);
 }
+
+static long req_status(const worker_t *w, const char *method,
+                       const char *path)
+{
+        http_resp_t *r = http_req(w, method, path, NULL, NULL);
+        long st = r->status;
+        http_resp_free(r);
+        return st;
+}
+
+typedef struct {
+        const worker_t *w;
+        long long offset; /* -1: no offsets at all */
+} sink_offset_wait_t;
+
+static int sink_offset_is(void *arg)
+{
+        sink_offset_wait_t *sw = arg;
+        http_resp_t *r = http_req(sw->w, "GET", "/connectors/sink/offsets",
+                                  NULL, NULL);
+        json_t *offs = json_object_get(r->json, "offsets");
+        int ok = 0;
+
+        if (r->status == 200 && sw->offset < 0)
+                ok = json_array_size(offs) == 0;
+        else if (r->status == 200 && json_array_size(offs) == 1)
+                ok = json_integer_value(json_object_get(
+                             json_object_get(json_array_get(offs, 0),
+                                             "offset"),
+                             "kafka_offset")) == sw->offset;
+        http_resp_free(r);
+        return ok;
+}
+
+Test(filestream, sink_offsets_get_alter_reset, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char in[512], out[512], *body, *got, *want;
+        file_wait_t fw;
+        sink_offset_wait_t sw;
+        json_t *j;
+
+        worker_path(w, "input.txt", in, sizeof(in));
+        worker_path(w, "output.txt", out, sizeof(out));
+        append_lines(in, 1, 20);
+        body = cfg_source("src", in, "so", NULL);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"sink\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"so\","
+                           "\"value.converter\":\"org.apache.kafka.connect.storage.StringConverter\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        fw.path = out;
+        fw.want = 20;
+        cr_assert(wait_until(file_has_lines, &fw, 30000));
+
+        /* Committed after the sink's flush: the consumer group's offset. */
+        sw.w = w;
+        sw.offset = 20;
+        cr_assert(wait_until(sink_offset_is, &sw, 30000),
+                  "sink offset never reached 20");
+
+        /* Alter only while STOPPED. */
+        body = "{\"offsets\":[{\"partition\":{\"kafka_topic\":\"so\","
+               "\"kafka_partition\":0},\"offset\":{\"kafka_offset\":5}}]}";
+        j = http_json(w, "PATCH", "/connectors/sink/offsets", body, 400);
+        json_decref(j);
+        cr_assert_eq(req_status(w, "PUT", "/connectors/sink/stop"), 204);
+        cr_assert(wait_status(w, "sink", "STOPPED", 0, NULL, 20000));
+        j = http_json(w, "PATCH", "/connectors/sink/offsets",
+                      "{\"offsets\":[{\"partition\":{\"kafka_partition\":0},"
+                      "\"offset\":{\"kafka_offset\":5}}]}",
+                      400);
+        json_decref(j);
+        j = http_json(w, "PATCH", "/connectors/sink/offsets", body, 200);
+        cr_assert(strstr(json_string_value(json_object_get(j, "message")),
+                         "altered successfully"));
+        json_decref(j);
+        sw.offset = 5;
+        cr_assert(sink_offset_is(&sw), "GET does not show the altered offset");
+
+        /* Resumed, the sink consumes again from offset 5. */
+        cr_assert_eq(req_status(w, "PUT", "/connectors/sink/resume"), 202);
+        fw.want = 35;
+        cr_assert(wait_until(file_has_lines, &fw, 30000),
+                  "sink did not re-read from the altered offset");
+        got = slurp(out);
+        want = expected_lines(6, 20);
+        cr_assert_str_eq(got + 20 * 11, want);
+        free(got);
+        free(want);
+
+        /* Reset: no committed offsets (as Connect shows it); resumed, the
+         * sink reads everything again (auto.offset.reset=earliest). */
+        sw.offset = 20;
+        cr_assert(wait_until(sink_offset_is, &sw, 30000));
+        cr_assert_eq(req_status(w, "PUT", "/connectors/sink/stop"), 204);
+        cr_assert(wait_status(w, "sink", "STOPPED", 0, NULL, 20000));
+        j = http_json(w, "DELETE", "/connectors/sink/offsets", NULL, 200);
+        cr_assert(strstr(json_string_value(json_object_get(j, "message")),
+                         "reset successfully"));
+        json_decref(j);
+        sw.offset = -1;
+        cr_assert(sink_offset_is(&sw), "offsets still there after reset");
+        cr_assert_eq(req_status(w, "PUT", "/connectors/sink/resume"), 202);
+        fw.want = 55;
+        cr_assert(wait_until(file_has_lines, &fw, 30000),
+                  "sink did not re-read after the reset");
+        got = slurp(out);
+        want = expected_lines(1, 20);
+        cr_assert_str_eq(got + 35 * 11, want);
+        free(got);
+        free(want);
+        worker_free(w);
+}
