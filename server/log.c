@@ -261,10 +261,15 @@ void log_fmt_time(char *out, size_t n, long long epoch_ms)
         time_t secs = (time_t)(epoch_ms / 1000);
         struct tm tm;
 
+        char date[24];
+
+        /* strftime keeps -O3's truncation analysis quiet about tm fields
+         * it cannot bound; only the milliseconds are formatted by hand. */
         gmtime_r(&secs, &tm);
-        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                 tm.tm_min, tm.tm_sec, (int)(epoch_ms % 1000));
+        if (!strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+                date[0] = '\0';
+        snprintf(out, n, "%s.%03uZ", date,
+                 (unsigned)((epoch_ms % 1000 + 1000) % 1000));
 }
 
 /* ---------- formatting ---------- */
