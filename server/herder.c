@@ -584,6 +584,11 @@ static void *conn_main(void *arg)
         memset(&in, 0, sizeof(in));
         snprintf(ctxname, sizeof(ctxname), "%s|worker", c->name);
         log_context_set(ctxname);
+        {
+                char tname[16];
+                snprintf(tname, sizeof(tname), "conn:%s", c->name);
+                pthread_setname_np(pthread_self(), tname);
+        }
 
         /* A connector of the same name that was deleted may still be
          * stopping: let it finish (final offset commit, statuses) first. */
