@@ -61,17 +61,6 @@ static target_t target_parse(const char *s)
         return TARGET_STARTED;
 }
 
-static void deadline_in(struct timespec *ts, long long ms)
-{
-        clock_gettime(CLOCK_REALTIME, ts);
-        ts->tv_sec += ms / 1000;
-        ts->tv_nsec += (ms % 1000) * 1000000L;
-        if (ts->tv_nsec >= 1000000000L) {
-                ts->tv_sec++;
-                ts->tv_nsec -= 1000000000L;
-        }
-}
-
 /* ------------------------------------------------------------------ */
 /* Connector list (h->lock held)                                       */
 

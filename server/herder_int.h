@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "connect/plugin.h"
@@ -107,6 +108,18 @@ struct herder {
         int started;
         int stopping;
 };
+
+/* CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
+static inline void deadline_in(struct timespec *ts, long long ms)
+{
+        clock_gettime(CLOCK_REALTIME, ts);
+        ts->tv_sec += ms / 1000;
+        ts->tv_nsec += (ms % 1000) * 1000000L;
+        if (ts->tv_nsec >= 1000000000L) {
+                ts->tv_sec++;
+                ts->tv_nsec -= 1000000000L;
+        }
+}
 
 /* runner.c */
 /* Starts task `id` of c running plugin `desc` (the connector instance's,

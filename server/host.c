@@ -92,13 +92,7 @@ static int conn_sleep(connector_t *c, int64_t ms)
         herder_t *h = c->h;
         int r;
 
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
+        deadline_in(&ts, ms);
         pthread_mutex_lock(&h->lock);
         while (ms > 0 && !conn_stopping_locked(c) && !c->dirty &&
                pthread_cond_timedwait(&c->cond, &h->lock, &ts) != ETIMEDOUT)
@@ -120,13 +114,7 @@ static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
                 return conn_sleep(ctx->conn, ms);
         if (ms <= 0)
                 return task_interrupted(t);
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
+        deadline_in(&ts, ms);
         pthread_mutex_lock(&t->mtx);
         while (!task_interrupted(t) &&
                pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)

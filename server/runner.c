@@ -54,17 +54,6 @@ static int64_t now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void deadline_in(struct timespec *ts, long long ms)
-{
-        clock_gettime(CLOCK_REALTIME, ts);
-        ts->tv_sec += ms / 1000;
-        ts->tv_nsec += (ms % 1000) * 1000000L;
-        if (ts->tv_nsec >= 1000000000L) {
-                ts->tv_sec++;
-                ts->tv_nsec -= 1000000000L;
-        }
-}
-
 void task_release(task_t *t)
 {
         if (!t || atomic_fetch_sub(&t->refcnt, 1) != 1)
