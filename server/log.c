@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log_int.h"
 
 #define LOG_CTX_MAX 128
@@ -789,37 +790,8 @@ json_t *log_mask_config(const json_t *config)
 
 /* ---------- configuration ---------- */
 
-/* Defaults of the log.* keys; the worker config table (server/config.c)
- * carries the same values. Read here directly so this module does not
- * depend on config.c. */
-static const struct {
-        const char *key;
-        const char *def;
-} log_defaults[] = {
-        { "log.level", "INFO" },
-        { "log.format", "plain" },
-        { "log.stderr.enable", "true" },
-        { "log.file.path", NULL },
-        { "log.file.max.bytes", "10485760" },
-        { "log.file.rotate.interval.ms", "0" },
-        { "log.file.retention.count", "5" },
-        { "log.s3.bucket", NULL },
-        { "log.s3.endpoint", NULL },
-        { "log.s3.region", "us-east-1" },
-        { "log.s3.prefix", "connectd/" },
-        { "log.s3.access.key.id", NULL },
-        { "log.s3.secret.access.key", NULL },
-        { "log.s3.session.token", NULL },
-        { "log.s3.path.style", "true" },
-        { "log.s3.batch.max.bytes", "1048576" },
-        { "log.s3.batch.interval.ms", "10000" },
-        { "log.s3.buffer.max.bytes", "16777216" },
-        { "log.s3.retry.backoff.ms", "500" },
-        { "log.s3.retry.backoff.max.ms", "30000" },
-        { "log.s3.timeout.ms", "10000" },
-};
-
-/* Explicit value (string) or NULL. */
+/* Value or default of a log.* key: the defaults live in the one worker
+ * config table (server/config.c). json_object_get copes with NULL props. */
 static const char *cfg_given(const json_t *props, const char *key)
 {
         const json_t *v = props ? json_object_get(props, key) : NULL;
@@ -829,15 +801,7 @@ static const char *cfg_given(const json_t *props, const char *key)
 
 static const char *cfg_str(const json_t *props, const char *key)
 {
-        const char *v = cfg_given(props, key);
-        size_t i;
-
-        if (v)
-                return v;
-        for (i = 0; i < sizeof(log_defaults) / sizeof(log_defaults[0]); i++)
-                if (!strcmp(log_defaults[i].key, key))
-                        return log_defaults[i].def;
-        return NULL;
+        return wc_get(props, key);
 }
 
 static int cfg_ll(const json_t *props, const char *key, long long min,
