@@ -870,11 +870,13 @@ int herder_health(herder_t *h)
 /* ------------------------------------------------------------------ */
 /* REST-facing calls                                                   */
 
-herder_err_t herder_connector_put(herder_t *h, const char *name,
-                                  const json_t *config,
-                                  const char *target_state, int allow_update,
-                                  int *created, json_t **info_out,
-                                  char *errstr, size_t errstr_size)
+/* allow_update: 0 create only, 1 create or update; with `expected` set,
+ * update only, and only while the stored config still equals it. */
+static herder_err_t put_config(herder_t *h, const char *name,
+                               const json_t *config, const char *target_state,
+                               int allow_update, const json_t *expected,
+                               int *created, json_t **info_out, char *errstr,
+                               size_t errstr_size)
 {
         herder_err_t rc = HERDER_ERROR;
         connector_t *c;
@@ -892,6 +894,17 @@ herder_err_t herder_connector_put(herder_t *h, const char *name,
                 snprintf(errstr, errstr_size, "Connector %s already exists",
                          name);
                 rc = HERDER_EXISTS;
+                goto out;
+        }
+        if (expected && !c) {
+                snprintf(errstr, errstr_size, "Connector %s not found", name);
+                rc = HERDER_NOT_FOUND;
+                goto out;
+        }
+        if (expected && !json_equal(c->config, (json_t *)expected)) {
+                snprintf(errstr, errstr_size, "The config of connector %s "
+                         "changed during the request; try again", name);
+                rc = HERDER_CONFLICT;
                 goto out;
         }
         if (c) {
@@ -934,6 +947,28 @@ out:
         pthread_mutex_unlock(&h->lock);
         free(txt);
         return rc;
+}
+
+herder_err_t herder_connector_put(herder_t *h, const char *name,
+                                  const json_t *config,
+                                  const char *target_state, int allow_update,
+                                  int *created, json_t **info_out,
+                                  char *errstr, size_t errstr_size)
+{
+        return put_config(h, name, config, target_state, allow_update, NULL,
+                          created, info_out, errstr, errstr_size);
+}
+
+herder_err_t herder_connector_update_if(herder_t *h, const char *name,
+                                        const json_t *expected,
+                                        const json_t *config,
+                                        json_t **info_out, char *errstr,
+                                        size_t errstr_size)
+{
+        int created = 0;
+
+        return put_config(h, name, config, NULL, 1, expected, &created,
+                          info_out, errstr, errstr_size);
 }
 
 herder_err_t herder_connector_delete(herder_t *h, const char *name,

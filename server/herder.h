@@ -27,6 +27,7 @@ typedef enum {
         HERDER_EXISTS,        /* 409 */
         HERDER_BAD_REQUEST,   /* 400 */
         HERDER_FORBIDDEN,     /* 403 */
+        HERDER_CONFLICT,      /* 409: changed concurrently */
         HERDER_ERROR          /* 500 */
 } herder_err_t;
 
@@ -60,6 +61,14 @@ herder_err_t herder_connector_put(herder_t *h, const char *name,
                                   const char *target_state, int allow_update,
                                   int *created, json_t **info_out,
                                   char *errstr, size_t errstr_size);
+/* PATCH's compare-and-set: replace the config of an existing connector
+ * only if it still equals `expected` (HERDER_CONFLICT otherwise,
+ * HERDER_NOT_FOUND if it is gone, so a concurrent DELETE is never undone). */
+herder_err_t herder_connector_update_if(herder_t *h, const char *name,
+                                        const json_t *expected,
+                                        const json_t *config,
+                                        json_t **info_out, char *errstr,
+                                        size_t errstr_size);
 herder_err_t herder_connector_delete(herder_t *h, const char *name,
                                      char *errstr, size_t errstr_size);
 

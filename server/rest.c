@@ -315,6 +315,7 @@ static unsigned herr_status(herder_err_t e)
         case HERDER_EXISTS: return 409;
         case HERDER_BAD_REQUEST: return 400;
         case HERDER_FORBIDDEN: return 403;
+        case HERDER_CONFLICT: return 409;
         case HERDER_ERROR:
         default: return 500;
         }
@@ -796,6 +797,7 @@ static void h_config_patch(req_t *q)
         json_t *body = q_body_object(q), *patch = NULL, *config = NULL;
         const char *k;
         json_t *v;
+        int tries;
 
         if (!body)
                 return;
@@ -804,20 +806,50 @@ static void h_config_patch(req_t *q)
                 q_error(q, 400, "%s", err);
                 goto out;
         }
-        config = herder_connector_config(q->rest->h, CNAME);
-        if (!config) {
-                not_found(q);
+        /* Read, merge, validate, then compare-and-set: a concurrent PATCH
+         * or PUT makes us merge again; a concurrent DELETE is a 404, never
+         * a resurrection. */
+        for (tries = 0; tries < 5; tries++) {
+                json_t *base = herder_connector_config(q->rest->h, CNAME);
+                json_t *info = NULL;
+                herder_err_t e;
+
+                json_decref(config);
+                config = NULL;
+                if (!base) {
+                        not_found(q);
+                        goto out;
+                }
+                config = json_deep_copy(base);
+                json_object_foreach(patch, k, v) {
+                        if (json_is_null(v))
+                                json_object_del(config, k);
+                        else
+                                json_object_set(config, k, v);
+                }
+                /* A patch may not rename the connector. */
+                if (put_name(q, CNAME, config) || check_config(q, config)) {
+                        json_decref(base);
+                        goto out;
+                }
+                e = herder_connector_update_if(q->rest->h, CNAME, base,
+                                               config, &info, err,
+                                               sizeof(err));
+                json_decref(base);
+                if (e == HERDER_CONFLICT)
+                        continue;
+                if (e == HERDER_OK)
+                        q_json(q, 200, info ? info : json_object());
+                else if (e == HERDER_NOT_FOUND)
+                        not_found(q);
+                else
+                        q_herr(q, e, err, NULL);
+                if (e != HERDER_OK)
+                        json_decref(info);
                 goto out;
         }
-        json_object_foreach(patch, k, v) {
-                if (json_is_null(v))
-                        json_object_del(config, k);
-                else
-                        json_object_set(config, k, v);
-        }
-        /* A patch may not rename the connector. */
-        if (!put_name(q, CNAME, config))
-                store_config(q, config, 1);
+        q_error(q, 409, "The config of connector %s kept changing during "
+                "the request; try again", CNAME);
 out:
         json_decref(config);
         json_decref(patch);

@@ -261,6 +261,32 @@ WEAK herder_err_t herder_connector_put(herder_t *h, const char *name,
         return HERDER_OK;
 }
 
+WEAK herder_err_t herder_connector_update_if(herder_t *h, const char *name,
+                                             const json_t *expected,
+                                             const json_t *config,
+                                             json_t **info_out, char *errstr,
+                                             size_t n)
+{
+        (void)h;
+        (void)errstr;
+        (void)n;
+        pthread_mutex_lock(&stub_lock);
+        json_t *c = stub_get(name);
+        if (!c) {
+                pthread_mutex_unlock(&stub_lock);
+                return HERDER_NOT_FOUND;
+        }
+        if (!json_equal(json_object_get(c, "config"), (json_t *)expected)) {
+                pthread_mutex_unlock(&stub_lock);
+                return HERDER_CONFLICT;
+        }
+        json_object_set_new(c, "config", json_deep_copy(config));
+        if (info_out)
+                *info_out = stub_info_locked(name);
+        pthread_mutex_unlock(&stub_lock);
+        return HERDER_OK;
+}
+
 WEAK herder_err_t herder_connector_delete(herder_t *h, const char *name,
                                           char *errstr, size_t n)
 {
