@@ -122,6 +122,12 @@ static void set_conn_state(connector_t *c, const char *state,
         char errstr[256];
 
         pthread_mutex_lock(&h->lock);
+        /* A restart asked for while this cycle ran keeps the connector
+         * RESTARTING until the next cycle has carried it out. */
+        if (!strcmp(state, "RUNNING") && c->restart_conn) {
+                pthread_mutex_unlock(&h->lock);
+                return;
+        }
         set_conn_state_locked(c, state, trace);
         pthread_mutex_unlock(&h->lock);
         if (store_status_put(h->st, c->name, -1, state, trace, errstr,
@@ -1171,6 +1177,9 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                 return HERDER_NOT_FOUND;
         }
         if (!include_tasks && !only_failed) {
+                /* Visible at once, so a client polling /status after the
+                 * 204 sees the restart before it sees RUNNING again. */
+                set_conn_state_locked(c, "RESTARTING", NULL);
                 c->restart_conn = 1;
                 wake_locked(c);
                 if (status_out)
@@ -1224,6 +1233,10 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 snprintf(errstr, n, "out of memory");
                 return HERDER_ERROR;
         }
+        snprintf(c->tasks[task]->state, sizeof(c->tasks[task]->state),
+                 "RESTARTING");
+        free(c->tasks[task]->trace);
+        c->tasks[task]->trace = NULL;
         wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         return HERDER_OK;
