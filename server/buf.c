@@ -139,6 +139,22 @@ int buf_json_string(buf_t *b, const char *s, size_t n)
         size_t save = b->len, i, run;
         char esc[6];
 
+        /* Fast path, the common case: nothing to escape, one copy. */
+        if (n < (size_t)-3 && buf_reserve(b, n + 2) == 0) {
+                char *d = b->data + b->len;
+                *d++ = '"';
+                for (i = 0; i < n; i++) {
+                        if (json_needs_escape[(unsigned char)s[i]])
+                                break;
+                        d[i] = s[i];
+                }
+                if (i == n) {
+                        d[n] = '"';
+                        b->len += n + 2;
+                        b->data[b->len] = '\0';
+                        return 0;
+                }
+        }
         if (buf_putc(b, '"'))
                 goto fail;
         i = 0;

@@ -321,7 +321,7 @@ static int put_json_value(buf_t *out, const connectd_value_t *v, int depth)
 
                         if (f != v->u.st.head && buf_putc(out, ','))
                                 return -1;
-                        if (buf_json_string(out, f->name, strlen(f->name)) ||
+                        if (buf_json_string(out, f->name, f->name_len) ||
                             buf_putc(out, ':'))
                                 return -1;
                         if ((rc = put_json_value(out, f->value, depth + 1)))
@@ -366,7 +366,7 @@ static int put_schema_open(buf_t *out, const connectd_value_t *v, int depth)
                 if ((rc = put_schema_open(out, f->value, depth + 1)))
                         return rc;
                 if (buf_puts(out, ",\"field\":") ||
-                    buf_json_string(out, f->name, strlen(f->name)) ||
+                    buf_json_string(out, f->name, f->name_len) ||
                     buf_putc(out, '}'))
                         return -1;
         }
@@ -486,7 +486,8 @@ static int field_append(arena_t *arena, connectd_value_t *st,
 
         if (!f)
                 return -1;
-        f->name = arena_strndup(arena, name, strlen(name));
+        f->name_len = strlen(name);
+        f->name = arena_strndup(arena, name, f->name_len);
         if (!f->name)
                 return -1;
         f->value = fv;

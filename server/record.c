@@ -190,6 +190,7 @@ void batch_reset(batch_t *b)
         arena_reset(b->arena);
         b->head = b->tail = NULL;
         b->count = 0;
+        b->ntopics = 0;
 }
 
 void batch_destroy(batch_t *b)
@@ -205,18 +206,27 @@ void batch_destroy(batch_t *b)
 connectd_record_t *record_add(connectd_batch_t *batch, const char *topic)
 {
         connectd_record_t *rec;
+        int i;
 
         if (!batch || !topic)
                 return NULL;
         rec = arena_alloc(batch->arena, sizeof(*rec));
         if (!rec)
                 return NULL;
-        /* Most batches go to one topic: share the previous record's copy. */
-        if (batch->tail && strcmp(batch->tail->topic, topic) == 0)
-                rec->topic = batch->tail->topic;
-        else if (!(rec->topic = arena_strndup(batch->arena, topic,
-                                              strlen(topic))))
-                return NULL;
+        rec->topic = NULL;
+        for (i = 0; i < batch->ntopics; i++) {
+                if (strcmp(batch->topics[i], topic) == 0) {
+                        rec->topic = batch->topics[i];
+                        break;
+                }
+        }
+        if (!rec->topic) {
+                if (!(rec->topic = arena_strndup(batch->arena, topic,
+                                                 strlen(topic))))
+                        return NULL;
+                if (batch->ntopics < BATCH_TOPICS)
+                        batch->topics[batch->ntopics++] = rec->topic;
+        }
         rec->partition = -1;
         rec->key = NULL;
         rec->value = NULL;
@@ -380,11 +390,13 @@ int struct_put(connectd_record_t *rec, connectd_value_t *st,
                const char *field, connectd_value_t *v)
 {
         value_field_t *f;
+        size_t len;
 
         if (!rec || !st || st->type != CONNECTD_VAL_STRUCT || !field)
                 return -1;
+        len = strlen(field);
         for (f = st->u.st.head; f; f = f->next) {
-                if (strcmp(f->name, field) == 0) {
+                if (f->name_len == len && memcmp(f->name, field, len) == 0) {
                         f->value = v;
                         return 0;
                 }
@@ -392,9 +404,10 @@ int struct_put(connectd_record_t *rec, connectd_value_t *st,
         f = arena_alloc(rec->batch->arena, sizeof(*f));
         if (!f)
                 return -1;
-        f->name = arena_strndup(rec->batch->arena, field, strlen(field));
+        f->name = arena_strndup(rec->batch->arena, field, len);
         if (!f->name)
                 return -1;
+        f->name_len = len;
         f->value = v;
         f->next = NULL;
         if (st->u.st.tail)
@@ -622,7 +635,7 @@ static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
                         if (!first)
                                 tw_put(w, ",", 1);
                         first = 0;
-                        tw_put(w, f->name, strlen(f->name));
+                        tw_put(w, f->name, f->name_len);
                         tw_put(w, "=", 1);
                         if (depth >= TEXT_MAX_DEPTH)
                                 tw_put(w, "...", 3);

@@ -27,6 +27,7 @@ void arena_destroy(arena_t *a);
 
 typedef struct value_field {
         const char *name;
+        size_t name_len;
         connectd_value_t *value;
         struct value_field *next;
 } value_field_t;
@@ -53,10 +54,16 @@ struct connectd_record {
         struct connectd_batch *batch;
 };
 
+#define BATCH_TOPICS 8
+
 struct connectd_batch {
         arena_t *arena;
         struct connectd_record *head, *tail;
         size_t count;
+        /* The batch's topic names, each copied once: records of one topic
+         * share a pointer, so the runner can match them by address. */
+        const char *topics[BATCH_TOPICS];
+        int ntopics;
 };
 
 typedef struct connectd_batch batch_t;

@@ -3,9 +3,10 @@
  *
  * DESIGN
  * Source: poll the plugin into a per-batch arena -> key/value converters
- * write straight into two reusable buffers -> librdkafka copies them
- * (RD_KAFKA_MSG_F_COPY), so once warm the loop allocates nothing per
- * record. Source offsets of polled records go into a small map
+ * write straight into one reusable payload buffer (chunks of ~4 MiB) ->
+ * each topic's records go to librdkafka in one rd_kafka_produce_batch call
+ * (RD_KAFKA_MSG_F_COPY; per-topic order kept, one lock and clock read per
+ * call), so once warm the loop allocates nothing per record of its own. Source offsets of polled records go into a small map
  * (partition -> latest offset); every offset.flush.interval.ms, and at stop,
  * the producer is flushed and, once every record before it was delivered,
  * the map is written to the store: an offset is never committed before its
@@ -139,7 +140,11 @@ typedef struct source {
         unsigned seen_gen;
         converter_t *kc, *vc;
         batch_t *batch;
-        buf_t kbuf, vbuf;
+        buf_t pay;                /* converted keys and values of a chunk */
+        struct pmsg *pm;          /* the chunk's records */
+        rd_kafka_message_t *msgv; /* one topic's records, for librdkafka */
+        struct pmsg **owners;     /* msgv[i] belongs to owners[i] */
+        size_t chunk_cap;
         json_t *offsets;          /* canonical partition -> offset text */
         char *last_part_raw;      /* cache for canonicalisation */
         char *last_part_canon;
@@ -246,55 +251,205 @@ static int commit_offsets(source_t *s)
         return 0;
 }
 
-/* Sends one polled batch. Returns 0, 1 when interrupted by a stop, or -1
- * with errstr. */
-static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
-{
+/* One record of a chunk: where its converted key and value sit in the
+ * chunk's payload buffer, and whether librdkafka has taken it. */
+typedef struct pmsg {
         connectd_record_t *rec;
-        task_t *t = s->t;
+        size_t koff, klen, voff, vlen;
+        int knull, vnull, slot, sent;
+} pmsg_t;
 
-        for (rec = s->batch->head; rec; rec = rec->next) {
-                rd_kafka_topic_t *rkt = topic_get(s, rec->topic);
-                int knull = 0, vnull = 0;
+/* Bytes of converted records gathered before a chunk is handed over. */
+#define CHUNK_BYTES ((size_t)4 << 20)
 
+/* Hands msgs[0..n) (all of one topic) to librdkafka in one call per try:
+ * one lock and one clock read for the lot instead of one per record.
+ * Queue full: serve delivery reports and retry the rest (librdkafka fails
+ * a suffix). Returns 0, 1 when a stop interrupted, -1 with errstr. */
+static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
+                         const char *topic, rd_kafka_message_t *msgs,
+                         pmsg_t **owners, int n, char *errstr,
+                         size_t errstr_size)
+{
+        int i, left;
+
+        while (n > 0) {
+                int good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA,
+                                                  RD_KAFKA_MSG_F_COPY |
+                                                          RD_KAFKA_MSG_F_PARTITION,
+                                                  msgs, n);
+                if (good == n) {
+                        for (i = 0; i < n; i++)
+                                owners[i]->sent = 1;
+                        return 0;
+                }
+                for (i = 0, left = 0; i < n; i++) {
+                        rd_kafka_resp_err_t err = msgs[i].err;
+                        if (!err) {
+                                owners[i]->sent = 1;
+                                continue;
+                        }
+                        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                snprintf(errstr, errstr_size,
+                                         "produce to %s failed: %s", topic,
+                                         rd_kafka_err2str(err));
+                                return -1;
+                        }
+                        msgs[left] = msgs[i];
+                        owners[left++] = owners[i];
+                }
+                n = left;
+                /* Queue full: serve delivery reports, but give way to a
+                 * stop (unsent records' offsets stay behind). */
+                rd_kafka_poll(s->rk, 50);
+                if (atomic_load(&s->t->stop))
+                        return 1;
+        }
+        return 0;
+}
+
+/* Produces pm[0..n) (converted into s->pay): the records of each of the
+ * batch's topics in one call, in their order; records of topics beyond
+ * the batch's topic slots one by one. */
+static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
+                         size_t errstr_size)
+{
+        const batch_t *b = s->batch;
+        int slot, i, rc;
+
+        for (slot = 0; slot <= b->ntopics; slot++) {
+                int cnt = 0;
+
+                for (i = 0; i < n; i++) {
+                        pmsg_t *m = &pm[i];
+                        rd_kafka_message_t *km;
+                        if (m->slot != slot)
+                                continue;
+                        km = &s->msgv[cnt];
+                        memset(km, 0, sizeof(*km));
+                        km->partition = m->rec->partition;
+                        km->payload = m->vnull ? NULL : s->pay.data + m->voff;
+                        km->len = m->vnull ? 0 : m->vlen;
+                        km->key = m->knull ? NULL : s->pay.data + m->koff;
+                        km->key_len = m->knull ? 0 : m->klen;
+                        s->owners[cnt] = m;
+                        if (slot < b->ntopics) {
+                                cnt++;
+                                continue;
+                        }
+                        /* Not in a slot (many topics in one batch). */
+                        rd_kafka_topic_t *rkt = topic_get(s, m->rec->topic);
+                        if (!rkt) {
+                                snprintf(errstr, errstr_size,
+                                         "cannot produce to topic %s: %s",
+                                         m->rec->topic,
+                                         rd_kafka_err2str(
+                                                 rd_kafka_last_error()));
+                                return -1;
+                        }
+                        rc = produce_topic(s, rkt, m->rec->topic, km,
+                                           s->owners, 1, errstr, errstr_size);
+                        if (rc)
+                                return rc;
+                }
+                if (!cnt)
+                        continue;
+                rd_kafka_topic_t *rkt = topic_get(s, b->topics[slot]);
                 if (!rkt) {
                         snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s", rec->topic,
+                                 "cannot produce to topic %s: %s",
+                                 b->topics[slot],
                                  rd_kafka_err2str(rd_kafka_last_error()));
                         return -1;
                 }
-                buf_reset(&s->kbuf);
-                buf_reset(&s->vbuf);
-                if (converter_from_connect(s->kc, rec->topic, rec->key,
-                                           &s->kbuf, &knull, errstr,
-                                           errstr_size) ||
-                    converter_from_connect(s->vc, rec->topic, rec->value,
-                                           &s->vbuf, &vnull, errstr,
-                                           errstr_size))
-                        return -1;
-                while (rd_kafka_produce(rkt, rec->partition,
-                                        RD_KAFKA_MSG_F_COPY,
-                                        vnull ? NULL : s->vbuf.data,
-                                        vnull ? 0 : s->vbuf.len,
-                                        knull ? NULL : s->kbuf.data,
-                                        knull ? 0 : s->kbuf.len, NULL) == -1) {
-                        rd_kafka_resp_err_t err = rd_kafka_last_error();
-                        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                                snprintf(errstr, errstr_size,
-                                         "produce to %s failed: %s",
-                                         rec->topic, rd_kafka_err2str(err));
+                rc = produce_topic(s, rkt, b->topics[slot], s->msgv,
+                                   s->owners, cnt, errstr, errstr_size);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+/* Remembers the source offsets of pm[0..n) in order, up to the first
+ * record librdkafka did not take: a later offset is never remembered
+ * before an earlier record is on its way. */
+static void remember_chunk(source_t *s, const pmsg_t *pm, int n)
+{
+        int i;
+
+        for (i = 0; i < n && pm[i].sent; i++)
+                if (pm[i].rec->source_partition)
+                        remember_offset(s, pm[i].rec->source_partition,
+                                        pm[i].rec->source_offset);
+}
+
+/* Grows the per-chunk arrays to hold n records. */
+static int chunk_reserve(source_t *s, size_t n)
+{
+        pmsg_t *pm;
+        rd_kafka_message_t *mv;
+        pmsg_t **ow;
+
+        if (n <= s->chunk_cap)
+                return 0;
+        pm = realloc(s->pm, n * sizeof(*pm));
+        if (!pm)
+                return -1;
+        s->pm = pm;
+        mv = realloc(s->msgv, n * sizeof(*mv));
+        if (!mv)
+                return -1;
+        s->msgv = mv;
+        ow = realloc(s->owners, n * sizeof(*ow));
+        if (!ow)
+                return -1;
+        s->owners = ow;
+        s->chunk_cap = n;
+        return 0;
+}
+
+/* Sends one polled batch: converts records into one payload buffer and
+ * hands them over in chunks of about CHUNK_BYTES. Returns 0, 1 when
+ * interrupted by a stop, or -1 with errstr. */
+static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
+{
+        const batch_t *b = s->batch;
+        connectd_record_t *rec = b->head;
+
+        if (chunk_reserve(s, b->count)) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        while (rec) {
+                int n = 0, rc;
+
+                buf_reset(&s->pay);
+                for (; rec && (n == 0 || s->pay.len < CHUNK_BYTES);
+                     rec = rec->next) {
+                        pmsg_t *m = &s->pm[n++];
+                        m->rec = rec;
+                        m->sent = 0;
+                        for (m->slot = 0; m->slot < b->ntopics; m->slot++)
+                                if (b->topics[m->slot] == rec->topic)
+                                        break;
+                        m->koff = s->pay.len;
+                        if (converter_from_connect(s->kc, rec->topic, rec->key,
+                                                   &s->pay, &m->knull, errstr,
+                                                   errstr_size))
                                 return -1;
-                        }
-                        /* Queue full: serve delivery reports, but give
-                         * way to a stop (the unsent rest of the batch is
-                         * not remembered, so its offsets stay behind). */
-                        rd_kafka_poll(s->rk, 50);
-                        if (atomic_load(&t->stop))
-                                return 1;
+                        m->klen = s->pay.len - m->koff;
+                        m->voff = s->pay.len;
+                        if (converter_from_connect(s->vc, rec->topic,
+                                                   rec->value, &s->pay,
+                                                   &m->vnull, errstr,
+                                                   errstr_size))
+                                return -1;
+                        m->vlen = s->pay.len - m->voff;
                 }
-                if (rec->source_partition)
-                        remember_offset(s, rec->source_partition,
-                                        rec->source_offset);
+                rc = produce_chunk(s, s->pm, n, errstr, errstr_size);
+                remember_chunk(s, s->pm, n);
+                if (rc)
+                        return rc;
         }
         return 0;
 }
@@ -311,8 +466,7 @@ static void source_run(task_t *t)
         memset(&s, 0, sizeof(s));
         s.t = t;
         s.offsets = json_object();
-        buf_init(&s.kbuf, 0);
-        buf_init(&s.vbuf, 0);
+        buf_init(&s.pay, 0);
         s.batch = batch_new();
         if (!s.batch || !s.offsets) {
                 snprintf(errstr, sizeof(errstr), "out of memory");
@@ -412,8 +566,10 @@ out:
         converter_destroy(s.kc);
         converter_destroy(s.vc);
         batch_destroy(s.batch);
-        buf_free(&s.kbuf);
-        buf_free(&s.vbuf);
+        buf_free(&s.pay);
+        free(s.pm);
+        free(s.msgv);
+        free(s.owners);
         json_decref(s.offsets);
         free(s.last_part_raw);
         free(s.last_part_canon);

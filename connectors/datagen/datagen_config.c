@@ -721,8 +721,11 @@ static void plan_free(dg_plan_t *p)
 static dg_plan_t *plan_new(int depth)
 {
         dg_plan_t *p = calloc(1, sizeof(*p));
-        if (p)
+        if (p) {
                 p->depth = depth;
+                snprintf(p->schema_name, sizeof(p->schema_name),
+                         "com.amazonaws.mskdatagen.Gen%d", depth);
+        }
         return p;
 }
 

@@ -163,6 +163,7 @@ typedef struct dg_kv {
 typedef struct dg_plan dg_plan_t;
 struct dg_plan {
         int depth;    /* 0: Gen0 */
+        char schema_name[48]; /* "com.amazonaws.mskdatagen.Gen<depth>" */
         int n;
         struct dg_plan_field {
                 const char *name;

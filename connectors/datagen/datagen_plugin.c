@@ -225,11 +225,8 @@ out:
 static connectd_value_t *build_struct(connectd_record_t *rec,
                                       const dg_event_t *ev, const dg_plan_t *p)
 {
-        char name[64];
-        connectd_value_t *st;
+        connectd_value_t *st = host->value_struct(rec, p->schema_name);
 
-        snprintf(name, sizeof(name), "com.amazonaws.mskdatagen.Gen%d", p->depth);
-        st = host->value_struct(rec, name);
         if (!st)
                 return NULL;
         for (int i = 0; i < p->n; i++) {

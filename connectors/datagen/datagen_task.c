@@ -300,16 +300,20 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
         const dg_config_t *c = tk->cfg;
         int emitted = 0, failures = 0, slept = 0;
 
+        /* The clocks are read once per call (and after its one sleep): a
+         * call makes at most `max` records, a millisecond or two. */
+        int64_t now = dg_mono_ms();
+        tk->rt.now_ms = dg_now_ms();
+
         *drained = 0;
         for (;;) {
                 int progress = 0, throttled = 0;
-                int64_t now = dg_mono_ms(), earliest = INT64_MAX;
+                int64_t earliest = INT64_MAX;
 
                 if (tk->active == 0) {
                         *drained = 1;
                         return emitted;
                 }
-                tk->rt.now_ms = dg_now_ms();
                 for (int step = 0; step < c->nseq; step++) {
                         int topic = c->seq[tk->cursor];
                         const dg_topic_t *tp = &c->topics[topic];
@@ -384,6 +388,8 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
                         slept = 1;
                         if (sleep(sleep_arg, wait))
                                 return 0;
+                        now = dg_mono_ms();
+                        tk->rt.now_ms = dg_now_ms();
                 }
         }
 }

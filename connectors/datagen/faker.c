@@ -291,10 +291,20 @@ size_t dg_format_date(faker_rt_t *rt, int64_t ms, char *out, size_t n)
                                         tm.tm_zone ? tm.tm_zone : "UTC",
                                         tm.tm_year + 1900);
         }
+        /* head (up to the minute), two digits of seconds, tail (zone and
+         * year): no printf per record. */
         const char *head = rt->dcache[slot].text;
         size_t hl = rt->dcache[slot].head;
         const char *tail = head + hl + 1;
-        return (size_t)snprintf(out, n, "%.*s%02d%s", (int)hl, head, s, tail);
+        size_t tl = strlen(tail), len = hl + 2 + tl;
+        if (len >= n)
+                return (size_t)snprintf(out, n, "%.*s%02d%s", (int)hl, head,
+                                        s, tail);
+        memcpy(out, head, hl);
+        out[hl] = (char)('0' + s / 10);
+        out[hl + 1] = (char)('0' + s % 10);
+        memcpy(out + hl + 2, tail, tl + 1);
+        return len;
 }
 
 static void put_date(faker_rt_t *rt, int64_t ms, dg_buf_t *out)
