@@ -6,8 +6,9 @@
  * write straight into one reusable payload buffer (chunks of ~4 MiB) ->
  * each topic's records go to librdkafka in one rd_kafka_produce_batch call
  * (RD_KAFKA_MSG_F_COPY; per-topic order kept, one lock and clock read per
- * call), so once warm the loop allocates nothing per record of its own. Source offsets of polled records go into a small map
- * (partition -> latest offset); every offset.flush.interval.ms, and at stop,
+ * call), so once warm the loop allocates nothing per record of its own.
+ * Source offsets of polled records go into a small map (partition ->
+ * latest offset); every offset.flush.interval.ms, and at stop,
  * the producer is flushed and, once every record before it was delivered,
  * the map is written to the store: an offset is never committed before its
  * record is acknowledged by Kafka.

@@ -376,6 +376,59 @@ Test(datagen, seed_throttle_is_respected, .timeout = 120)
         worker_free(w);
 }
 
+/* One poll batch spans more topics than a batch has topic slots (8): the
+ * runner hands slotted topics over per topic and the rest one record at a
+ * time. Every topic gets exactly its records, none lost, none twice. */
+Test(datagen, many_topics_in_one_batch, .timeout = 180)
+{
+        enum { NT = 11, PER = 300 };
+        worker_t *w = worker_start(NULL, NULL);
+        json_t *cfg = json_object(), *c = json_object();
+        char key[64], topic[32];
+
+        json_object_set_new(cfg, "name", json_string("wide"));
+        json_object_set_new(c, "connector.class",
+                            json_string("GeneratorSourceConnector"));
+        json_object_set_new(c, "tasks.max", json_string("1"));
+        json_object_set_new(c, "key.converter",
+                            json_string("org.apache.kafka.connect.storage."
+                                        "StringConverter"));
+        json_object_set_new(c, "global.throttle.ms", json_string("0"));
+        for (int i = 0; i < NT; i++) {
+                snprintf(topic, sizeof(topic), "wide%02d", i);
+                snprintf(key, sizeof(key), "genkp.%s.with", topic);
+                json_object_set_new(c, key, json_string("#{Internet.uuid}"));
+                snprintf(key, sizeof(key), "genv.%s.n.with", topic);
+                json_object_set_new(c, key, json_string("#{Name.first_name}"));
+                snprintf(key, sizeof(key), "topic.%s.records.exactly", topic);
+                json_object_set_new(c, key, json_sprintf("%d", PER));
+        }
+        json_object_set_new(cfg, "config", c);
+        char *body = json_dumps(cfg, JSON_COMPACT);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        for (int i = 0; i < NT; i++) {
+                snprintf(topic, sizeof(topic), "wide%02d", i);
+                cr_assert_eq(wait_count(w, topic, PER, 60000), PER);
+        }
+        /* Retired at PER each: nothing beyond, nothing lost. */
+        for (int i = 0; i < NT; i++) {
+                snprintf(topic, sizeof(topic), "wide%02d", i);
+                cr_assert_eq(topic_count(w->bootstrap, topic), PER,
+                             "%s grew past records.exactly", topic);
+                char *out = kcat_consume(w->bootstrap, topic, PER, "%k\n",
+                                         60000);
+                size_t lines = 0;
+                for (const char *q = out; (q = strchr(q, '\n')); q++)
+                        lines++;
+                cr_assert_eq(lines, (size_t)PER, "%s: read %zu keys", topic,
+                             lines);
+                free(out);
+        }
+        free(body);
+        json_decref(cfg);
+        worker_free(w);
+}
+
 Test(datagen, unresolvable_expression_rejected, .timeout = 120)
 {
         worker_t *w = worker_start(NULL, NULL);
