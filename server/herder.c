@@ -364,7 +364,7 @@ static void stop_all_tasks(connector_t *c)
 
 /* Starts one task thread per config; the connector owns the references. */
 static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
-                        json_t *config, json_t *task_configs)
+                        json_t *config, json_t *task_configs, int paused)
 {
         herder_t *h = c->h;
         size_t i, n = json_array_size(task_configs);
@@ -372,7 +372,8 @@ static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
 
         for (i = 0; i < n; i++) {
                 tasks[i] = runner_task_start(h, c, desc, config, (int)i,
-                                             json_array_get(task_configs, i));
+                                             json_array_get(task_configs, i),
+                                             paused);
                 if (!tasks[i])
                         break; /* out of memory */
         }
@@ -409,12 +410,11 @@ static void restart_task(connector_t *c, int id, int paused)
                 json_decref(cfg);
                 return;
         }
-        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg);
+        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg,
+                               paused);
         json_decref(cfg);
         if (!nt)
                 return; /* out of memory: keep the old one */
-        if (paused)
-                runner_task_pause(nt, 1);
         pthread_mutex_lock(&h->lock);
         c->tasks[id] = nt;
         pthread_mutex_unlock(&h->lock);
@@ -492,6 +492,37 @@ static void store_task_configs(connector_t *c, json_t *arr)
         for (i = 0; i < n; i++)
                 free(txt[i]);
         free(txt);
+}
+
+static int stored_task_cb(void *opaque, const char *connector, int task,
+                          const char *config_json)
+{
+        json_t *arr = opaque, *cfg = json_loads(config_json, 0, NULL);
+
+        (void)connector;
+        /* Ids must run 0..n-1: a gap or an unreadable row spoils the set. */
+        if (!cfg || task != (int)json_array_size(arr)) {
+                json_decref(cfg);
+                json_array_clear(arr);
+                return 1;
+        }
+        json_array_append_new(arr, cfg);
+        return 0;
+}
+
+/* The task configs the store holds for c (an array, maybe empty). */
+static json_t *stored_task_configs(connector_t *c)
+{
+        json_t *arr = json_array();
+        char errstr[256];
+
+        if (arr && store_tasks_each(c->h->st, c->name, stored_task_cb, arr,
+                                    errstr, sizeof(errstr))) {
+                LOG_WARN(lg(), "Connector %s: stored task configs not read: "
+                         "%s", c->name, errstr);
+                json_array_clear(arr);
+        }
+        return arr;
 }
 
 static void publish_task_configs(connector_t *c, json_t *arr)
@@ -650,6 +681,21 @@ static void *conn_main(void *arg)
                         break;
                 case TARGET_PAUSED:
                         instance_stop(c, &in);
+                        /* Restored paused (first cycle, config unchanged):
+                         * its tasks come back paused from the stored task
+                         * configs, as Connect shows them, without starting
+                         * the connector. */
+                        if (!have_configs && gen == 1 && c->desc) {
+                                json_t *arr = stored_task_configs(c);
+                                if (arr && json_array_size(arr)) {
+                                        start_tasks(c, c->desc, config, arr,
+                                                    1);
+                                        publish_task_configs(c, arr);
+                                        have_configs = 1;
+                                } else {
+                                        json_decref(arr);
+                                }
+                        }
                         /* Restarted tasks come back paused. */
                         for (i = 0; i < ntask_restarts; i++)
                                 restart_task(c, task_restarts[i], 1);
@@ -693,7 +739,8 @@ static void *conn_main(void *arg)
                                         stop_all_tasks(c);
                                         store_task_configs(c, arr);
                                         publish_task_configs(c, json_incref(arr));
-                                        start_tasks(c, in.desc, config, arr);
+                                        start_tasks(c, in.desc, config, arr,
+                                                    0);
                                 } else {
                                         publish_task_configs(c, json_incref(arr));
                                 }

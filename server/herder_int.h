@@ -123,12 +123,14 @@ static inline void deadline_in(struct timespec *ts, long long ms)
 
 /* runner.c */
 /* Starts task `id` of c running plugin `desc` (the connector instance's,
- * which may differ from c->desc while a class change is pending). Never
- * NULL but on OOM; a thread that cannot start leaves the task FAILED. */
+ * which may differ from c->desc while a class change is pending), paused
+ * from its first instant if `paused` (it starts, then waits before its
+ * first poll). Never NULL but on OOM; a thread that cannot start leaves
+ * the task FAILED. */
 task_t *runner_task_start(herder_t *h, connector_t *c,
                           const connectd_connector_desc_t *desc,
                           const json_t *conn_config, int id,
-                          json_t *task_config);
+                          json_t *task_config, int paused);
 /* Ask to stop; wait up to the graceful timeout. Returns 0 when the thread
  * ended (or was abandoned before), -1 when it is abandoned now (status
  * FAILED with the reason). The caller keeps its reference. */

@@ -249,6 +249,9 @@ int main(int argc, char **argv)
         sigaddset(&sigs, SIGINT);
         pthread_sigmask(SIG_BLOCK, &sigs, NULL);
         signal(SIGPIPE, SIG_IGN);
+        /* A file size limit is a write error (EFBIG) like a full disk,
+         * reported by whoever wrote, not the death of the worker. */
+        signal(SIGXFSZ, SIG_IGN);
 
         log_init();
         lg = log_get("connectd.worker");

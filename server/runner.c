@@ -950,7 +950,7 @@ static void *task_main(void *arg)
 task_t *runner_task_start(herder_t *h, connector_t *c,
                           const connectd_connector_desc_t *desc,
                           const json_t *conn_config, int id,
-                          json_t *task_config)
+                          json_t *task_config, int paused)
 {
         task_t *t = calloc(1, sizeof(*t));
 
@@ -969,6 +969,7 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         pthread_mutex_init(&t->mtx, NULL);
         pthread_cond_init(&t->cond, NULL);
         snprintf(t->state, sizeof(t->state), "UNASSIGNED");
+        atomic_store(&t->paused, paused ? 1 : 0);
         atomic_store(&t->refcnt, 2);
         atomic_fetch_add(&h->live_tasks, 1);
         if (pthread_create(&t->thread, NULL, task_main, t)) {

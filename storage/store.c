@@ -81,14 +81,29 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 
 /* ---- small helpers (caller holds st->lock) ------------------------------ */
 
+/* "store <what>: <sqlite message>", and for a write that the file system
+ * refused (disk full, file too large, I/O error, read-only) the file, so
+ * the operator knows where to look. */
+static void store_err(store_t *st, const char *what, const char *msg,
+                      char *errstr, size_t errstr_size)
+{
+        int code = sqlite3_errcode(st->db) & 0xff; /* primary code */
+        int fs = code == SQLITE_FULL || code == SQLITE_IOERR ||
+                 code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+
+        snprintf(errstr, errstr_size, "store %s: %s%s%s%s", what,
+                 msg ? msg : sqlite3_errmsg(st->db),
+                 fs ? " (storage.path " : "", fs ? st->path : "",
+                 fs ? ": is its disk full or not writable?)" : "");
+}
+
 static int exec_sql(store_t *st, const char *sql, const char *what,
                     char *errstr, size_t errstr_size)
 {
         char *msg = NULL;
 
         if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-                snprintf(errstr, errstr_size, "store %s: %s", what,
-                         msg ? msg : sqlite3_errmsg(st->db));
+                store_err(st, what, msg, errstr, errstr_size);
                 sqlite3_free(msg);
                 return -1;
         }
@@ -132,8 +147,7 @@ static int step_done(store_t *st, sqlite3_stmt *stmt, const char *what,
                      char *errstr, size_t errstr_size)
 {
         if (sqlite3_step(stmt) != SQLITE_DONE) {
-                snprintf(errstr, errstr_size, "store %s: %s", what,
-                         sqlite3_errmsg(st->db));
+                store_err(st, what, NULL, errstr, errstr_size);
                 return -1;
         }
         return 0;

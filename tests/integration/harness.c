@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -154,7 +155,8 @@ static const char *tail(const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Processes                                                           */
 
-static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout)
+static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout,
+                   long long fsize_limit)
 {
         char out[512], err[512];
         pid_t pid;
@@ -182,6 +184,12 @@ static pid_t spawn(const char *dir, char *const argv[], int trunc_stdout)
                 dup2(fe, 2);
                 if (chdir(dir))
                         _exit(127);
+                if (fsize_limit > 0) {
+                        struct rlimit rl = { (rlim_t)fsize_limit,
+                                             (rlim_t)fsize_limit };
+                        if (setrlimit(RLIMIT_FSIZE, &rl))
+                                _exit(127);
+                }
                 execv(argv[0], argv);
                 _exit(127);
         }
@@ -245,7 +253,7 @@ static void worker_launch(worker_t *w)
         for (i = 0; w->extra_args && w->extra_args[i] && n < 62; i++)
                 argv[n++] = w->extra_args[i];
         argv[n] = NULL;
-        w->pid = spawn(w->dir, argv, 1);
+        w->pid = spawn(w->dir, argv, 1, w->fsize_limit);
         cr_assert(w->pid > 0, "fork failed");
         got = wait_stdout_line(w->dir, w->pid, "REST API listening on ", val,
                                sizeof(val), 30000);
@@ -372,7 +380,7 @@ ekafka_t *ekafka_start(void)
 
         snprintf(k->dir, sizeof(k->dir), "%s", dir);
         free(dir);
-        k->pid = spawn(k->dir, argv, 1);
+        k->pid = spawn(k->dir, argv, 1, 0);
         /* The first line on stdout is the bootstrap address. */
         cr_assert(wait_stdout_line(k->dir, k->pid, "", val, sizeof(val),
                                    20000) == 1,

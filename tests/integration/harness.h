@@ -24,6 +24,9 @@ typedef struct worker {
         char props_path[300];
         char **extra_args;    /* connector files given on the command line */
         int embedded;         /* in-process cluster: new address per start */
+        long long fsize_limit; /* > 0: RLIMIT_FSIZE of the next start, a
+                                * per-file size cap (writes past it fail as
+                                * on a full disk) */
 } worker_t;
 
 /* Start a worker. `props` is extra worker.properties text (may be NULL);

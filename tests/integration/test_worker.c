@@ -171,3 +171,118 @@ Test(worker, version_and_config_reference)
         pclose(fp);
         cr_assert(saw_row);
 }
+
+static char *source_body(const worker_t *w, const char *name, size_t filler)
+{
+        char in[512], *body, *pad = malloc(filler + 1);
+
+        cr_assert_not_null(pad);
+        memset(pad, 'x', filler);
+        pad[filler] = '\0';
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"%s\",\"config\":{\"connector.class\":"
+                           "\"FileStreamSource\",\"file\":\"%s\","
+                           "\"topic\":\"t-%s\",\"padding\":\"%s\"}}",
+                           name, in, name, pad) > 0);
+        free(pad);
+        return body;
+}
+
+/* A connector paused before a restart comes back PAUSED with its tasks,
+ * paused too (from the stored task configs), as Connect shows them. */
+Test(worker, paused_connector_restores_with_paused_tasks, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char *body = source_body(w, "held", 0);
+
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        cr_assert(wait_status(w, "held", "RUNNING", 1, "RUNNING", 20000));
+        json_decref(http_json(w, "PUT", "/connectors/held/pause", NULL, 202));
+        cr_assert(wait_status(w, "held", "PAUSED", 1, "PAUSED", 20000));
+        worker_kill9(w);
+        worker_restart(w);
+        cr_assert(wait_status(w, "held", "PAUSED", 1, "PAUSED", 20000),
+                  "restored paused connector without its paused task");
+        json_t *t = http_json(w, "GET", "/connectors/held/tasks", NULL, 200);
+        cr_assert_eq(json_array_size(t), 1);
+        json_decref(t);
+        json_decref(http_json(w, "PUT", "/connectors/held/resume", NULL, 202));
+        cr_assert(wait_status(w, "held", "RUNNING", 1, "RUNNING", 20000));
+        free(body);
+        worker_free(w);
+}
+
+/* The store's files cannot grow (a per-file size limit: the kernel fails
+ * the write as on a full disk). A create that cannot be stored is a 500
+ * naming the store file; the worker keeps serving; after a restart with
+ * room again, every connector that was acknowledged is there and the
+ * refused one is not. */
+Test(worker, full_disk_refuses_clearly_and_loses_nothing, .timeout = 180)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char name[32], *body;
+        int acked = 0, refused = 0, i;
+        json_t *j;
+
+        body = source_body(w, "before", 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        json_decref(http_json(w, "PUT", "/connectors/before/pause", NULL, 202));
+        cr_assert(wait_status(w, "before", "PAUSED", -1, NULL, 20000));
+        cr_assert_eq(worker_stop(w), 0);
+
+        w->fsize_limit = 512 * 1024;
+        worker_restart(w);
+        for (i = 0; i < 100 && !refused; i++) {
+                snprintf(name, sizeof(name), "big%d", i);
+                body = source_body(w, name, 40 * 1024);
+                http_resp_t *r = http_req(w, "POST", "/connectors", body, NULL);
+                free(body);
+                if (r->status == 201) {
+                        acked++;
+                } else {
+                        refused = 1;
+                        cr_assert_eq(r->status, 500, "%ld %s", r->status,
+                                     r->body);
+                        cr_assert_not_null(r->json, "%s", r->body);
+                        cr_assert_eq(json_integer_value(json_object_get(
+                                             r->json, "error_code")),
+                                     500);
+                        cr_assert(strstr(r->body, "connectd.db") &&
+                                          strstr(r->body, "disk full"),
+                                  "%s", r->body);
+                }
+                http_resp_free(r);
+        }
+        cr_assert(refused, "%d creates, none refused at the size limit",
+                  acked);
+        /* Still serving; the refused connector does not exist. */
+        j = http_json(w, "GET", "/connectors", NULL, 200);
+        cr_assert_eq(json_array_size(j), (size_t)acked + 1);
+        json_decref(j);
+        snprintf(name, sizeof(name), "/connectors/big%d", acked);
+        json_decref(http_json(w, "GET", name, NULL, 404));
+        json_decref(http_json(w, "GET", "/connectors/before/status", NULL,
+                              200));
+
+        worker_kill9(w);
+        w->fsize_limit = 0;
+        worker_restart(w);
+        j = http_json(w, "GET", "/connectors", NULL, 200);
+        cr_assert_eq(json_array_size(j), (size_t)acked + 1,
+                     "acknowledged connectors lost");
+        json_decref(j);
+        for (i = 0; i < acked; i++) {
+                snprintf(name, sizeof(name), "/connectors/big%d/config", i);
+                j = http_json(w, "GET", name, NULL, 200);
+                cr_assert_eq(strlen(json_string_value(
+                                     json_object_get(j, "padding"))),
+                             40 * 1024);
+                json_decref(j);
+        }
+        snprintf(name, sizeof(name), "/connectors/big%d", acked);
+        json_decref(http_json(w, "GET", name, NULL, 404));
+        cr_assert(wait_status(w, "before", "PAUSED", -1, NULL, 20000));
+        worker_free(w);
+}
