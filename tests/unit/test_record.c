@@ -1,5 +1,6 @@
 /* Unit tests for server/record.c: arena, batches, values, value_to_text. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -99,6 +100,39 @@ Test(batch, records_in_order_with_copied_topics)
         cr_assert_null(b->tail);
         cr_assert_not_null(record_add(b, "t"));
         cr_assert_eq(b->count, 1);
+        batch_destroy(b);
+}
+
+Test(batch, topics_are_copied_once_per_batch)
+{
+        batch_t *b = batch_new();
+        connectd_record_t *r[12];
+        char name[16];
+        int i;
+
+        /* Round robin over 12 topics: the first BATCH_TOPICS get one shared
+         * copy each (the runner matches them by address), the rest their
+         * own copy per record; every name stays right. */
+        for (i = 0; i < 12; i++) {
+                snprintf(name, sizeof(name), "t%d", i);
+                r[i] = record_add(b, name);
+        }
+        cr_assert_eq(b->ntopics, BATCH_TOPICS);
+        for (i = 0; i < 12; i++) {
+                snprintf(name, sizeof(name), "t%d", i);
+                connectd_record_t *again = record_add(b, name);
+                cr_assert_str_eq(again->topic, name);
+                if (i < BATCH_TOPICS) {
+                        cr_assert_eq(again->topic, r[i]->topic);
+                        cr_assert_eq(b->topics[i], r[i]->topic);
+                } else {
+                        cr_assert_str_eq(r[i]->topic, name);
+                }
+        }
+        batch_reset(b);
+        cr_assert_eq(b->ntopics, 0);
+        cr_assert_str_eq(record_add(b, "fresh")->topic, "fresh");
+        cr_assert_eq(b->ntopics, 1);
         batch_destroy(b);
 }
 
