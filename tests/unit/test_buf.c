@@ -1,5 +1,6 @@
 /* Unit tests for server/buf.c: growth, ceiling, printf, JSON escaping. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -89,5 +90,84 @@ Test(buf, json_string_embedded_nul_and_empty)
         cr_assert_eq(buf_json_string(&b, "", 0), 0);
         cr_assert_eq(buf_json_string(&b, "a\0b", 3), 0);
         expect(&b, "\"\"\"a\\u0000b\"", 12);
+        buf_free(&b);
+}
+
+/* Jackson's escaping, one byte at a time: the reference for the fast
+ * paths (whole words at once). */
+static size_t ref_json_string(const unsigned char *s, size_t n, char *out)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        size_t o = 0;
+
+        out[o++] = '"';
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = s[i];
+                const char *e = NULL;
+                switch (c) {
+                case '"': e = "\\\""; break;
+                case '\\': e = "\\\\"; break;
+                case '\b': e = "\\b"; break;
+                case '\t': e = "\\t"; break;
+                case '\n': e = "\\n"; break;
+                case '\f': e = "\\f"; break;
+                case '\r': e = "\\r"; break;
+                }
+                if (e) {
+                        out[o++] = e[0];
+                        out[o++] = e[1];
+                } else if (c < 0x20) {
+                        memcpy(out + o, "\\u00", 4);
+                        out[o + 4] = hex[c >> 4];
+                        out[o + 5] = hex[c & 15];
+                        o += 6;
+                } else {
+                        out[o++] = (char)c;
+                }
+        }
+        out[o++] = '"';
+        return o;
+}
+
+Test(buf, json_string_matches_bytewise_reference)
+{
+        unsigned char in[64];
+        char want[64 * 6 + 2];
+        uint64_t seed = 42;
+        buf_t b;
+
+        buf_init(&b, 0);
+        /* Every byte value at every offset of a word, then random mixes. */
+        for (int c = 0; c < 256; c++) {
+                for (size_t at = 0; at < 17; at++) {
+                        memset(in, 'a', 17);
+                        in[at] = (unsigned char)c;
+                        size_t wl = ref_json_string(in, 17, want);
+                        buf_reset(&b);
+                        cr_assert_eq(buf_json_string(&b, (char *)in, 17), 0);
+                        cr_assert_eq(b.len, wl, "byte %d at %zu", c, at);
+                        cr_assert(memcmp(b.data, want, wl) == 0, "byte %d at %zu",
+                                  c, at);
+                }
+        }
+        for (int round = 0; round < 20000; round++) {
+                size_t n;
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                n = (size_t)(seed >> 58); /* 0..63 */
+                for (size_t i = 0; i < n; i++) {
+                        seed = seed * 6364136223846793005ULL +
+                               1442695040888963407ULL;
+                        unsigned r = (unsigned)(seed >> 33);
+                        /* mostly plain text, some escapes and high bytes */
+                        in[i] = (r & 7) ? (unsigned char)('a' + r % 26)
+                                        : (unsigned char)(r >> 8);
+                }
+                size_t wl = ref_json_string(in, n, want);
+                buf_reset(&b);
+                cr_assert_eq(buf_json_string(&b, (char *)in, n), 0);
+                cr_assert_eq(b.len, wl);
+                cr_assert(memcmp(b.data, want, wl) == 0, "round %d", round);
+                cr_assert_eq(b.data[b.len], '\0');
+        }
         buf_free(&b);
 }
