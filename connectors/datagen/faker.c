@@ -1189,6 +1189,34 @@ static int compile_item(faker_t *f, const ynode_t *v, const char *ctx,
         return 0;
 }
 
+
+/* Copies the list's plain strings next to each other: a random pick then
+ * touches the item and one neighbourhood of text instead of a YAML node
+ * anywhere in the heap. */
+static int pool_strings(faker_t *f, fk_list_t *l)
+{
+        size_t total = 0, off = 0, i;
+        char *pool;
+
+        for (i = 0; i < l->n; i++)
+                if (!l->items[i].t && !l->items[i].re)
+                        total += l->items[i].len;
+        if (!total)
+                return 0;
+        pool = fk_alloc(f, total);
+        if (!pool)
+                return -1;
+        for (i = 0; i < l->n; i++) {
+                fk_item_t *it = &l->items[i];
+                if (it->t || it->re)
+                        continue;
+                memcpy(pool + off, it->s, it->len);
+                it->s = pool + off;
+                off += it->len;
+        }
+        return 0;
+}
+
 static fk_list_t *get_list(faker_t *f, const ynode_t *node, const char *ctx,
                            char *errstr, size_t errsz)
 {
@@ -1225,6 +1253,10 @@ static fk_list_t *get_list(faker_t *f, const ynode_t *node, const char *ctx,
                         l->state = 1; /* stays poisoned: compile fails */
                         return NULL;
                 }
+        }
+        if (pool_strings(f, l)) {
+                snprintf(errstr, errsz, "out of memory");
+                return NULL;
         }
         l->state = 2;
         return l;
