@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
 typedef struct dg_rng {
@@ -91,8 +92,10 @@ static inline void dg_buf_put(dg_buf_t *b, const char *s, size_t n)
 {
         if (b->len + n > b->cap && dg_buf_grow(b, b->len + n))
                 return;
-        for (size_t i = 0; i < n; i++)
-                b->p[b->len + i] = s[i];
+        /* memcpy, not a byte loop: a char store may alias b itself, so a
+         * loop reloads b->p and b->len for every byte. */
+        if (n)
+                memcpy(b->p + b->len, s, n);
         b->len += n;
 }
 
