@@ -785,12 +785,16 @@ static void fn_birthday(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
 /* Lower-case ASCII, drop `'` and whitespace, in place from `mark`. */
 static void squash_lower(dg_buf_t *out, size_t mark, int drop_space)
 {
-        size_t w = mark;
-        for (size_t r = mark; r < out->len; r++) {
-                char c = out->p[r];
-                if (c == '\'' || (drop_space && isspace((unsigned char)c)))
+        /* ASCII only, as the C locale's isspace/tolower: no locale
+         * calls per byte. */
+        char *p = out->p;
+        size_t w = mark, end = out->len;
+        for (size_t r = mark; r < end; r++) {
+                char c = p[r];
+                if (c == '\'' ||
+                    (drop_space && (c == ' ' || (c >= '\t' && c <= '\r'))))
                         continue;
-                out->p[w++] = (char)tolower((unsigned char)c);
+                p[w++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
         }
         out->len = w;
 }
