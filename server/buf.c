@@ -155,13 +155,35 @@ int buf_json_string(buf_t *b, const char *s, size_t n)
         /* Fast path, the common case: nothing to escape, one copy. */
         if (n < (size_t)-3 && buf_reserve(b, n + 2) == 0) {
                 char *d = b->data + b->len;
+                uint64_t x;
+                int clean = 1;
                 *d++ = '"';
                 for (i = 0; i + 8 <= n; i += 8) {
-                        uint64_t x;
                         memcpy(&x, s + i, 8);
-                        if (word_needs_escape(x))
+                        if (word_needs_escape(x)) {
+                                clean = 0;
                                 break;
+                        }
                         memcpy(d + i, &x, 8);
+                }
+                /* The last 1..7 bytes as one word too: the 8 ending at n
+                 * (overlapping what is copied), or, for a short string,
+                 * padded with a letter. */
+                if (clean && i < n) {
+                        if (n >= 8) {
+                                memcpy(&x, s + n - 8, 8);
+                                if (!word_needs_escape(x)) {
+                                        memcpy(d + n - 8, &x, 8);
+                                        i = n;
+                                }
+                        } else {
+                                x = 0x6161616161616161ULL; /* "aaaaaaaa" */
+                                memcpy(&x, s, n);
+                                if (!word_needs_escape(x)) {
+                                        memcpy(d, s, n);
+                                        i = n;
+                                }
+                        }
                 }
                 for (; i < n; i++) {
                         if (json_needs_escape[(unsigned char)s[i]])

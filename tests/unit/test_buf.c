@@ -137,17 +137,22 @@ Test(buf, json_string_matches_bytewise_reference)
         buf_t b;
 
         buf_init(&b, 0);
-        /* Every byte value at every offset of a word, then random mixes. */
+        /* Every byte value at every offset of strings of 1 to 17 bytes
+         * (short, one word, a word and a tail), then random mixes. */
         for (int c = 0; c < 256; c++) {
-                for (size_t at = 0; at < 17; at++) {
-                        memset(in, 'a', 17);
-                        in[at] = (unsigned char)c;
-                        size_t wl = ref_json_string(in, 17, want);
-                        buf_reset(&b);
-                        cr_assert_eq(buf_json_string(&b, (char *)in, 17), 0);
-                        cr_assert_eq(b.len, wl, "byte %d at %zu", c, at);
-                        cr_assert(memcmp(b.data, want, wl) == 0, "byte %d at %zu",
-                                  c, at);
+                for (size_t len = 1; len <= 17; len++) {
+                        for (size_t at = 0; at < len; at++) {
+                                memset(in, 'a', len);
+                                in[at] = (unsigned char)c;
+                                size_t wl = ref_json_string(in, len, want);
+                                buf_reset(&b);
+                                cr_assert_eq(buf_json_string(&b, (char *)in,
+                                                             len), 0);
+                                cr_assert_eq(b.len, wl, "byte %d at %zu of %zu",
+                                             c, at, len);
+                                cr_assert(memcmp(b.data, want, wl) == 0,
+                                          "byte %d at %zu of %zu", c, at, len);
+                        }
                 }
         }
         for (int round = 0; round < 20000; round++) {
