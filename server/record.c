@@ -27,6 +27,7 @@
 #include "record.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,14 +319,18 @@ static connectd_value_t *value_blob(connectd_record_t *rec,
         connectd_value_t *v;
         char *copy;
 
-        if (!p && len)
+        if ((!p && len) || !rec || len > SIZE_MAX - sizeof(*v) - 1)
                 return NULL;
-        v = value_alloc(rec, type);
+        /* Node and bytes in one allocation. */
+        v = arena_alloc(rec->batch->arena, sizeof(*v) + len + 1);
         if (!v)
                 return NULL;
-        copy = arena_strndup(rec->batch->arena, p ? p : "", len);
-        if (!copy)
-                return NULL;
+        v->type = type;
+        v->schema_name = NULL;
+        copy = (char *)(v + 1);
+        if (len)
+                memcpy(copy, p, len);
+        copy[len] = '\0';
         v->u.s.ptr = copy;
         v->u.s.len = len;
         return v;
@@ -401,12 +406,14 @@ int struct_put(connectd_record_t *rec, connectd_value_t *st,
                         return 0;
                 }
         }
-        f = arena_alloc(rec->batch->arena, sizeof(*f));
+        if (len > SIZE_MAX - sizeof(*f) - 1)
+                return -1;
+        /* Field and its name in one allocation. */
+        f = arena_alloc(rec->batch->arena, sizeof(*f) + len + 1);
         if (!f)
                 return -1;
-        f->name = arena_strndup(rec->batch->arena, field, len);
-        if (!f->name)
-                return -1;
+        memcpy((char *)(f + 1), field, len + 1);
+        f->name = (const char *)(f + 1);
         f->name_len = len;
         f->value = v;
         f->next = NULL;
