@@ -167,8 +167,8 @@ int buf_json_string(buf_t *b, const char *s, size_t n)
                         memcpy(d + i, &x, 8);
                 }
                 /* The last 1..7 bytes as one word too: the 8 ending at n
-                 * (overlapping what is copied), or, for a short string,
-                 * padded with a letter. */
+                 * (overlapping what is copied), or for 4..7-byte strings
+                 * two overlapping halves; 1..3 bytes go byte by byte. */
                 if (clean && i < n) {
                         if (n >= 8) {
                                 memcpy(&x, s + n - 8, 8);
@@ -176,11 +176,16 @@ int buf_json_string(buf_t *b, const char *s, size_t n)
                                         memcpy(d + n - 8, &x, 8);
                                         i = n;
                                 }
-                        } else {
-                                x = 0x6161616161616161ULL; /* "aaaaaaaa" */
-                                memcpy(&x, s, n);
-                                if (!word_needs_escape(x)) {
-                                        memcpy(d, s, n);
+                        } else if (n >= 4) {
+                                /* Two 4-byte words, overlapping: fixed-size
+                                 * loads, no call and no stall. */
+                                uint32_t lo, hi;
+                                memcpy(&lo, s, 4);
+                                memcpy(&hi, s + n - 4, 4);
+                                if (!word_needs_escape(
+                                            ((uint64_t)hi << 32) | lo)) {
+                                        memcpy(d, &lo, 4);
+                                        memcpy(d + n - 4, &hi, 4);
                                         i = n;
                                 }
                         }
