@@ -14,7 +14,12 @@
  *    (kcat exits once every record is acknowledged).
  * Prints records/s for both and the ratio. Loopback only.
  *
- * usage: bench_e2e CONNECTD_BIN [records_per_topic] [tasks]
+ * Rounds: steps 2 and 3 run ROUNDS times, alternating, against the same
+ * worker and cluster (round r uses topics book_r, bookstore_r, purchase_r
+ * and bench-kcat-r), and the medians are printed last: on a shared machine
+ * one pair of runs says little, the median of alternating pairs more.
+ *
+ * usage: bench_e2e CONNECTD_BIN [records_per_topic] [tasks] [rounds]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,24 +105,159 @@ static int64_t topic_count(rd_kafka_t *rk, const char *topic)
         return sum;
 }
 
+#define MAX_ROUNDS 15
+
+static int cmp_double(const void *a, const void *b)
+{
+        double x = *(const double *)a, y = *(const double *)b;
+        return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, int n)
+{
+        double s[MAX_ROUNDS];
+        memcpy(s, v, (size_t)n * sizeof(*s));
+        qsort(s, (size_t)n, sizeof(*s), cmp_double);
+        return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* One round: the bookstore connector bench_r on topics *_r, timed from the
+ * POST's 201 until every record is acknowledged; then the same records by
+ * kcat -P to bench-kcat-r. Rates in *a (connectd) and *b (kcat). */
+static int run_round(CURL *c, struct curl_slist *h, const char *url,
+                     const char *bootstrap, const char *dir, rd_kafka_t *rk,
+                     int r, long tasks, long per_task, double *a, double *b)
+{
+        char body[4096], cmd[2048], book[32], store[32], purchase[32];
+        long n = per_task * tasks, status = 0;
+        double t0, t1, t2, t3;
+        int64_t total = 0, ref;
+        FILE *fp;
+
+        snprintf(book, sizeof(book), "book_%d", r);
+        snprintf(store, sizeof(store), "bookstore_%d", r);
+        snprintf(purchase, sizeof(purchase), "purchase_%d", r);
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"bench-%d\",\"config\":{"
+                 "\"connector.class\":\"com.amazonaws.mskdatagen.GeneratorSourceConnector\","
+                 "\"tasks.max\":\"%ld\","
+                 "\"key.converter\":\"org.apache.kafka.connect.storage.StringConverter\","
+                 "\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\","
+                 "\"value.converter.schemas.enable\":\"false\","
+                 "\"genkp.%s.with\":\"#{Internet.uuid}\","
+                 "\"genv.%s.title.with\":\"#{Book.title}\","
+                 "\"genv.%s.genre.with\":\"#{Book.genre}\","
+                 "\"genv.%s.author.with\":\"#{Book.author}\","
+                 "\"genkp.%s.with\":\"#{Internet.uuid}\","
+                 "\"genv.%s.name.with\":\"#{Company.name}\","
+                 "\"genv.%s.city.with\":\"#{Address.city}\","
+                 "\"genv.%s.state.with\":\"#{Address.state}\","
+                 "\"genkp.%s.with\":\"#{Internet.uuid}\","
+                 "\"genv.%s.book_id.matching\":\"%s.key\","
+                 "\"genv.%s.bookstore_id.matching\":\"%s.key\","
+                 "\"genv.%s.customer.with\":\"#{Name.username}\","
+                 "\"genv.%s.quantity.with\":\"#{number.number_between '1','5'}\","
+                 "\"genv.%s.unit_price.with\":\"#{number.number_between '10','75'}\","
+                 "\"genv.%s.timestamp.with\":\"#{date.past '10','SECONDS'}\","
+                 "\"topic.%s.records.exactly\":\"%ld\","
+                 "\"topic.%s.records.exactly\":\"%ld\","
+                 "\"topic.%s.records.exactly\":\"%ld\","
+                 "\"global.throttle.ms\":\"0\","
+                 "\"global.history.records.max\":\"1000\"}}",
+                 r, tasks, book, book, book, book, store, store, store, store,
+                 purchase, purchase, book, purchase, store, purchase,
+                 purchase, purchase, purchase, book, per_task, store,
+                 per_task, purchase, per_task);
+        snprintf(cmd, sizeof(cmd), "%s/connectors", url);
+        curl_easy_setopt(c, CURLOPT_URL, cmd);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        fp = fopen("/dev/null", "w");
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
+        t0 = now_s();
+        curl_easy_perform(c);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        fclose(fp);
+        if (status != 201) {
+                fprintf(stderr, "POST answered %ld\n", status);
+                return -1;
+        }
+        for (;;) {
+                total = topic_count(rk, book) + topic_count(rk, store) +
+                        topic_count(rk, purchase);
+                if (total >= 3 * n || now_s() - t0 > 600)
+                        break;
+                usleep(20000);
+        }
+        t1 = now_s();
+        if (total < 3 * n) {
+                fprintf(stderr, "only %lld of %ld records arrived\n",
+                        (long long)total, 3 * n);
+                return -1;
+        }
+        /* The round's connector has retired every topic; remove it so the
+         * next round's tasks have the cores to themselves. */
+        snprintf(cmd, sizeof(cmd), "%s/connectors/bench-%d", url, r);
+        curl_easy_setopt(c, CURLOPT_URL, cmd);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+        fp = fopen("/dev/null", "w");
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
+        curl_easy_perform(c);
+        fclose(fp);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+
+        /* The same records, produced by kcat. The embedded cluster keeps a
+         * bounded log per partition, so read what is still there and cycle
+         * it up to the same count. */
+        snprintf(cmd, sizeof(cmd),
+                 "for t in %s %s %s; do kcat -C -q -b %s -t $t"
+                 " -o beginning -e -f '%%k\\t%%s\\n'; done > %s/read.tsv && "
+                 "awk -v n=%ld '{ a[NR] = $0 } END { for (i = 0; i < n; i++)"
+                 " print a[i %% NR + 1] }' %s/read.tsv > %s/records.tsv",
+                 book, store, purchase, bootstrap, dir, 3 * n, dir, dir);
+        if (system(cmd)) {
+                fprintf(stderr, "kcat -C failed\n");
+                return -1;
+        }
+        snprintf(cmd, sizeof(cmd),
+                 "kcat -P -q -b %s -t bench-kcat-%d -K '\t' "
+                 "-X acks=all -X partitioner=murmur2_random < %s/records.tsv",
+                 bootstrap, r, dir);
+        t2 = now_s();
+        if (system(cmd)) {
+                fprintf(stderr, "kcat -P failed\n");
+                return -1;
+        }
+        t3 = now_s();
+        snprintf(cmd, sizeof(cmd), "bench-kcat-%d", r);
+        ref = topic_count(rk, cmd);
+        *a = 3.0 * n / (t1 - t0);
+        *b = ref / (t3 - t2);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         const char *bin = argc > 1 ? argv[1] : "build/connectd";
         long n = argc > 2 ? atol(argv[2]) : 200000;
         long tasks = argc > 3 ? atol(argv[3]) : 3;
+        int rounds = argc > 4 ? atoi(argv[4]) : 3, r;
         long per_task;
         char dir[] = "/tmp/connectd-bench-XXXXXX";
         char p_out[512], p_err[512], w_out[512], w_err[512], props[512];
-        char bootstrap[256], url[256], cmd[2048], errstr[512], body[4096];
+        char bootstrap[256], url[256], cmd[2048], errstr[512];
         pid_t kpid, wpid;
         rd_kafka_conf_t *conf;
         rd_kafka_t *rk;
         CURL *c;
         struct curl_slist *h = NULL;
-        long status = 0;
-        double t0, t1, t2, t3;
-        int64_t total = 0;
+        double ra[MAX_ROUNDS], rb[MAX_ROUNDS], rr[MAX_ROUNDS];
         FILE *fp;
+
+        if (rounds < 1)
+                rounds = 1;
+        if (rounds > MAX_ROUNDS)
+                rounds = MAX_ROUNDS;
 
         if (!mkdtemp(dir)) {
                 perror("mkdtemp");
@@ -162,99 +302,30 @@ int main(int argc, char **argv)
                           sizeof(errstr));
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
 
-        snprintf(body, sizeof(body),
-                 "{\"name\":\"bench\",\"config\":{"
-                 "\"connector.class\":\"com.amazonaws.mskdatagen.GeneratorSourceConnector\","
-                 "\"tasks.max\":\"%ld\","
-                 "\"key.converter\":\"org.apache.kafka.connect.storage.StringConverter\","
-                 "\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\","
-                 "\"value.converter.schemas.enable\":\"false\","
-                 "\"genkp.book.with\":\"#{Internet.uuid}\","
-                 "\"genv.book.title.with\":\"#{Book.title}\","
-                 "\"genv.book.genre.with\":\"#{Book.genre}\","
-                 "\"genv.book.author.with\":\"#{Book.author}\","
-                 "\"genkp.bookstore.with\":\"#{Internet.uuid}\","
-                 "\"genv.bookstore.name.with\":\"#{Company.name}\","
-                 "\"genv.bookstore.city.with\":\"#{Address.city}\","
-                 "\"genv.bookstore.state.with\":\"#{Address.state}\","
-                 "\"genkp.purchase.with\":\"#{Internet.uuid}\","
-                 "\"genv.purchase.book_id.matching\":\"book.key\","
-                 "\"genv.purchase.bookstore_id.matching\":\"bookstore.key\","
-                 "\"genv.purchase.customer.with\":\"#{Name.username}\","
-                 "\"genv.purchase.quantity.with\":\"#{number.number_between '1','5'}\","
-                 "\"genv.purchase.unit_price.with\":\"#{number.number_between '10','75'}\","
-                 "\"genv.purchase.timestamp.with\":\"#{date.past '10','SECONDS'}\","
-                 "\"topic.book.records.exactly\":\"%ld\","
-                 "\"topic.bookstore.records.exactly\":\"%ld\","
-                 "\"topic.purchase.records.exactly\":\"%ld\","
-                 "\"global.throttle.ms\":\"0\","
-                 "\"global.history.records.max\":\"1000\"}}",
-                 tasks, per_task, per_task, per_task);
-        snprintf(cmd, sizeof(cmd), "%s/connectors", url);
         c = curl_easy_init();
         h = curl_slist_append(h, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_URL, cmd);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        fp = fopen("/dev/null", "w");
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
-        t0 = now_s();
-        curl_easy_perform(c);
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        fclose(fp);
-        if (status != 201) {
-                fprintf(stderr, "POST answered %ld\n", status);
-                return 1;
+        for (r = 1; r <= rounds; r++) {
+                double a, b;
+                if (run_round(c, h, url, bootstrap, dir, rk, r, tasks,
+                              per_task, &a, &b))
+                        return 1;
+                ra[r - 1] = a;
+                rb[r - 1] = b;
+                rr[r - 1] = a / b;
+                printf("round %d: connectd %.0f records/s, kcat -P %.0f "
+                       "records/s, ratio %.2f\n",
+                       r, a, b, a / b);
+                fflush(stdout);
         }
-        for (;;) {
-                total = topic_count(rk, "book") + topic_count(rk, "bookstore") +
-                        topic_count(rk, "purchase");
-                if (total >= 3 * n || now_s() - t0 > 600)
-                        break;
-                usleep(20000);
-        }
-        t1 = now_s();
-        if (total < 3 * n) {
-                fprintf(stderr, "only %lld of %ld records arrived\n",
-                        (long long)total, 3 * n);
-                return 1;
-        }
-
-        /* The same records, produced by kcat. The embedded cluster keeps a
-         * bounded log per partition, so read what is still there and cycle
-         * it up to the same count. */
-        snprintf(cmd, sizeof(cmd),
-                 "for t in book bookstore purchase; do kcat -C -q -b %s -t $t"
-                 " -o beginning -e -f '%%k\\t%%s\\n'; done > %s/read.tsv && "
-                 "awk -v n=%ld '{ a[NR] = $0 } END { for (i = 0; i < n; i++)"
-                 " print a[i %% NR + 1] }' %s/read.tsv > %s/records.tsv",
-                 bootstrap, dir, 3 * n, dir, dir);
-        if (system(cmd)) {
-                fprintf(stderr, "kcat -C failed\n");
-                return 1;
-        }
-        snprintf(cmd, sizeof(cmd),
-                 "kcat -P -q -b %s -t bench-kcat -K '\t' "
-                 "-X acks=all -X partitioner=murmur2_random < %s/records.tsv",
-                 bootstrap, dir);
-        t2 = now_s();
-        if (system(cmd)) {
-                fprintf(stderr, "kcat -P failed\n");
-                return 1;
-        }
-        t3 = now_s();
-        {
-                int64_t ref = topic_count(rk, "bench-kcat");
-                double a = 3.0 * n / (t1 - t0), b = ref / (t3 - t2);
-                printf("records: %ld (3 topics x %ld, %ld tasks)\n", 3 * n, n,
-                       tasks);
-                printf("connectd end-to-end: %.0f records/s (%.2f s)\n", a,
-                       t1 - t0);
-                printf("kcat -P reference:   %.0f records/s (%.2f s, %lld "
-                       "records)\n",
-                       b, t3 - t2, (long long)ref);
-                printf("ratio connectd/kcat: %.2f\n", a / b);
-        }
+        printf("records: %ld per round (3 topics x %ld, %ld tasks), %d "
+               "rounds\n",
+               3 * n, n, tasks, rounds);
+        printf("connectd end-to-end: %.0f records/s (median)\n",
+               median(ra, rounds));
+        printf("kcat -P reference:   %.0f records/s (median)\n",
+               median(rb, rounds));
+        printf("ratio connectd/kcat: %.2f (median of the rounds' ratios)\n",
+               median(rr, rounds));
         curl_easy_cleanup(c);
         curl_slist_free_all(h);
         rd_kafka_destroy(rk);
