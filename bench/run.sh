@@ -25,5 +25,5 @@ echo "connectd gen+json  $C_JSON"
 echo "faker-js gen+json  $JS"
 awk -v a="$C_JSON" -v b="$JS" 'BEGIN { printf "ratio connectd(gen+json)/faker-js = %.1fx\n", a / b }'
 
-echo "== (b) end to end, 1 task, acknowledged by the embedded cluster, vs kcat -P"
+echo "== (b) end to end, tasks.max=3, acknowledged by the embedded cluster, vs kcat -P (3 alternating rounds)"
 "$BUILD/bench/bench_e2e" "$BUILD/connectd" "${RECORDS:-200000}"
