@@ -11,9 +11,12 @@
  *    (ARENA_MAX bytes in total): past it allocations return NULL and the
  *    host functions built on them return NULL / -1.
  *  - batch: one arena plus a singly linked list of records in poll order.
+ *    The first BATCH_TOPICS topic names of a batch are copied once and
+ *    shared by their records (the runner groups records by that address).
  *  - values: tagged unions in the arena; strings are copied (NUL-ended, so
  *    the JSON/text writers may also treat them as C strings, though lengths
- *    are authoritative). Struct fields are a linked list in insertion order;
+ *    are authoritative), node and bytes in one allocation. Struct fields
+ *    are a linked list in insertion order, each with its name and length;
  *    struct_put on an existing name replaces that field's value in place.
  *  - value_to_text renders Java toString() forms: String as is, Long in
  *    decimal, Double like Double.toString (shortest round-trip digits, plain

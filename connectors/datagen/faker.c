@@ -1193,7 +1193,6 @@ static int compile_item(faker_t *f, const ynode_t *v, const char *ctx,
         return 0;
 }
 
-
 /* Copies the list's plain strings next to each other: a random pick then
  * touches the item and one neighbourhood of text instead of a YAML node
  * anywhere in the heap. */
