@@ -224,12 +224,15 @@ connectd_record_t *record_add(connectd_batch_t *batch, const char *topic)
                         break;
                 }
         }
+        rec->topic_slot = i;
         if (!rec->topic) {
                 if (!(rec->topic = arena_strndup(batch->arena, topic,
                                                  strlen(topic))))
                         return NULL;
                 if (batch->ntopics < BATCH_TOPICS)
                         batch->topics[batch->ntopics++] = rec->topic;
+                else
+                        rec->topic_slot = BATCH_TOPICS;
         }
         rec->partition = -1;
         rec->key = NULL;

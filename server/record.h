@@ -45,6 +45,8 @@ struct connectd_value {
 
 struct connectd_record {
         const char *topic;
+        int topic_slot;                     /* index in batch->topics, or
+                                             * BATCH_TOPICS: not slotted */
         int32_t partition;                  /* -1: partitioner decides */
         connectd_value_t *key;              /* NULL means a null key */
         connectd_value_t *value;            /* NULL means a null value */

@@ -257,7 +257,7 @@ static int commit_offsets(source_t *s)
 typedef struct pmsg {
         connectd_record_t *rec;
         size_t koff, klen, voff, vlen;
-        int knull, vnull, slot, sent;
+        int knull, vnull, sent;
 } pmsg_t;
 
 /* Bytes of converted records gathered before a chunk is handed over. */
@@ -309,53 +309,45 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
         return 0;
 }
 
-/* Produces pm[0..n) (converted into s->pay): the records of each of the
- * batch's topics in one call, in their order; records of topics beyond
- * the batch's topic slots one by one. */
+static void fill_msg(const source_t *s, const pmsg_t *m,
+                     rd_kafka_message_t *km)
+{
+        memset(km, 0, sizeof(*km));
+        km->partition = m->rec->partition;
+        km->payload = m->vnull ? NULL : s->pay.data + m->voff;
+        km->len = m->vnull ? 0 : m->vlen;
+        km->key = m->knull ? NULL : s->pay.data + m->koff;
+        km->key_len = m->knull ? 0 : m->klen;
+}
+
+/* Produces pm[0..n) (converted into s->pay): records grouped by the batch's
+ * topic slot in one counting pass (order within a topic kept), each slotted
+ * topic in one call; records of topics beyond the slots one by one. */
 static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                          size_t errstr_size)
 {
         const batch_t *b = s->batch;
+        int start[BATCH_TOPICS + 2] = { 0 }, at[BATCH_TOPICS + 1];
         int slot, i, rc;
 
-        for (slot = 0; slot <= b->ntopics; slot++) {
-                int cnt = 0;
+        for (i = 0; i < n; i++)
+                start[pm[i].rec->topic_slot + 1]++;
+        for (slot = 0; slot <= BATCH_TOPICS; slot++) {
+                start[slot + 1] += start[slot];
+                at[slot] = start[slot];
+        }
+        for (i = 0; i < n; i++) {
+                int k = at[pm[i].rec->topic_slot]++;
+                fill_msg(s, &pm[i], &s->msgv[k]);
+                s->owners[k] = &pm[i];
+        }
+        for (slot = 0; slot < b->ntopics; slot++) {
+                int cnt = start[slot + 1] - start[slot];
+                rd_kafka_topic_t *rkt;
 
-                for (i = 0; i < n; i++) {
-                        pmsg_t *m = &pm[i];
-                        rd_kafka_message_t *km;
-                        if (m->slot != slot)
-                                continue;
-                        km = &s->msgv[cnt];
-                        memset(km, 0, sizeof(*km));
-                        km->partition = m->rec->partition;
-                        km->payload = m->vnull ? NULL : s->pay.data + m->voff;
-                        km->len = m->vnull ? 0 : m->vlen;
-                        km->key = m->knull ? NULL : s->pay.data + m->koff;
-                        km->key_len = m->knull ? 0 : m->klen;
-                        s->owners[cnt] = m;
-                        if (slot < b->ntopics) {
-                                cnt++;
-                                continue;
-                        }
-                        /* Not in a slot (many topics in one batch). */
-                        rd_kafka_topic_t *rkt = topic_get(s, m->rec->topic);
-                        if (!rkt) {
-                                snprintf(errstr, errstr_size,
-                                         "cannot produce to topic %s: %s",
-                                         m->rec->topic,
-                                         rd_kafka_err2str(
-                                                 rd_kafka_last_error()));
-                                return -1;
-                        }
-                        rc = produce_topic(s, rkt, m->rec->topic, km,
-                                           s->owners, 1, errstr, errstr_size);
-                        if (rc)
-                                return rc;
-                }
                 if (!cnt)
                         continue;
-                rd_kafka_topic_t *rkt = topic_get(s, b->topics[slot]);
+                rkt = topic_get(s, b->topics[slot]);
                 if (!rkt) {
                         snprintf(errstr, errstr_size,
                                  "cannot produce to topic %s: %s",
@@ -363,8 +355,26 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                                  rd_kafka_err2str(rd_kafka_last_error()));
                         return -1;
                 }
-                rc = produce_topic(s, rkt, b->topics[slot], s->msgv,
-                                   s->owners, cnt, errstr, errstr_size);
+                rc = produce_topic(s, rkt, b->topics[slot],
+                                   s->msgv + start[slot],
+                                   s->owners + start[slot], cnt, errstr,
+                                   errstr_size);
+                if (rc)
+                        return rc;
+        }
+        /* Not slotted (many topics in one batch): one by one. */
+        for (i = start[BATCH_TOPICS]; i < start[BATCH_TOPICS + 1]; i++) {
+                const char *topic = s->owners[i]->rec->topic;
+                rd_kafka_topic_t *rkt = topic_get(s, topic);
+
+                if (!rkt) {
+                        snprintf(errstr, errstr_size,
+                                 "cannot produce to topic %s: %s", topic,
+                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        return -1;
+                }
+                rc = produce_topic(s, rkt, topic, s->msgv + i, s->owners + i,
+                                   1, errstr, errstr_size);
                 if (rc)
                         return rc;
         }
@@ -430,9 +440,6 @@ static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
                         pmsg_t *m = &s->pm[n++];
                         m->rec = rec;
                         m->sent = 0;
-                        for (m->slot = 0; m->slot < b->ntopics; m->slot++)
-                                if (b->topics[m->slot] == rec->topic)
-                                        break;
                         m->koff = s->pay.len;
                         if (converter_from_connect(s->kc, rec->topic, rec->key,
                                                    &s->pay, &m->knull, errstr,
