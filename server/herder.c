@@ -259,7 +259,7 @@ static json_t *state_obj(const char *state, const char *trace,
 static json_t *status_locked(const connector_t *c)
 {
         json_t *tasks = json_array();
-        int i;
+        int i, ncfg = (int)json_array_size(c->task_configs);
 
         for (i = 0; i < c->ntasks; i++) {
                 const task_t *t = c->tasks[i];
@@ -267,6 +267,13 @@ static json_t *status_locked(const connector_t *c)
                                       state_obj(t->state, t->trace,
                                                 c->h->worker_id, t->id));
         }
+        /* Configured tasks not running right now (being started again
+         * after a config update) have no status yet: UNASSIGNED, as in
+         * Connect, and as /tasks/{id}/status shows them. */
+        for (; i < ncfg; i++)
+                json_array_append_new(tasks,
+                                      state_obj("UNASSIGNED", NULL,
+                                                c->h->worker_id, i));
         return json_pack("{s:s, s:o, s:o, s:s}", "name", c->name, "connector",
                          state_obj(c->state, c->trace, c->h->worker_id, -1),
                          "tasks", tasks, "type", conn_type(c));
@@ -421,6 +428,19 @@ static void restart_task(connector_t *c, int id, int paused)
         task_release(old);
 }
 
+/* "task.class" as Connect shows it for tasks of connector plugin d:
+ * the class name with "Connector" at its end replaced by "Task". */
+static void task_class_of(const connectd_connector_desc_t *d, char *buf,
+                          size_t n)
+{
+        size_t len;
+
+        snprintf(buf, n, "%s", d->class_name);
+        len = strlen(buf);
+        if (len > 9 && !strcmp(buf + len - 9, "Connector"))
+                snprintf(buf + len - 9, n - len + 9, "Task");
+}
+
 /* Asks the connector for task configs; 0 or -1 (connector FAILED). */
 static json_t *generate_task_configs(connector_t *c, instance_t *in,
                                      json_t *config)
@@ -432,7 +452,7 @@ static json_t *generate_task_configs(connector_t *c, instance_t *in,
         json_t *arr = json_array();
         char errstr[1024] = "";
         char task_class[512];
-        size_t i, len;
+        size_t i;
 
         if (max < 1)
                 max = 1;
@@ -457,11 +477,7 @@ static json_t *generate_task_configs(connector_t *c, instance_t *in,
                 return NULL;
         }
         /* task.class as Connect shows it; topics copied for sinks. */
-        snprintf(task_class, sizeof(task_class), "%s", d->class_name);
-        len = strlen(task_class);
-        if (len > 9 && !strcmp(task_class + len - 9, "Connector"))
-                snprintf(task_class + len - 9, sizeof(task_class) - len + 9,
-                         "Task");
+        task_class_of(d, task_class, sizeof(task_class));
         for (i = 0; i < json_array_size(arr); i++) {
                 json_t *tc = json_array_get(arr, i);
                 json_object_set_new(tc, "task.class", json_string(task_class));
@@ -510,11 +526,16 @@ static int stored_task_cb(void *opaque, const char *connector, int task,
         return 0;
 }
 
-/* The task configs the store holds for c (an array, maybe empty). */
-static json_t *stored_task_configs(connector_t *c)
+/* The task configs the store holds for c (an array, maybe empty), if
+ * they were made for tasks of plugin d: a config changed to another
+ * connector class while paused leaves the old class's task configs
+ * behind, which d's tasks could not run. */
+static json_t *stored_task_configs(connector_t *c,
+                                   const connectd_connector_desc_t *d)
 {
         json_t *arr = json_array();
-        char errstr[256];
+        char errstr[256], task_class[512];
+        size_t i;
 
         if (arr && store_tasks_each(c->h->st, c->name, stored_task_cb, arr,
                                     errstr, sizeof(errstr))) {
@@ -522,7 +543,39 @@ static json_t *stored_task_configs(connector_t *c)
                          "%s", c->name, errstr);
                 json_array_clear(arr);
         }
+        task_class_of(d, task_class, sizeof(task_class));
+        for (i = 0; i < json_array_size(arr); i++) {
+                const char *tc = json_string_value(json_object_get(
+                        json_array_get(arr, i), "task.class"));
+                if (!tc || strcmp(tc, task_class)) {
+                        LOG_INFO(lg(), "Connector %s: stored task configs "
+                                 "are for %s, not %s; not restored",
+                                 c->name, tc ? tc : "(no task.class)",
+                                 task_class);
+                        json_array_clear(arr);
+                        break;
+                }
+        }
         return arr;
+}
+
+/* 1 if the running tasks are exactly `arr`, started from connector config
+ * `config` with plugin `d` (h->lock held): then a regeneration that gives
+ * the same task configs leaves them running, as Connect does. */
+static int tasks_current_locked(const connector_t *c,
+                                const connectd_connector_desc_t *d,
+                                const json_t *config, const json_t *arr)
+{
+        int i;
+
+        if (!c->task_configs || !json_equal(c->task_configs, (json_t *)arr) ||
+            c->ntasks != (int)json_array_size(arr))
+                return 0;
+        for (i = 0; i < c->ntasks; i++)
+                if (c->tasks[i]->desc != d ||
+                    !json_equal(c->tasks[i]->conn_config, (json_t *)config))
+                        return 0;
+        return 1;
 }
 
 static void publish_task_configs(connector_t *c, json_t *arr)
@@ -627,7 +680,7 @@ static void *conn_main(void *arg)
                 json_t *config;
                 target_t target;
                 unsigned gen;
-                int deleted, restart_conn;
+                int deleted, restart_conn, fresh, started_now = 0;
                 int *task_restarts, ntask_restarts, i;
 
                 pthread_mutex_lock(&h->lock);
@@ -654,13 +707,18 @@ static void *conn_main(void *arg)
                         break;
                 }
                 if (gen != applied_gen) {
-                        /* New config: everything starts over. */
+                        /* New config: everything starts over. While
+                         * paused, as in Connect, the tasks stay as they
+                         * are (paused) until the connector starts again,
+                         * which regenerates their configs. */
                         if (applied_gen) {
-                                stop_all_tasks(c);
+                                if (target != TARGET_PAUSED) {
+                                        stop_all_tasks(c);
+                                        have_configs = 0;
+                                }
                                 instance_stop(c, &in);
                         }
                         applied_gen = gen;
-                        have_configs = 0;
                 }
                 if (restart_conn) {
                         if (in.running || target == TARGET_STARTED)
@@ -686,7 +744,7 @@ static void *conn_main(void *arg)
                          * configs, as Connect shows them, without starting
                          * the connector. */
                         if (!have_configs && gen == 1 && c->desc) {
-                                json_t *arr = stored_task_configs(c);
+                                json_t *arr = stored_task_configs(c, c->desc);
                                 if (arr && json_array_size(arr)) {
                                         start_tasks(c, c->desc, config, arr,
                                                     1);
@@ -703,6 +761,11 @@ static void *conn_main(void *arg)
                         set_conn_state(c, "PAUSED", NULL);
                         break;
                 case TARGET_STARTED:
+                        /* Every start of the connector (creation, resume,
+                         * restart, new config, worker start) asks it for
+                         * task configs again, as Connect does; tasks whose
+                         * configs come out the same keep running. */
+                        fresh = !in.running;
                         if (!in.running) {
                                 if (instance_start(c, &in, config)) {
                                         stop_all_tasks(c);
@@ -715,7 +778,7 @@ static void *conn_main(void *arg)
                         if (interrupted(c))
                                 break;
                         set_conn_state(c, "RUNNING", NULL);
-                        if (!have_configs || restart_conn) {
+                        if (!have_configs || restart_conn || fresh) {
                                 json_t *arr = generate_task_configs(c, &in,
                                                                     config);
                                 int same;
@@ -730,10 +793,9 @@ static void *conn_main(void *arg)
                                         break;
                                 }
                                 pthread_mutex_lock(&h->lock);
-                                same = have_configs && c->task_configs &&
-                                       json_equal(c->task_configs, arr) &&
-                                       c->ntasks ==
-                                               (int)json_array_size(arr);
+                                same = have_configs &&
+                                       tasks_current_locked(c, in.desc,
+                                                            config, arr);
                                 pthread_mutex_unlock(&h->lock);
                                 if (!same) {
                                         stop_all_tasks(c);
@@ -741,13 +803,17 @@ static void *conn_main(void *arg)
                                         publish_task_configs(c, json_incref(arr));
                                         start_tasks(c, in.desc, config, arr,
                                                     0);
+                                        started_now = 1;
                                 } else {
                                         publish_task_configs(c, json_incref(arr));
                                 }
                                 json_decref(arr);
                                 have_configs = 1;
                         }
-                        for (i = 0; i < ntask_restarts; i++)
+                        /* Tasks started just now already are restarted
+                         * ones (a restart asked for right after a config
+                         * update). */
+                        for (i = 0; i < ntask_restarts && !started_now; i++)
                                 restart_task(c, task_restarts[i], 0);
                         resume_tasks(c);
                         break;
@@ -1149,6 +1215,12 @@ json_t *herder_task_status(herder_t *h, const char *name, int task)
         if (c && task >= 0 && task < c->ntasks)
                 r = state_obj(c->tasks[task]->state, c->tasks[task]->trace,
                               h->worker_id, task);
+        else if (c && task >= 0 &&
+                 (size_t)task < json_array_size(c->task_configs))
+                /* Configured but not running right now (being started
+                 * after a config update): no status yet, as Connect shows
+                 * such a task. */
+                r = state_obj("UNASSIGNED", NULL, h->worker_id, task);
         pthread_mutex_unlock(&h->lock);
         return r;
 }
@@ -1270,7 +1342,11 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
 
         pthread_mutex_lock(&h->lock);
         c = find_locked(h, name);
-        if (!c || task < 0 || task >= c->ntasks) {
+        /* The task configs decide, as in Connect, not the task threads:
+         * right after a config update the tasks are being started again
+         * and the restart applies to the new ones. */
+        if (!c || task < 0 ||
+            (size_t)task >= json_array_size(c->task_configs)) {
                 pthread_mutex_unlock(&h->lock);
                 snprintf(errstr, n, "Task %s-%d not found", name, task);
                 return HERDER_NOT_FOUND;
@@ -1280,10 +1356,12 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 snprintf(errstr, n, "out of memory");
                 return HERDER_ERROR;
         }
-        snprintf(c->tasks[task]->state, sizeof(c->tasks[task]->state),
-                 "RESTARTING");
-        free(c->tasks[task]->trace);
-        c->tasks[task]->trace = NULL;
+        if (task < c->ntasks) {
+                snprintf(c->tasks[task]->state,
+                         sizeof(c->tasks[task]->state), "RESTARTING");
+                free(c->tasks[task]->trace);
+                c->tasks[task]->trace = NULL;
+        }
         wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         return HERDER_OK;
