@@ -1489,6 +1489,18 @@ static const char *check_flat(const json_t *obj, const char *what)
 
 static int still_stopped_locked(herder_t *h, const char *name);
 
+/* The Message of a successful offsets PATCH ("altered") or DELETE
+ * ("reset"), Connect's words. */
+static void offsets_done_msg(char *msg, size_t msg_size, const char *verb)
+{
+        snprintf(msg, msg_size,
+                 "The Connect framework-managed offsets for this connector "
+                 "have been %s successfully. However, if this connector "
+                 "manages offsets externally, they will need to be manually "
+                 "%s in the system that the connector uses.",
+                 verb, verb);
+}
+
 /* Sink offsets (spec section 7) live in the consumer group
  * connect-<name>. A PATCH or DELETE (only while STOPPED) does not touch the
  * group: it records overrides in the store, under the partition
@@ -1531,8 +1543,13 @@ static herder_err_t sink_offsets_get(herder_t *h, const char *name,
         json_t *val;
         size_t i;
 
-        if (asprintf(&group, "connect-%s", name) < 0 ||
-            kafka_group_offsets(h->kf, group, topics, &committed, errstr, n)) {
+        if (asprintf(&group, "connect-%s", name) < 0) {
+                snprintf(errstr, n, "out of memory");
+                json_decref(by_part);
+                return HERDER_ERROR;
+        }
+        if (kafka_group_offsets(h->kf, group, topics, &committed, errstr,
+                                n)) {
                 free(group);
                 json_decref(by_part);
                 return HERDER_ERROR;
@@ -1586,7 +1603,8 @@ static int json_int_like(const json_t *v, long long *out)
 }
 
 static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
-                                        const json_t *offsets, char *errstr,
+                                        const json_t *offsets, char *msg,
+                                        size_t msg_size, char *errstr,
                                         size_t n)
 {
         herder_err_t rc = HERDER_BAD_REQUEST;
@@ -1618,6 +1636,7 @@ static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
         keys = calloc(cnt + 1, sizeof(*keys));
         vals = calloc(cnt + 1, sizeof(*vals));
         if (!parts || !offs || !keys || !vals) {
+                snprintf(errstr, n, "out of memory");
                 rc = HERDER_ERROR;
                 goto out;
         }
@@ -1668,12 +1687,7 @@ static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
                 goto out;
         }
         pthread_mutex_unlock(&h->lock);
-        snprintf(errstr, n,
-                 "The Connect framework-managed offsets for this connector "
-                 "have been %s successfully. However, if this connector "
-                 "manages offsets externally, they will need to be manually "
-                 "%s in the system that the connector uses.",
-                 offsets ? "altered" : "reset", offsets ? "altered" : "reset");
+        offsets_done_msg(msg, msg_size, offsets ? "altered" : "reset");
         rc = HERDER_OK;
 out:
         for (i = 0; keys && vals && i < cnt; i++) {
@@ -1698,8 +1712,8 @@ static int still_stopped_locked(herder_t *h, const char *name)
 }
 
 herder_err_t herder_offsets_modify(herder_t *h, const char *name,
-                                   const json_t *offsets, char *errstr,
-                                   size_t n)
+                                   const json_t *offsets, char *msg,
+                                   size_t msg_size, char *errstr, size_t n)
 {
         connector_t *c;
         int stopped, sink;
@@ -1728,7 +1742,8 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 return HERDER_BAD_REQUEST;
         }
         if (sink)
-                return sink_offsets_modify(h, name, offsets, errstr, n);
+                return sink_offsets_modify(h, name, offsets, msg, msg_size,
+                                           errstr, n);
         if (!offsets) {
                 int rc2;
                 pthread_mutex_lock(&h->lock);
@@ -1743,12 +1758,7 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 }
                 if (rc2)
                         return HERDER_ERROR;
-                snprintf(errstr, n,
-                         "The Connect framework-managed offsets for this "
-                         "connector have been reset successfully. However, if "
-                         "this connector manages offsets externally, they "
-                         "will need to be manually reset in the system that "
-                         "the connector uses.");
+                offsets_done_msg(msg, msg_size, "reset");
                 return HERDER_OK;
         }
         cnt = json_array_size(offsets);
@@ -1799,11 +1809,7 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 goto out;
         }
         pthread_mutex_unlock(&h->lock);
-        snprintf(errstr, n,
-                 "The Connect framework-managed offsets for this connector "
-                 "have been altered successfully. However, if this connector "
-                 "manages offsets externally, they will need to be manually "
-                 "altered in the system that the connector uses.");
+        offsets_done_msg(msg, msg_size, "altered");
         rc = HERDER_OK;
 out:
         if (texts)

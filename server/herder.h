@@ -21,6 +21,10 @@ typedef struct herder herder_t;
 struct store;
 struct kafka;
 
+/* Every call below that returns a herder_err_t and takes an `errstr`
+ * writes a sentence there for every code other than HERDER_OK (the code,
+ * not the text, says whether it failed); on HERDER_OK it leaves errstr
+ * alone. */
 typedef enum {
         HERDER_OK = 0,
         HERDER_NOT_FOUND,     /* 404 */
@@ -99,9 +103,11 @@ herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr, si
 herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                                 char *errstr, size_t n);
 /* offsets: the parsed "offsets" array of a PATCH body; NULL = reset all.
- * On HERDER_OK, errstr receives the success Message text for the answer. */
+ * On HERDER_OK, msg receives the success Message text for the answer (and
+ * errstr is left alone); on any other code, errstr receives the reason
+ * (and msg is left alone). */
 herder_err_t herder_offsets_modify(herder_t *h, const char *name,
-                                   const json_t *offsets, char *errstr,
-                                   size_t n);
+                                   const json_t *offsets, char *msg,
+                                   size_t msg_size, char *errstr, size_t n);
 
 #endif

@@ -1066,36 +1066,18 @@ static int check_offsets_shape(req_t *q, const json_t *offsets)
         return 0;
 }
 
-#define MSG_NOT_STOPPED                                                        \
-        "Connectors must be in the STOPPED state before their offsets can be " \
-        "modified. This can be done for the specified connector by issuing a " \
-        "'PUT' request to the '/connectors/%s/stop' endpoint"
-
-static void offsets_modify(req_t *q, const json_t *offsets, const char *verb)
+static void offsets_modify(req_t *q, const json_t *offsets)
 {
-        char err[1024] = "";
-        herder_err_t e = herder_offsets_modify(q->rest->h, CNAME, offsets, err,
+        char err[1024] = "", msg[1024] = "";
+        herder_err_t e = herder_offsets_modify(q->rest->h, CNAME, offsets,
+                                               msg, sizeof(msg), err,
                                                sizeof(err));
-        if (e == HERDER_OK) {
-                char msg[1100];
-                if (err[0])
-                        snprintf(msg, sizeof(msg), "%s", err);
-                else
-                        snprintf(msg, sizeof(msg),
-                                 "The Connect framework-managed offsets for "
-                                 "this connector have been %s successfully. "
-                                 "However, if this connector manages offsets "
-                                 "externally, they will need to be manually %s "
-                                 "in the system that the connector uses.",
-                                 verb, verb);
+        if (e == HERDER_OK)
                 q_json(q, 200, json_pack("{s:s}", "message", msg));
-        } else if (e == HERDER_NOT_FOUND) {
+        else if (e == HERDER_NOT_FOUND)
                 not_found(q);
-        } else if (e == HERDER_BAD_REQUEST && !err[0]) {
-                q_error(q, 400, MSG_NOT_STOPPED, CNAME);
-        } else {
+        else
                 q_herr(q, e, err, NULL);
-        }
 }
 
 static void h_offsets_patch(req_t *q)
@@ -1128,14 +1110,14 @@ static void h_offsets_patch(req_t *q)
         }
         if (check_offsets_shape(q, offsets))
                 goto out;
-        offsets_modify(q, offsets, "altered");
+        offsets_modify(q, offsets);
 out:
         json_decref(body);
 }
 
 static void h_offsets_delete(req_t *q)
 {
-        offsets_modify(q, NULL, "reset");
+        offsets_modify(q, NULL);
 }
 
 /* ------------------------------------------------------------------ */

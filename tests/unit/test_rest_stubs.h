@@ -467,20 +467,34 @@ WEAK herder_err_t herder_offsets_get(herder_t *h, const char *name,
         return c ? HERDER_OK : HERDER_NOT_FOUND;
 }
 WEAK herder_err_t herder_offsets_modify(herder_t *h, const char *name,
-                                        const json_t *offsets, char *e,
-                                        size_t n)
+                                        const json_t *offsets, char *msg,
+                                        size_t msg_size, char *e, size_t n)
 {
-        (void)h; (void)e; (void)n; (void)offsets;
+        (void)h;
         herder_err_t rc;
+        const char *verb = offsets ? "altered" : "reset";
         pthread_mutex_lock(&stub_lock);
         json_t *c = stub_get(name);
-        if (!c)
+        if (!c) {
                 rc = HERDER_NOT_FOUND;
-        else if (strcmp(json_string_value(json_object_get(c, "state")),
-                        "STOPPED"))
-                rc = HERDER_BAD_REQUEST; /* no sentence: REST's default */
-        else
+                snprintf(e, n, "Connector %s not found", name);
+        } else if (strcmp(json_string_value(json_object_get(c, "state")),
+                          "STOPPED")) {
+                rc = HERDER_BAD_REQUEST;
+                snprintf(e, n, "Connectors must be in the STOPPED state "
+                         "before their offsets can be modified. This can be "
+                         "done for the specified connector by issuing a "
+                         "'PUT' request to the '/connectors/%s/stop' "
+                         "endpoint", name);
+        } else {
                 rc = HERDER_OK;
+                snprintf(msg, msg_size, "The Connect framework-managed "
+                         "offsets for this connector have been %s "
+                         "successfully. However, if this connector manages "
+                         "offsets externally, they will need to be manually "
+                         "%s in the system that the connector uses.",
+                         verb, verb);
+        }
         pthread_mutex_unlock(&stub_lock);
         return rc;
 }
