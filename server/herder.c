@@ -352,14 +352,17 @@ static void stop_all_tasks(connector_t *c)
         c->tasks = NULL;
         c->ntasks = 0;
         pthread_mutex_unlock(&h->lock);
-        /* Ask all first, then wait: the timeouts run in parallel. */
-        for (i = 0; i < n; i++) {
-                atomic_store(&tasks[i]->stop, 1);
-                pthread_mutex_lock(&tasks[i]->mtx);
-                pthread_cond_broadcast(&tasks[i]->cond);
-                pthread_mutex_unlock(&tasks[i]->mtx);
-        }
-        deadline_in(&deadline, h->graceful_ms);
+        /* Ask all first, then wait: the timeouts run in parallel. At
+         * shutdown, every connector's tasks share the worker's one
+         * deadline. */
+        pthread_mutex_lock(&h->lock);
+        if (h->stopping)
+                deadline = h->stop_by;
+        else
+                deadline_in(&deadline, h->graceful_ms);
+        pthread_mutex_unlock(&h->lock);
+        for (i = 0; i < n; i++)
+                runner_task_request_stop(tasks[i], &deadline);
         for (i = 0; i < n; i++) {
                 if (runner_task_stop_until(tasks[i], &deadline))
                         LOG_WARN(lg(), "Task %s-%d did not stop in time and "
@@ -933,6 +936,7 @@ void herder_stop(herder_t *h)
 
         pthread_mutex_lock(&h->lock);
         h->stopping = 1;
+        deadline_in(&h->stop_by, h->graceful_ms);
         for (c = h->conns; c; c = c->next)
                 wake_locked(c);
         pthread_mutex_unlock(&h->lock);

@@ -51,6 +51,13 @@ struct task {
         atomic_int paused_ack; /* the thread is parked in its pause */
         atomic_int finished;  /* the thread has left its loop for good */
         atomic_int abandoned; /* stop timed out: the thread cleans up alone */
+        /* When the stop must be over (CLOCK_REALTIME ms; 0: no stop asked
+         * yet), so that the task's own last steps (the producer flush,
+         * the offset commit) fit in the one graceful timeout. */
+        atomic_llong stop_by_ms;
+        /* What the thread is doing now (a static string), for the reason
+         * given when it has to be abandoned. */
+        _Atomic(const char *) doing;
 
         /* (H) status */
         char state[16];
@@ -107,6 +114,7 @@ struct herder {
         connector_t *conns;       /* includes deleted ones until reaped */
         int started;
         int stopping;
+        struct timespec stop_by; /* the worker's stop deadline (stopping) */
 };
 
 /* CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
@@ -131,6 +139,9 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
                           const connectd_connector_desc_t *desc,
                           const json_t *conn_config, int id,
                           json_t *task_config, int paused);
+/* Ask to stop, to be done by `deadline` (CLOCK_REALTIME); does not wait.
+ * The first deadline given stays. */
+void runner_task_request_stop(task_t *t, const struct timespec *deadline);
 /* Ask to stop; wait up to the graceful timeout. Returns 0 when the thread
  * ended (or was abandoned before), -1 when it is abandoned now (status
  * FAILED with the reason). The caller keeps its reference. */

@@ -56,6 +56,39 @@ static int64_t now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static long long realtime_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void doing(task_t *t, const char *what)
+{
+        atomic_store_explicit(&t->doing, what, memory_order_relaxed);
+}
+
+/* Kept from the stop deadline for what follows the last flush: the
+ * plugin's task_stop and closing the Kafka client. */
+static long long stop_reserve_ms(const task_t *t)
+{
+        long long r = t->h->graceful_ms / 4;
+        return r > 500 ? 500 : r;
+}
+
+/* `want` ms, or less when a stop deadline leaves less (never < 0). */
+static long long stop_budget_ms(task_t *t, long long want)
+{
+        long long by = atomic_load(&t->stop_by_ms), left;
+
+        if (!by)
+                return want;
+        left = by - realtime_ms() - stop_reserve_ms(t);
+        if (left < 0)
+                left = 0;
+        return left < want ? left : want;
+}
+
 void task_release(task_t *t)
 {
         if (!t || atomic_fetch_sub(&t->refcnt, 1) != 1)
@@ -227,28 +260,58 @@ static void remember_offset(source_t *s, const char *part, const char *off)
                             off ? json_string(off) : json_null());
 }
 
-/* Flush the producer, then commit the offsets of everything delivered.
- * Returns 0, or -1 (not committed: a delivery failed or timed out). */
-static int commit_offsets(source_t *s)
+/* Waits up to ms for the producer to deliver what it holds, in short
+ * slices so that a stop (if `stoppable`) cuts it short. Returns the number
+ * of records still undelivered. */
+static int flush_for(source_t *s, long long ms, int stoppable)
+{
+        int64_t end = now_ms() + ms;
+
+        doing(s->t, "flushing the producer");
+        for (;;) {
+                int64_t left = end - now_ms();
+                if (rd_kafka_outq_len(s->rk) == 0 || left <= 0 ||
+                    (stoppable && atomic_load(&s->t->stop)))
+                        break;
+                rd_kafka_flush(s->rk, (int)(left < 100 ? left : 100));
+        }
+        return rd_kafka_outq_len(s->rk);
+}
+
+/* Flush the producer (up to flush_ms; < 0: flushed already), then commit
+ * the offsets of everything delivered. Returns 0, or -1 (not committed: a
+ * delivery failed, did not finish, or a stop came first). */
+static int commit_offsets(source_t *s, long long flush_ms)
 {
         task_t *t = s->t;
+        int left;
 
         if (!json_object_size(s->offsets))
                 return 0;
-        rd_kafka_flush(s->rk, (int)t->h->flush_timeout_ms);
-        if (rd_kafka_outq_len(s->rk) > 0) {
-                LOG_WARN(lg(), "Offset commit skipped: %d records still not "
-                         "delivered after %lld ms",
-                         rd_kafka_outq_len(s->rk), t->h->flush_timeout_ms);
+        left = flush_ms < 0 ? rd_kafka_outq_len(s->rk)
+                            : flush_for(s, flush_ms, 1);
+        if (left > 0) {
+                /* A stop cut the flush short: the stop's own flush and
+                 * commit follow. */
+                if (flush_ms >= 0 && !atomic_load(&t->stop))
+                        LOG_WARN(lg(), "Task %s-%d: offset commit skipped: "
+                                 "producer flush did not finish within "
+                                 "%lld ms: %d records undelivered (Kafka at "
+                                 "%s)",
+                                 t->conn_name, t->id, flush_ms, left,
+                                 kafka_bootstrap(t->h->kf));
                 return -1;
         }
         if (s->delivery_err[0])
                 return -1;
+        doing(t, "committing source offsets");
         if (herder_offsets_commit(t, s->offsets))
                 return -1;
         json_object_clear(s->offsets);
-        if (t->desc->task_commit && s->state)
+        if (t->desc->task_commit && s->state) {
+                doing(t, "in the plugin's task_commit call");
                 t->desc->task_commit(s->state);
+        }
         return 0;
 }
 
@@ -497,6 +560,7 @@ static void source_run(task_t *t)
                 rd_kafka_conf_destroy(conf);
                 goto fail;
         }
+        doing(t, "in the plugin's task_start call");
         if (t->desc->task_start(&t->ctx, cfgmap_of(t->config), &s.state,
                                 errstr, sizeof(errstr))) {
                 if (!*errstr)
@@ -511,6 +575,7 @@ static void source_run(task_t *t)
                 int n;
 
                 batch_reset(s.batch);
+                doing(t, "in the plugin's task_poll call");
                 n = t->desc->task_poll(s.state, s.batch, errstr,
                                        sizeof(errstr));
                 if (n < 0) {
@@ -521,7 +586,9 @@ static void source_run(task_t *t)
                         break;
                 }
                 if (s.batch->count) {
-                        int prc = produce_batch(&s, errstr, sizeof(errstr));
+                        int prc;
+                        doing(t, "handing records to the producer");
+                        prc = produce_batch(&s, errstr, sizeof(errstr));
                         if (prc < 0)
                                 failed = 1;
                         if (prc)
@@ -535,31 +602,47 @@ static void source_run(task_t *t)
                         break;
                 }
                 if (now_ms() - last_commit >= t->h->flush_interval_ms) {
-                        commit_offsets(&s);
+                        commit_offsets(&s, t->h->flush_timeout_ms);
                         last_commit = now_ms();
                 }
         }
-        /* Stop: deliver what was produced, commit, then stop the plugin. */
+        /* Stop: deliver what was produced, commit, then stop the plugin;
+         * the flush gets what the stop deadline leaves (one flush, one
+         * wait, never one per step). */
         if (!failed || s.delivery_err[0] == 0) {
-                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+                long long budget = stop_budget_ms(t, t->h->flush_timeout_ms);
+                int left = flush_for(&s, budget, 0);
+
                 s.flushed_at_stop = 1;
-                commit_offsets(&s);
+                if (left > 0)
+                        LOG_WARN(lg(), "Task %s-%d: producer flush did not "
+                                 "finish within %lld ms: %d records "
+                                 "undelivered (Kafka at %s); their source "
+                                 "offsets are not committed",
+                                 t->conn_name, t->id, budget, left,
+                                 kafka_bootstrap(t->h->kf));
+                else
+                        commit_offsets(&s, -1);
         }
+        doing(t, "in the plugin's task_stop call");
         t->desc->task_stop(s.state);
         started = 0;
         if (failed)
                 goto fail;
         goto out;
 fail:
-        if (started)
+        if (started) {
+                doing(t, "in the plugin's task_stop call");
                 t->desc->task_stop(s.state);
+        }
         herder_task_set_state(t, "FAILED", errstr);
 out:
         /* Deliver (or give up on) what is in flight while the topic
          * handles the delivery callback looks at still exist. A commit at
          * stop has flushed already; never wait twice. */
         if (s.rk && !s.flushed_at_stop)
-                rd_kafka_flush(s.rk, (int)t->h->flush_timeout_ms);
+                flush_for(&s, stop_budget_ms(t, t->h->flush_timeout_ms), 0);
+        doing(t, "closing the producer");
         if (s.rk && rd_kafka_outq_len(s.rk) > 0)
                 rd_kafka_purge(s.rk, RD_KAFKA_PURGE_F_QUEUE |
                                              RD_KAFKA_PURGE_F_INFLIGHT);
@@ -606,6 +689,7 @@ static int sink_commit(sink_t *s)
 
         if (!s->pending || s->pending->cnt == 0 || !s->state)
                 return 0;
+        doing(s->t, "in the plugin's task_flush call");
         if (s->t->desc->task_flush &&
             s->t->desc->task_flush(s->state, s->errstr, sizeof(s->errstr))) {
                 if (!s->errstr[0])
@@ -614,6 +698,7 @@ static int sink_commit(sink_t *s)
                 s->failed = 1;
                 return -1;
         }
+        doing(s->t, "committing consumer offsets");
         err = rd_kafka_commit(s->rk, s->pending, 0);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
                 LOG_WARN(lg(), "Committing consumer offsets failed: %s",
@@ -792,6 +877,7 @@ static void sink_run(task_t *t)
                 goto fail;
         }
         rd_kafka_poll_set_consumer(s.rk);
+        doing(t, "in the plugin's task_start call");
         if (t->desc->task_start(&t->ctx, cfgmap_of(t->config), &s.state,
                                 s.errstr, sizeof(s.errstr))) {
                 if (!s.errstr[0])
@@ -823,6 +909,7 @@ static void sink_run(task_t *t)
                         }
                 }
                 /* Keep polling while paused: the group needs it. */
+                doing(t, "polling the consumer");
                 while (n < SINK_BATCH_MAX) {
                         rd_kafka_message_t *m = rd_kafka_consumer_poll(
                                 s.rk, n ? 0 : 100);
@@ -871,6 +958,7 @@ static void sink_run(task_t *t)
                                 herder_topic_seen(t, topic);
                         }
                 }
+                doing(t, "in the plugin's task_put call");
                 if (!s.failed && n &&
                     t->desc->task_put(s.state, recs, (size_t)n, s.errstr,
                                       sizeof(s.errstr))) {
@@ -901,8 +989,11 @@ static void sink_run(task_t *t)
 fail:
         herder_task_set_state(t, "FAILED", s.errstr);
 out:
-        if (started)
+        if (started) {
+                doing(t, "in the plugin's task_stop call");
                 t->desc->task_stop(s.state);
+        }
+        doing(t, "closing the consumer");
         if (s.rk) {
                 rd_kafka_consumer_close(s.rk);
                 rd_kafka_destroy(s.rk);
@@ -996,18 +1087,19 @@ void runner_task_pause(task_t *t, int paused)
         task_signal(t);
 }
 
-static const char *abandon_reason = "Task did not stop within "
-                                    "task.shutdown.graceful.timeout.ms and "
-                                    "was abandoned (a plugin call is not "
-                                    "returning)";
-
-/* Marks t FAILED and lets its thread go. */
-static void abandon(task_t *t, const char *why)
+/* Marks t FAILED and lets its thread go; `what` is "stop" or "pause".
+ * The reason says where the thread is (a plugin call, or our own
+ * flush/commit/close), not a guess. */
+static void abandon(task_t *t, const char *what)
 {
         char trace[512];
+        const char *where = atomic_load(&t->doing);
 
-        snprintf(trace, sizeof(trace), "%s (%lld ms)", why,
-                 t->h->graceful_ms);
+        snprintf(trace, sizeof(trace),
+                 "Task did not %s within task.shutdown.graceful.timeout.ms "
+                 "(%lld ms) and was abandoned; it was still %s",
+                 what, t->h->graceful_ms,
+                 where ? where : "starting");
         herder_task_set_state(t, "FAILED", trace);
         /* Under the herder lock: from now on the thread can neither write
          * a status nor commit an offset (herder.c checks the flag). */
@@ -1028,15 +1120,27 @@ int runner_task_stop(task_t *t)
         return runner_task_stop_until(t, &ts);
 }
 
+void runner_task_request_stop(task_t *t, const struct timespec *deadline)
+{
+        long long by = (long long)deadline->tv_sec * 1000 +
+                       deadline->tv_nsec / 1000000;
+        long long none = 0;
+
+        if (!by)
+                by = 1;
+        atomic_compare_exchange_strong(&t->stop_by_ms, &none, by);
+        atomic_store(&t->stop, 1);
+        task_signal(t);
+}
+
 int runner_task_stop_until(task_t *t, const struct timespec *deadline)
 {
         int done;
 
         if (atomic_load(&t->abandoned))
                 return 0;
-        atomic_store(&t->stop, 1);
+        runner_task_request_stop(t, deadline);
         pthread_mutex_lock(&t->mtx);
-        pthread_cond_broadcast(&t->cond);
         while (!atomic_load(&t->finished) &&
                pthread_cond_timedwait(&t->cond, &t->mtx, deadline) !=
                        ETIMEDOUT)
@@ -1049,7 +1153,7 @@ int runner_task_stop_until(task_t *t, const struct timespec *deadline)
                 t->thread = 0;
                 return 0;
         }
-        abandon(t, abandon_reason);
+        abandon(t, "stop");
         return -1;
 }
 
@@ -1078,8 +1182,6 @@ int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline)
         pthread_mutex_unlock(&t->mtx);
         if (ok)
                 return 0;
-        abandon(t, "Task did not pause within "
-                   "task.shutdown.graceful.timeout.ms and was abandoned (a "
-                   "plugin call is not returning)");
+        abandon(t, "pause");
         return -1;
 }

@@ -1,6 +1,7 @@
 /*
  * The herder's reconciliation as a client sees it: config changes made
- * while a connector is paused, task restarts right after a config update.
+ * while a connector is paused, task restarts right after a config update,
+ * and a bounded shutdown when the cluster cannot be reached.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -9,6 +10,13 @@
 #include <time.h>
 
 #include "harness.h"
+
+static long long mono_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static char *source_config(const char *file, const char *topic)
 {
@@ -278,5 +286,50 @@ Test(herder, task_restart_right_after_config_update, .timeout = 180)
         /* Task 1 does not exist: still a 404. */
         json_decref(http_json(w, "POST", "/connectors/rs/tasks/1/restart",
                               NULL, 404));
+        worker_free(w);
+}
+
+/* SIGTERM with the cluster unreachable (nothing listens on the port): the
+ * source task cannot deliver, and the whole stop takes one graceful
+ * timeout, not a flush and an offset commit waiting one after the other.
+ * The log says what happened (an undelivered producer flush) and does not
+ * blame a plugin call. */
+Test(herder, shutdown_with_unreachable_cluster_is_bounded, .timeout = 120)
+{
+        /* Nothing listens on port 1. */
+        worker_t *w = worker_start("bootstrap.servers=127.0.0.1:1\n"
+                                   "task.shutdown.graceful.timeout.ms=2000\n"
+                                   "offset.flush.timeout.ms=5000\n",
+                                   NULL);
+        char in[512], *cfg, *body, *log;
+        long long t0, took;
+        int rc;
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        spit(in, "a\nb\nc\n", 0);
+        cfg = source_config(in, "nowhere");
+        cr_assert(asprintf(&body, "{\"name\":\"down\",\"config\":%s}", cfg) >
+                  0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        free(cfg);
+        cr_assert(wait_status(w, "down", "RUNNING", 1, "RUNNING", 20000));
+
+        t0 = mono_ms();
+        rc = worker_stop(w);
+        took = mono_ms() - t0;
+        log = worker_stderr(w);
+        cr_assert_eq(rc, 0, "exit status %d", rc);
+        /* The graceful timeout, plus a little for the rest of the stop. */
+        cr_assert_leq(took, scaled_ms(2000 + 1500),
+                      "stop took %lld ms (graceful timeout 2000 ms)", took);
+        cr_assert_null(strstr(log, "plugin call is not returning"), "%s",
+                       log);
+        cr_assert_null(strstr(log, "abandoned"), "%s", log);
+        cr_assert_not_null(strstr(log, "producer flush did not finish "
+                                       "within"),
+                           "%s", log);
+        cr_assert_not_null(strstr(log, "undelivered"), "%s", log);
+        free(log);
         worker_free(w);
 }
