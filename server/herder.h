@@ -40,8 +40,9 @@ herder_t *herder_new(struct store *st, struct kafka *kf,
                      char *errstr, size_t errstr_size);
 /* Bring back every stored connector in its target state. */
 int herder_start(herder_t *h, char *errstr, size_t errstr_size);
-/* Stop all connectors and tasks (bounded by the graceful timeout), flush
- * producers and commit offsets. */
+/* Stop all connectors and tasks, flush producers and commit offsets, all
+ * within one graceful timeout (task.shutdown.graceful.timeout.ms) counted
+ * from this call. */
 void herder_stop(herder_t *h);
 void herder_destroy(herder_t *h);
 /* Task threads that have not returned yet (after herder_stop: the
@@ -80,6 +81,9 @@ json_t *herder_connector_names(herder_t *h);           /* array */
 json_t *herder_connector_info(herder_t *h, const char *name);   /* or NULL */
 json_t *herder_connector_config(herder_t *h, const char *name); /* or NULL */
 json_t *herder_connector_status(herder_t *h, const char *name); /* or NULL */
+/* NULL if the connector or the task is unknown; a task in the task
+ * configs that is not running right now (being started again after a
+ * config update) is UNASSIGNED. */
 json_t *herder_task_status(herder_t *h, const char *name, int task);
 json_t *herder_tasks(herder_t *h, const char *name);   /* TaskInfo array */
 json_t *herder_tasks_config(herder_t *h, const char *name); /* {"X-0":{}} */
@@ -92,6 +96,9 @@ herder_err_t herder_stop_connector(herder_t *h, const char *name, char *errstr, 
 herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                             int only_failed, json_t **status_out,
                             char *errstr, size_t n);
+/* HERDER_NOT_FOUND unless `task` is in the connector's task configs (as
+ * the latest ConnectorInfo lists them), whether or not its thread runs at
+ * this instant. */
 herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                                  char *errstr, size_t n);
 
