@@ -268,8 +268,10 @@ static void *cluster_id_main(void *arg)
                 LOG_ERROR(lg(), "Kafka client: %s", errstr);
                 return NULL;
         }
+        /* Short waits, so a worker stopping with its cluster unreachable
+         * is not held up here beyond its graceful deadline. */
         while (!kf->terminating) {
-                char *id = rd_kafka_clusterid(rk, 1000);
+                char *id = rd_kafka_clusterid(rk, 200);
                 if (id) {
                         pthread_mutex_lock(&kf->lock);
                         kf->cluster_id = strdup(id);
@@ -279,7 +281,7 @@ static void *cluster_id_main(void *arg)
                                  kf->cluster_id, kf->bootstrap);
                         break;
                 }
-                if (!logged++)
+                if (++logged == 5)
                         LOG_WARN(lg(),
                                  "Kafka cluster at %s is not answering yet; "
                                  "will keep trying",
