@@ -526,7 +526,9 @@ static void set_location(req_t *q, const char *name)
                 snprintf(hostbuf, sizeof(hostbuf), "127.0.0.1:%d", q->rest->port);
                 host = hostbuf;
         }
-        if (esc && asprintf(&loc, "http://%s/connectors/%s", host, esc) < 0)
+        if (esc && asprintf(&loc, "%s://%s/connectors/%s",
+                            rest_tls_is_tls(q->conn) ? "https" : "http", host,
+                            esc) < 0)
                 loc = NULL;
         free(esc);
         free(q->location);

@@ -524,3 +524,11 @@ int rest_tls_connection_ok(const rest_tls_t *t, struct MHD_Connection *conn)
                 return 0;
         return status == 0;
 }
+
+int rest_tls_is_tls(struct MHD_Connection *conn)
+{
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+                conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+
+        return ci && ci->tls_session;
+}

@@ -49,4 +49,7 @@ void rest_tls_mhd_options(rest_tls_t *t, struct MHD_OptionItem *opts);
  * own). @locality MHD request threads. */
 int rest_tls_connection_ok(const rest_tls_t *t, struct MHD_Connection *conn);
 
+/* 1 when the connection came in over TLS. */
+int rest_tls_is_tls(struct MHD_Connection *conn);
+
 #endif

@@ -105,6 +105,7 @@ typedef struct {
         long status;
         char *body;
         char *www_auth;
+        char *location;
 } resp_t;
 
 static size_t on_body(char *d, size_t sz, size_t nm, void *u)
@@ -121,28 +122,35 @@ static size_t on_body(char *d, size_t sz, size_t nm, void *u)
         return n;
 }
 
+static void header_value(const char *d, size_t n, const char *h, char **out)
+{
+        const char *v = d + strlen(h);
+        size_t vn = n - strlen(h);
+
+        if (n <= strlen(h) || strncasecmp(d, h, strlen(h)))
+                return;
+        while (vn && *v == ' ')
+                v++, vn--;
+        while (vn && (v[vn - 1] == '\r' || v[vn - 1] == '\n'))
+                vn--;
+        free(*out);
+        *out = strndup(v, vn);
+}
+
 static size_t on_header(char *d, size_t sz, size_t nm, void *u)
 {
         resp_t *r = u;
         size_t n = sz * nm;
-        const char *h = "WWW-Authenticate:";
 
-        if (n > strlen(h) && !strncasecmp(d, h, strlen(h))) {
-                const char *v = d + strlen(h);
-                size_t vn = n - strlen(h);
-                while (vn && (*v == ' '))
-                        v++, vn--;
-                while (vn && (v[vn - 1] == '\r' || v[vn - 1] == '\n'))
-                        vn--;
-                free(r->www_auth);
-                r->www_auth = strndup(v, vn);
-        }
+        header_value(d, n, "WWW-Authenticate:", &r->www_auth);
+        header_value(d, n, "Location:", &r->location);
         return n;
 }
 
 static resp_t req(const char *url, const opts_t *o)
 {
         resp_t r = {0};
+        struct curl_slist *hdrs = NULL;
         CURL *c = curl_easy_init();
 
         cr_assert_not_null(c);
@@ -165,11 +173,16 @@ static resp_t req(const char *url, const opts_t *o)
         }
         if (o && o->method)
                 curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, o->method);
-        if (o && o->body)
+        if (o && o->body) {
+                hdrs = curl_slist_append(hdrs,
+                                         "Content-Type: application/json");
+                curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
                 curl_easy_setopt(c, CURLOPT_POSTFIELDS, o->body);
+        }
         r.res = curl_easy_perform(c);
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
         curl_easy_cleanup(c);
+        curl_slist_free_all(hdrs);
         if (!r.body)
                 r.body = strdup("");
         return r;
@@ -179,6 +192,7 @@ static void resp_free(resp_t *r)
 {
         free(r->body);
         free(r->www_auth);
+        free(r->location);
 }
 
 /* ------------------------------------------------------------------ */
@@ -393,6 +407,22 @@ Test(security, https_listener_next_to_http)
         cr_assert_neq(r.res, CURLE_OK, "plain http got %ld %s", r.status,
                       r.body);
         cr_assert_eq(r.status, 0);
+        resp_free(&r);
+
+        /* A created connector's Location carries the https scheme. */
+        char body[1024], in[600], expect[400];
+        opts_t create = {.cacert = pki_path(0, "ca.pem"), .method = "POST"};
+        worker_path(w, "in.txt", in, sizeof(in));
+        spit(in, "", 0);
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"sec\",\"config\":{\"connector.class\":"
+                 "\"FileStreamSource\",\"file\":\"%s\",\"topic\":\"sec\"}}",
+                 in);
+        create.body = body;
+        r = req(url_join(https, "/connectors"), &create);
+        cr_assert_eq(r.status, 201, "%ld %s", r.status, r.body);
+        snprintf(expect, sizeof(expect), "%s/connectors/sec", https);
+        cr_assert_str_eq(r.location ? r.location : "", expect);
         resp_free(&r);
 
         /* The http listener still answers. */
