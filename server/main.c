@@ -271,7 +271,7 @@ int main(int argc, char **argv)
         herder_t *h = NULL;
         rest_t *rest = NULL;
         sigset_t sigs;
-        int port, sig, i, rc = 1;
+        int port = 0, sig, i, rc = 1;
         logger_t *lg;
 
         if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
