@@ -847,6 +847,35 @@ static int check_client_auth(const char *name, const char *value,
                        errstr, errstr_size);
 }
 
+static int check_tls_protocols(const char *name, const char *value,
+                               char *errstr, size_t errstr_size)
+{
+        const char *p = value;
+        int n = 0;
+
+        while (*p) {
+                size_t len;
+
+                while (*p == ' ' || *p == '\t' || *p == ',')
+                        p++;
+                len = strcspn(p, ", \t");
+                if (!len)
+                        break;
+                if (!((len == 7 && !strncmp(p, "TLSv1.2", 7)) ||
+                      (len == 7 && !strncmp(p, "TLSv1.3", 7))))
+                        return invalid(name, value,
+                                       "supported protocols are TLSv1.2 and "
+                                       "TLSv1.3",
+                                       errstr, errstr_size);
+                n++;
+                p += len;
+        }
+        if (!n)
+                return invalid(name, value, "no protocol given", errstr,
+                               errstr_size);
+        return 0;
+}
+
 static int check_store_type(const char *name, const char *value,
                             char *errstr, size_t errstr_size)
 {
@@ -905,6 +934,9 @@ static const wc_def_t wc_defs_table[] = {
                 "ssl.truststore.location).", NULL),
         SSL_ROW("ssl.truststore.password", WC_TYPE_PASSWORD, NULL,
                 "Not used with PEM (refused).", NULL),
+        SSL_ROW("ssl.enabled.protocols", WC_TYPE_LIST, "TLSv1.2,TLSv1.3",
+                "TLS versions the https listener accepts (TLSv1.2, TLSv1.3).",
+                check_tls_protocols),
         SSL_ROW("ssl.client.auth", WC_TYPE_STRING, "none",
                 "Client certificates on the https listener: none, requested "
                 "(verified when sent) or required.", check_client_auth),

@@ -2,6 +2,9 @@
  * rest_tls — HTTPS for the REST listeners.
  *
  * DESIGN
+ *   - ssl.enabled.protocols (TLSv1.2, TLSv1.3) becomes a GnuTLS priority
+ *     string on top of GnuTLS's NORMAL set; Java cipher suite names are not
+ *     mapped (ssl.cipher.suites is not supported).
  *   - Settings are Kafka's PEM keystore keys. Either
  *     ssl.keystore.location (one PEM file holding the certificate chain and
  *     the private key) or ssl.keystore.certificate.chain +
@@ -44,6 +47,7 @@ struct rest_tls {
         char *key;       /* PEM private key (possibly encrypted) */
         char *key_pass;  /* NULL: none */
         char *trust;     /* PEM CA certificates, NULL: none */
+        char priorities[96]; /* GnuTLS priority string */
         rest_tls_client_auth_t client_auth;
 };
 
@@ -264,6 +268,46 @@ static int type_is_pem(const json_t *props, const char *ssl_key,
         return -1;
 }
 
+/* ssl.enabled.protocols as a GnuTLS priority string. */
+static int set_priorities(rest_tls_t *t, const json_t *props, char *errstr,
+                          size_t errstr_size)
+{
+        const char *used, *v = rest_tls_setting(props, "ssl.enabled.protocols",
+                                                &used);
+        int v12 = 0, v13 = 0;
+        const char *p = v ? v : "";
+
+        while (*p) {
+                size_t len;
+
+                while (*p == ' ' || *p == '\t' || *p == ',')
+                        p++;
+                len = strcspn(p, ", \t");
+                if (!len)
+                        break;
+                if (len == 7 && !strncmp(p, "TLSv1.2", 7))
+                        v12 = 1;
+                else if (len == 7 && !strncmp(p, "TLSv1.3", 7))
+                        v13 = 1;
+                else {
+                        snprintf(errstr, errstr_size, "%s: %.*s is not "
+                                 "supported (TLSv1.2, TLSv1.3)", used,
+                                 (int)len, p);
+                        return -1;
+                }
+                p += len;
+        }
+        if (!v12 && !v13) {
+                snprintf(errstr, errstr_size, "%s: no TLS protocol enabled",
+                         used);
+                return -1;
+        }
+        snprintf(t->priorities, sizeof(t->priorities),
+                 "NORMAL:-VERS-ALL%s%s", v13 ? ":+VERS-TLS1.3" : "",
+                 v12 ? ":+VERS-TLS1.2" : "");
+        return 0;
+}
+
 static char *dup_setting(const json_t *props, const char *ssl_key,
                          const char **used_out, char *used_buf,
                          size_t used_size)
@@ -302,6 +346,8 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
                 goto fail;
         }
         t->client_auth = (rest_tls_client_auth_t)mode;
+        if (set_priorities(t, props, errstr, errstr_size))
+                goto fail;
         loc = dup_setting(props, "ssl.keystore.location", NULL, loc_k,
                           sizeof(loc_k));
         chain = dup_setting(props, "ssl.keystore.certificate.chain", NULL,
@@ -493,6 +539,8 @@ void rest_tls_mhd_options(rest_tls_t *t, struct MHD_OptionItem *opts)
                                             t->cert};
         opts[i++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
                                             t->key};
+        opts[i++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                            t->priorities};
         if (t->key_pass)
                 opts[i++] = (struct MHD_OptionItem){
                         MHD_OPTION_HTTPS_KEY_PASSWORD, 0, t->key_pass};

@@ -98,6 +98,7 @@ typedef struct {
         const char *userpwd;
         const char *method;  /* NULL: GET */
         const char *body;
+        long sslversion;     /* CURLOPT_SSLVERSION, 0: default */
 } opts_t;
 
 typedef struct {
@@ -173,6 +174,8 @@ static resp_t req(const char *url, const opts_t *o)
         }
         if (o && o->method)
                 curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, o->method);
+        if (o && o->sslversion)
+                curl_easy_setopt(c, CURLOPT_SSLVERSION, o->sslversion);
         if (o && o->body) {
                 hdrs = curl_slist_append(hdrs,
                                          "Content-Type: application/json");
@@ -475,6 +478,31 @@ Test(security, https_only_with_inline_pem_and_encrypted_key)
         cr_assert_eq(r.status, 200, "%s", curl_easy_strerror(r.res));
         resp_free(&r);
         proc_stop(&pr);
+}
+
+Test(security, enabled_protocols)
+{
+        char props[2048], https[256];
+        opts_t any = {.cacert = pki_path(0, "ca.pem")};
+        opts_t tls12 = {.cacert = pki_path(0, "ca.pem"),
+                        .sslversion = CURL_SSLVERSION_TLSv1_2 |
+                                      CURL_SSLVERSION_MAX_TLSv1_2};
+        resp_t r;
+
+        snprintf(props, sizeof(props),
+                 "listeners=http://127.0.0.1:0,https://127.0.0.1:0\n"
+                 "listeners.https.ssl.keystore.location=%s\n"
+                 "listeners.https.ssl.enabled.protocols=TLSv1.3\n",
+                 pki_path(1, "keystore.pem"));
+        worker_t *w = worker_start(props, NULL);
+        https_url_of(w, https, sizeof(https));
+        r = req(url_join(https, "/"), &any);
+        cr_assert_eq(r.status, 200, "%s", curl_easy_strerror(r.res));
+        resp_free(&r);
+        r = req(url_join(https, "/"), &tls12);
+        cr_assert_neq(r.res, CURLE_OK, "TLS 1.2 accepted: %ld", r.status);
+        resp_free(&r);
+        worker_free(w);
 }
 
 static worker_t *mtls_worker(const char *mode, char *https, size_t n)

@@ -543,6 +543,13 @@ Test(worker, listeners)
                                "none, requested, required");
         assert_check_error_has("listeners.https.ssl.keystore.type=JKS\n",
                                "only PEM");
+        assert_check_ok("ssl.enabled.protocols=TLSv1.3\n");
+        assert_check_ok("listeners.https.ssl.enabled.protocols=TLSv1.2, "
+                        "TLSv1.3\n");
+        assert_check_error_has("ssl.enabled.protocols=TLSv1.1\n",
+                               "TLSv1.2 and TLSv1.3");
+        assert_check_error_has("ssl.enabled.protocols=\n",
+                               "no protocol");
         assert_check_error_has("listeners=http://localhost\n",
                                "http://HOST:PORT");
         assert_check_error_has("listeners=http://localhost:\n",
