@@ -321,9 +321,9 @@ int main(int argc, char **argv)
                 goto out;
         }
         /* Refuse an unauthenticated non-loopback listener before anything
-         * binds (picking a free port below binds briefly). */
-        if (rest_auth_check_listeners(props, NULL, 0, errstr,
-                                      sizeof(errstr))) {
+         * binds (picking a free port below binds briefly), and a bad
+         * keystore or credentials file before the rest starts. */
+        if (rest_security_preflight(props, errstr, sizeof(errstr))) {
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }

@@ -501,3 +501,30 @@ int rest_auth_check_listeners(const json_t *props, char *open_listener,
         free(list);
         return rc;
 }
+
+int rest_security_preflight(const json_t *props, char *errstr,
+                            size_t errstr_size)
+{
+        const char *cred = wc_get(props, "rest.auth.basic.credentials.file");
+        const char *listeners = wc_get(props, "listeners");
+        char sub[512];
+
+        if (rest_auth_check_listeners(props, NULL, 0, errstr, errstr_size))
+                return -1;
+        if (cred && *cred) {
+                rest_auth_t *a = rest_auth_load(cred, sub, sizeof(sub));
+                if (!a) {
+                        snprintf(errstr, errstr_size,
+                                 "rest.auth.basic.credentials.file: %s", sub);
+                        return -1;
+                }
+                rest_auth_free(a);
+        }
+        if (listeners && strcasestr(listeners, "https://")) {
+                rest_tls_t *t = rest_tls_load(props, errstr, errstr_size);
+                if (!t)
+                        return -1;
+                rest_tls_free(t);
+        }
+        return 0;
+}

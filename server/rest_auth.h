@@ -71,4 +71,11 @@ int rest_auth_check_listeners(const json_t *props, char *open_listener,
                               size_t open_listener_size, char *errstr,
                               size_t errstr_size);
 
+/* Everything the REST server will refuse at start, checked without
+ * binding: rest_auth_check_listeners, the credentials file, and the https
+ * keystore/truststore when a listener is https. For a clear error before
+ * the rest of the worker starts. 0, or -1 with errstr. */
+int rest_security_preflight(const json_t *props, char *errstr,
+                            size_t errstr_size);
+
 #endif

@@ -413,9 +413,10 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
                 chain = inkey = NULL;
                 kname = key_k;
         } else {
-                snprintf(errstr, errstr_size, "an https listener needs a "
-                         "certificate and key: set %s (PEM file with the "
-                         "certificate chain and private key), or %s and %s",
+                snprintf(errstr, errstr_size, "listeners has an https "
+                         "listener, which needs a certificate and key: set "
+                         "%s (PEM file with the certificate chain and "
+                         "private key), or %s and %s",
                          loc_k, chain_k, key_k);
                 goto fail;
         }

@@ -617,6 +617,17 @@ Test(security, bad_keystore_fails_the_start_naming_the_key)
         free(err);
         proc_stop(&pr);
 
+        /* A credentials file that is not there. */
+        snprintf(props, sizeof(props),
+                 "listeners=http://127.0.0.1:0\n"
+                 "rest.auth.basic.credentials.file=%s\n",
+                 pki_path(0, "no-such-creds"));
+        err = proc_start_fails(&pr, props);
+        cr_assert(strstr(err, "rest.auth.basic.credentials.file") &&
+                  strstr(err, "no-such-creds"), "%s", err);
+        free(err);
+        proc_stop(&pr);
+
         /* client.auth without a truststore. */
         snprintf(props, sizeof(props),
                  "listeners=https://127.0.0.1:0\n"
