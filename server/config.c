@@ -754,35 +754,31 @@ static int check_port(const char *name, const char *value, char *errstr,
         return 0;
 }
 
-/* One listener, http://HOST:PORT (HOST may be empty for all interfaces, as
- * in Connect, or a bracketed IPv6 address). */
-static int check_listeners(const char *name, const char *value, char *errstr,
-                           size_t errstr_size)
+/* One listener, http(s)://HOST:PORT (HOST may be empty for all interfaces,
+ * as in Connect, or a bracketed IPv6 address). */
+static int check_one_listener(const char *name, const char *value,
+                              const char *p, const char *end, char *errstr,
+                              size_t errstr_size)
 {
-        const char *p = value, *host, *colon, *end;
+        const char *host, *colon;
         long long port;
         char portbuf[16];
         size_t n;
 
-        while (*p == ' ' || *p == '\t')
+        while (p < end && (*p == ' ' || *p == '\t'))
                 p++;
-        end = p + strlen(p);
         while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
                 end--;
-        if (memchr(p, ',', (size_t)(end - p)))
-                return invalid(name, value,
-                               "only one listener is supported", errstr,
-                               errstr_size);
         if ((size_t)(end - p) >= 8 && !strncasecmp(p, "https://", 8))
+                host = p + 8;
+        else if ((size_t)(end - p) >= 7 && !strncasecmp(p, "http://", 7))
+                host = p + 7;
+        else
                 return invalid(name, value,
-                               "only http listeners are supported", errstr,
-                               errstr_size);
-        if ((size_t)(end - p) < 7 || strncasecmp(p, "http://", 7))
-                return invalid(name, value,
-                               "listener must look like http://HOST:PORT",
+                               "listener must look like http://HOST:PORT "
+                               "or https://HOST:PORT",
                                errstr, errstr_size);
-        host = p + 7;
-        if (*host == '[') {
+        if (host < end && *host == '[') {
                 const char *rb = memchr(host, ']', (size_t)(end - host));
 
                 if (!rb || rb + 1 >= end || rb[1] != ':')
@@ -817,6 +813,79 @@ static int check_listeners(const char *name, const char *value, char *errstr,
         return 0;
 }
 
+/* Comma-separated listeners (at most 4), http:// and/or https://. */
+static int check_listeners(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        const char *p = value, *comma;
+        int count = 0;
+
+        for (;;) {
+                comma = strchr(p, ',');
+                if (++count > 4)
+                        return invalid(name, value,
+                                       "at most 4 listeners are supported",
+                                       errstr, errstr_size);
+                if (check_one_listener(name, value, p,
+                                       comma ? comma : p + strlen(p), errstr,
+                                       errstr_size))
+                        return -1;
+                if (!comma)
+                        return 0;
+                p = comma + 1;
+        }
+}
+
+static int check_client_auth(const char *name, const char *value,
+                             char *errstr, size_t errstr_size)
+{
+        if (!strcasecmp(value, "none") || !strcasecmp(value, "requested") ||
+            !strcasecmp(value, "required"))
+                return 0;
+        return invalid(name, value,
+                       "String must be one of: none, requested, required",
+                       errstr, errstr_size);
+}
+
+static int check_tls_protocols(const char *name, const char *value,
+                               char *errstr, size_t errstr_size)
+{
+        const char *p = value;
+        int n = 0;
+
+        while (*p) {
+                size_t len;
+
+                while (*p == ' ' || *p == '\t' || *p == ',')
+                        p++;
+                len = strcspn(p, ", \t");
+                if (!len)
+                        break;
+                if (!((len == 7 && !strncmp(p, "TLSv1.2", 7)) ||
+                      (len == 7 && !strncmp(p, "TLSv1.3", 7))))
+                        return invalid(name, value,
+                                       "supported protocols are TLSv1.2 and "
+                                       "TLSv1.3",
+                                       errstr, errstr_size);
+                n++;
+                p += len;
+        }
+        if (!n)
+                return invalid(name, value, "no protocol given", errstr,
+                               errstr_size);
+        return 0;
+}
+
+static int check_store_type(const char *name, const char *value,
+                            char *errstr, size_t errstr_size)
+{
+        if (!strcasecmp(value, "PEM"))
+                return 0;
+        return invalid(name, value,
+                       "only PEM is supported (JKS and PKCS12 are not)",
+                       errstr, errstr_size);
+}
+
 #define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
 
 /* The worker's known keys: Kafka Connect's names, then ours (log.*). */
@@ -827,8 +896,59 @@ static const wc_def_t wc_defs_table[] = {
          "starts an embedded Kafka-protocol cluster in-process.",
          NULL},
         {"listeners", WC_TYPE_LIST, "http://127.0.0.1:8083",
-         "The REST listener, http://HOST:PORT (one http listener).",
+         "REST listeners, comma-separated http://HOST:PORT and/or "
+         "https://HOST:PORT (at most 4; port 0 picks a free port).",
          check_listeners},
+        /* REST HTTPS: Kafka's names; each key also exists with the
+         * listeners.https. prefix, and when any listeners.https.* key is
+         * set only the prefixed ones are read (as Connect does). */
+#define SSL_ROW(key, type, dflt, doc, check)                                  \
+        {key, type, dflt, doc, check},                                        \
+        {"listeners.https." key, type, dflt,                                  \
+         "Like " key " for the https listener; when any listeners.https.* "   \
+         "key is set, only those are read.", check}
+        SSL_ROW("ssl.keystore.type", WC_TYPE_STRING, NULL,
+                "Keystore format of the https listener: PEM (the only one "
+                "supported).", check_store_type),
+        SSL_ROW("ssl.keystore.location", WC_TYPE_STRING, NULL,
+                "PEM file with the https listener's certificate chain "
+                "(leaf first) and private key.", NULL),
+        SSL_ROW("ssl.keystore.certificate.chain", WC_TYPE_PASSWORD, NULL,
+                "The https listener's certificate chain as inline PEM "
+                "(instead of ssl.keystore.location).", NULL),
+        SSL_ROW("ssl.keystore.key", WC_TYPE_PASSWORD, NULL,
+                "The https listener's private key as inline PEM (instead of "
+                "ssl.keystore.location).", NULL),
+        SSL_ROW("ssl.key.password", WC_TYPE_PASSWORD, NULL,
+                "Password of an encrypted private key.", NULL),
+        SSL_ROW("ssl.keystore.password", WC_TYPE_PASSWORD, NULL,
+                "Not used with PEM (refused: use ssl.key.password).", NULL),
+        SSL_ROW("ssl.truststore.type", WC_TYPE_STRING, NULL,
+                "Truststore format: PEM (the only one supported).",
+                check_store_type),
+        SSL_ROW("ssl.truststore.location", WC_TYPE_STRING, NULL,
+                "PEM file with the CA certificates client certificates must "
+                "chain to.", NULL),
+        SSL_ROW("ssl.truststore.certificates", WC_TYPE_PASSWORD, NULL,
+                "The trusted CA certificates as inline PEM (instead of "
+                "ssl.truststore.location).", NULL),
+        SSL_ROW("ssl.truststore.password", WC_TYPE_PASSWORD, NULL,
+                "Not used with PEM (refused).", NULL),
+        SSL_ROW("ssl.enabled.protocols", WC_TYPE_LIST, "TLSv1.2,TLSv1.3",
+                "TLS versions the https listener accepts (TLSv1.2, TLSv1.3).",
+                check_tls_protocols),
+        SSL_ROW("ssl.client.auth", WC_TYPE_STRING, "none",
+                "Client certificates on the https listener: none, requested "
+                "(verified when sent) or required.", check_client_auth),
+#undef SSL_ROW
+        {"rest.auth.basic.credentials.file", WC_TYPE_STRING, NULL,
+         "Enables HTTP Basic authentication for the REST API (GET /health "
+         "stays open): a file of `user: password` or `user=password` lines "
+         "(`#` comments; a password may be given as sha256:<hex>).",
+         NULL},
+        {"rest.allow.unauthenticated.nonloopback", WC_TYPE_BOOLEAN, "false",
+         "Let a listener on a non-loopback address start without "
+         "authentication (logged as a warning at every start).", NULL},
         {"rest.advertised.host.name", WC_TYPE_STRING, NULL,
          "Host name given to clients when it differs from the listener's.",
          NULL},
@@ -836,7 +956,7 @@ static const wc_def_t wc_defs_table[] = {
          "Port given to clients when it differs from the listener's.",
          check_port},
         {"rest.advertised.listener", WC_TYPE_STRING, NULL,
-         "Protocol given to clients (http).", NULL},
+         "Protocol given to clients (http or https).", NULL},
         {"plugin.path", WC_TYPE_LIST, NULL,
          "Comma-separated directories holding connector plugins (.so).",
          NULL},

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "plugins.h"
 #include "rest.h"
+#include "rest_auth.h"
 #include "store.h"
 #include "validate.h"
 
@@ -37,37 +38,6 @@ static void usage(FILE *fp)
                 "       connectd --embedded-kafka-only [brokers]\n"
                 "       connectd --worker-config-reference\n"
                 "       connectd --version\n");
-}
-
-/* Splits "http://host:port" into host and port. 0 or -1. */
-static int parse_listener(const char *l, char *host, size_t hostsz,
-                          int *port)
-{
-        const char *p = l, *colon;
-        char *end;
-        long v;
-
-        if (strncmp(p, "http://", 7))
-                return -1;
-        p += 7;
-        if (*p == '[') { /* [::1]:8083 */
-                const char *rb = strchr(p, ']');
-                if (!rb || rb[1] != ':')
-                        return -1;
-                snprintf(host, hostsz, "%.*s", (int)(rb - p - 1), p + 1);
-                colon = rb + 1;
-        } else {
-                colon = strrchr(p, ':');
-                if (!colon)
-                        return -1;
-                snprintf(host, hostsz, "%.*s", (int)(colon - p), p);
-        }
-        v = strtol(colon + 1, &end, 10);
-        if (end == colon + 1 || (*end && strcmp(end, "/")) || v < 0 ||
-            v > 65535)
-                return -1;
-        *port = (int)v;
-        return 0;
 }
 
 /* Port 0 means "any": pick a free one now so that the worker id, the logs
@@ -107,6 +77,90 @@ static int pick_port(const char *host)
         if (fd >= 0)
                 close(fd);
         return port;
+}
+
+/* `listeners` with every port 0 replaced by a free port (so that the
+ * worker id, the logs and the answer to the user carry real ports).
+ * host/port/first receive the first listener's host, port and URL.
+ * malloc'd, or NULL with errstr. */
+static char *resolve_listeners(const char *value, char *host,
+                               size_t host_size, int *port, char *first,
+                               size_t first_size, char *errstr,
+                               size_t errstr_size)
+{
+        char *list = strdup(value ? value : ""), *save = NULL, *tok;
+        char *out = NULL, h[256], one[300];
+        size_t cap = strlen(list) + 1, len = 0;
+        int https, p, n = 0;
+
+        out = calloc(1, cap + 64);
+        if (!list || !out) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto fail;
+        }
+        cap += 64;
+        for (tok = strtok_r(list, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+                while (*tok == ' ' || *tok == '\t')
+                        tok++;
+                if (!*tok)
+                        continue;
+                if (rest_listener_parse(tok, &https, h, sizeof(h), &p)) {
+                        snprintf(errstr, errstr_size, "invalid listeners "
+                                 "value '%s' (expected http://HOST:PORT or "
+                                 "https://HOST:PORT)", value);
+                        goto fail;
+                }
+                if (p == 0 && (p = pick_port(h)) < 0) {
+                        snprintf(errstr, errstr_size, "cannot find a free "
+                                 "port on %s", h);
+                        goto fail;
+                }
+                snprintf(one, sizeof(one),
+                         strchr(h, ':') ? "%s://[%s]:%d" : "%s://%s:%d",
+                         https ? "https" : "http", h, p);
+                if (len + strlen(one) + 2 > cap) {
+                        char *o = realloc(out, cap * 2 + strlen(one) + 2);
+                        if (!o) {
+                                snprintf(errstr, errstr_size, "out of memory");
+                                goto fail;
+                        }
+                        out = o;
+                        cap = cap * 2 + strlen(one) + 2;
+                }
+                len += (size_t)snprintf(out + len, cap - len, "%s%s",
+                                        n ? "," : "", one);
+                if (n++ == 0) {
+                        snprintf(host, host_size, "%s", h);
+                        *port = p;
+                        snprintf(first, first_size, "%s", one);
+                }
+        }
+        if (!n) {
+                snprintf(errstr, errstr_size, "no listener in listeners");
+                goto fail;
+        }
+        free(list);
+        return out;
+fail:
+        free(list);
+        free(out);
+        return NULL;
+}
+
+/* One line per listener, the first one first (tools wait for it). */
+static void print_listeners(logger_t *lg, const char *listeners)
+{
+        const char *p = listeners;
+
+        while (*p) {
+                size_t n = strcspn(p, ",");
+                LOG_INFO(lg, "REST API listening on %.*s", (int)n, p);
+                printf("connectd: REST API listening on %.*s\n", (int)n, p);
+                p += n;
+                if (*p)
+                        p++;
+        }
 }
 
 /* Prints the worker configuration table as Markdown (README's reference is
@@ -209,6 +263,7 @@ out:
 int main(int argc, char **argv)
 {
         char errstr[1024], host[256], listener[300], worker_id[300];
+        char *listeners = NULL;
         const char *v;
         json_t *props = NULL;
         store_t *st = NULL;
@@ -216,7 +271,7 @@ int main(int argc, char **argv)
         herder_t *h = NULL;
         rest_t *rest = NULL;
         sigset_t sigs;
-        int port, sig, i, rc = 1;
+        int port = 0, sig, i, rc = 1;
         logger_t *lg;
 
         if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
@@ -265,22 +320,22 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
-        if (parse_listener(wc_get(props, "listeners"), host, sizeof(host),
-                           &port)) {
-                fprintf(stderr, "connectd: %s: invalid listeners value '%s'"
-                        " (expected http://HOST:PORT)\n", argv[1],
-                        wc_get(props, "listeners"));
+        /* Refuse an unauthenticated non-loopback listener before anything
+         * binds (picking a free port below binds briefly), and a bad
+         * keystore or credentials file before the rest starts. */
+        if (rest_security_preflight(props, errstr, sizeof(errstr))) {
+                fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
-        if (port == 0 && (port = pick_port(host)) < 0) {
-                fprintf(stderr, "connectd: cannot find a free port on %s\n",
-                        host);
+        listeners = resolve_listeners(wc_get(props, "listeners"), host,
+                                      sizeof(host), &port, listener,
+                                      sizeof(listener), errstr,
+                                      sizeof(errstr));
+        if (!listeners) {
+                fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
-        snprintf(listener, sizeof(listener),
-                 strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
-                 port);
-        json_object_set_new(props, "listeners", json_string(listener));
+        json_object_set_new(props, "listeners", json_string(listeners));
         {
                 const char *ah = wc_get(props, "rest.advertised.host.name");
                 const char *ap = wc_get(props, "rest.advertised.port");
@@ -337,8 +392,7 @@ int main(int argc, char **argv)
                         errstr);
                 goto out;
         }
-        LOG_INFO(lg, "REST API listening on %s", listener);
-        printf("connectd: REST API listening on %s\n", listener);
+        print_listeners(lg, listeners);
         if (kafka_is_embedded(kf))
                 printf("connectd: embedded Kafka cluster at %s\n",
                        kafka_bootstrap(kf));
@@ -386,5 +440,6 @@ out:
                 LOG_INFO(lg, "Stopped");
         log_shutdown();
         json_decref(props);
+        free(listeners);
         return rc;
 }

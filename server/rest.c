@@ -44,6 +44,8 @@
 #include "converter.h"
 #include "log.h"
 #include "plugins.h"
+#include "rest_auth.h"
+#include "rest_tls.h"
 #include "validate.h"
 
 #define REST_MAX_LISTENERS 4
@@ -73,6 +75,8 @@ struct rest {
         size_t max_body;
         int tracking, tracking_reset;
         logger_t *lg;
+        rest_auth_t *auth;         /* NULL: no authentication */
+        rest_tls_t *tls;           /* NULL: no https listener */
 };
 
 typedef struct req {
@@ -522,7 +526,9 @@ static void set_location(req_t *q, const char *name)
                 snprintf(hostbuf, sizeof(hostbuf), "127.0.0.1:%d", q->rest->port);
                 host = hostbuf;
         }
-        if (esc && asprintf(&loc, "http://%s/connectors/%s", host, esc) < 0)
+        if (esc && asprintf(&loc, "%s://%s/connectors/%s",
+                            rest_tls_is_tls(q->conn) ? "https" : "http", host,
+                            esc) < 0)
                 loc = NULL;
         free(esc);
         free(q->location);
@@ -1472,6 +1478,9 @@ static enum MHD_Result send_answer(req_t *q)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
                                         q->location);
         MHD_add_response_header(resp, "X-Connectd-Version", CONNECTD_VERSION);
+        if (q->status == 401)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                        REST_AUTH_CHALLENGE);
         ret = MHD_queue_response(q->conn, q->status, resp);
         MHD_destroy_response(resp);
         LOG_DEBUG(q->rest->lg, "%s %s -> %u", q->method, q->url, q->status);
@@ -1485,6 +1494,21 @@ static void too_big(req_t *q)
                 q->rest->max_body);
 }
 
+/* HTTP Basic, when configured. GET /health stays open for probes. */
+static int auth_ok(const rest_t *r, struct MHD_Connection *conn,
+                   const char *method, const char *url)
+{
+        if (!r->auth)
+                return 1;
+        if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+            (!strcmp(url, "/health") || !strcmp(url, "/health/")))
+                return 1;
+        return rest_auth_header_ok(
+                r->auth, MHD_lookup_connection_value(
+                                 conn, MHD_HEADER_KIND,
+                                 MHD_HTTP_HEADER_AUTHORIZATION));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -1495,6 +1519,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         (void)version;
 
         if (!q) {
+                /* A client certificate that ssl.client.auth refuses: drop
+                 * the connection, as a failed handshake would. */
+                if (!rest_tls_connection_ok(r->tls, conn))
+                        return MHD_NO;
                 q = calloc(1, sizeof(*q));
                 if (!q)
                         return MHD_NO;
@@ -1505,6 +1533,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                 *con_cls = q;
                 if (!q->url)
                         return MHD_NO;
+                if (!auth_ok(r, conn, method, url)) {
+                        q_error(q, 401, "%s", REST_AUTH_DENIED);
+                        q->responded = 1;
+                        return send_answer(q);
+                }
                 MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
                                           collect_query, q);
                 const char *cl = MHD_lookup_connection_value(
@@ -1599,9 +1632,7 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         if (!strncasecmp(url, "http://", 7)) {
                 p = url + 7;
         } else if (!strncasecmp(url, "https://", 8)) {
-                snprintf(errstr, errstr_size, "listener %s: HTTPS listeners are "
-                         "not supported", url);
-                return -1;
+                p = url + 8;
         } else {
                 snprintf(errstr, errstr_size, "listener %s: expected "
                          "http://host:port", url);
@@ -1683,6 +1714,47 @@ static int prop_bool(const json_t *props, const char *key, int dflt)
         return !strcasecmp(v, "true");
 }
 
+/* Authentication and TLS, before anything is bound: the listener rule
+ * (rest_auth_check_listeners), the credentials file, the https keystore. */
+static int security_setup(rest_t *r, const json_t *props,
+                          const char *listeners, char *errstr,
+                          size_t errstr_size)
+{
+        char open[300];
+        const char *cred;
+
+        if (!props)
+                return 0;
+        if (rest_auth_check_listeners(props, open, sizeof(open), errstr,
+                                      errstr_size))
+                return -1;
+        if (open[0])
+                LOG_WARN(r->lg, "REST listener %s is reachable from other "
+                         "hosts without authentication "
+                         "(rest.allow.unauthenticated.nonloopback=true)",
+                         open);
+        cred = wc_get(props, "rest.auth.basic.credentials.file");
+        if (cred && *cred) {
+                char sub[512];
+                r->auth = rest_auth_load(cred, sub, sizeof(sub));
+                if (!r->auth) {
+                        snprintf(errstr, errstr_size,
+                                 "rest.auth.basic.credentials.file: %s", sub);
+                        return -1;
+                }
+                if (!rest_auth_count(r->auth))
+                        LOG_WARN(r->lg, "rest.auth.basic.credentials.file %s "
+                                 "has no users: every request but GET "
+                                 "/health is refused", cred);
+        }
+        if (strcasestr(listeners, "https://")) {
+                r->tls = rest_tls_load(props, errstr, errstr_size);
+                if (!r->tls)
+                        return -1;
+        }
+        return 0;
+}
+
 rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                    size_t errstr_size)
 {
@@ -1719,6 +1791,8 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
         list = strdup(listeners && *listeners ? listeners : REST_DEFAULT_LISTENER);
         if (!list)
                 goto fail;
+        if (security_setup(r, worker_props, list, errstr, errstr_size))
+                goto fail;
         for (char *tok = strtok_r(list, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
                 while (isspace((unsigned char)*tok))
@@ -1740,6 +1814,12 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                 unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
                 if (v6)
                         flags |= MHD_USE_IPv6;
+                struct MHD_OptionItem tls_opts[REST_TLS_MAX_OPTIONS];
+                tls_opts[0] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+                if (!strncasecmp(tok, "https://", 8)) {
+                        flags |= MHD_USE_TLS;
+                        rest_tls_mhd_options(r->tls, tls_opts);
+                }
                 r->d[r->nd] = MHD_start_daemon(
                         flags, 0, NULL, NULL, on_request, r,
                         MHD_OPTION_LISTEN_SOCKET, fd,
@@ -1747,6 +1827,7 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                         MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, r,
                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                        MHD_OPTION_ARRAY, tls_opts,
                         MHD_OPTION_END);
                 if (!r->d[r->nd]) {
                         close(fd);
@@ -1783,5 +1864,7 @@ void rest_stop(rest_t *r)
                 return;
         for (int i = 0; i < r->nd; i++)
                 MHD_stop_daemon(r->d[i]);
+        rest_auth_free(r->auth);
+        rest_tls_free(r->tls);
         free(r);
 }

@@ -15,7 +15,9 @@ typedef struct rest rest_t;
 
 /* Start listening on every URL of the worker's `listeners` (default
  * http://127.0.0.1:8083; port 0 = ephemeral; a host in brackets or an IPv6
- * literal listens on IPv6). Also reads rest.request.max.bytes (default
+ * literal listens on IPv6; https:// with the ssl.* keys of rest_tls.h;
+ * HTTP Basic when rest.auth.basic.credentials.file is set, and the
+ * non-loopback rule of rest_auth.h). Also reads rest.request.max.bytes (default
  * 1 MiB), topic.tracking.enable and topic.tracking.allow.reset. `h` may be
  * NULL (GET /health then answers 503 "starting"); worker_props is kept by
  * reference and must outlive the server. NULL with errstr on error. */

@@ -532,12 +532,24 @@ Test(worker, listeners)
         assert_check_ok("listeners=http://0.0.0.0:0\n");
         assert_check_ok("listeners=http://[::1]:8083\n");
         assert_check_ok("listeners=http://localhost:8083 \n");
-        assert_check_error("listeners=https://0.0.0.0:8443\n",
-                           "Invalid value https://0.0.0.0:8443 for "
-                           "configuration listeners: only http listeners are "
-                           "supported");
-        assert_check_error_has("listeners=http://a:1,http://b:2\n",
-                               "only one listener");
+        assert_check_ok("listeners=https://0.0.0.0:8443\n");
+        assert_check_ok("listeners=http://a:1, https://b:2\n");
+        assert_check_error_has("listeners=http://a:1,http://b:2,http://c:3,"
+                               "http://d:4,http://e:5\n",
+                               "at most 4 listeners");
+        assert_check_error_has("listeners=http://a:1,\n", "http://HOST:PORT");
+        assert_check_error_has("listeners=https://a\n", "http://HOST:PORT");
+        assert_check_error_has("ssl.client.auth=maybe\n",
+                               "none, requested, required");
+        assert_check_error_has("listeners.https.ssl.keystore.type=JKS\n",
+                               "only PEM");
+        assert_check_ok("ssl.enabled.protocols=TLSv1.3\n");
+        assert_check_ok("listeners.https.ssl.enabled.protocols=TLSv1.2, "
+                        "TLSv1.3\n");
+        assert_check_error_has("ssl.enabled.protocols=TLSv1.1\n",
+                               "TLSv1.2 and TLSv1.3");
+        assert_check_error_has("ssl.enabled.protocols=\n",
+                               "no protocol");
         assert_check_error_has("listeners=http://localhost\n",
                                "http://HOST:PORT");
         assert_check_error_has("listeners=http://localhost:\n",

@@ -609,6 +609,6 @@ Test(rest, bad_listener)
         char err[256] = "";
         json_t *p = json_pack("{s:s}", "listeners", "https://127.0.0.1:0");
         cr_assert_null(rest_start(NULL, p, err, sizeof(err)));
-        cr_assert(strstr(err, "HTTPS"), "%s", err);
+        cr_assert(strstr(err, "ssl.keystore.location"), "%s", err);
         json_decref(p);
 }
