@@ -664,7 +664,7 @@ static int fs_sink_drain(fs_sink_t *s, char *errstr, size_t errstr_size)
  * @locks takes flock(LOCK_EX) on s->fd */
 static int fs_sink_repair(fs_sink_t *s, char *errstr, size_t errstr_size)
 {
-        char chunk[4096], *scan = NULL;
+        char last, *scan = NULL;
         struct stat st;
         off_t end, from, keep = -1;
         size_t n, i;
@@ -692,8 +692,8 @@ static int fs_sink_repair(fs_sink_t *s, char *errstr, size_t errstr_size)
                 rc = 0;
                 goto out;
         }
-        r = pread(rfd, chunk, 1, end - 1);
-        if (r == 1 && chunk[0] == '\n') {
+        r = pread(rfd, &last, 1, end - 1);
+        if (r == 1 && last == '\n') {
                 rc = 0;
                 goto out;
         }
