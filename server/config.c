@@ -1003,6 +1003,11 @@ static const wc_def_t wc_defs_table[] = {
         {"storage.path", WC_TYPE_STRING, "connectd.db",
          "SQLite file holding connector configs, offsets and statuses.",
          NULL},
+        {"plugin.path.allow.insecure", WC_TYPE_BOOLEAN, "false",
+         "Load a plugin.path entry or .so that users other than root and "
+         "the worker's own can change (writable by group or others, owned "
+         "by another user), with a warning, instead of refusing it.",
+         NULL},
         {"log.level", WC_TYPE_STRING, "INFO",
          "Root log level: OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL.",
          check_log_level},

@@ -13,6 +13,11 @@
  *   path. retention 0 keeps no rotated file.
  * - A failed write or rename is reported once on stderr and the appender
  *   keeps going; logging never fails the caller.
+ * - Files are 0600 whatever the umask (lines may quote connector configs).
+ *   Rotation renames, so rotated files keep that mode; an existing log or
+ *   rotated file of ours that others may use is narrowed to its owner bits
+ *   when the appender opens, noted on stderr (not through the logger: this
+ *   is the logger).
  * @locality any thread  @locks lf->lock
  */
 #include <errno.h>
@@ -52,14 +57,46 @@ static void warn_once(log_file_t *lf, const char *what, int err)
                 return;
 }
 
+static void note(const char *fmt, const char *path, unsigned a, unsigned b)
+{
+        char msg[512];
+        int n;
+
+        n = snprintf(msg, sizeof(msg), fmt, path, a, b);
+        if (n > 0 && write(STDERR_FILENO, msg,
+                           (size_t)n < sizeof(msg) ? (size_t)n
+                                                   : sizeof(msg) - 1) < 0)
+                return;
+}
+
+/* Narrow a file of ours that group or others may use to its owner bits. */
+static void tighten(int fd, const char *path)
+{
+        struct stat st;
+        int rc;
+
+        rc = fd >= 0 ? fstat(fd, &st) : stat(path, &st);
+        if (rc != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077) ||
+            st.st_uid != geteuid())
+                return;
+        rc = fd >= 0 ? fchmod(fd, st.st_mode & 0700)
+                     : chmod(path, st.st_mode & 0700);
+        if (rc == 0)
+                note("connectd: log file %s had mode %04o; changed it to "
+                     "%04o\n",
+                     path, (unsigned)(st.st_mode & 0777),
+                     (unsigned)(st.st_mode & 0700));
+}
+
 static int open_fd(log_file_t *lf)
 {
         struct stat st;
 
         lf->fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                      0644);
+                      0600);
         if (lf->fd < 0)
                 return -1;
+        tighten(lf->fd, lf->path);
         lf->size = fstat(lf->fd, &st) == 0 ? (long long)st.st_size : 0;
         lf->opened_ms = log_mono_ms();
         return 0;
@@ -110,6 +147,8 @@ log_file_t *log_file_open(const char *path, long long max_bytes,
                           char *errstr, size_t errstr_size)
 {
         log_file_t *lf = calloc(1, sizeof(*lf));
+        char rotated[4096];
+        int i;
 
         if (!lf || !(lf->path = strdup(path))) {
                 snprintf(errstr, errstr_size, "log file: out of memory");
@@ -131,6 +170,10 @@ log_file_t *log_file_open(const char *path, long long max_bytes,
                          strerror(errno));
                 pthread_mutex_destroy(&lf->lock);
                 goto out_free;
+        }
+        for (i = 1; i <= lf->retention; i++) {
+                rotated_name(rotated, sizeof(rotated), lf->path, i);
+                tighten(-1, rotated);
         }
         return lf;
 out_free:

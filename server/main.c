@@ -373,6 +373,8 @@ int main(int argc, char **argv)
                         "register\n");
                 goto out;
         }
+        plugins_set_allow_insecure(
+                wc_get_bool(props, "plugin.path.allow.insecure"));
         v = wc_get(props, "plugin.path");
         if (v && *v)
                 plugins_load_path(v);

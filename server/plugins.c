@@ -23,6 +23,18 @@
  *    name without a trailing "Connector" — the latter two only when exactly
  *    one class matches, as Kafka drops ambiguous aliases.
  *
+ *  - plugin.path is code the worker runs, so only root and the worker's own
+ *    user may be able to change it (the rule OpenSSH applies to key files):
+ *    each entry, every directory above it, the subdirectory holding a .so,
+ *    and each .so (through symlinks, to the file itself and the directories
+ *    above that) must be owned by root or the worker's effective user and
+ *    not be writable by group or others. A world-writable directory with the
+ *    sticky bit (/tmp) passes: others cannot replace what is ours in it,
+ *    and what they add there is theirs, so refused. A failing entry or file
+ *    is refused with an ERROR naming it and the reason, or loaded with a
+ *    WARN when plugin.path.allow.insecure=true. plugins_load_file (a file
+ *    named by the caller) does not check.
+ *
  *  - The registry handle a plugin's init receives is open only while init
  *    runs; it stays allocated (closed) as long as the plugin is loaded, so
  *    a plugin that keeps it and registers later gets a logged refusal
@@ -36,10 +48,12 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "plugins.h"
@@ -92,6 +106,8 @@ typedef struct loaded {
 
 static loaded_t *handles;
 static size_t handles_cnt, handles_cap;
+
+static int allow_insecure; /* plugin.path.allow.insecure */
 
 static logger_t *plog(void)
 {
@@ -750,6 +766,108 @@ static int collect(file_list_t *fl, const char *dir, int depth)
         return rc;
 }
 
+void plugins_set_allow_insecure(int allow)
+{
+        allow_insecure = allow;
+}
+
+/* Checks the resolved `path` and the directories above it, stopping before
+ * `stop` (a resolved directory already checked; NULL: up to "/"). 0 when
+ * only root or the worker's user can change them, -1 with the first
+ * offending file and the reason in why. */
+static int unsafe_chain(const char *path, const char *stop, char *why,
+                        size_t why_size)
+{
+        char real[PATH_MAX], *slash;
+        struct stat st;
+        uid_t me = geteuid();
+        mode_t w;
+
+        if (!realpath(path, real)) {
+                snprintf(why, why_size, "cannot resolve %s: %s", path,
+                         strerror(errno));
+                return -1;
+        }
+        for (;;) {
+                if (stop && !strcmp(real, stop))
+                        return 0;
+                if (stat(real, &st) != 0) {
+                        snprintf(why, why_size, "cannot stat %s: %s", real,
+                                 strerror(errno));
+                        return -1;
+                }
+                if (st.st_uid != 0 && st.st_uid != me) {
+                        snprintf(why, why_size,
+                                 "%s is owned by uid %u, neither root nor "
+                                 "the worker's user (uid %u)",
+                                 real, (unsigned)st.st_uid, (unsigned)me);
+                        return -1;
+                }
+                w = st.st_mode & 022;
+                if (w && !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))) {
+                        snprintf(why, why_size,
+                                 "%s is writable by %s (mode %04o)", real,
+                                 w == 022 ? "group and others" :
+                                 w == 020 ? "group" : "others",
+                                 (unsigned)(st.st_mode & 07777));
+                        return -1;
+                }
+                if (!strcmp(real, "/"))
+                        return 0;
+                slash = strrchr(real, '/');
+                if (slash == real)
+                        slash[1] = '\0';
+                else
+                        *slash = '\0';
+        }
+}
+
+/* A listed plugin file: the directories holding it (from its own up to
+ * `entry`, the resolved plugin.path entry; NULL: up to "/"), then the file
+ * it resolves to and the directories above that. */
+static int unsafe_file(const char *path, const char *entry, char *why,
+                       size_t why_size)
+{
+        char dir[PATH_MAX];
+        const char *slash = strrchr(path, '/');
+
+        if (slash) {
+                size_t n = slash == path ? 1 : (size_t)(slash - path);
+
+                if (n >= sizeof(dir)) {
+                        snprintf(why, why_size, "path too long");
+                        return -1;
+                }
+                memcpy(dir, path, n);
+                dir[n] = '\0';
+        } else {
+                snprintf(dir, sizeof(dir), ".");
+        }
+        if (unsafe_chain(dir, entry, why, why_size))
+                return -1;
+        return unsafe_chain(path, entry, why, why_size);
+}
+
+/* 1 when `what` (an entry or a file) may be used: safe, or unsafe and
+ * allowed (warned); 0 refused (logged). */
+static int permitted(const char *kind, const char *name, int unsafe,
+                     const char *why)
+{
+        if (!unsafe)
+                return 1;
+        if (allow_insecure) {
+                LOG_WARN(plog(), "Using %s %s although %s "
+                         "(plugin.path.allow.insecure=true)",
+                         kind, name, why);
+                return 1;
+        }
+        LOG_ERROR(plog(), "Refusing %s %s: %s; only root and the worker's "
+                  "user may be able to change plugin code (fix the owner or "
+                  "mode, or set plugin.path.allow.insecure=true)",
+                  kind, name, why);
+        return 0;
+}
+
 static void load_logged(const char *path, int *loaded)
 {
         char errstr[1024];
@@ -764,6 +882,7 @@ static void load_logged(const char *path, int *loaded)
 int plugins_load_path(const char *plugin_path)
 {
         char *copy = NULL, *tok, *save = NULL;
+        char why[PATH_MAX + 256], entry[PATH_MAX];
         int loaded = 0;
 
         if (!plugin_path || !*plugin_path)
@@ -788,7 +907,11 @@ int plugins_load_path(const char *plugin_path)
                         continue;
 
                 if (is_file(tok)) { /* a single .so named directly */
-                        load_logged(tok, &loaded);
+                        if (permitted("plugin", tok,
+                                      unsafe_file(tok, NULL, why,
+                                                  sizeof(why)),
+                                      why))
+                                load_logged(tok, &loaded);
                         continue;
                 }
                 if (!is_dir(tok)) {
@@ -797,6 +920,11 @@ int plugins_load_path(const char *plugin_path)
                                   tok);
                         continue;
                 }
+                if (!permitted("plugin.path entry", tok,
+                               unsafe_chain(tok, NULL, why, sizeof(why)),
+                               why) ||
+                    !realpath(tok, entry))
+                        continue;
                 if (collect(&fl, tok, 1) == -1)
                         LOG_ERROR(plog(), "Scanning %s: out of memory", tok);
                 if (fl.overflow)
@@ -806,7 +934,11 @@ int plugins_load_path(const char *plugin_path)
                 if (fl.cnt)
                         qsort(fl.v, fl.cnt, sizeof(*fl.v), cmp_str);
                 for (i = 0; i < fl.cnt; i++)
-                        load_logged(fl.v[i], &loaded);
+                        if (permitted("plugin", fl.v[i],
+                                      unsafe_file(fl.v[i], entry, why,
+                                                  sizeof(why)),
+                                      why))
+                                load_logged(fl.v[i], &loaded);
                 list_free(&fl);
         }
         free(copy);

@@ -22,6 +22,12 @@ int plugins_register_builtins(void);
  * skipped; returns the number loaded. */
 int plugins_load_path(const char *plugin_path);
 
+/* plugin.path.allow.insecure: plugins_load_path refuses an entry or a .so
+ * that users other than root and the worker's own could change (writable
+ * by group or others, or owned by another user), unless this is set, when
+ * it loads them with a warning. Call before plugins_load_path. */
+void plugins_set_allow_insecure(int allow);
+
 /* Load one shared object. 0, or -1 with the reason in errstr. */
 int plugins_load_file(const char *path, char *errstr, size_t errstr_size);
 

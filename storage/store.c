@@ -25,6 +25,12 @@
  * keys), computed here, so {"b":1,"a":2} and {"a":2,"b":1} are one row.
  * Deleting a connector keeps its offsets, as Kafka Connect does: a connector
  * re-created under the same name resumes where it stopped.
+ *
+ * File modes: the file holds connector configs, secrets included, so
+ * store_open creates it 0600 whatever the umask before SQLite opens it;
+ * SQLite's unix VFS gives the -wal, -shm and -journal files it creates the
+ * main file's mode, so they are 0600 too. An existing file of ours that
+ * others may read or write is narrowed to its owner bits, with a warning.
  */
 #include "store.h"
 
@@ -34,9 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
+
+#include "log.h"
 
 /* Milliseconds SQLite waits on a lock held by another connection. */
 #define STORE_BUSY_TIMEOUT_MS 10000
@@ -448,6 +459,63 @@ out:
         return rc;
 }
 
+static logger_t *slog(void)
+{
+        return log_get("connectd.store");
+}
+
+/* Narrow an existing file of ours that group or others may use to its
+ * owner bits; warn about one we cannot change. Absent: nothing to do. */
+static void tighten_mode(const char *path)
+{
+        struct stat sb;
+        mode_t mode;
+
+        if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+            !(sb.st_mode & 077))
+                return;
+        mode = sb.st_mode & 0777;
+        if (sb.st_uid != geteuid() || chmod(path, mode & 0700) != 0) {
+                LOG_WARN(slog(), "Storage file %s has mode %04o: others may "
+                         "read connector configs and secrets in it (and it "
+                         "could not be changed: %s)",
+                         path, (unsigned)mode,
+                         sb.st_uid != geteuid() ? "owned by another user"
+                                                : strerror(errno));
+                return;
+        }
+        LOG_WARN(slog(), "Storage file %s had mode %04o; changed it to %04o "
+                 "(it holds connector configs and secrets)",
+                 path, (unsigned)mode, (unsigned)(mode & 0700));
+}
+
+/* Create the database file 0600 if it does not exist (see "File modes"),
+ * and narrow existing database, WAL, shared-memory and journal files.
+ * Failures are left to sqlite3_open_v2, which reports them. */
+static void secure_files(const char *path)
+{
+        static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+        char side[4200];
+        size_t i;
+        int fd;
+
+        if (!strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
+                return;
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+                /* umask can only take bits away; make it exactly 0600. */
+                if (fchmod(fd, 0600) != 0)
+                        LOG_WARN(slog(), "Cannot set mode 0600 on %s: %s",
+                                 path, strerror(errno));
+                close(fd);
+        }
+        for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+                if ((size_t)snprintf(side, sizeof(side), "%s%s", path,
+                                     sfx[i]) < sizeof(side))
+                        tighten_mode(side);
+        }
+}
+
 store_t *store_open(const char *path, char *errstr, size_t errstr_size)
 {
         char err[512] = "";
@@ -467,6 +535,7 @@ store_t *store_open(const char *path, char *errstr, size_t errstr_size)
         }
         pthread_mutex_init(&st->lock, NULL);
 
+        secure_files(path);
         /* NOMUTEX: st->lock already serialises every use. */
         if (sqlite3_open_v2(path, &st->db,
                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

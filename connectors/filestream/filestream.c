@@ -19,7 +19,10 @@
  *    the pipeline responsive and host->sleep returns early on stop).
  *  - Sink: appends value_to_text(value) + "\n" per record (Java's
  *    println(record.value())) to `file` (created, append mode) or stdout;
- *    flush() is fflush + fsync. A struct value prints as Struct{a=x,...}.
+ *    flush() writes what is buffered and fsyncs. A struct value prints as
+ *    Struct{a=x,...}. The file only ever grows by whole lines, and a
+ *    partial last line left by a crash is cut off when the task opens the
+ *    file again (see "sink task" below).
  *  - Connector task_configs copy every key of the connector config, as
  *    Kafka hands `props` to its tasks: one config for the source,
  *    max_tasks for the sink.
@@ -37,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FS_VERSION "3.9.0"
@@ -579,13 +584,184 @@ static void fs_source_task_stop(void *state)
 
 /* ---- sink task -------------------------------------------------------- */
 
+/*
+ * Crash safety: the output only ever grows by whole lines. Rendered records
+ * collect in `buf`, which is written with write(2) when the next line would
+ * not fit, on flush() and at stop, always ending at a line boundary; a line
+ * longer than the buffer is written on its own. A write cut short (kill -9
+ * during a large write(2), a full disk, a power cut) can still leave a
+ * partial last line, so opening an existing file first cuts it back to its
+ * last newline: those bytes belong to records whose offsets were never
+ * committed (offsets commit only after flush() returned), so they are
+ * delivered again and written whole. Tasks sharing one file hold a shared
+ * flock() while writing and the repair takes it exclusively, so one task's
+ * repair never cuts another's write in progress.
+ */
+#define FS_SINK_BUF ((size_t)64 * 1024)
+#define FS_SINK_SCAN ((size_t)64 * 1024) /* backward scan step of the repair */
+
 typedef struct {
         connectd_ctx_t *ctx;
         char *filename; /* NULL: stdout */
-        FILE *out;
+        int fd;         /* -1 until opened */
+        int regular;    /* fd is a regular file: fsync and lock it */
         char *text;     /* scratch for value_to_text */
         size_t cap;
+        char *buf;      /* whole lines not yet written (FS_SINK_BUF) */
+        size_t len;
 } fs_sink_t;
+
+static int write_all(int fd, const char *p, size_t n)
+{
+        while (n > 0) {
+                ssize_t w = write(fd, p, n);
+
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -1;
+                }
+                p += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+/* Write p[0..n) (whole lines) under a shared lock. 0 or -1 with errstr. */
+static int fs_sink_write(fs_sink_t *s, const char *p, size_t n, char *errstr,
+                         size_t errstr_size)
+{
+        int rc, err;
+
+        if (!s->filename)
+                fflush(stdout); /* keep order with other stdio output */
+        if (s->regular)
+                while (flock(s->fd, LOCK_SH) < 0 && errno == EINTR)
+                        ;
+        rc = write_all(s->fd, p, n);
+        err = errno;
+        if (s->regular)
+                flock(s->fd, LOCK_UN);
+        if (rc) {
+                snprintf(errstr, errstr_size, "Error writing %s: %s",
+                         s->filename ? s->filename : "stdout", strerror(err));
+                return -1;
+        }
+        return 0;
+}
+
+static int fs_sink_drain(fs_sink_t *s, char *errstr, size_t errstr_size)
+{
+        if (s->len == 0)
+                return 0;
+        if (fs_sink_write(s, s->buf, s->len, errstr, errstr_size))
+                return -1;
+        s->len = 0;
+        return 0;
+}
+
+/* Cut a partial last line off the file (see above). 0 or -1 with errstr.
+ * @locks takes flock(LOCK_EX) on s->fd */
+static int fs_sink_repair(fs_sink_t *s, char *errstr, size_t errstr_size)
+{
+        char last, *scan = NULL;
+        struct stat st;
+        off_t end, from, keep = -1;
+        size_t n, i;
+        ssize_t r;
+        int rc = -1, rfd;
+
+        /* s->fd is write-only (a FIFO opened for reading would not block
+         * like one opened for writing): read through a second descriptor. */
+        rfd = open(s->filename, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (rfd < 0) {
+                fs_host->log(s->ctx, CONNECTD_LOG_WARN,
+                             "Cannot read %s to check for a partial last "
+                             "line: %s", s->filename, strerror(errno));
+                return 0;
+        }
+        while (flock(s->fd, LOCK_EX) < 0 && errno == EINTR)
+                ;
+        if (fstat(s->fd, &st) < 0) {
+                snprintf(errstr, errstr_size, "Cannot stat %s: %s",
+                         s->filename, strerror(errno));
+                goto out;
+        }
+        end = st.st_size;
+        if (end == 0) {
+                rc = 0;
+                goto out;
+        }
+        r = pread(rfd, &last, 1, end - 1);
+        if (r == 1 && last == '\n') {
+                rc = 0;
+                goto out;
+        }
+        if (r < 0 || !(scan = malloc(FS_SINK_SCAN))) {
+                snprintf(errstr, errstr_size, "Cannot read %s: %s",
+                         s->filename, r < 0 ? strerror(errno) :
+                         "out of memory");
+                goto out;
+        }
+        /* A torn tail is part of one record's line, never longer than
+         * FS_LINE_MAX: a file with no newline that close to its end was not
+         * written by us, so leave it alone. */
+        for (from = end; from > 0 && keep < 0 &&
+                         (size_t)(end - from) < FS_LINE_MAX + 1;) {
+                n = (size_t)from < FS_SINK_SCAN ? (size_t)from : FS_SINK_SCAN;
+                from -= (off_t)n;
+                r = pread(rfd, scan, n, from);
+                if (r != (ssize_t)n) {
+                        snprintf(errstr, errstr_size, "Cannot read %s: %s",
+                                 s->filename,
+                                 r < 0 ? strerror(errno) : "short read");
+                        goto out;
+                }
+                for (i = n; i > 0; i--)
+                        if (scan[i - 1] == '\n') {
+                                keep = from + (off_t)i;
+                                break;
+                        }
+        }
+        if (keep < 0 && from == 0)
+                keep = 0;
+        if (keep < 0) {
+                snprintf(errstr, errstr_size,
+                         "%s does not end with a newline and has none in "
+                         "its last %zu bytes; not appending to it",
+                         s->filename, (size_t)FS_LINE_MAX);
+                goto out;
+        }
+        if (ftruncate(s->fd, keep) < 0 || fsync(s->fd) < 0) {
+                snprintf(errstr, errstr_size, "Cannot truncate %s: %s",
+                         s->filename, strerror(errno));
+                goto out;
+        }
+        fs_host->log(s->ctx, CONNECTD_LOG_WARN,
+                     "%s ended with a partial line (%lld bytes after the last "
+                     "newline, left by an interrupted write); truncated it to "
+                     "%lld bytes. Its records were not committed and will be "
+                     "written again",
+                     s->filename, (long long)(end - keep), (long long)keep);
+        rc = 0;
+out:
+        flock(s->fd, LOCK_UN);
+        close(rfd);
+        free(scan);
+        return rc;
+}
+
+static void fs_sink_free(fs_sink_t *s)
+{
+        if (!s)
+                return;
+        if (s->fd >= 0 && s->filename)
+                close(s->fd);
+        free(s->text);
+        free(s->buf);
+        free(s->filename);
+        free(s);
+}
 
 static int fs_sink_task_start(connectd_ctx_t *ctx,
                               const connectd_config_t *cfg, void **statep,
@@ -593,37 +769,39 @@ static int fs_sink_task_start(connectd_ctx_t *ctx,
 {
         const char *file = fs_host->config_get(cfg, "file");
         fs_sink_t *s = calloc(1, sizeof(*s));
+        struct stat st;
 
         if (!s)
                 goto oom;
         s->ctx = ctx;
+        s->fd = -1;
         s->cap = 4096;
-        if (!(s->text = malloc(s->cap)))
+        if (!(s->text = malloc(s->cap)) || !(s->buf = malloc(FS_SINK_BUF)))
                 goto oom;
         if (file) {
                 if (!(s->filename = strdup(file)))
                         goto oom;
-                s->out = fopen(file, "ae");
-                if (!s->out) {
+                s->fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                             0666);
+                if (s->fd < 0) {
                         snprintf(errstr, errstr_size,
                                  "Couldn't find or create file '%s' for "
                                  "FileStreamSinkTask: %s",
                                  file, strerror(errno));
                         goto fail;
                 }
+                s->regular = fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
+                if (s->regular && fs_sink_repair(s, errstr, errstr_size))
+                        goto fail;
         } else {
-                s->out = stdout;
+                s->fd = STDOUT_FILENO;
         }
         *statep = s;
         return 0;
 oom:
         snprintf(errstr, errstr_size, "out of memory");
 fail:
-        if (s) {
-                free(s->text);
-                free(s->filename);
-                free(s);
-        }
+        fs_sink_free(s);
         return -1;
 }
 
@@ -658,13 +836,18 @@ static int fs_sink_task_put(void *state,
                         s->cap = ncap;
                         fs_host->value_to_text(v, s->text, s->cap);
                 }
-                s->text[len] = '\n';
-                if (fwrite(s->text, 1, len + 1, s->out) != len + 1) {
-                        snprintf(errstr, errstr_size, "Error writing %s: %s",
-                                 s->filename ? s->filename : "stdout",
-                                 strerror(errno));
+                s->text[len++] = '\n';
+                if (s->len + len > FS_SINK_BUF &&
+                    fs_sink_drain(s, errstr, errstr_size))
                         return -1;
+                if (len > FS_SINK_BUF) {
+                        if (fs_sink_write(s, s->text, len, errstr,
+                                          errstr_size))
+                                return -1;
+                        continue;
                 }
+                memcpy(s->buf + s->len, s->text, len);
+                s->len += len;
         }
         return 0;
 }
@@ -673,13 +856,11 @@ static int fs_sink_task_flush(void *state, char *errstr, size_t errstr_size)
 {
         fs_sink_t *s = state;
 
-        if (fflush(s->out) != 0) {
-                snprintf(errstr, errstr_size, "Error flushing %s: %s",
-                         s->filename ? s->filename : "stdout",
-                         strerror(errno));
+        if (fs_sink_drain(s, errstr, errstr_size))
                 return -1;
-        }
-        if (s->filename && fsync(fileno(s->out)) != 0) {
+        if (!s->filename)
+                return 0;
+        if (s->regular && fsync(s->fd) != 0) {
                 snprintf(errstr, errstr_size, "Error syncing %s: %s",
                          s->filename, strerror(errno));
                 return -1;
@@ -690,16 +871,13 @@ static int fs_sink_task_flush(void *state, char *errstr, size_t errstr_size)
 static void fs_sink_task_stop(void *state)
 {
         fs_sink_t *s = state;
+        char err[256];
 
         if (!s)
                 return;
-        if (s->out && s->out != stdout)
-                fclose(s->out);
-        else if (s->out)
-                fflush(s->out);
-        free(s->text);
-        free(s->filename);
-        free(s);
+        if (fs_sink_drain(s, err, sizeof(err)))
+                fs_host->log(s->ctx, CONNECTD_LOG_WARN, "%s", err);
+        fs_sink_free(s);
 }
 
 /* ---- descriptors ------------------------------------------------------ */

@@ -478,3 +478,164 @@ Test(filestream, sink_offsets_get_alter_reset, .timeout = 120)
         free(want);
         worker_free(w);
 }
+
+/* ---- FileStream sink after kill -9 ------------------------------------ */
+
+#define TORN_RECORDS 40000
+
+/* Record i as the sink writes it: "rec-NNNNNN-" and i % 97 'x's. */
+static int torn_record_ok(const char *line, size_t len, int *idx)
+{
+        char head[16];
+        size_t pad, k;
+        int i;
+
+        if (len < 11 || memcmp(line, "rec-", 4) || line[10] != '-')
+                return 0;
+        for (k = 4; k < 10; k++)
+                if (line[k] < '0' || line[k] > '9')
+                        return 0;
+        memcpy(head, line + 4, 6);
+        head[6] = '\0';
+        i = atoi(head);
+        pad = (size_t)(i % 97);
+        if (i >= TORN_RECORDS || len != 11 + pad)
+                return 0;
+        for (k = 11; k < len; k++)
+                if (line[k] != 'x')
+                        return 0;
+        *idx = i;
+        return 1;
+}
+
+typedef struct {
+        const char *path;
+        int distinct; /* out: distinct whole records seen */
+        int bad;      /* out: lines that are not a whole record */
+        int missing;  /* out: the first record not seen, or -1 */
+        char first_bad[128];
+} torn_scan_t;
+
+/* Scans the complete lines of the file (a last line still being written
+ * is not looked at). */
+static void torn_scan(torn_scan_t *ts)
+{
+        char *s = slurp(ts->path), *p, *nl;
+        char *seen = calloc(TORN_RECORDS, 1);
+        int idx;
+
+        ts->distinct = ts->bad = 0;
+        for (p = s; p && (nl = strchr(p, '\n')); p = nl + 1) {
+                if (torn_record_ok(p, (size_t)(nl - p), &idx)) {
+                        if (!seen[idx])
+                                ts->distinct++;
+                        seen[idx] = 1;
+                } else if (ts->bad++ == 0) {
+                        snprintf(ts->first_bad, sizeof(ts->first_bad),
+                                 "%.*s", (int)(nl - p > 100 ? 100 : nl - p),
+                                 p);
+                }
+        }
+        ts->missing = -1;
+        for (idx = 0; idx < TORN_RECORDS && ts->missing < 0; idx++)
+                if (!seen[idx])
+                        ts->missing = idx;
+        free(seen);
+        free(s);
+}
+
+static int torn_all_there(void *arg)
+{
+        torn_scan_t *ts = arg;
+
+        torn_scan(ts);
+        return ts->distinct == TORN_RECORDS || ts->bad > 0;
+}
+
+static int file_at_least(void *arg)
+{
+        file_wait_t *fw = arg;
+        FILE *f = fopen(fw->path, "r");
+        long n = 0;
+
+        if (f) {
+                fseek(f, 0, SEEK_END);
+                n = ftell(f);
+                fclose(f);
+        }
+        return n >= fw->want;
+}
+
+/* kill -9 while the sink is writing (offsets never committed: the flush
+ * interval is longer than the test), then restart: the records come again
+ * and the output holds only whole records, no torn line glued to the
+ * first re-delivered one. */
+Test(filestream, sink_kill9_leaves_only_whole_lines, .timeout = 240)
+{
+        ekafka_t *k = ekafka_start();
+        char props[512], out[512], *body, *data;
+        size_t cap = (size_t)TORN_RECORDS * 120, len = 0;
+        torn_scan_t ts = { 0 };
+        file_wait_t fw;
+        worker_t *w;
+        int i;
+
+        data = malloc(cap);
+        cr_assert(data);
+        for (i = 0; i < TORN_RECORDS; i++)
+                len += (size_t)snprintf(data + len, cap - len,
+                                        "rec-%06d-%.*s\n", i, i % 97,
+                                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                        "xxxxxxxxxxxxxxxxxxxxxxxxx");
+        cr_assert_eq(kcat_produce(k->bootstrap, "torn", data, 0), 0);
+        free(data);
+
+        snprintf(props, sizeof(props),
+                 "bootstrap.servers=%s\noffset.flush.interval.ms=3600000\n"
+                 /* the cluster rebalances once the killed member timed out */
+                 "consumer.session.timeout.ms=6000\n"
+                 "consumer.heartbeat.interval.ms=1000\n",
+                 k->bootstrap);
+        w = worker_start(props, NULL);
+        worker_path(w, "output.txt", out, sizeof(out));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"sink\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"torn\","
+                           "\"value.converter\":\"org.apache.kafka.connect.storage.StringConverter\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        fw.path = out;
+        fw.want = 256 * 1024;
+        cr_assert(wait_until(file_at_least, &fw, 60000),
+                  "the sink wrote nothing");
+        worker_kill9(w);
+
+        /* Restarted with frequent flushes so everything reaches the file. */
+        cr_assert_eq(spit(w->props_path, "\noffset.flush.interval.ms=300\n",
+                          1), 0);
+        worker_restart(w);
+        ts.path = out;
+        cr_assert(wait_until(torn_all_there, &ts, 120000),
+                  "only %d of %d records arrived (record %d missing)",
+                  ts.distinct, TORN_RECORDS, ts.missing);
+        cr_assert_eq(ts.bad, 0, "%d torn lines, the first: [%s]", ts.bad,
+                     ts.first_bad);
+        cr_assert_eq(worker_stop(w), 0);
+        torn_scan(&ts);
+        cr_assert_eq(ts.distinct, TORN_RECORDS);
+        cr_assert_eq(ts.bad, 0, "%d torn lines, the first: [%s]", ts.bad,
+                     ts.first_bad);
+        {
+                char *s = slurp(out);
+                size_t n = s ? strlen(s) : 0;
+
+                cr_assert(n > 0 && s[n - 1] == '\n',
+                          "the file ends inside a line");
+                free(s);
+        }
+        worker_free(w);
+        ekafka_stop(k);
+}

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "connect/plugin.h"
 #include "harness.h"
@@ -697,4 +698,46 @@ Test(plugins, hanging_task_is_abandoned_without_slowing_rest,
         rest_stays_fast(w, "h-pause");
 
         worker_free(w);
+}
+
+/* A plugin.path directory anyone can write is refused at start-up, naming
+ * it and the reason, and the worker serves without its plugins; with
+ * plugin.path.allow.insecure=true they load and the worker warns. */
+Test(plugins, writable_plugin_path_refused_unless_allowed, .timeout = 120)
+{
+        char *dir = tmpdir_new("open-plugins");
+        char link[2048], target[2048];
+        worker_t *w;
+        json_t *plugins;
+        log_wait_t lw;
+
+        cr_assert_not_null(dir);
+        snprintf(link, sizeof(link), "%s/seq.so", dir);
+        snprintf(target, sizeof(target), "%s/plugins/sequence_source.so",
+                 build_dir());
+        cr_assert_eq(symlink(target, link), 0);
+        cr_assert_eq(chmod(dir, 0777), 0);
+
+        w = start_with_plugin_path(dir, NULL);
+        lw = (log_wait_t){w, "Refusing plugin.path entry", dir};
+        cr_assert(wait_until(log_has, &lw, 5000), "no refusal logged");
+        cr_assert_eq(log_lines(w, dir, "is writable by group and others "
+                                       "(mode 0777)"),
+                     1);
+        cr_assert_eq(log_lines(w, "ERROR", "plugin.path.allow.insecure=true"),
+                     1);
+        plugins = http_json(w, "GET", "/connector-plugins", NULL, 200);
+        cr_assert_null(find_plugin(plugins, SEQ_CLASS));
+        json_decref(plugins);
+        worker_free(w);
+
+        w = start_with_plugin_path(dir, "plugin.path.allow.insecure=true\n");
+        plugins = http_json(w, "GET", "/connector-plugins", NULL, 200);
+        cr_assert_not_null(find_plugin(plugins, SEQ_CLASS));
+        json_decref(plugins);
+        cr_assert_eq(log_lines(w, "WARN", "Using plugin.path entry"), 1);
+        cr_assert_eq(log_lines(w, "Refusing", NULL), 0);
+        worker_free(w);
+        rm_rf(dir);
+        free(dir);
 }

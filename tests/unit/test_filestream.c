@@ -243,6 +243,15 @@ static char *read_all(const char *p)
         return out;
 }
 
+static void spit_file(const char *p, const char *text)
+{
+        FILE *f = fopen(p, "w");
+
+        cr_assert_not_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
 static void *start_source_task(void)
 {
         void *st = NULL;
@@ -536,6 +545,133 @@ Test(filestream, sink_large_value)
         fseek(f, 0, SEEK_END);
         cr_assert_eq(ftell(f), (long)sizeof(big) + 1);
         fclose(f);
+}
+
+/* Size of p, and whether it is empty or ends with '\n'. */
+static long file_size_whole(const char *p, int *whole)
+{
+        FILE *f = fopen(p, "r");
+        long n;
+
+        cr_assert_not_null(f);
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        *whole = 1;
+        if (n > 0) {
+                fseek(f, n - 1, SEEK_SET);
+                *whole = fgetc(f) == '\n';
+        }
+        fclose(f);
+        return n;
+}
+
+static void sink_put_text(void *st, const char *text)
+{
+        connectd_record_t *r = record_add(batch, "t");
+        connectd_sink_record_t rec = { 0 };
+        const connectd_sink_record_t *ptr = &rec;
+
+        rec.value = value_string(r, text, strlen(text));
+        cr_assert_eq(snk->task_put(st, &ptr, 1, err, sizeof(err)), 0, "%s",
+                     err);
+}
+
+/* A crash during a write leaves a partial last line; the task opening the
+ * file again cuts it back to the last newline, so the re-delivered records
+ * start on a line of their own instead of being glued to the torn bytes. */
+Test(filestream, sink_reopen_cuts_torn_tail)
+{
+        static const struct {
+                const char *before, *after;
+                int torn;
+        } cases[] = {
+                { "0429\n0430\n0", "0429\n0430\n0431\n0432\n", 1 },
+                { "04", "0431\n0432\n", 1 },             /* no newline */
+                { "0429\n", "0429\n0431\n0432\n", 0 }, /* untouched */
+                { "", "0431\n0432\n", 0 },
+        };
+        char out[400];
+
+        snprintf(out, sizeof(out), "%s/out.txt", dir);
+        fake_config_set(&cfg, "file", out);
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                void *st = NULL;
+
+                spit_file(out, cases[i].before);
+                last_log[0] = '\0';
+                cr_assert_eq(snk->task_start(NULL, &cfg, &st, err,
+                                             sizeof(err)), 0, "%s", err);
+                sink_put_text(st, "0431");
+                sink_put_text(st, "0432");
+                cr_assert_eq(snk->task_flush(st, err, sizeof(err)), 0);
+                cr_assert_str_eq(read_all(out), cases[i].after,
+                                 "case %zu", i);
+                cr_assert_eq(strstr(last_log, "partial line") != NULL,
+                             cases[i].torn, "case %zu: log [%s]", i,
+                             last_log);
+                snk->task_stop(st);
+                unlink(out);
+        }
+}
+
+/* Buffered output reaches the file in whole lines only, also around a
+ * record larger than any buffer, so a kill -9 between two writes never
+ * leaves half a line. */
+Test(filestream, sink_writes_only_whole_lines)
+{
+        char out[400], line[64];
+        static char big[200001];
+        void *st = NULL;
+        long size = 0, prev = -1;
+        int whole, i, grew = 0;
+
+        snprintf(out, sizeof(out), "%s/out.txt", dir);
+        fake_config_set(&cfg, "file", out);
+        memset(big, 'b', sizeof(big) - 1);
+        cr_assert_eq(snk->task_start(NULL, &cfg, &st, err, sizeof(err)), 0,
+                     "%s", err);
+        for (i = 0; i < 6000; i++) {
+                if (i == 3000)
+                        sink_put_text(st, big);
+                snprintf(line, sizeof(line), "record-%05d-%.*s", i, i % 23,
+                         "xxxxxxxxxxxxxxxxxxxxxxx");
+                sink_put_text(st, line);
+                batch_reset(batch);
+                size = file_size_whole(out, &whole);
+                cr_assert(whole, "after record %d the file (%ld bytes) ends "
+                          "inside a line", i, size);
+                if (size != prev)
+                        grew++;
+                prev = size;
+        }
+        cr_assert_gt(grew, 2, "the buffer was never written before flush");
+        cr_assert_eq(snk->task_flush(st, err, sizeof(err)), 0);
+        size = file_size_whole(out, &whole);
+        cr_assert(whole);
+        snk->task_stop(st);
+        /* Every line is whole and in order. */
+        {
+                FILE *f = fopen(out, "r");
+                static char got[sizeof(big) + 100];
+                int n = 0, saw_big = 0;
+
+                cr_assert_not_null(f);
+                while (fgets(got, sizeof(got), f)) {
+                        if (n == 3000 && !saw_big) {
+                                cr_assert_eq(strlen(got), sizeof(big));
+                                cr_assert_eq(got[0], 'b');
+                                saw_big = 1;
+                                continue;
+                        }
+                        snprintf(line, sizeof(line), "record-%05d-%.*s\n", n,
+                                 n % 23, "xxxxxxxxxxxxxxxxxxxxxxx");
+                        cr_assert_str_eq(got, line);
+                        n++;
+                }
+                fclose(f);
+                cr_assert_eq(n, 6000);
+                cr_assert(saw_big);
+        }
 }
 
 Test(filestream, sink_unopenable_file_fails)

@@ -81,6 +81,18 @@ static long long size_n(int i)
         return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+/* Create path holding one line, with exactly `mode`. 0 or -1. */
+static int spit_mode(const char *path, mode_t mode)
+{
+        FILE *f = fopen(path, "w");
+
+        if (!f)
+                return -1;
+        fputs("old line\n", f);
+        fclose(f);
+        return chmod(path, mode);
+}
+
 /* A 100-byte line "line NNNNN xxxx...\n". */
 static void put_line(log_file_t *lf, int i)
 {
@@ -135,6 +147,58 @@ Test(log_file, rotates_by_size_with_retention, .init = setup,
                         cr_assert_eq(nums[k], expect++, "file .%d", i);
         }
         cr_assert_eq(expect, 55);
+}
+
+static unsigned mode_n(int i)
+{
+        char path[420];
+        struct stat st;
+
+        if (i == 0)
+                snprintf(path, sizeof(path), "%s", base);
+        else
+                snprintf(path, sizeof(path), "%s.%d", base, i);
+        cr_assert_eq(stat(path, &st), 0, "stat %s", path);
+        return (unsigned)(st.st_mode & 0777);
+}
+
+/* Log lines may quote connector configs: the log file and every rotated
+ * file are 0600 even under umask 000. */
+Test(log_file, files_are_private_whatever_the_umask, .init = setup,
+     .fini = teardown)
+{
+        char err[256] = "";
+        mode_t old = umask(0);
+        log_file_t *lf = log_file_open(base, 1000, 0, 2, err, sizeof(err));
+        int i;
+
+        cr_assert_not_null(lf, "%s", err);
+        for (i = 0; i < 35; i++)
+                put_line(lf, i);
+        log_file_close(lf);
+        umask(old);
+        for (i = 0; i <= 2; i++)
+                cr_assert_eq(mode_n(i), 0600, "file .%d has mode %04o", i,
+                             mode_n(i));
+}
+
+/* Files left readable by others (an older version) are narrowed when the
+ * appender opens. */
+Test(log_file, loose_existing_files_are_narrowed, .init = setup,
+     .fini = teardown)
+{
+        char err[256] = "", p1[420];
+        log_file_t *lf;
+
+        snprintf(p1, sizeof(p1), "%s.1", base);
+        cr_assert_eq(spit_mode(base, 0644), 0);
+        cr_assert_eq(spit_mode(p1, 0666), 0);
+        lf = log_file_open(base, 1000, 0, 2, err, sizeof(err));
+        cr_assert_not_null(lf, "%s", err);
+        put_line(lf, 1);
+        log_file_close(lf);
+        cr_assert_eq(mode_n(0), 0600, "mode %04o", mode_n(0));
+        cr_assert_eq(mode_n(1), 0600, "mode %04o", mode_n(1));
 }
 
 Test(log_file, retention_zero_and_leftovers, .init = setup, .fini = teardown)

@@ -1424,3 +1424,157 @@ Test(plugins, registering_after_init_is_refused)
                      1, "%s", logbuf);
         cr_assert_null(plugins_find("TooLateSource"));
 }
+
+/* ------------------------------------------------------------------ */
+/* plugin.path permissions                                             */
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+        char cmd[3000];
+
+        snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        cr_assert_eq(chmod(to, mode), 0);
+}
+
+static void rm_rf_dir(const char *dir)
+{
+        char cmd[2100];
+
+        snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", dir,
+                 dir);
+        cr_assert_eq(system(cmd), 0);
+}
+
+static void insecure_fini(void)
+{
+        plugins_set_allow_insecure(0);
+        teardown();
+}
+
+/* The line about `name` says `why`, at `level`. */
+static void assert_said(const char *level, const char *name, const char *why)
+{
+        cr_assert_eq(log_lines_with(name, why), 1, "want [%s] about %s in:\n%s",
+                     why, name, logbuf);
+        cr_assert(strstr(logbuf, level), "no %s in:\n%s", level, logbuf);
+}
+
+/* A plugin.path directory anyone can write is refused, naming it and the
+ * reason; with plugin.path.allow.insecure it loads, with a warning. */
+Test(plugins, world_writable_plugin_dir_is_refused, .init = setup,
+     .fini = insecure_fini)
+{
+        char tmpl[1024], p[2048];
+        char *dir = mkdtemp(tmp_template(tmpl, sizeof(tmpl), "insecure"));
+
+        cr_assert_not_null(dir);
+        snprintf(p, sizeof(p), "%s/seq.so", dir);
+        link_plugin(p, "plugins", "sequence_source");
+        cr_assert_eq(chmod(dir, 0777), 0);
+
+        cr_assert_eq(plugins_load_path(dir), 0, "%s", logbuf);
+        cr_assert_null(plugins_find("SequenceSource"));
+        assert_said("ERROR", dir, "writable by group and others (mode 0777)");
+        cr_assert(strstr(logbuf, "Refusing plugin.path entry"), "%s", logbuf);
+        cr_assert(strstr(logbuf, "plugin.path.allow.insecure=true"));
+
+        log_clear();
+        plugins_set_allow_insecure(1);
+        cr_assert_eq(plugins_load_path(dir), 1, "%s", logbuf);
+        cr_assert_not_null(plugins_find("SequenceSource"));
+        assert_said("WARN", dir, "writable by group and others (mode 0777)");
+        cr_assert_eq(log_count("ERROR"), 0, "%s", logbuf);
+        plugins_reset();
+        rm_rf_dir(dir);
+}
+
+/* Each .so is checked too: the file itself, the subdirectory holding it,
+ * the file a symlink leads to and the directories above that; the other
+ * plugins of the entry still load. */
+Test(plugins, unsafe_plugin_files_are_refused_one_by_one, .init = setup,
+     .fini = insecure_fini)
+{
+        char tmpl[1024], tmpl2[1024], p[2048], q[2048];
+        char *dir = mkdtemp(tmp_template(tmpl, sizeof(tmpl), "plugdir"));
+        char *open_dir = mkdtemp(tmp_template(tmpl2, sizeof(tmpl2), "open"));
+
+        cr_assert_not_null(dir);
+        cr_assert_not_null(open_dir);
+        /* dir/a.so          group-writable copy          refused
+         * dir/b.so          symlink to open_dir/x.so     refused (open_dir)
+         * dir/c.so          a safe copy                  loaded
+         * dir/sub/d.so      in a group-writable subdir   refused (sub) */
+        snprintf(p, sizeof(p), "%s/a.so", dir);
+        copy_file(so_path("test-plugins", "boom"), p, 0664);
+        snprintf(q, sizeof(q), "%s/x.so", open_dir);
+        copy_file(so_path("test-plugins", "mixed"), q, 0755);
+        cr_assert_eq(chmod(open_dir, 0757), 0);
+        snprintf(p, sizeof(p), "%s/b.so", dir);
+        cr_assert_eq(symlink(q, p), 0);
+        snprintf(p, sizeof(p), "%s/c.so", dir);
+        copy_file(so_path("plugins", "sequence_source"), p, 0755);
+        snprintf(p, sizeof(p), "%s/sub", dir);
+        cr_assert_eq(mkdir(p, 0700), 0);
+        cr_assert_eq(chmod(p, 0770), 0);
+        snprintf(p, sizeof(p), "%s/sub/d.so", dir);
+        link_plugin(p, "plugins", "jsonlines_sink");
+
+        cr_assert_eq(plugins_load_path(dir), 1, "%s", logbuf);
+        cr_assert_not_null(plugins_find("SequenceSource"));
+        cr_assert_null(plugins_find("BoomSource"));
+        cr_assert_null(plugins_find("MixedGood"));
+        cr_assert_null(plugins_find("JsonLinesSink"));
+        cr_assert_eq(log_count("Refusing plugin "), 3, "%s", logbuf);
+        snprintf(p, sizeof(p), "%s/a.so", dir);
+        cr_assert_eq(log_lines_with(p, "writable by group (mode 0664)"), 1,
+                     "%s", logbuf);
+        snprintf(p, sizeof(p), "%s/b.so", dir);
+        cr_assert_eq(log_lines_with(p, "writable by others (mode 0757)"), 1,
+                     "%s", logbuf);
+        cr_assert_eq(log_lines_with(p, open_dir), 1, "%s", logbuf);
+        snprintf(p, sizeof(p), "%s/sub/d.so", dir);
+        cr_assert_eq(log_lines_with(p, "writable by group (mode 0770)"), 1,
+                     "%s", logbuf);
+
+        /* Allowed: all four load, each with a warning. */
+        plugins_reset();
+        log_clear();
+        plugins_set_allow_insecure(1);
+        cr_assert_eq(plugins_load_path(dir), 4, "%s", logbuf);
+        cr_assert_eq(log_lines_with("WARN", "allow.insecure=true"), 3, "%s",
+                     logbuf);
+        plugins_reset();
+        rm_rf_dir(dir);
+        rm_rf_dir(open_dir);
+}
+
+/* A sticky world-writable directory above the entry (like /tmp) is fine;
+ * a plugin owned by another non-root user is not. */
+Test(plugins, sticky_parent_ok_foreign_owner_refused, .init = setup,
+     .fini = insecure_fini)
+{
+        char tmpl[1024], p[2048], dir[1100];
+        char *top = mkdtemp(tmp_template(tmpl, sizeof(tmpl), "sticky"));
+
+        cr_assert_not_null(top);
+        cr_assert_eq(chmod(top, 01777), 0);
+        snprintf(dir, sizeof(dir), "%s/plugins", top);
+        cr_assert_eq(mkdir(dir, 0755), 0);
+        snprintf(p, sizeof(p), "%s/seq.so", dir);
+        copy_file(so_path("plugins", "sequence_source"), p, 0755);
+        cr_assert_eq(plugins_load_path(dir), 1, "%s", logbuf);
+        cr_assert_eq(log_count("ERROR"), 0, "%s", logbuf);
+
+        if (geteuid() == 0) {
+                plugins_reset();
+                log_clear();
+                cr_assert_eq(chown(p, 65534, 65534), 0);
+                cr_assert_eq(plugins_load_path(dir), 0, "%s", logbuf);
+                cr_assert_eq(log_lines_with(p, "is owned by uid 65534, "
+                                               "neither root nor"),
+                             1, "%s", logbuf);
+        }
+        plugins_reset();
+        rm_rf_dir(top);
+}

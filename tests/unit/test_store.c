@@ -219,6 +219,64 @@ Test(store, wal_mode_and_full_sync)
         store_close(st);
 }
 
+static mode_t file_mode(const char *path)
+{
+        struct stat sb;
+
+        cr_assert_eq(stat(path, &sb), 0, "stat %s: %s", path, strerror(errno));
+        return sb.st_mode & 0777;
+}
+
+/* The store holds connector secrets: the database and the WAL and
+ * shared-memory files SQLite creates beside it are 0600 even under
+ * umask 000. */
+Test(store, files_are_private_whatever_the_umask)
+{
+        char wal[700], shm[700];
+        mode_t old = umask(0);
+        store_t *st = store_open(dbpath, err, sizeof(err));
+
+        umask(old);
+        cr_assert_not_null(st, "store_open: %s", err);
+        cr_assert_eq(store_connector_put(st, "c", "{\"k\":\"v\"}", "STARTED",
+                                         err, sizeof(err)),
+                     0, "%s", err);
+        snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+        snprintf(shm, sizeof(shm), "%s-shm", dbpath);
+        cr_assert_eq(file_mode(dbpath), 0600, "db mode %04o",
+                     (unsigned)file_mode(dbpath));
+        cr_assert_eq(file_mode(wal), 0600, "wal mode %04o",
+                     (unsigned)file_mode(wal));
+        cr_assert_eq(file_mode(shm), 0600, "shm mode %04o",
+                     (unsigned)file_mode(shm));
+        store_close(st);
+}
+
+/* A store file left readable by others (an older version, a copy) is
+ * narrowed to its owner when opened; so are its -wal and -shm files. */
+Test(store, loose_existing_files_are_narrowed)
+{
+        char wal[700], shm[700];
+        store_t *st = open_ok();
+
+        cr_assert_eq(store_connector_put(st, "c", "{\"k\":\"v\"}", "STARTED",
+                                         err, sizeof(err)),
+                     0, "%s", err);
+        snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+        snprintf(shm, sizeof(shm), "%s-shm", dbpath);
+        cr_assert_eq(chmod(dbpath, 0666), 0);
+        cr_assert_eq(chmod(wal, 0644), 0);
+        cr_assert_eq(chmod(shm, 0640), 0);
+        /* Reopened while the first connection keeps -wal and -shm. */
+        store_t *st2 = open_ok();
+
+        cr_assert_eq(file_mode(dbpath), 0600);
+        cr_assert_eq(file_mode(wal), 0600);
+        cr_assert_eq(file_mode(shm), 0600);
+        store_close(st2);
+        store_close(st);
+}
+
 Test(store, refuses_a_newer_schema)
 {
         store_t *st = open_ok();
