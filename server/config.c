@@ -930,6 +930,11 @@ static const wc_def_t wc_defs_table[] = {
          "Longest wait between upload retries.", check_non_negative},
         {"log.s3.timeout.ms", WC_TYPE_LONG, "10000",
          "Timeout of one upload request.", check_positive},
+        {"msk.iam.region", WC_TYPE_STRING, NULL,
+         "AWS region that MSK IAM tokens (sasl.mechanism=AWS_MSK_IAM) are "
+         "signed for. Unset: the region in the MSK broker names of "
+         "bootstrap.servers, else AWS_REGION, else AWS_DEFAULT_REGION.",
+         NULL},
 };
 
 /* Keys under these prefixes pass through unchecked. */

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "kafka.h"
 #include "log.h"
+#include "msk_iam.h"
 
 #define KAFKA_MAX_TOPICS 4096
 
@@ -73,10 +74,43 @@ static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val,
         return 0;
 }
 
+/* A user's client setting: the Java-only SASL keys (sasl.mechanism,
+ * sasl.jaas.config, sasl.client.callback.handler.class) are collected in
+ * mo and applied by conf_finish; the rest go to librdkafka. */
+static int client_set(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                      const char *key, const char *val, char *errstr,
+                      size_t errstr_size)
+{
+        int rc = msk_iam_opts_take(mo, key, val, errstr, errstr_size);
+
+        if (rc)
+                return rc < 0 ? -1 : 0;
+        return conf_set(conf, key, val, errstr, errstr_size);
+}
+
+/* Applies the collected SASL settings (AWS_MSK_IAM becomes OAUTHBEARER
+ * with a token refresh callback). Destroys conf and returns NULL on
+ * error. */
+static rd_kafka_conf_t *conf_finish(kafka_t *kf, rd_kafka_conf_t *conf,
+                                    msk_iam_opts_t *mo, int failed,
+                                    char *errstr, size_t errstr_size)
+{
+        if (!failed &&
+            msk_iam_opts_apply(mo, conf, wc_get(kf->props, "msk.iam.region"),
+                               errstr, errstr_size))
+                failed = 1;
+        msk_iam_opts_clear(mo);
+        if (failed) {
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
 /* Copies every `prefix`-ed string of obj (prefix stripped) into conf. */
-static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
-                               const char *prefix, char *errstr,
-                               size_t errstr_size)
+static int conf_apply_prefixed(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                               const json_t *obj, const char *prefix,
+                               char *errstr, size_t errstr_size)
 {
         const char *key;
         json_t *val;
@@ -87,8 +121,8 @@ static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
         json_object_foreach((json_t *)obj, key, val) {
                 if (strncmp(key, prefix, plen) || !json_is_string(val))
                         continue;
-                if (conf_set(conf, key + plen, json_string_value(val), errstr,
-                             errstr_size))
+                if (client_set(conf, mo, key + plen, json_string_value(val),
+                               errstr, errstr_size))
                         return -1;
         }
         return 0;
@@ -114,8 +148,9 @@ static int override_allowed(const kafka_t *kf, const char *key)
 /* Applies a connector's `prefix`-ed overrides the worker's policy allows;
  * the others are logged and ignored. */
 static int conf_apply_overrides(kafka_t *kf, rd_kafka_conf_t *conf,
-                                const json_t *cc, const char *prefix,
-                                char *errstr, size_t errstr_size)
+                                msk_iam_opts_t *mo, const json_t *cc,
+                                const char *prefix, char *errstr,
+                                size_t errstr_size)
 {
         const char *key;
         json_t *val;
@@ -132,8 +167,8 @@ static int conf_apply_overrides(kafka_t *kf, rd_kafka_conf_t *conf,
                                  key);
                         continue;
                 }
-                if (conf_set(conf, key + plen, json_string_value(val), errstr,
-                             errstr_size))
+                if (client_set(conf, mo, key + plen, json_string_value(val),
+                               errstr, errstr_size))
                         return -1;
         }
         return 0;
@@ -171,21 +206,20 @@ rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
                                      char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        int failed;
 
         if (!conf)
                 return NULL;
         /* Connect's producer defaults, and Java's key placement. */
-        if (conf_set(conf, "acks", "all", errstr, errstr_size) ||
-            conf_set(conf, "partitioner", "murmur2_random", errstr,
-                     errstr_size) ||
-            conf_apply_prefixed(conf, kf->props, "producer.", errstr,
-                                errstr_size) ||
-            conf_apply_overrides(kf, conf, cc, "producer.override.", errstr,
-                                 errstr_size)) {
-                rd_kafka_conf_destroy(conf);
-                return NULL;
-        }
-        return conf;
+        failed = conf_set(conf, "acks", "all", errstr, errstr_size) ||
+                 conf_set(conf, "partitioner", "murmur2_random", errstr,
+                          errstr_size) ||
+                 conf_apply_prefixed(conf, &mo, kf->props, "producer.",
+                                     errstr, errstr_size) ||
+                 conf_apply_overrides(kf, conf, &mo, cc, "producer.override.",
+                                      errstr, errstr_size);
+        return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
 }
 
 rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
@@ -193,6 +227,8 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
                                      size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        int failed;
 
         if (!conf)
                 return NULL;
@@ -207,19 +243,37 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
                 rd_kafka_conf_destroy(conf);
                 return NULL;
         }
-        if (conf_set(conf, "group.id", group_id, errstr, errstr_size) ||
-            conf_set(conf, "enable.auto.commit", "false", errstr,
-                     errstr_size) ||
-            conf_set(conf, "auto.offset.reset", "earliest", errstr,
-                     errstr_size) ||
-            conf_apply_prefixed(conf, kf->props, "consumer.", errstr,
-                                errstr_size) ||
-            conf_apply_overrides(kf, conf, cc, "consumer.override.", errstr,
-                                 errstr_size)) {
-                rd_kafka_conf_destroy(conf);
+        failed = conf_set(conf, "group.id", group_id, errstr, errstr_size) ||
+                 conf_set(conf, "enable.auto.commit", "false", errstr,
+                          errstr_size) ||
+                 conf_set(conf, "auto.offset.reset", "earliest", errstr,
+                          errstr_size) ||
+                 conf_apply_prefixed(conf, &mo, kf->props, "consumer.",
+                                     errstr, errstr_size) ||
+                 conf_apply_overrides(kf, conf, &mo, cc, "consumer.override.",
+                                      errstr, errstr_size);
+        return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
+}
+
+/* rd_kafka_new for the clients connectd drives itself, which never call
+ * rd_kafka_poll: SASL/OAUTHBEARER token refreshes (MSK IAM) are served by
+ * librdkafka's background thread instead. */
+static rd_kafka_t *internal_client_new(rd_kafka_type_t type,
+                                       rd_kafka_conf_t *conf, char *errstr,
+                                       size_t errstr_size)
+{
+        rd_kafka_error_t *error;
+        rd_kafka_t *rk;
+
+        rd_kafka_conf_enable_sasl_queue(conf, 1);
+        rk = rd_kafka_new(type, conf, errstr, errstr_size);
+        if (!rk)
                 return NULL;
-        }
-        return conf;
+        /* Fails harmlessly when no SASL callback is configured. */
+        error = rd_kafka_sasl_background_callbacks_enable(rk);
+        if (error)
+                rd_kafka_error_destroy(error);
+        return rk;
 }
 
 static rd_kafka_mock_cluster_t *mock_start(rd_kafka_t **rkp, int brokers,
@@ -263,7 +317,8 @@ static void *cluster_id_main(void *arg)
                 LOG_ERROR(lg(), "%s", errstr);
                 return NULL;
         }
-        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        rk = internal_client_new(RD_KAFKA_PRODUCER, conf, errstr,
+                                 sizeof(errstr));
         if (!rk) {
                 LOG_ERROR(lg(), "Kafka client: %s", errstr);
                 return NULL;
@@ -438,7 +493,8 @@ int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
         conf = kafka_consumer_conf(kf, NULL, group, errstr, errstr_size);
         if (!conf)
                 goto out;
-        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
+        rk = internal_client_new(RD_KAFKA_CONSUMER, conf, errstr,
+                                 errstr_size);
         if (!rk) {
                 rd_kafka_conf_destroy(conf);
                 goto out;
