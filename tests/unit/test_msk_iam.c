@@ -637,3 +637,307 @@ Test(msk_iam, no_region_anywhere_is_an_error)
         msk_iam_opts_clear(&mo);
         rd_kafka_conf_destroy(conf);
 }
+
+/* ---------- the whole handshake against a fake broker ---------- */
+
+/* Speaks just enough Kafka for librdkafka's SASL/OAUTHBEARER start:
+ * ApiVersions (v3), SaslHandshake (v0-1), SaslAuthenticate (v0-1); then
+ * hangs up. Records each authentication's client id and bytes. */
+#define MAX_AUTH 64
+
+struct fake_broker {
+        int fd, port;
+        pthread_t th;
+        atomic_int stop;
+        pthread_mutex_t lock;
+        int nauth;
+        char client[MAX_AUTH][64];
+        char *auth[MAX_AUTH];
+        char mechanisms[MAX_AUTH][32];
+};
+
+static int read_full(int fd, void *p, size_t n, atomic_int *stop)
+{
+        size_t got = 0;
+
+        while (got < n) {
+                struct pollfd pf = { fd, POLLIN, 0 };
+                ssize_t r;
+
+                if (*stop)
+                        return -1;
+                if (poll(&pf, 1, 100) <= 0)
+                        continue;
+                r = read(fd, (char *)p + got, n - got);
+                if (r <= 0)
+                        return -1;
+                got += (size_t)r;
+        }
+        return 0;
+}
+
+static uint16_t rd16(const unsigned char *p)
+{
+        return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+        return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+               (uint32_t)p[2] << 8 | p[3];
+}
+
+static size_t put16(unsigned char *p, int v)
+{
+        p[0] = (unsigned char)(v >> 8);
+        p[1] = (unsigned char)v;
+        return 2;
+}
+
+static size_t put32(unsigned char *p, uint32_t v)
+{
+        p[0] = (unsigned char)(v >> 24);
+        p[1] = (unsigned char)(v >> 16);
+        p[2] = (unsigned char)(v >> 8);
+        p[3] = (unsigned char)v;
+        return 4;
+}
+
+static int send_resp(int fd, unsigned char *resp, size_t len)
+{
+        put32(resp, (uint32_t)(len - 4));
+        return write(fd, resp, len) == (ssize_t)len ? 0 : -1;
+}
+
+static void serve_conn(struct fake_broker *b, int c)
+{
+        unsigned char hdr[4], *req = NULL, resp[256];
+
+        for (;;) {
+                uint32_t len, corr;
+                int key, ver;
+                size_t pos, o = 4;
+                int clen;
+
+                if (read_full(c, hdr, 4, &b->stop))
+                        break;
+                len = rd32(hdr);
+                if (len < 8 || len > 1 << 20)
+                        break;
+                free(req);
+                req = malloc(len);
+                if (read_full(c, req, len, &b->stop))
+                        break;
+                key = rd16(req);
+                ver = rd16(req + 2);
+                corr = rd32(req + 4);
+                clen = (int16_t)rd16(req + 8);
+                pos = 10 + (clen > 0 ? (size_t)clen : 0);
+                o += put32(resp + o, corr);
+                if (key == 18) { /* ApiVersions: v0 header always */
+                        static const int apis[][3] = {
+                                { 18, 0, 3 }, { 17, 0, 1 }, { 36, 0, 1 },
+                                { 3, 0, 4 },
+                        };
+                        int i;
+
+                        o += put16(resp + o, 0);
+                        if (ver >= 3) {
+                                resp[o++] = 4 + 1; /* compact array */
+                        } else {
+                                o += put32(resp + o, 4);
+                        }
+                        for (i = 0; i < 4; i++) {
+                                o += put16(resp + o, apis[i][0]);
+                                o += put16(resp + o, apis[i][1]);
+                                o += put16(resp + o, apis[i][2]);
+                                if (ver >= 3)
+                                        resp[o++] = 0;
+                        }
+                        if (ver >= 1)
+                                o += put32(resp + o, 0);
+                        if (ver >= 3)
+                                resp[o++] = 0;
+                } else if (key == 17) { /* SaslHandshake */
+                        int ml = (int16_t)rd16(req + pos);
+
+                        pthread_mutex_lock(&b->lock);
+                        if (b->nauth < MAX_AUTH)
+                                snprintf(b->mechanisms[b->nauth], 32, "%.*s",
+                                         ml, (char *)req + pos + 2);
+                        pthread_mutex_unlock(&b->lock);
+                        o += put16(resp + o, 0);
+                        o += put32(resp + o, 1);
+                        o += put16(resp + o, 11);
+                        memcpy(resp + o, "OAUTHBEARER", 11);
+                        o += 11;
+                } else if (key == 36) { /* SaslAuthenticate */
+                        uint32_t al = rd32(req + pos);
+
+                        pthread_mutex_lock(&b->lock);
+                        if (b->nauth < MAX_AUTH &&
+                            pos + 4 + al <= len) {
+                                b->auth[b->nauth] = strndup(
+                                        (char *)req + pos + 4, al);
+                                snprintf(b->client[b->nauth], 64, "%.*s",
+                                         clen > 0 ? clen : 0,
+                                         (char *)req + 10);
+                                b->nauth++;
+                        }
+                        pthread_mutex_unlock(&b->lock);
+                        o += put16(resp + o, 0);
+                        o += put16(resp + o, -1);
+                        o += put32(resp + o, 0);
+                        if (ver >= 1) {
+                                o += put32(resp + o, 0);
+                                o += put32(resp + o, 0);
+                        }
+                        send_resp(c, resp, o);
+                        break; /* the test has what it wants */
+                } else {
+                        break;
+                }
+                if (send_resp(c, resp, o))
+                        break;
+        }
+        free(req);
+        close(c);
+}
+
+static void *broker_main(void *arg)
+{
+        struct fake_broker *b = arg;
+
+        while (!b->stop) {
+                struct pollfd pf = { b->fd, POLLIN, 0 };
+                int c;
+
+                if (poll(&pf, 1, 100) <= 0)
+                        continue;
+                c = accept(b->fd, NULL, NULL);
+                if (c >= 0)
+                        serve_conn(b, c);
+        }
+        return NULL;
+}
+
+/* Index of the first authentication by client id `client`, waiting up to
+ * 15 s (polling rk meanwhile when given); -1 on timeout. */
+static int wait_auth(struct fake_broker *b, const char *client,
+                     rd_kafka_t *rk)
+{
+        time_t deadline = time(NULL) + 15;
+
+        while (time(NULL) < deadline) {
+                int i;
+
+                pthread_mutex_lock(&b->lock);
+                for (i = 0; i < b->nauth; i++)
+                        if (!strcmp(b->client[i], client)) {
+                                pthread_mutex_unlock(&b->lock);
+                                return i;
+                        }
+                pthread_mutex_unlock(&b->lock);
+                if (rk)
+                        rd_kafka_poll(rk, 50);
+                else
+                        usleep(20000);
+        }
+        return -1;
+}
+
+/* The auth bytes are the RFC 7628 client first message; the token must be
+ * exactly what msk_iam_token makes for the same credentials, region and
+ * signing time. */
+static void check_auth(const char *auth, const char *region)
+{
+        const char *pre = "n,,\x01" "auth=Bearer ";
+        char tok[8192], *url, *d, *expect = NULL, err[256];
+        msk_iam_creds_t cr;
+        long long exp;
+        struct tm tm;
+        size_t tl;
+
+        cr_assert(!strncmp(auth, pre, strlen(pre)), "auth bytes: %s", auth);
+        tl = strcspn(auth + strlen(pre), "\x01");
+        cr_assert_lt(tl, sizeof(tok));
+        memcpy(tok, auth + strlen(pre), tl);
+        tok[tl] = '\0';
+        cr_assert_str_eq(auth + strlen(pre) + tl, "\x01\x01");
+        url = b64url_decode(tok);
+        cr_assert(strstr(url, "X-Amz-Credential=" AKID "%2F"), "%s", url);
+        cr_assert(strstr(url, "%2Fkafka-cluster%2Faws4_request"), "%s", url);
+        cr_assert(strstr(url, "&X-Amz-Security-Token=FwoGZXIvYXdzEJr%2F"),
+                  "%s", url);
+        d = strstr(url, "X-Amz-Date=");
+        cr_assert_not_null(d);
+        memset(&tm, 0, sizeof(tm));
+        cr_assert_not_null(strptime(d + 11, "%Y%m%dT%H%M%SZ", &tm));
+        fixed_creds(&cr, STOKEN);
+        cr_assert_eq(msk_iam_token(region, &cr, timegm(&tm),
+                                   "connectd/" CONNECTD_VERSION, &expect,
+                                   &exp, err, sizeof(err)), 0);
+        cr_assert_str_eq(tok, expect);
+        free(expect);
+        free(url);
+}
+
+Test(msk_iam, sasl_handshake_with_clients_built_by_kafka_c)
+{
+        struct fake_broker b;
+        json_t *props, *cc;
+        char bs[64], err[512];
+        rd_kafka_conf_t *conf;
+        rd_kafka_t *rk;
+        kafka_t *kf;
+        int i;
+
+        memset(&b, 0, sizeof(b));
+        pthread_mutex_init(&b.lock, NULL);
+        b.fd = listen_loopback(&b.port);
+        cr_assert_eq(pthread_create(&b.th, NULL, broker_main, &b), 0);
+        setenv("AWS_ACCESS_KEY_ID", AKID, 1);
+        setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+        setenv("AWS_SESSION_TOKEN", STOKEN, 1);
+        snprintf(bs, sizeof(bs), "127.0.0.1:%d", b.port);
+        props = json_pack(
+                "{s:s, s:s, s:s, s:s, s:s, s:s}", "bootstrap.servers", bs,
+                "msk.iam.region", "eu-west-1",
+                "producer.security.protocol", "SASL_PLAINTEXT",
+                "producer.sasl.mechanism", "AWS_MSK_IAM",
+                "producer.sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required;",
+                "producer.sasl.client.callback.handler.class",
+                "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+
+        /* The worker's own client (cluster id) never polls: its token comes
+         * from librdkafka's background thread. */
+        kf = kafka_new(props, err, sizeof(err));
+        cr_assert_not_null(kf, "%s", err);
+        i = wait_auth(&b, "rdkafka", NULL);
+        cr_assert_geq(i, 0, "the worker's client never authenticated");
+        cr_assert_str_eq(b.mechanisms[i], "OAUTHBEARER");
+        check_auth(b.auth[i], "eu-west-1");
+
+        /* A task's producer (connector override of client.id, as the
+         * runner builds it) gets its token through rd_kafka_poll. */
+        cc = json_pack("{s:s}", "producer.override.client.id", "task-0");
+        conf = kafka_producer_conf(kf, cc, err, sizeof(err));
+        cr_assert_not_null(conf, "%s", err);
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+        cr_assert_not_null(rk, "%s", err);
+        i = wait_auth(&b, "task-0", rk);
+        cr_assert_geq(i, 0, "the task's producer never authenticated");
+        check_auth(b.auth[i], "eu-west-1");
+
+        rd_kafka_destroy(rk);
+        kafka_destroy(kf);
+        b.stop = 1;
+        pthread_join(b.th, NULL);
+        close(b.fd);
+        for (i = 0; i < b.nauth; i++)
+                free(b.auth[i]);
+        pthread_mutex_destroy(&b.lock);
+        json_decref(cc);
+        json_decref(props);
+}
