@@ -879,6 +879,24 @@ static const wc_def_t wc_defs_table[] = {
          "Connect cluster group id (unused in standalone mode).", NULL},
         {"client.id", WC_TYPE_STRING, NULL,
          "Prefix of the Kafka client ids this worker uses.", NULL},
+        {"security.protocol", WC_TYPE_STRING, NULL,
+         "Security protocol of the worker's own Kafka clients (cluster id, "
+         "sink offsets); tasks' clients take producer.* / consumer.*, as in "
+         "Kafka Connect.",
+         NULL},
+        {"sasl.mechanism", WC_TYPE_STRING, NULL,
+         "SASL mechanism of the worker's own Kafka clients: PLAIN, "
+         "SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI or AWS_MSK_IAM.",
+         NULL},
+        {"sasl.jaas.config", WC_TYPE_PASSWORD, NULL,
+         "JAAS line of the worker's own Kafka clients: PlainLoginModule / "
+         "ScramLoginModule username and password, or the MSK "
+         "IAMLoginModule (awsProfileName).",
+         NULL},
+        {"sasl.client.callback.handler.class", WC_TYPE_CLASS, NULL,
+         "Accepted for MSK IAM (IAMClientCallbackHandler); connectd signs "
+         "the MSK IAM token itself.",
+         NULL},
         /* ---- connectd ---- */
         {"storage.path", WC_TYPE_STRING, "connectd.db",
          "SQLite file holding connector configs, offsets and statuses.",

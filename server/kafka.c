@@ -202,8 +202,33 @@ static rd_kafka_conf_t *base_conf(kafka_t *kf, char *errstr,
         return conf;
 }
 
-rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
-                                     char *errstr, size_t errstr_size)
+/* Kafka Connect's top-level client security keys: like Java Connect,
+ * they configure the worker's own clients (cluster id, sink offsets), not
+ * the tasks' clients, which take producer.* / consumer.*. */
+static int conf_apply_worker_keys(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                                  const json_t *props, char *errstr,
+                                  size_t errstr_size)
+{
+        static const char *const keys[] = {
+                "security.protocol", "sasl.mechanism", "sasl.jaas.config",
+                "sasl.client.callback.handler.class", NULL,
+        };
+        int i;
+
+        for (i = 0; keys[i]; i++) {
+                const char *v = json_string_value(json_object_get(props,
+                                                                  keys[i]));
+
+                if (v && client_set(conf, mo, keys[i], v, errstr,
+                                    errstr_size))
+                        return -1;
+        }
+        return 0;
+}
+
+/* own: a client of the worker itself (top-level security keys apply). */
+static rd_kafka_conf_t *producer_conf(kafka_t *kf, const json_t *cc, int own,
+                                      char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
         msk_iam_opts_t mo = { 0 };
@@ -215,6 +240,8 @@ rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
         failed = conf_set(conf, "acks", "all", errstr, errstr_size) ||
                  conf_set(conf, "partitioner", "murmur2_random", errstr,
                           errstr_size) ||
+                 (own && conf_apply_worker_keys(conf, &mo, kf->props, errstr,
+                                                errstr_size)) ||
                  conf_apply_prefixed(conf, &mo, kf->props, "producer.",
                                      errstr, errstr_size) ||
                  conf_apply_overrides(kf, conf, &mo, cc, "producer.override.",
@@ -222,9 +249,15 @@ rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
         return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
 }
 
-rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
-                                     const char *group_id, char *errstr,
-                                     size_t errstr_size)
+rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
+                                     char *errstr, size_t errstr_size)
+{
+        return producer_conf(kf, cc, 0, errstr, errstr_size);
+}
+
+static rd_kafka_conf_t *consumer_conf(kafka_t *kf, const json_t *cc,
+                                      const char *group_id, int own,
+                                      char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
         msk_iam_opts_t mo = { 0 };
@@ -248,11 +281,20 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
                           errstr_size) ||
                  conf_set(conf, "auto.offset.reset", "earliest", errstr,
                           errstr_size) ||
+                 (own && conf_apply_worker_keys(conf, &mo, kf->props, errstr,
+                                                errstr_size)) ||
                  conf_apply_prefixed(conf, &mo, kf->props, "consumer.",
                                      errstr, errstr_size) ||
                  conf_apply_overrides(kf, conf, &mo, cc, "consumer.override.",
                                       errstr, errstr_size);
         return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
+}
+
+rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
+                                     const char *group_id, char *errstr,
+                                     size_t errstr_size)
+{
+        return consumer_conf(kf, cc, group_id, 0, errstr, errstr_size);
 }
 
 /* rd_kafka_new for the clients connectd drives itself, which never call
@@ -312,7 +354,7 @@ static void *cluster_id_main(void *arg)
         rd_kafka_t *rk;
         int logged = 0;
 
-        conf = kafka_producer_conf(kf, NULL, errstr, sizeof(errstr));
+        conf = producer_conf(kf, NULL, 1, errstr, sizeof(errstr));
         if (!conf) {
                 LOG_ERROR(lg(), "%s", errstr);
                 return NULL;
@@ -490,7 +532,7 @@ int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
         json_t *arr = json_array();
         int i, j, rc = -1;
 
-        conf = kafka_consumer_conf(kf, NULL, group, errstr, errstr_size);
+        conf = consumer_conf(kf, NULL, group, 1, errstr, errstr_size);
         if (!conf)
                 goto out;
         rk = internal_client_new(RD_KAFKA_CONSUMER, conf, errstr,

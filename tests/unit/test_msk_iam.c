@@ -29,6 +29,7 @@
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 
+#include "config.h"
 #include "kafka.h"
 #include "msk_iam.h"
 
@@ -939,5 +940,68 @@ Test(msk_iam, sasl_handshake_with_clients_built_by_kafka_c)
                 free(b.auth[i]);
         pthread_mutex_destroy(&b.lock);
         json_decref(cc);
+        json_decref(props);
+}
+
+/* A worker.properties as the MSK documentation writes it for Connect:
+ * the top-level keys configure the worker's own clients; tasks' clients
+ * take producer.* (here none: they stay plaintext, as in Java Connect). */
+Test(msk_iam, top_level_keys_configure_the_workers_own_clients)
+{
+        struct fake_broker b;
+        json_t *props;
+        char bs[64], err[512], v[64];
+        rd_kafka_conf_t *conf;
+        kafka_t *kf;
+        int i;
+
+        memset(&b, 0, sizeof(b));
+        pthread_mutex_init(&b.lock, NULL);
+        b.fd = listen_loopback(&b.port);
+        cr_assert_eq(pthread_create(&b.th, NULL, broker_main, &b), 0);
+        setenv("AWS_ACCESS_KEY_ID", AKID, 1);
+        setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+        setenv("AWS_SESSION_TOKEN", STOKEN, 1);
+        setenv("AWS_REGION", "ca-central-1", 1);
+        snprintf(bs, sizeof(bs), "127.0.0.1:%d", b.port);
+        props = json_pack(
+                "{s:s, s:s, s:s, s:s, s:s}", "bootstrap.servers", bs,
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "AWS_MSK_IAM",
+                "sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required;",
+                "sasl.client.callback.handler.class",
+                "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+        cr_assert_eq(worker_config_check(props, err, sizeof(err)), 0, "%s",
+                     err);
+        kf = kafka_new(props, err, sizeof(err));
+        cr_assert_not_null(kf, "%s", err);
+        i = wait_auth(&b, "rdkafka", NULL);
+        cr_assert_geq(i, 0, "the worker's client never authenticated");
+        check_auth(b.auth[i], "ca-central-1");
+
+        conf = kafka_producer_conf(kf, NULL, err, sizeof(err));
+        cr_assert_not_null(conf, "%s", err);
+        conf_str(conf, "security.protocol", v, sizeof(v));
+        cr_assert_str_eq(v, "plaintext");
+        rd_kafka_conf_destroy(conf);
+
+        kafka_destroy(kf);
+        b.stop = 1;
+        pthread_join(b.th, NULL);
+        close(b.fd);
+        for (i = 0; i < b.nauth; i++)
+                free(b.auth[i]);
+        pthread_mutex_destroy(&b.lock);
+        json_decref(props);
+}
+
+Test(msk_iam, msk_iam_region_is_a_worker_key)
+{
+        json_t *props = json_pack("{s:s}", "msk.iam.region", "eu-north-1");
+        char err[256];
+
+        cr_assert_eq(worker_config_check(props, err, sizeof(err)), 0, "%s",
+                     err);
         json_decref(props);
 }
