@@ -386,6 +386,44 @@ static void *cluster_id_main(void *arg)
         return NULL;
 }
 
+/* Checks the SASL settings connectd maps itself (AWS_MSK_IAM, JAAS lines,
+ * callback handlers) among the worker's `prefix`-ed keys (NULL: top-level
+ * ones), so that a setting that can never work stops the start instead of
+ * failing every client later. */
+static int sasl_settings_check(kafka_t *kf, const char *prefix, char *errstr,
+                               size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        size_t plen = prefix ? strlen(prefix) : 0;
+        char err[512] = "";
+        const char *key;
+        json_t *val;
+        int rc = -1;
+
+        if (!conf)
+                return -1;
+        json_object_foreach(kf->props, key, val) {
+                if ((prefix && strncmp(key, prefix, plen)) ||
+                    !json_is_string(val))
+                        continue;
+                if (msk_iam_opts_take(&mo, key + plen, json_string_value(val),
+                                      err, sizeof(err)) < 0)
+                        goto out;
+        }
+        if (msk_iam_opts_apply(&mo, conf, wc_get(kf->props, "msk.iam.region"),
+                               err, sizeof(err)))
+                goto out;
+        rc = 0;
+out:
+        if (rc)
+                snprintf(errstr, errstr_size, "%s%s%s", prefix ? prefix : "",
+                         prefix ? "*: " : "", err);
+        msk_iam_opts_clear(&mo);
+        rd_kafka_conf_destroy(conf);
+        return rc;
+}
+
 kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
 {
         kafka_t *kf = calloc(1, sizeof(*kf));
@@ -409,6 +447,10 @@ kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
                 LOG_INFO(lg(), "Embedded Kafka cluster listening on %s",
                          kf->bootstrap);
         }
+        if (sasl_settings_check(kf, NULL, errstr, errstr_size) ||
+            sasl_settings_check(kf, "producer.", errstr, errstr_size) ||
+            sasl_settings_check(kf, "consumer.", errstr, errstr_size))
+                goto fail;
         if (pthread_create(&kf->id_thread, NULL, cluster_id_main, kf) == 0)
                 kf->id_thread_started = 1;
         return kf;

@@ -1005,3 +1005,29 @@ Test(msk_iam, msk_iam_region_is_a_worker_key)
                      err);
         json_decref(props);
 }
+
+/* A SASL setting that can never work stops the worker at start, naming
+ * where it is, instead of failing each client later. */
+Test(msk_iam, impossible_sasl_settings_stop_the_start)
+{
+        json_t *props = json_pack(
+                "{s:s, s:s, s:s}", "bootstrap.servers",
+                "b-1.c.x.c2.kafka.eu-west-1.amazonaws.com:9098",
+                "consumer.sasl.mechanism", "AWS_MSK_IAM",
+                "consumer.sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required "
+                "awsRoleArn=\"arn:aws:iam::123456789012:role/r\";");
+        json_t *props2 = json_pack(
+                "{s:s, s:s, s:s}", "bootstrap.servers", "127.0.0.1:1",
+                "sasl.mechanism", "AWS_MSK_IAM",
+                "sasl.client.callback.handler.class", "com.example.Handler");
+        char err[512];
+
+        cr_assert_null(kafka_new(props, err, sizeof(err)));
+        cr_assert(strstr(err, "consumer.*: "), "%s", err);
+        cr_assert(strstr(err, "awsRoleArn"), "%s", err);
+        cr_assert_null(kafka_new(props2, err, sizeof(err)));
+        cr_assert(strstr(err, "com.example.Handler"), "%s", err);
+        json_decref(props);
+        json_decref(props2);
+}
