@@ -18,9 +18,11 @@
  *   environment or files are picked up; credentials from the container or
  *   instance endpoints are cached process-wide (cache_lock) until 15
  *   minutes before they expire.
- * - Role assumption (awsRoleArn) would need STS over the network: not
- *   supported, said clearly at configuration time.
- * @locks cache_lock: the endpoint credentials cache only.
+ * - awsRoleArn: the chain's credentials assume the role with STS
+ *   AssumeRole, presigned with sigv4 (a GET, as for the token); web
+ *   identity (EKS IRSA) uses AssumeRoleWithWebIdentity. Both answers are
+ *   cached like endpoint credentials.
+ * @locks cache_lock: the credentials cache only.
  */
 #include <ctype.h>
 #include <curl/curl.h>
@@ -396,7 +398,7 @@ static size_t body_cb(char *src, size_t size, size_t nmemb, void *arg)
 }
 
 /* One request; 0 on HTTP 200 with the body in b, else -1 + errstr. */
-static int http_do(const char *method, const char *url,
+static int http_do(const char *method, const char *url, const char *what,
                    struct curl_slist *hdrs, long timeout_ms, struct body *b,
                    char *errstr, size_t errstr_size)
 {
@@ -424,7 +426,7 @@ static int http_do(const char *method, const char *url,
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
         cc = curl_easy_perform(c);
         if (cc != CURLE_OK) {
-                snprintf(errstr, errstr_size, "%s: %s", url,
+                snprintf(errstr, errstr_size, "%s: %s", what ? what : url,
                          b->overflow ? "response too large"
                          : cerr[0]   ? cerr
                                      : curl_easy_strerror(cc));
@@ -432,7 +434,8 @@ static int http_do(const char *method, const char *url,
         }
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         if (status != 200) {
-                snprintf(errstr, errstr_size, "%s: HTTP %ld", url, status);
+                snprintf(errstr, errstr_size, "%s: HTTP %ld",
+                         what ? what : url, status);
                 goto out;
         }
         rc = 0;
@@ -555,7 +558,7 @@ static int creds_from_container(msk_iam_creds_t *cr, char *errstr,
                 snprintf(errstr, errstr_size, "out of memory");
                 goto out;
         }
-        if (http_do("GET", url, hdrs, 5000, b, errstr, errstr_size) ||
+        if (http_do("GET", url, NULL, hdrs, 5000, b, errstr, errstr_size) ||
             creds_from_json(b->text, "container credentials", cr, errstr,
                             errstr_size))
                 goto out;
@@ -593,7 +596,7 @@ static int creds_from_imds(msk_iam_creds_t *cr, char *errstr,
                                  "X-aws-ec2-metadata-token-ttl-seconds: 300");
         snprintf(url, sizeof(url), "%s/latest/api/token", base);
         if (!hdrs ||
-            http_do("PUT", url, hdrs, 1000, b, errstr, errstr_size))
+            http_do("PUT", url, NULL, hdrs, 1000, b, errstr, errstr_size))
                 goto out;
         curl_slist_free_all(hdrs);
         snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %.1000s",
@@ -602,7 +605,7 @@ static int creds_from_imds(msk_iam_creds_t *cr, char *errstr,
         snprintf(url, sizeof(url),
                  "%s/latest/meta-data/iam/security-credentials/", base);
         if (!hdrs ||
-            http_do("GET", url, hdrs, 1000, b, errstr, errstr_size))
+            http_do("GET", url, NULL, hdrs, 1000, b, errstr, errstr_size))
                 goto out;
         snprintf(role, sizeof(role), "%.*s", (int)strcspn(b->text, "\r\n"),
                  b->text);
@@ -614,7 +617,7 @@ static int creds_from_imds(msk_iam_creds_t *cr, char *errstr,
         snprintf(url, sizeof(url),
                  "%s/latest/meta-data/iam/security-credentials/%s", base,
                  role);
-        if (http_do("GET", url, hdrs, 1000, b, errstr, errstr_size) ||
+        if (http_do("GET", url, NULL, hdrs, 1000, b, errstr, errstr_size) ||
             creds_from_json(b->text, "instance metadata", cr, errstr,
                             errstr_size))
                 goto out;
@@ -625,49 +628,326 @@ out:
         return rc;
 }
 
+/* Credentials from endpoints and STS, reused until 15 minutes before they
+ * expire. A few slots, each keyed by where the credentials came from. */
+#define CACHE_SLOTS 8
+#define CACHE_MARGIN_S (15 * 60)
+
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static msk_iam_creds_t cache;          /* @locks cache_lock */
-static char cache_key[2100];           /* endpoint the cache came from */
+static struct {
+        char key[1200];
+        msk_iam_creds_t cr;
+} cache[CACHE_SLOTS];                  /* @locks cache_lock */
+static int cache_next;                 /* @locks cache_lock */
 
-static void endpoint_key(char *out, size_t n)
+static int cache_get(const char *key, msk_iam_creds_t *cr)
 {
-        const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
-                   *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        int i, hit = 0;
 
-        snprintf(out, n, "%s|%s", rel ? rel : "", full ? full : "");
+        pthread_mutex_lock(&cache_lock);
+        for (i = 0; i < CACHE_SLOTS; i++) {
+                if (!cache[i].cr.access_key_id[0] ||
+                    strcmp(cache[i].key, key))
+                        continue;
+                if (!cache[i].cr.expiration ||
+                    cache[i].cr.expiration - (long long)time(NULL) >
+                            CACHE_MARGIN_S) {
+                        *cr = cache[i].cr;
+                        hit = 1;
+                }
+                break;
+        }
+        pthread_mutex_unlock(&cache_lock);
+        return hit;
+}
+
+static void cache_put(const char *key, const msk_iam_creds_t *cr)
+{
+        int i;
+
+        pthread_mutex_lock(&cache_lock);
+        for (i = 0; i < CACHE_SLOTS; i++)
+                if (!strcmp(cache[i].key, key))
+                        break;
+        if (i == CACHE_SLOTS) {
+                i = cache_next;
+                cache_next = (cache_next + 1) % CACHE_SLOTS;
+        }
+        snprintf(cache[i].key, sizeof(cache[i].key), "%s", key);
+        cache[i].cr = *cr;
+        pthread_mutex_unlock(&cache_lock);
 }
 
 /* Container, then IMDS, through the cache. 1 got, 0 none, -1 error. */
 static int creds_from_endpoints(msk_iam_creds_t *cr, char *errstr,
                                 size_t errstr_size)
 {
-        char key[sizeof(cache_key)];
+        const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+                   *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        char key[1200];
         int rc;
 
-        endpoint_key(key, sizeof(key));
-        pthread_mutex_lock(&cache_lock);
-        if (cache.access_key_id[0] && !strcmp(key, cache_key) &&
-            (!cache.expiration ||
-             cache.expiration - (long long)time(NULL) > 15 * 60)) {
-                *cr = cache;
-                pthread_mutex_unlock(&cache_lock);
+        snprintf(key, sizeof(key), "endpoint|%.500s|%.500s", rel ? rel : "",
+                 full ? full : "");
+        if (cache_get(key, cr))
                 return 1;
-        }
-        pthread_mutex_unlock(&cache_lock);
         rc = creds_from_container(cr, errstr, errstr_size);
         if (rc == 0)
                 rc = creds_from_imds(cr, errstr, errstr_size);
-        if (rc == 1) {
-                pthread_mutex_lock(&cache_lock);
-                cache = *cr;
-                snprintf(cache_key, sizeof(cache_key), "%s", key);
-                pthread_mutex_unlock(&cache_lock);
-        }
+        if (rc == 1)
+                cache_put(key, cr);
         return rc;
 }
 
-int msk_iam_credentials(const char *profile, msk_iam_creds_t *cr,
+/* ---------- credentials: STS ---------- */
+
+/* Text of the first <tag>...</tag> in xml into out; 0 or -1. */
+static int xml_get(const char *xml, const char *tag, char *out, size_t n)
+{
+        char open[64], close[64];
+        const char *a, *b;
+
+        snprintf(open, sizeof(open), "<%s>", tag);
+        snprintf(close, sizeof(close), "</%s>", tag);
+        if (!(a = strstr(xml, open)))
+                return -1;
+        a += strlen(open);
+        if (!(b = strstr(a, close)) || (size_t)(b - a) >= n)
+                return -1;
+        memcpy(out, a, (size_t)(b - a));
+        out[b - a] = '\0';
+        return 0;
+}
+
+/* The STS endpoint for region: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL,
+ * else https://sts.REGION.amazonaws.com. base gets it without a trailing
+ * '/', host its host[:port]. */
+static int sts_endpoint(const char *region, char *base, size_t bn,
+                        char *host, size_t hn)
+{
+        const char *e = getenv("AWS_ENDPOINT_URL_STS"), *h;
+        size_t l;
+
+        if (!e || !*e)
+                e = getenv("AWS_ENDPOINT_URL");
+        if (e && *e)
+                snprintf(base, bn, "%s", e);
+        else if (region && *region)
+                snprintf(base, bn, "https://sts.%s.amazonaws.com", region);
+        else
+                snprintf(base, bn, "https://sts.amazonaws.com");
+        l = strlen(base);
+        while (l && base[l - 1] == '/')
+                base[--l] = '\0';
+        if (!(h = strstr(base, "://")))
+                return -1;
+        h += 3;
+        l = strcspn(h, "/");
+        if (!l || l >= hn)
+                return -1;
+        memcpy(host, h, l);
+        host[l] = '\0';
+        return 0;
+}
+
+/* GET url (an STS query) and read the <Credentials> of its answer. */
+static int sts_get(const char *url, const char *source, msk_iam_creds_t *cr,
+                   char *errstr, size_t errstr_size)
+{
+        struct body *b = malloc(sizeof(*b));
+        char exp[64], msg[512];
+        int rc = -1;
+
+        if (!b) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        memset(cr, 0, sizeof(*cr));
+        /* The query holds a token or signature: errors name the call,
+         * not the URL, plus STS's own words when there are any. */
+        if (http_do("GET", url, source, NULL, 10000, b, errstr,
+                    errstr_size)) {
+                if (!xml_get(b->text, "Message", msg, sizeof(msg)))
+                        snprintf(errstr + strlen(errstr),
+                                 errstr_size - strlen(errstr), " (%s)", msg);
+                goto out;
+        }
+        if (xml_get(b->text, "AccessKeyId", cr->access_key_id,
+                    sizeof(cr->access_key_id)) ||
+            xml_get(b->text, "SecretAccessKey", cr->secret_access_key,
+                    sizeof(cr->secret_access_key)) ||
+            xml_get(b->text, "SessionToken", cr->session_token,
+                    sizeof(cr->session_token))) {
+                memset(cr, 0, sizeof(*cr));
+                snprintf(errstr, errstr_size,
+                         "%s: no credentials in the answer", source);
+                goto out;
+        }
+        if (!xml_get(b->text, "Expiration", exp, sizeof(exp)))
+                cr->expiration = parse_iso8601(exp);
+        snprintf(cr->source, sizeof(cr->source), "%s", source);
+        rc = 0;
+out:
+        memset(b, 0, sizeof(*b));
+        free(b);
+        return rc;
+}
+
+static int query_add(char *q, size_t n, size_t *pos, const char *k,
+                     const char *v)
+{
+        if (*pos) {
+                if (*pos + 1 >= n)
+                        return -1;
+                q[(*pos)++] = '&';
+        }
+        if (sigv4_uri_encode(q, n, pos, k, 0) || *pos + 1 >= n)
+                return -1;
+        q[(*pos)++] = '=';
+        return sigv4_uri_encode(q, n, pos, v, 0);
+}
+
+int msk_iam_assume_role(const msk_iam_creds_t *base, const char *role_arn,
+                        const char *session_name, const char *external_id,
+                        const char *sts_region, msk_iam_creds_t *cr,
                         char *errstr, size_t errstr_size)
+{
+        sigv4_param_t params[5];
+        sigv4_presign_t p;
+        char ep[512], host[256], key[1200], empty_hash[65], *url = NULL;
+        unsigned char h[SIGV4_SHA256_LEN];
+        size_t cap = 16384, np = 0;
+        const char *region = sts_region && *sts_region ? sts_region
+                                                       : "us-east-1";
+        int rc = -1, w;
+
+        if (!session_name || !*session_name)
+                session_name = MSK_IAM_SESSION_NAME;
+        snprintf(key, sizeof(key), "role|%.400s|%.100s|%.200s|%s|%.100s",
+                 role_arn, session_name, external_id ? external_id : "",
+                 region, base->access_key_id);
+        if (cache_get(key, cr))
+                return 0;
+        if (sts_endpoint(sts_region, ep, sizeof(ep), host, sizeof(host))) {
+                snprintf(errstr, errstr_size, "invalid STS endpoint %s", ep);
+                return -1;
+        }
+        params[np++] = (sigv4_param_t){ "Action", "AssumeRole" };
+        params[np++] = (sigv4_param_t){ "Version", "2011-06-15" };
+        params[np++] = (sigv4_param_t){ "RoleArn", role_arn };
+        params[np++] = (sigv4_param_t){ "RoleSessionName", session_name };
+        if (external_id && *external_id)
+                params[np++] = (sigv4_param_t){ "ExternalId", external_id };
+        sigv4_sha256("", 0, h);
+        sigv4_hex(h, sizeof(h), empty_hash);
+        memset(&p, 0, sizeof(p));
+        p.method = "GET";
+        p.host = host;
+        p.path = "/";
+        p.params = params;
+        p.nparams = np;
+        p.region = region;
+        p.service = "sts";
+        p.access_key_id = base->access_key_id;
+        p.secret_access_key = base->secret_access_key;
+        p.session_token = base->session_token;
+        p.when = time(NULL);
+        p.expires = 60;
+        p.payload_hash = empty_hash;
+        url = malloc(cap);
+        if (!url) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        w = snprintf(url, cap, "%s/?", ep);
+        if (w < 0 || (size_t)w >= cap ||
+            sigv4_presign_query(&p, url + w, cap - (size_t)w)) {
+                snprintf(errstr, errstr_size,
+                         "AssumeRole %s: request too long", role_arn);
+                goto out;
+        }
+        if (sts_get(url, "AssumeRole", cr, errstr, errstr_size))
+                goto out;
+        snprintf(cr->source, sizeof(cr->source), "role %.50s",
+                 strrchr(role_arn, '/') ? strrchr(role_arn, '/') + 1
+                                        : role_arn);
+        cache_put(key, cr);
+        rc = 0;
+out:
+        free(url);
+        return rc;
+}
+
+/* EKS IAM roles for service accounts: AWS_WEB_IDENTITY_TOKEN_FILE and
+ * AWS_ROLE_ARN, STS AssumeRoleWithWebIdentity (an unsigned call).
+ * 1 got, 0 not configured, -1 error. */
+static int creds_from_web_identity(const char *sts_region,
+                                   msk_iam_creds_t *cr, char *errstr,
+                                   size_t errstr_size)
+{
+        const char *file = getenv("AWS_WEB_IDENTITY_TOKEN_FILE"),
+                   *role = getenv("AWS_ROLE_ARN"),
+                   *sess = getenv("AWS_ROLE_SESSION_NAME");
+        char ep[512], host[256], key[1200], *tok = NULL, *url = NULL;
+        size_t cap = 16384, pos;
+        int rc = -1, w;
+
+        if (!file || !*file || !role || !*role)
+                return 0;
+        if (!sess || !*sess)
+                sess = MSK_IAM_SESSION_NAME;
+        snprintf(key, sizeof(key), "webid|%.400s|%.400s|%.100s", role, file,
+                 sess);
+        if (cache_get(key, cr))
+                return 1;
+        if (sts_endpoint(sts_region, ep, sizeof(ep), host, sizeof(host))) {
+                snprintf(errstr, errstr_size, "invalid STS endpoint %s", ep);
+                return -1;
+        }
+        tok = malloc(8192);
+        url = malloc(cap);
+        if (!tok || !url) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+        if (read_small_file(file, tok, 8192) || !tok[0]) {
+                snprintf(errstr, errstr_size,
+                         "cannot read AWS_WEB_IDENTITY_TOKEN_FILE %s", file);
+                goto out;
+        }
+        w = snprintf(url, cap, "%s/?", ep);
+        pos = 0;
+        if (w < 0 || (size_t)w >= cap ||
+            query_add(url + w, cap - (size_t)w, &pos, "Action",
+                      "AssumeRoleWithWebIdentity") ||
+            query_add(url + w, cap - (size_t)w, &pos, "RoleArn", role) ||
+            query_add(url + w, cap - (size_t)w, &pos, "RoleSessionName",
+                      sess) ||
+            query_add(url + w, cap - (size_t)w, &pos, "Version",
+                      "2011-06-15") ||
+            query_add(url + w, cap - (size_t)w, &pos, "WebIdentityToken",
+                      tok)) {
+                snprintf(errstr, errstr_size,
+                         "AssumeRoleWithWebIdentity: request too long");
+                goto out;
+        }
+        if (sts_get(url, "AssumeRoleWithWebIdentity", cr, errstr,
+                    errstr_size))
+                goto out;
+        snprintf(cr->source, sizeof(cr->source), "web identity");
+        cache_put(key, cr);
+        rc = 1;
+out:
+        if (tok)
+                memset(tok, 0, 8192);
+        free(tok);
+        free(url);
+        return rc;
+}
+
+int msk_iam_credentials(const char *profile, const char *sts_region,
+                        msk_iam_creds_t *cr, char *errstr,
+                        size_t errstr_size)
 {
         const char *envp = getenv("AWS_PROFILE");
         char err[512] = "";
@@ -685,8 +965,12 @@ int msk_iam_credentials(const char *profile, msk_iam_creds_t *cr,
         }
         if (creds_from_env(cr))
                 return 0;
-        rc = creds_from_profile(envp && *envp ? envp : "default", cr, err,
-                                sizeof(err));
+        rc = creds_from_web_identity(sts_region, cr, err, sizeof(err));
+        if (rc == 1)
+                return 0;
+        if (rc == 0)
+                rc = creds_from_profile(envp && *envp ? envp : "default", cr,
+                                        err, sizeof(err));
         if (rc == 1)
                 return 0;
         if (rc == 0) {
@@ -696,8 +980,8 @@ int msk_iam_credentials(const char *profile, msk_iam_creds_t *cr,
         }
         snprintf(errstr, errstr_size,
                  "MSK IAM: no AWS credentials found (tried the environment, "
-                 "profile %s in the shared files, the container endpoint "
-                 "and instance metadata)%s%s",
+                 "web identity, profile %s in the shared files, the "
+                 "container endpoint and instance metadata)%s%s",
                  envp && *envp ? envp : "default", err[0] ? ": " : "", err);
         return -1;
 }
@@ -767,21 +1051,42 @@ static int jaas_parse(const char *s, char *module, size_t module_size,
 struct jaas_opts {
         char profile[256];
         char role[512];
+        char session[128];
+        char extid[256];
+        char sts_region[64];
         char username[512];
         char password[1024];
-        int bad_profile;
+        const char *bad;      /* an IAM option that cannot be used */
 };
+
+/* IAM options travel space-separated in sasl.oauthbearer.config. */
+static void iam_opt(struct jaas_opts *j, const char *name, char *dst,
+                    size_t n, const char *v)
+{
+        if (strlen(v) >= n || strcspn(v, " \t\r\n") != strlen(v))
+                j->bad = name;
+        else
+                snprintf(dst, n, "%s", v);
+}
 
 static int jaas_opt(void *arg, const char *k, const char *v)
 {
         struct jaas_opts *j = arg;
 
         if (!strcmp(k, "awsProfileName")) {
-                snprintf(j->profile, sizeof(j->profile), "%s", v);
-                j->bad_profile = strlen(v) >= sizeof(j->profile) ||
-                                 strcspn(v, " \t") != strlen(v);
+                iam_opt(j, "awsProfileName", j->profile, sizeof(j->profile),
+                        v);
         } else if (!strcmp(k, "awsRoleArn")) {
-                snprintf(j->role, sizeof(j->role), "%s", v);
+                iam_opt(j, "awsRoleArn", j->role, sizeof(j->role), v);
+        } else if (!strcmp(k, "awsRoleSessionName")) {
+                iam_opt(j, "awsRoleSessionName", j->session,
+                        sizeof(j->session), v);
+        } else if (!strcmp(k, "awsRoleExternalId")) {
+                iam_opt(j, "awsRoleExternalId", j->extid, sizeof(j->extid),
+                        v);
+        } else if (!strcmp(k, "awsStsRegion")) {
+                iam_opt(j, "awsStsRegion", j->sts_region,
+                        sizeof(j->sts_region), v);
         } else if (!strcmp(k, "username")) {
                 snprintf(j->username, sizeof(j->username), "%s", v);
         } else if (!strcmp(k, "password")) {
@@ -850,7 +1155,7 @@ int msk_iam_opts_apply(msk_iam_opts_t *o, rd_kafka_conf_t *conf,
                        size_t errstr_size)
 {
         struct jaas_opts j;
-        char module[256] = "", region[64], bs[4096], cfg[512];
+        char module[256] = "", region[64], bs[4096], cfg[1400];
         size_t bsl = sizeof(bs);
         int iam = o->mechanism && !strcasecmp(o->mechanism, "AWS_MSK_IAM");
 
@@ -905,18 +1210,9 @@ int msk_iam_opts_apply(msk_iam_opts_t *o, rd_kafka_conf_t *conf,
                          "%s required; (got %s)", IAM_MODULE, module);
                 return -1;
         }
-        if (j.role[0]) {
+        if (j.bad) {
                 snprintf(errstr, errstr_size,
-                         "sasl.jaas.config: awsRoleArn is not supported by "
-                         "connectd (assuming a role needs AWS STS); give the "
-                         "role's credentials through the environment, a "
-                         "profile (awsProfileName), or the container or "
-                         "instance role");
-                return -1;
-        }
-        if (j.bad_profile) {
-                snprintf(errstr, errstr_size,
-                         "sasl.jaas.config: invalid awsProfileName");
+                         "sasl.jaas.config: invalid value of %s", j.bad);
                 return -1;
         }
         if (rd_kafka_conf_get(conf, "bootstrap.servers", bs, &bsl) !=
@@ -935,8 +1231,12 @@ int msk_iam_opts_apply(msk_iam_opts_t *o, rd_kafka_conf_t *conf,
                          region);
                 return -1;
         }
-        snprintf(cfg, sizeof(cfg), "region=%s%s%s", region,
-                 j.profile[0] ? " profile=" : "", j.profile);
+        snprintf(cfg, sizeof(cfg), "region=%s%s%s%s%s%s%s%s%s%s%s", region,
+                 j.profile[0] ? " profile=" : "", j.profile,
+                 j.role[0] ? " role=" : "", j.role,
+                 j.session[0] ? " session=" : "", j.session,
+                 j.extid[0] ? " extid=" : "", j.extid,
+                 j.sts_region[0] ? " stsregion=" : "", j.sts_region);
         if (set(conf, "sasl.mechanism", "OAUTHBEARER", errstr, errstr_size) ||
             set(conf, "sasl.oauthbearer.config", cfg, errstr, errstr_size))
                 return -1;
@@ -969,8 +1269,9 @@ static void cfg_get(const char *cfg, const char *key, char *out, size_t n)
 void msk_iam_refresh_cb(rd_kafka_t *rk, const char *oauthbearer_config,
                         void *opaque)
 {
-        char region[64], profile[256], err[1024];
-        msk_iam_creds_t *cr = calloc(1, sizeof(*cr));
+        char region[64], profile[256], role[512], session[128], extid[256],
+                sts_region[64], err[1024];
+        msk_iam_creds_t *cr = calloc(2, sizeof(*cr));
         char *token = NULL;
         long long expiry_ms = 0;
         time_t now = time(NULL);
@@ -982,8 +1283,20 @@ void msk_iam_refresh_cb(rd_kafka_t *rk, const char *oauthbearer_config,
         }
         cfg_get(oauthbearer_config, "region", region, sizeof(region));
         cfg_get(oauthbearer_config, "profile", profile, sizeof(profile));
-        if (msk_iam_credentials(profile[0] ? profile : NULL, cr, err,
-                                sizeof(err)) ||
+        cfg_get(oauthbearer_config, "role", role, sizeof(role));
+        cfg_get(oauthbearer_config, "session", session, sizeof(session));
+        cfg_get(oauthbearer_config, "extid", extid, sizeof(extid));
+        cfg_get(oauthbearer_config, "stsregion", sts_region,
+                sizeof(sts_region));
+        if (!sts_region[0])
+                snprintf(sts_region, sizeof(sts_region), "%s", region);
+        /* awsRoleArn: the chain's credentials (or the profile's) assume
+         * the role, and the role signs. */
+        if (msk_iam_credentials(profile[0] ? profile : NULL, sts_region,
+                                role[0] ? &cr[1] : cr, err, sizeof(err)) ||
+            (role[0] && msk_iam_assume_role(&cr[1], role, session, extid,
+                                            sts_region, cr, err,
+                                            sizeof(err))) ||
             msk_iam_token(region, cr, now, "connectd/" CONNECTD_VERSION,
                           &token, &expiry_ms, err, sizeof(err)))
                 goto fail;
@@ -1008,6 +1321,6 @@ out:
                 memset(token, 0, strlen(token));
                 free(token);
         }
-        memset(cr, 0, sizeof(*cr));
+        memset(cr, 0, 2 * sizeof(*cr));
         free(cr);
 }

@@ -59,7 +59,9 @@ int msk_iam_creds_from_file(const char *path, const char *profile,
                             char *errstr, size_t errstr_size);
 
 /* The SDKs' default chain: with `profile` NULL, environment
- * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), then the
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), then web
+ * identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, STS
+ * AssumeRoleWithWebIdentity in `sts_region`), then the
  * shared credentials and config files for $AWS_PROFILE or "default", then
  * the container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI,
  * AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]), then EC2 instance metadata
@@ -67,7 +69,20 @@ int msk_iam_creds_from_file(const char *path, const char *profile,
  * (awsProfileName): only that profile in the files. Credentials from an
  * endpoint are cached until 15 minutes before they expire.
  * 0, or -1 with a sentence naming what was tried. */
-int msk_iam_credentials(const char *profile, msk_iam_creds_t *cr,
+int msk_iam_credentials(const char *profile, const char *sts_region,
+                        msk_iam_creds_t *cr, char *errstr,
+                        size_t errstr_size);
+
+#define MSK_IAM_SESSION_NAME "MSKSASLDefaultSession"
+
+/* STS AssumeRole of role_arn with the `base` credentials (a presigned GET
+ * to https://sts.REGION.amazonaws.com, or AWS_ENDPOINT_URL_STS /
+ * AWS_ENDPOINT_URL), session_name NULL: MSKSASLDefaultSession, external_id
+ * may be NULL; sts_region NULL: us-east-1. Cached like endpoint
+ * credentials. 0, or -1 + errstr. */
+int msk_iam_assume_role(const msk_iam_creds_t *base, const char *role_arn,
+                        const char *session_name, const char *external_id,
+                        const char *sts_region, msk_iam_creds_t *cr,
                         char *errstr, size_t errstr_size);
 
 /* ---- client configuration ---- */
@@ -100,7 +115,8 @@ int msk_iam_opts_apply(msk_iam_opts_t *o, rd_kafka_conf_t *conf,
 void msk_iam_opts_clear(msk_iam_opts_t *o);
 
 /* The token refresh callback msk_iam_opts_apply installs (exposed for
- * tests). oauthbearer_config is "region=R[ profile=P]". */
+ * tests). oauthbearer_config is "region=R[ profile=P][ role=ARN]
+ * [ session=S][ extid=E][ stsregion=R2]". */
 void msk_iam_refresh_cb(rd_kafka_t *rk, const char *oauthbearer_config,
                         void *opaque);
 

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "kafka.h"
 #include "msk_iam.h"
+#include "sigv4.h"
 
 #define AKID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -49,7 +50,10 @@ static void setup(void)
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL,
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+                "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL",
+                "AWS_ENDPOINT_URL_STS", NULL,
         };
         int i;
 
@@ -89,9 +93,9 @@ static void fixed_creds(msk_iam_creds_t *cr, const char *token)
                 strcpy(cr->session_token, token);
 }
 
-static char *b64url_decode(const char *s)
+static char *b64url_decode_n(const char *s, size_t n)
 {
-        size_t n = strlen(s), i, o = 0;
+        size_t i, o = 0;
         char *out = malloc(n + 1);
         unsigned acc = 0;
         int bits = 0;
@@ -111,6 +115,11 @@ static char *b64url_decode(const char *s)
         }
         out[o] = '\0';
         return out;
+}
+
+static char *b64url_decode(const char *s)
+{
+        return b64url_decode_n(s, strlen(s));
 }
 
 /* ---------- the token ---------- */
@@ -289,7 +298,7 @@ Test(msk_iam, credential_chain_order)
         msk_iam_creds_t cr;
 
         /* Nothing anywhere: a sentence naming what was tried. */
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), -1);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), -1);
         cr_assert(strstr(err, "no AWS credentials"), "%s", err);
 
         /* ~/.aws/credentials [default] */
@@ -300,13 +309,13 @@ Test(msk_iam, credential_chain_order)
                          "aws_secret_access_key=SKFILE\n"
                          "[other]\naws_access_key_id=AKOTHER\n"
                          "aws_secret_access_key=SKOTHER\n");
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0,
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0,
                      "%s", err);
         cr_assert_str_eq(cr.access_key_id, "AKFILE");
 
         /* AWS_PROFILE picks the section */
         setenv("AWS_PROFILE", "other", 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_str_eq(cr.access_key_id, "AKOTHER");
 
         /* AWS_SHARED_CREDENTIALS_FILE moves the file */
@@ -314,22 +323,22 @@ Test(msk_iam, credential_chain_order)
         write_file(path, "[other]\naws_access_key_id=AKMOVED\n"
                          "aws_secret_access_key=SKMOVED\n");
         setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_str_eq(cr.access_key_id, "AKMOVED");
 
         /* The environment comes first */
         setenv("AWS_ACCESS_KEY_ID", "AKENV", 1);
         setenv("AWS_SECRET_ACCESS_KEY", "SKENV", 1);
         setenv("AWS_SESSION_TOKEN", "TKENV", 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_str_eq(cr.access_key_id, "AKENV");
         cr_assert_str_eq(cr.session_token, "TKENV");
         cr_assert_str_eq(cr.source, "environment");
 
         /* ... unless a profile is named (awsProfileName): only the files */
-        cr_assert_eq(msk_iam_credentials("other", &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials("other", NULL, &cr, err, sizeof(err)), 0);
         cr_assert_str_eq(cr.access_key_id, "AKMOVED");
-        cr_assert_eq(msk_iam_credentials("missing", &cr, err, sizeof(err)),
+        cr_assert_eq(msk_iam_credentials("missing", NULL, &cr, err, sizeof(err)),
                      -1);
         cr_assert(strstr(err, "profile missing"), "%s", err);
 }
@@ -343,6 +352,7 @@ struct http_srv {
         atomic_int requests;
         char last_req[4096];
         const char *body;
+        int status;             /* 0: 200 */
 };
 
 static void *http_main(void *arg)
@@ -370,9 +380,10 @@ static void *http_main(void *arg)
                 memcpy(s->last_req, req, len + 1);
                 s->requests++;
                 snprintf(resp, sizeof(resp),
-                         "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+                         "HTTP/1.1 %d X\r\nContent-Type: application/json"
                          "\r\nContent-Length: %zu\r\nConnection: close\r\n"
-                         "\r\n%s", strlen(s->body), s->body);
+                         "\r\n%s", s->status ? s->status : 200,
+                         strlen(s->body), s->body);
                 if (write(c, resp, strlen(resp)) < 0)
                         perror("write");
                 close(c);
@@ -425,7 +436,7 @@ Test(msk_iam, container_credentials_full_uri)
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
         setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer s3cr3t", 1);
 
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0,
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0,
                      "%s", err);
         cr_assert_str_eq(cr.access_key_id, "AKCONT");
         cr_assert_str_eq(cr.secret_access_key, "SKCONT");
@@ -437,7 +448,7 @@ Test(msk_iam, container_credentials_full_uri)
                   "%s", s.last_req);
 
         /* Cached while far from expiry: no second request. */
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_eq(s.requests, 1);
 
         /* The token file wins over the token variable. */
@@ -446,7 +457,7 @@ Test(msk_iam, container_credentials_full_uri)
         setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
         snprintf(url, sizeof(url), "http://127.0.0.1:%d/other", s.port);
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_eq(s.requests, 2);
         cr_assert(strstr(s.last_req, "Authorization: from-file\r\n"), "%s",
                   s.last_req);
@@ -456,7 +467,7 @@ Test(msk_iam, container_credentials_full_uri)
         write_file(path, "[default]\naws_access_key_id=AKFILE\n"
                          "aws_secret_access_key=SKFILE\n");
         setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_str_eq(cr.access_key_id, "AKFILE");
         shutdown(s.fd, SHUT_RDWR);
         close(s.fd);
@@ -480,9 +491,9 @@ Test(msk_iam, container_credentials_expiring_soon_are_refetched)
         http_start(&s, body);
         snprintf(url, sizeof(url), "http://127.0.0.1:%d/c", s.port);
         setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0,
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0,
                      "%s", err);
-        cr_assert_eq(msk_iam_credentials(NULL, &cr, err, sizeof(err)), 0);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)), 0);
         cr_assert_eq(s.requests, 2);
         shutdown(s.fd, SHUT_RDWR);
         close(s.fd);
@@ -587,7 +598,7 @@ Test(msk_iam, unsupported_forms_are_refused_clearly)
                 "sasl.mechanism", "AWS_MSK_IAM",
                 "sasl.jaas.config",
                 "software.amazon.msk.auth.iam.IAMLoginModule required "
-                "awsRoleArn=\"arn:aws:iam::123456789012:role/r\";",
+                "awsRoleArn=\"arn:aws:iam::123456789012:role/r x\";",
                 NULL,
         };
         const char *const handler[] = {
@@ -608,7 +619,7 @@ Test(msk_iam, unsupported_forms_are_refused_clearly)
         char err[512];
 
         cr_assert_eq(apply(role, NULL, &conf, err, sizeof(err)), -1);
-        cr_assert(strstr(err, "awsRoleArn is not supported"), "%s", err);
+        cr_assert(strstr(err, "invalid value of awsRoleArn"), "%s", err);
         rd_kafka_conf_destroy(conf);
         cr_assert_eq(apply(handler, NULL, &conf, err, sizeof(err)), -1);
         cr_assert(strstr(err, "com.example.Mine"), "%s", err);
@@ -1015,7 +1026,7 @@ Test(msk_iam, impossible_sasl_settings_stop_the_start)
                 "consumer.sasl.mechanism", "AWS_MSK_IAM",
                 "consumer.sasl.jaas.config",
                 "software.amazon.msk.auth.iam.IAMLoginModule required "
-                "awsRoleArn=\"arn:aws:iam::123456789012:role/r\";");
+                "awsRoleArn=\"arn:aws:iam::123456789012:role/r x\";");
         json_t *props2 = json_pack(
                 "{s:s, s:s, s:s}", "bootstrap.servers", "127.0.0.1:1",
                 "sasl.mechanism", "AWS_MSK_IAM",
@@ -1029,4 +1040,243 @@ Test(msk_iam, impossible_sasl_settings_stop_the_start)
         cr_assert(strstr(err, "com.example.Handler"), "%s", err);
         json_decref(props);
         json_decref(props2);
+}
+
+/* ---------- STS: awsRoleArn and web identity ---------- */
+
+#define STS_OK \
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/" \
+        "2011-06-15/\"><AssumeRoleResult><Credentials>" \
+        "<AccessKeyId>ASIAROLE</AccessKeyId>" \
+        "<SecretAccessKey>SKROLE</SecretAccessKey>" \
+        "<SessionToken>TK/ROLE+==</SessionToken>" \
+        "<Expiration>2099-01-02T03:04:05Z</Expiration>" \
+        "</Credentials></AssumeRoleResult></AssumeRoleResponse>"
+
+/* The query part of the request line "GET /?QUERY HTTP/1.1". */
+static char *request_query(const char *req)
+{
+        const char *q = strstr(req, "GET /?"), *e;
+
+        cr_assert_not_null(q, "%s", req);
+        q += 6;
+        e = strstr(q, " HTTP/1.1");
+        cr_assert_not_null(e);
+        return strndup(q, (size_t)(e - q));
+}
+
+Test(msk_iam, assume_role_is_a_presigned_sts_call)
+{
+        struct http_srv s;
+        char url[128], host[64], err[512], expect[4096], *q, *d;
+        msk_iam_creds_t base, cr;
+        const sigv4_param_t params[] = {
+                { "Action", "AssumeRole" },
+                { "Version", "2011-06-15" },
+                { "RoleArn", "arn:aws:iam::123456789012:role/msk" },
+                { "RoleSessionName", MSK_IAM_SESSION_NAME },
+                { "ExternalId", "ext-1" },
+        };
+        sigv4_presign_t p;
+        struct tm tm;
+
+        http_start(&s, STS_OK);
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.port);
+        snprintf(host, sizeof(host), "127.0.0.1:%d", s.port);
+        setenv("AWS_ENDPOINT_URL_STS", url, 1);
+        fixed_creds(&base, STOKEN);
+        cr_assert_eq(msk_iam_assume_role(&base,
+                                         "arn:aws:iam::123456789012:role/msk",
+                                         NULL, "ext-1", "eu-west-1", &cr,
+                                         err, sizeof(err)), 0, "%s", err);
+        cr_assert_str_eq(cr.access_key_id, "ASIAROLE");
+        cr_assert_str_eq(cr.secret_access_key, "SKROLE");
+        cr_assert_str_eq(cr.session_token, "TK/ROLE+==");
+        cr_assert_eq(cr.expiration, 4071006245LL);
+
+        /* The request is exactly the SigV4 presigned AssumeRole. */
+        q = request_query(s.last_req);
+        cr_assert(strstr(q, "X-Amz-Credential=" AKID "%2F"), "%s", q);
+        cr_assert(strstr(q, "%2Feu-west-1%2Fsts%2Faws4_request"), "%s", q);
+        d = strstr(q, "X-Amz-Date=");
+        cr_assert_not_null(d);
+        memset(&tm, 0, sizeof(tm));
+        cr_assert_not_null(strptime(d + 11, "%Y%m%dT%H%M%SZ", &tm));
+        memset(&p, 0, sizeof(p));
+        p.method = "GET";
+        p.host = host;
+        p.path = "/";
+        p.params = params;
+        p.nparams = 5;
+        p.region = "eu-west-1";
+        p.service = "sts";
+        p.access_key_id = AKID;
+        p.secret_access_key = SECRET;
+        p.session_token = STOKEN;
+        p.when = timegm(&tm);
+        p.expires = 60;
+        p.payload_hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca"
+                         "495991b7852b855";
+        cr_assert_eq(sigv4_presign_query(&p, expect, sizeof(expect)), 0);
+        cr_assert_str_eq(q, expect);
+        free(q);
+
+        /* Cached until 15 minutes before it expires. */
+        cr_assert_eq(msk_iam_assume_role(&base,
+                                         "arn:aws:iam::123456789012:role/msk",
+                                         NULL, "ext-1", "eu-west-1", &cr,
+                                         err, sizeof(err)), 0);
+        cr_assert_eq(s.requests, 1);
+        shutdown(s.fd, SHUT_RDWR);
+        close(s.fd);
+        pthread_join(s.th, NULL);
+}
+
+Test(msk_iam, sts_errors_say_why_without_the_signed_url)
+{
+        struct http_srv s;
+        char url[128], err[512];
+        msk_iam_creds_t base, cr;
+
+        http_start(&s, "<ErrorResponse><Error><Code>AccessDenied</Code>"
+                       "<Message>User is not authorized to perform: "
+                       "sts:AssumeRole</Message></Error></ErrorResponse>");
+        s.status = 403;
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d", s.port);
+        setenv("AWS_ENDPOINT_URL", url, 1);
+        fixed_creds(&base, NULL);
+        cr_assert_eq(msk_iam_assume_role(&base, "arn:aws:iam::1:role/x",
+                                         "s", NULL, NULL, &cr, err,
+                                         sizeof(err)), -1);
+        cr_assert(strstr(err, "AssumeRole: HTTP 403 (User is not "
+                              "authorized"), "%s", err);
+        cr_assert_null(strstr(err, "Signature"), "%s", err);
+        cr_assert_str_eq(cr.access_key_id, "");
+        shutdown(s.fd, SHUT_RDWR);
+        close(s.fd);
+        pthread_join(s.th, NULL);
+}
+
+Test(msk_iam, web_identity_comes_after_environment_before_files)
+{
+        struct http_srv s;
+        char url[128], path[512], err[512], *q;
+        msk_iam_creds_t cr;
+
+        http_start(&s, STS_OK);
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d", s.port);
+        setenv("AWS_ENDPOINT_URL_STS", url, 1);
+        snprintf(path, sizeof(path), "%s/creds", tmpdir);
+        write_file(path, "[default]\naws_access_key_id=AKFILE\n"
+                         "aws_secret_access_key=SKFILE\n");
+        setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+        snprintf(path, sizeof(path), "%s/token", tmpdir);
+        write_file(path, "eyJhbGciOi.eyJzdWIiOi.sig\n");
+        setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
+        setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa", 1);
+
+        cr_assert_eq(msk_iam_credentials(NULL, "eu-west-1", &cr, err,
+                                         sizeof(err)), 0, "%s", err);
+        cr_assert_str_eq(cr.access_key_id, "ASIAROLE");
+        cr_assert_str_eq(cr.source, "web identity");
+        q = request_query(s.last_req);
+        cr_assert_str_eq(q, "Action=AssumeRoleWithWebIdentity&RoleArn=arn%3A"
+                            "aws%3Aiam%3A%3A123456789012%3Arole%2Firsa"
+                            "&RoleSessionName=MSKSASLDefaultSession"
+                            "&Version=2011-06-15&WebIdentityToken="
+                            "eyJhbGciOi.eyJzdWIiOi.sig");
+        free(q);
+
+        setenv("AWS_ACCESS_KEY_ID", "AKENV", 1);
+        setenv("AWS_SECRET_ACCESS_KEY", "SKENV", 1);
+        cr_assert_eq(msk_iam_credentials(NULL, "eu-west-1", &cr, err,
+                                         sizeof(err)), 0);
+        cr_assert_str_eq(cr.access_key_id, "AKENV");
+        shutdown(s.fd, SHUT_RDWR);
+        close(s.fd);
+        pthread_join(s.th, NULL);
+}
+
+Test(msk_iam, role_options_reach_the_refresh_callback)
+{
+        const char *const kv[] = {
+                "sasl.mechanism", "AWS_MSK_IAM",
+                "sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required "
+                "awsRoleArn=\"arn:aws:iam::123456789012:role/msk\" "
+                "awsRoleSessionName=\"connect\" awsRoleExternalId=\"e-1\" "
+                "awsStsRegion=\"us-east-1\";",
+                NULL,
+        };
+        rd_kafka_conf_t *conf;
+        char err[512], v[512];
+
+        cr_assert_eq(apply(kv, NULL, &conf, err, sizeof(err)), 0, "%s", err);
+        conf_str(conf, "sasl.oauthbearer.config", v, sizeof(v));
+        cr_assert_str_eq(v, "region=eu-west-1 role=arn:aws:iam::123456789012:"
+                            "role/msk session=connect extid=e-1 "
+                            "stsregion=us-east-1");
+        rd_kafka_conf_destroy(conf);
+}
+
+/* awsRoleArn end to end: the environment's credentials assume the role
+ * (loopback STS), and the role's credentials sign the token. */
+Test(msk_iam, sasl_handshake_with_an_assumed_role)
+{
+        struct fake_broker b;
+        struct http_srv sts;
+        json_t *props;
+        char bs[64], url[128], err[512], *tokurl, *q;
+        kafka_t *kf;
+        size_t pl = strlen("n,,\x01" "auth=Bearer ");
+        int i;
+
+        memset(&b, 0, sizeof(b));
+        pthread_mutex_init(&b.lock, NULL);
+        b.fd = listen_loopback(&b.port);
+        cr_assert_eq(pthread_create(&b.th, NULL, broker_main, &b), 0);
+        http_start(&sts, STS_OK);
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d", sts.port);
+        setenv("AWS_ENDPOINT_URL_STS", url, 1);
+        setenv("AWS_ACCESS_KEY_ID", AKID, 1);
+        setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+        snprintf(bs, sizeof(bs), "127.0.0.1:%d", b.port);
+        props = json_pack(
+                "{s:s, s:s, s:s, s:s, s:s}", "bootstrap.servers", bs,
+                "msk.iam.region", "ap-northeast-1",
+                "producer.security.protocol", "SASL_PLAINTEXT",
+                "producer.sasl.mechanism", "AWS_MSK_IAM",
+                "producer.sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required "
+                "awsRoleArn=\"arn:aws:iam::123456789012:role/msk\";");
+        kf = kafka_new(props, err, sizeof(err));
+        cr_assert_not_null(kf, "%s", err);
+        i = wait_auth(&b, "rdkafka", NULL);
+        cr_assert_geq(i, 0, "the worker's client never authenticated");
+        tokurl = b64url_decode_n(b.auth[i] + pl,
+                                 strcspn(b.auth[i] + pl, "\x01"));
+        cr_assert(strstr(tokurl, "X-Amz-Credential=ASIAROLE%2F"), "%s",
+                  tokurl);
+        cr_assert(strstr(tokurl, "%2Fap-northeast-1%2Fkafka-cluster%2F"),
+                  "%s", tokurl);
+        cr_assert(strstr(tokurl, "X-Amz-Security-Token=TK%2FROLE%2B%3D%3D"),
+                  "%s", tokurl);
+        free(tokurl);
+        q = request_query(sts.last_req);
+        cr_assert(strstr(q, "Action=AssumeRole&"), "%s", q);
+        cr_assert(strstr(q, "X-Amz-Credential=" AKID "%2F"), "%s", q);
+        cr_assert(strstr(q, "%2Fap-northeast-1%2Fsts%2F"), "%s", q);
+        free(q);
+
+        kafka_destroy(kf);
+        b.stop = 1;
+        pthread_join(b.th, NULL);
+        close(b.fd);
+        for (i = 0; i < b.nauth; i++)
+                free(b.auth[i]);
+        pthread_mutex_destroy(&b.lock);
+        shutdown(sts.fd, SHUT_RDWR);
+        close(sts.fd);
+        pthread_join(sts.th, NULL);
+        json_decref(props);
 }
