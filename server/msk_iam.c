@@ -183,6 +183,8 @@ int msk_iam_region_from_bootstrap(const char *bootstrap, char *out, size_t n)
                         if (strncasecmp(k, ".kafka.", 7) &&
                             strncasecmp(k, ".kafka-serverless.", 18))
                                 continue;
+                        /* A cluster may be named "kafka" too: the region
+                         * label is the one followed by .amazonaws.com. */
                         r = k + (strncasecmp(k, ".kafka.", 7) ? 18 : 7);
                         if (r >= h + hl)
                                 break;
@@ -190,7 +192,7 @@ int msk_iam_region_from_bootstrap(const char *bootstrap, char *out, size_t n)
                         if (r + rl >= h + hl ||
                             strncasecmp(r + rl, ".amazonaws.com", 14) ||
                             rl == 0 || rl >= n)
-                                break;
+                                continue;
                         for (hl = 0; hl < rl; hl++)
                                 out[hl] = (char)tolower((unsigned char)r[hl]);
                         out[rl] = '\0';

@@ -225,6 +225,11 @@ Test(msk_iam, region_from_bootstrap)
                              "boot-abc.c1.kafka-serverless.us-east-2."
                              "amazonaws.com:9098", r, sizeof(r)), 1);
         cr_assert_str_eq(r, "us-east-2");
+        /* a cluster named "kafka" */
+        cr_assert_eq(msk_iam_region_from_bootstrap(
+                             "b-1.kafka.abc123.c2.kafka.eu-south-1.amazonaws."
+                             "com:9098", r, sizeof(r)), 1);
+        cr_assert_str_eq(r, "eu-south-1");
         cr_assert_eq(msk_iam_region_from_bootstrap("kafka.internal:9092",
                                                    r, sizeof(r)), 0);
         cr_assert_eq(msk_iam_region_from_bootstrap("127.0.0.1:9092", r,
