@@ -9,6 +9,10 @@
  * worker's producer.* / consumer.* settings, then the connector's
  * producer.override.* / consumer.override.* (policy All, as Connect's
  * default), so a setting a user knows from Java Connect means the same.
+ * The Java-only SASL keys (sasl.mechanism=AWS_MSK_IAM, sasl.jaas.config,
+ * sasl.client.callback.handler.class) are collected on the way and mapped
+ * by msk_iam when the config is finished; the top-level security keys go
+ * to the worker's own clients only, as in Java Connect.
  *
  * Threads: kafka_new/kafka_destroy on the main thread; the rest from any
  * thread (the topic set and the cluster id have their own lock). The cluster

@@ -1115,7 +1115,8 @@ int msk_iam_opts_take(msk_iam_opts_t *o, const char *key, const char *val,
 {
         char **dst = NULL;
 
-        if (!strcmp(key, "sasl.mechanism"))
+        if (!strcmp(key, "sasl.mechanism") ||
+            !strcmp(key, "sasl.mechanisms")) /* librdkafka's alias */
                 dst = &o->mechanism;
         else if (!strcmp(key, "sasl.jaas.config"))
                 dst = &o->jaas;

@@ -95,7 +95,7 @@ typedef struct msk_iam_opts {
         char *handler;        /* sasl.client.callback.handler.class */
 } msk_iam_opts_t;
 
-/* Takes key if it is one of sasl.mechanism, sasl.jaas.config,
+/* Takes key if it is one of sasl.mechanism(s), sasl.jaas.config,
  * sasl.client.callback.handler.class (the last setting wins, as for any
  * key): returns 1. Returns 0 for any other key (set it on the conf as
  * usual), -1 out of memory. */

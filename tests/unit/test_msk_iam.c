@@ -577,7 +577,7 @@ Test(msk_iam, mechanism_names_and_last_setting_wins)
 {
         const char *const scram[] = {
                 "sasl.mechanism", "AWS_MSK_IAM",
-                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.mechanisms", "SCRAM-SHA-512",
                 "sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule "
                 "required username=\"alice\" password=\"p a\\\"ss\";",
