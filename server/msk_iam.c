@@ -1317,7 +1317,8 @@ void msk_iam_refresh_cb(rd_kafka_t *rk, const char *oauthbearer_config,
                   rd_kafka_name(rk), region, cr->source, expiry_ms / 1000);
         goto out;
 fail:
-        LOG_ERROR(msk_lg(), "%s: %s", rd_kafka_name(rk), err);
+        /* librdkafka logs the failure as an ERROR and retries. */
+        LOG_DEBUG(msk_lg(), "%s: %s", rd_kafka_name(rk), err);
         rd_kafka_oauthbearer_set_token_failure(rk, err);
 out:
         if (token) {
