@@ -891,7 +891,8 @@ static const wc_def_t wc_defs_table[] = {
         {"sasl.jaas.config", WC_TYPE_PASSWORD, NULL,
          "JAAS line of the worker's own Kafka clients: PlainLoginModule / "
          "ScramLoginModule username and password, or the MSK "
-         "IAMLoginModule (awsProfileName).",
+         "IAMLoginModule (awsProfileName, awsRoleArn, awsRoleSessionName, "
+         "awsRoleExternalId, awsStsRegion).",
          NULL},
         {"sasl.client.callback.handler.class", WC_TYPE_CLASS, NULL,
          "Accepted for MSK IAM (IAMClientCallbackHandler); connectd signs "
