@@ -358,6 +358,8 @@ struct http_srv {
         char last_req[4096];
         const char *body;
         int status;             /* 0: 200 */
+        /* optional: the body for a request (else body) */
+        const char *(*route)(const char *req);
 };
 
 static void *http_main(void *arg)
@@ -366,6 +368,7 @@ static void *http_main(void *arg)
 
         for (;;) {
                 char req[4096], resp[8192];
+                const char *body;
                 size_t len = 0;
                 int c = accept(s->fd, NULL, NULL);
 
@@ -384,11 +387,12 @@ static void *http_main(void *arg)
                 req[len] = '\0';
                 memcpy(s->last_req, req, len + 1);
                 s->requests++;
+                body = s->route ? s->route(req) : s->body;
                 snprintf(resp, sizeof(resp),
                          "HTTP/1.1 %d X\r\nContent-Type: application/json"
                          "\r\nContent-Length: %zu\r\nConnection: close\r\n"
                          "\r\n%s", s->status ? s->status : 200,
-                         strlen(s->body), s->body);
+                         strlen(body), body);
                 if (write(c, resp, strlen(resp)) < 0)
                         perror("write");
                 close(c);
@@ -1283,5 +1287,97 @@ Test(msk_iam, sasl_handshake_with_an_assumed_role)
         shutdown(sts.fd, SHUT_RDWR);
         close(sts.fd);
         pthread_join(sts.th, NULL);
+        json_decref(props);
+}
+
+/* ---------- EC2 instance metadata (IMDSv2) on loopback ---------- */
+
+static char imds_log[8192];
+
+static const char *imds_route(const char *req)
+{
+        size_t l = strlen(imds_log);
+
+        snprintf(imds_log + l, sizeof(imds_log) - l, "%.*s|",
+                 (int)strcspn(req, "\r"), req);
+#define STARTS(p) (!strncmp(req, p, strlen(p)))
+        if (STARTS("PUT /latest/api/token "))
+                return strstr(req, "X-aws-ec2-metadata-token-ttl-seconds: ")
+                               ? "IMDSTOKEN"
+                               : "";
+        if (!strstr(req, "X-aws-ec2-metadata-token: IMDSTOKEN\r\n"))
+                return "";
+        if (STARTS("GET /latest/meta-data/iam/security-credentials/ "))
+                return "my-instance-role\n";
+        if (STARTS("GET /latest/meta-data/iam/security-credentials/"
+                   "my-instance-role "))
+                return "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAEC2\","
+                       "\"SecretAccessKey\":\"SKEC2\",\"Token\":\"TKEC2\","
+                       "\"Expiration\":\"2099-01-02T03:04:05Z\"}";
+#undef STARTS
+        return "";
+}
+
+Test(msk_iam, instance_metadata_v2_is_the_last_source)
+{
+        struct http_srv s;
+        char url[128], err[512];
+        msk_iam_creds_t cr;
+
+        http_start(&s, "");
+        s.route = imds_route;
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.port);
+        setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
+        unsetenv("AWS_EC2_METADATA_DISABLED");
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)),
+                     0, "%s", err);
+        cr_assert_str_eq(cr.access_key_id, "ASIAEC2");
+        cr_assert_str_eq(cr.session_token, "TKEC2");
+        cr_assert_str_eq(cr.source, "instance metadata");
+        cr_assert_eq(cr.expiration, 4071006245LL);
+        cr_assert_str_eq(imds_log,
+                "PUT /latest/api/token HTTP/1.1|"
+                "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1|"
+                "GET /latest/meta-data/iam/security-credentials/"
+                "my-instance-role HTTP/1.1|");
+        /* Disabled: not asked at all. */
+        setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+        setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1/",
+               1);
+        cr_assert_eq(msk_iam_credentials(NULL, NULL, &cr, err, sizeof(err)),
+                     0); /* still cached */
+        cr_assert_eq(s.requests, 3);
+        shutdown(s.fd, SHUT_RDWR);
+        close(s.fd);
+        pthread_join(s.th, NULL);
+}
+
+/* A connector's producer.override.* goes through the same mapping. */
+Test(msk_iam, connector_overrides_are_mapped_too)
+{
+        json_t *props = json_pack("{s:s, s:s}", "bootstrap.servers",
+                                  "127.0.0.1:1", "msk.iam.region",
+                                  "us-west-1");
+        json_t *cc = json_pack(
+                "{s:s, s:s, s:s}", "producer.override.sasl.mechanism",
+                "AWS_MSK_IAM", "producer.override.sasl.jaas.config",
+                "software.amazon.msk.auth.iam.IAMLoginModule required "
+                "awsProfileName=\"conn\";",
+                "producer.override.sasl.client.callback.handler.class",
+                "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+        char err[512], v[256];
+        rd_kafka_conf_t *conf;
+        kafka_t *kf = kafka_new(props, err, sizeof(err));
+
+        cr_assert_not_null(kf, "%s", err);
+        conf = kafka_producer_conf(kf, cc, err, sizeof(err));
+        cr_assert_not_null(conf, "%s", err);
+        conf_str(conf, "sasl.mechanism", v, sizeof(v));
+        cr_assert_str_eq(v, "OAUTHBEARER");
+        conf_str(conf, "sasl.oauthbearer.config", v, sizeof(v));
+        cr_assert_str_eq(v, "region=us-west-1 profile=conn");
+        rd_kafka_conf_destroy(conf);
+        kafka_destroy(kf);
+        json_decref(cc);
         json_decref(props);
 }
