@@ -367,6 +367,7 @@ static void *cluster_id_main(void *arg)
                                  sizeof(errstr));
         if (!rk) {
                 LOG_ERROR(lg(), "Kafka client: %s", errstr);
+                rd_kafka_conf_destroy(conf); /* still ours on failure */
                 return NULL;
         }
         while (!kf->terminating) {

@@ -1381,3 +1381,20 @@ Test(msk_iam, connector_overrides_are_mapped_too)
         json_decref(cc);
         json_decref(props);
 }
+
+/* A mechanism librdkafka refuses only when the client is created: the
+ * worker keeps running and nothing leaks (under ASan this test fails on a
+ * leaked client config). */
+Test(msk_iam, unknown_mechanism_fails_the_client_without_a_leak)
+{
+        json_t *props = json_pack("{s:s, s:s, s:s}", "bootstrap.servers",
+                                  "127.0.0.1:1", "security.protocol",
+                                  "SASL_PLAINTEXT", "sasl.mechanism",
+                                  "NOT-A-MECHANISM");
+        char err[512];
+        kafka_t *kf = kafka_new(props, err, sizeof(err));
+
+        cr_assert_not_null(kf, "%s", err);
+        kafka_destroy(kf); /* joins the cluster id thread */
+        json_decref(props);
+}
