@@ -999,6 +999,25 @@ static const wc_def_t wc_defs_table[] = {
          "Connect cluster group id (unused in standalone mode).", NULL},
         {"client.id", WC_TYPE_STRING, NULL,
          "Prefix of the Kafka client ids this worker uses.", NULL},
+        {"security.protocol", WC_TYPE_STRING, NULL,
+         "Security protocol of the worker's own Kafka clients (cluster id, "
+         "sink offsets); tasks' clients take producer.* / consumer.*, as in "
+         "Kafka Connect.",
+         NULL},
+        {"sasl.mechanism", WC_TYPE_STRING, NULL,
+         "SASL mechanism of the worker's own Kafka clients: PLAIN, "
+         "SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI or AWS_MSK_IAM.",
+         NULL},
+        {"sasl.jaas.config", WC_TYPE_PASSWORD, NULL,
+         "JAAS line of the worker's own Kafka clients: PlainLoginModule / "
+         "ScramLoginModule username and password, or the MSK "
+         "IAMLoginModule (awsProfileName, awsRoleArn, awsRoleSessionName, "
+         "awsRoleExternalId, awsStsRegion).",
+         NULL},
+        {"sasl.client.callback.handler.class", WC_TYPE_CLASS, NULL,
+         "Accepted for MSK IAM (IAMClientCallbackHandler); connectd signs "
+         "the MSK IAM token itself.",
+         NULL},
         /* ---- connectd ---- */
         {"storage.path", WC_TYPE_STRING, "connectd.db",
          "SQLite file holding connector configs, offsets and statuses.",
@@ -1055,6 +1074,11 @@ static const wc_def_t wc_defs_table[] = {
          "Longest wait between upload retries.", check_non_negative},
         {"log.s3.timeout.ms", WC_TYPE_LONG, "10000",
          "Timeout of one upload request.", check_positive},
+        {"msk.iam.region", WC_TYPE_STRING, NULL,
+         "AWS region that MSK IAM tokens (sasl.mechanism=AWS_MSK_IAM) are "
+         "signed for. Unset: the region in the MSK broker names of "
+         "bootstrap.servers, else AWS_REGION, else AWS_DEFAULT_REGION.",
+         NULL},
 };
 
 /* Keys under these prefixes pass through unchecked. */

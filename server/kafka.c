@@ -9,6 +9,10 @@
  * worker's producer.* / consumer.* settings, then the connector's
  * producer.override.* / consumer.override.* (policy All, as Connect's
  * default), so a setting a user knows from Java Connect means the same.
+ * The Java-only SASL keys (sasl.mechanism=AWS_MSK_IAM, sasl.jaas.config,
+ * sasl.client.callback.handler.class) are collected on the way and mapped
+ * by msk_iam when the config is finished; the top-level security keys go
+ * to the worker's own clients only, as in Java Connect.
  *
  * Threads: kafka_new/kafka_destroy on the main thread; the rest from any
  * thread (the topic set and the cluster id have their own lock). The cluster
@@ -32,6 +36,7 @@
 #include "config.h"
 #include "kafka.h"
 #include "log.h"
+#include "msk_iam.h"
 
 #define KAFKA_MAX_TOPICS 4096
 
@@ -73,10 +78,43 @@ static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val,
         return 0;
 }
 
+/* A user's client setting: the Java-only SASL keys (sasl.mechanism,
+ * sasl.jaas.config, sasl.client.callback.handler.class) are collected in
+ * mo and applied by conf_finish; the rest go to librdkafka. */
+static int client_set(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                      const char *key, const char *val, char *errstr,
+                      size_t errstr_size)
+{
+        int rc = msk_iam_opts_take(mo, key, val, errstr, errstr_size);
+
+        if (rc)
+                return rc < 0 ? -1 : 0;
+        return conf_set(conf, key, val, errstr, errstr_size);
+}
+
+/* Applies the collected SASL settings (AWS_MSK_IAM becomes OAUTHBEARER
+ * with a token refresh callback). Destroys conf and returns NULL on
+ * error. */
+static rd_kafka_conf_t *conf_finish(kafka_t *kf, rd_kafka_conf_t *conf,
+                                    msk_iam_opts_t *mo, int failed,
+                                    char *errstr, size_t errstr_size)
+{
+        if (!failed &&
+            msk_iam_opts_apply(mo, conf, wc_get(kf->props, "msk.iam.region"),
+                               errstr, errstr_size))
+                failed = 1;
+        msk_iam_opts_clear(mo);
+        if (failed) {
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return conf;
+}
+
 /* Copies every `prefix`-ed string of obj (prefix stripped) into conf. */
-static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
-                               const char *prefix, char *errstr,
-                               size_t errstr_size)
+static int conf_apply_prefixed(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                               const json_t *obj, const char *prefix,
+                               char *errstr, size_t errstr_size)
 {
         const char *key;
         json_t *val;
@@ -87,8 +125,8 @@ static int conf_apply_prefixed(rd_kafka_conf_t *conf, const json_t *obj,
         json_object_foreach((json_t *)obj, key, val) {
                 if (strncmp(key, prefix, plen) || !json_is_string(val))
                         continue;
-                if (conf_set(conf, key + plen, json_string_value(val), errstr,
-                             errstr_size))
+                if (client_set(conf, mo, key + plen, json_string_value(val),
+                               errstr, errstr_size))
                         return -1;
         }
         return 0;
@@ -114,8 +152,9 @@ static int override_allowed(const kafka_t *kf, const char *key)
 /* Applies a connector's `prefix`-ed overrides the worker's policy allows;
  * the others are logged and ignored. */
 static int conf_apply_overrides(kafka_t *kf, rd_kafka_conf_t *conf,
-                                const json_t *cc, const char *prefix,
-                                char *errstr, size_t errstr_size)
+                                msk_iam_opts_t *mo, const json_t *cc,
+                                const char *prefix, char *errstr,
+                                size_t errstr_size)
 {
         const char *key;
         json_t *val;
@@ -132,8 +171,8 @@ static int conf_apply_overrides(kafka_t *kf, rd_kafka_conf_t *conf,
                                  key);
                         continue;
                 }
-                if (conf_set(conf, key + plen, json_string_value(val), errstr,
-                             errstr_size))
+                if (client_set(conf, mo, key + plen, json_string_value(val),
+                               errstr, errstr_size))
                         return -1;
         }
         return 0;
@@ -167,32 +206,66 @@ static rd_kafka_conf_t *base_conf(kafka_t *kf, char *errstr,
         return conf;
 }
 
-rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
-                                     char *errstr, size_t errstr_size)
+/* Kafka Connect's top-level client security keys: like Java Connect,
+ * they configure the worker's own clients (cluster id, sink offsets), not
+ * the tasks' clients, which take producer.* / consumer.*. */
+static int conf_apply_worker_keys(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
+                                  const json_t *props, char *errstr,
+                                  size_t errstr_size)
+{
+        static const char *const keys[] = {
+                "security.protocol", "sasl.mechanism", "sasl.jaas.config",
+                "sasl.client.callback.handler.class", NULL,
+        };
+        int i;
+
+        for (i = 0; keys[i]; i++) {
+                const char *v = json_string_value(json_object_get(props,
+                                                                  keys[i]));
+
+                if (v && client_set(conf, mo, keys[i], v, errstr,
+                                    errstr_size))
+                        return -1;
+        }
+        return 0;
+}
+
+/* own: a client of the worker itself (top-level security keys apply). */
+static rd_kafka_conf_t *producer_conf(kafka_t *kf, const json_t *cc, int own,
+                                      char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        int failed;
 
         if (!conf)
                 return NULL;
         /* Connect's producer defaults, and Java's key placement. */
-        if (conf_set(conf, "acks", "all", errstr, errstr_size) ||
-            conf_set(conf, "partitioner", "murmur2_random", errstr,
-                     errstr_size) ||
-            conf_apply_prefixed(conf, kf->props, "producer.", errstr,
-                                errstr_size) ||
-            conf_apply_overrides(kf, conf, cc, "producer.override.", errstr,
-                                 errstr_size)) {
-                rd_kafka_conf_destroy(conf);
-                return NULL;
-        }
-        return conf;
+        failed = conf_set(conf, "acks", "all", errstr, errstr_size) ||
+                 conf_set(conf, "partitioner", "murmur2_random", errstr,
+                          errstr_size) ||
+                 (own && conf_apply_worker_keys(conf, &mo, kf->props, errstr,
+                                                errstr_size)) ||
+                 conf_apply_prefixed(conf, &mo, kf->props, "producer.",
+                                     errstr, errstr_size) ||
+                 conf_apply_overrides(kf, conf, &mo, cc, "producer.override.",
+                                      errstr, errstr_size);
+        return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
 }
 
-rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
-                                     const char *group_id, char *errstr,
-                                     size_t errstr_size)
+rd_kafka_conf_t *kafka_producer_conf(kafka_t *kf, const json_t *cc,
+                                     char *errstr, size_t errstr_size)
+{
+        return producer_conf(kf, cc, 0, errstr, errstr_size);
+}
+
+static rd_kafka_conf_t *consumer_conf(kafka_t *kf, const json_t *cc,
+                                      const char *group_id, int own,
+                                      char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        int failed;
 
         if (!conf)
                 return NULL;
@@ -207,19 +280,46 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
                 rd_kafka_conf_destroy(conf);
                 return NULL;
         }
-        if (conf_set(conf, "group.id", group_id, errstr, errstr_size) ||
-            conf_set(conf, "enable.auto.commit", "false", errstr,
-                     errstr_size) ||
-            conf_set(conf, "auto.offset.reset", "earliest", errstr,
-                     errstr_size) ||
-            conf_apply_prefixed(conf, kf->props, "consumer.", errstr,
-                                errstr_size) ||
-            conf_apply_overrides(kf, conf, cc, "consumer.override.", errstr,
-                                 errstr_size)) {
-                rd_kafka_conf_destroy(conf);
+        failed = conf_set(conf, "group.id", group_id, errstr, errstr_size) ||
+                 conf_set(conf, "enable.auto.commit", "false", errstr,
+                          errstr_size) ||
+                 conf_set(conf, "auto.offset.reset", "earliest", errstr,
+                          errstr_size) ||
+                 (own && conf_apply_worker_keys(conf, &mo, kf->props, errstr,
+                                                errstr_size)) ||
+                 conf_apply_prefixed(conf, &mo, kf->props, "consumer.",
+                                     errstr, errstr_size) ||
+                 conf_apply_overrides(kf, conf, &mo, cc, "consumer.override.",
+                                      errstr, errstr_size);
+        return conf_finish(kf, conf, &mo, failed, errstr, errstr_size);
+}
+
+rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *cc,
+                                     const char *group_id, char *errstr,
+                                     size_t errstr_size)
+{
+        return consumer_conf(kf, cc, group_id, 0, errstr, errstr_size);
+}
+
+/* rd_kafka_new for the clients connectd drives itself, which never call
+ * rd_kafka_poll: SASL/OAUTHBEARER token refreshes (MSK IAM) are served by
+ * librdkafka's background thread instead. */
+static rd_kafka_t *internal_client_new(rd_kafka_type_t type,
+                                       rd_kafka_conf_t *conf, char *errstr,
+                                       size_t errstr_size)
+{
+        rd_kafka_error_t *error;
+        rd_kafka_t *rk;
+
+        rd_kafka_conf_enable_sasl_queue(conf, 1);
+        rk = rd_kafka_new(type, conf, errstr, errstr_size);
+        if (!rk)
                 return NULL;
-        }
-        return conf;
+        /* Fails harmlessly when no SASL callback is configured. */
+        error = rd_kafka_sasl_background_callbacks_enable(rk);
+        if (error)
+                rd_kafka_error_destroy(error);
+        return rk;
 }
 
 static rd_kafka_mock_cluster_t *mock_start(rd_kafka_t **rkp, int brokers,
@@ -258,14 +358,16 @@ static void *cluster_id_main(void *arg)
         rd_kafka_t *rk;
         int logged = 0;
 
-        conf = kafka_producer_conf(kf, NULL, errstr, sizeof(errstr));
+        conf = producer_conf(kf, NULL, 1, errstr, sizeof(errstr));
         if (!conf) {
                 LOG_ERROR(lg(), "%s", errstr);
                 return NULL;
         }
-        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        rk = internal_client_new(RD_KAFKA_PRODUCER, conf, errstr,
+                                 sizeof(errstr));
         if (!rk) {
                 LOG_ERROR(lg(), "Kafka client: %s", errstr);
+                rd_kafka_conf_destroy(conf); /* still ours on failure */
                 return NULL;
         }
         /* Short waits, so a worker stopping with its cluster unreachable
@@ -291,6 +393,44 @@ static void *cluster_id_main(void *arg)
         return NULL;
 }
 
+/* Checks the SASL settings connectd maps itself (AWS_MSK_IAM, JAAS lines,
+ * callback handlers) among the worker's `prefix`-ed keys (NULL: top-level
+ * ones), so that a setting that can never work stops the start instead of
+ * failing every client later. */
+static int sasl_settings_check(kafka_t *kf, const char *prefix, char *errstr,
+                               size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = base_conf(kf, errstr, errstr_size);
+        msk_iam_opts_t mo = { 0 };
+        size_t plen = prefix ? strlen(prefix) : 0;
+        char err[512] = "";
+        const char *key;
+        json_t *val;
+        int rc = -1;
+
+        if (!conf)
+                return -1;
+        json_object_foreach(kf->props, key, val) {
+                if ((prefix && strncmp(key, prefix, plen)) ||
+                    !json_is_string(val))
+                        continue;
+                if (msk_iam_opts_take(&mo, key + plen, json_string_value(val),
+                                      err, sizeof(err)) < 0)
+                        goto out;
+        }
+        if (msk_iam_opts_apply(&mo, conf, wc_get(kf->props, "msk.iam.region"),
+                               err, sizeof(err)))
+                goto out;
+        rc = 0;
+out:
+        if (rc)
+                snprintf(errstr, errstr_size, "%s%s%s", prefix ? prefix : "",
+                         prefix ? "*: " : "", err);
+        msk_iam_opts_clear(&mo);
+        rd_kafka_conf_destroy(conf);
+        return rc;
+}
+
 kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
 {
         kafka_t *kf = calloc(1, sizeof(*kf));
@@ -314,6 +454,10 @@ kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
                 LOG_INFO(lg(), "Embedded Kafka cluster listening on %s",
                          kf->bootstrap);
         }
+        if (sasl_settings_check(kf, NULL, errstr, errstr_size) ||
+            sasl_settings_check(kf, "producer.", errstr, errstr_size) ||
+            sasl_settings_check(kf, "consumer.", errstr, errstr_size))
+                goto fail;
         if (pthread_create(&kf->id_thread, NULL, cluster_id_main, kf) == 0)
                 kf->id_thread_started = 1;
         return kf;
@@ -437,10 +581,11 @@ int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
         json_t *arr = json_array();
         int i, j, rc = -1;
 
-        conf = kafka_consumer_conf(kf, NULL, group, errstr, errstr_size);
+        conf = consumer_conf(kf, NULL, group, 1, errstr, errstr_size);
         if (!conf)
                 goto out;
-        rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
+        rk = internal_client_new(RD_KAFKA_CONSUMER, conf, errstr,
+                                 errstr_size);
         if (!rk) {
                 rd_kafka_conf_destroy(conf);
                 goto out;
