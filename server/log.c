@@ -218,6 +218,17 @@ logger_t *log_get(const char *name)
         return lg;
 }
 
+logger_t *log_get_cached(logger_t *_Atomic *slot, const char *name)
+{
+        logger_t *lg = atomic_load_explicit(slot, memory_order_acquire);
+
+        if (!lg) {
+                lg = log_get(name);
+                atomic_store_explicit(slot, lg, memory_order_release);
+        }
+        return lg;
+}
+
 int log_enabled(const logger_t *lg, log_level_t level)
 {
         if (!lg)

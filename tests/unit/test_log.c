@@ -438,6 +438,37 @@ Test(log, injected_newline_stays_on_one_line, .init = mk_tmpdir,
         free(text);
 }
 
+LOG_MODULE_LOGGER(module_lg, "connectd.cached")
+
+static void *cached_thread(void *p)
+{
+        logger_t **out = p;
+
+        *out = module_lg();
+        return NULL;
+}
+
+/* The module logger pattern of herder.c, runner.c, kafka.c, host.c: the
+ * first calls may race (scripts/test --tsan checks they are not a data
+ * race); every thread gets the one registered logger. */
+Test(log, module_logger_is_resolved_once_for_all_threads)
+{
+        pthread_t t[8];
+        logger_t *got[8];
+        int i;
+
+        for (i = 0; i < 8; i++)
+                cr_assert_eq(pthread_create(&t[i], NULL, cached_thread,
+                                            &got[i]), 0);
+        for (i = 0; i < 8; i++)
+                pthread_join(t[i], NULL);
+        for (i = 0; i < 8; i++)
+                cr_assert_eq(got[i], log_get("connectd.cached"));
+        cr_assert_eq(module_lg(), log_get("connectd.cached"));
+        cr_assert_str_eq(log_level_name(LOG_LVL_INFO), "INFO");
+        cr_assert(log_enabled(module_lg(), LOG_LVL_INFO));
+}
+
 struct ctx_arg {
         const char *ctx;
         int n;
