@@ -420,7 +420,21 @@ int log_plain_escape(char *out, size_t cap, size_t *pos, const char *s,
                          u[i + 1] <= 0x9f;
 
                 if (c >= 0x20 && c < 0x7f) {
-                        esc[elen++] = (char)c;
+                        /* A run of printable ASCII: one copy. */
+                        size_t j = i + 1, room = cap - 1 - p;
+
+                        while (j < n && u[j] >= 0x20 && u[j] < 0x7f)
+                                j++;
+                        if (j - i > room) {
+                                memcpy(out + p, u + i, room);
+                                p += room;
+                                rc = -1;
+                                break;
+                        }
+                        memcpy(out + p, u + i, j - i);
+                        p += j - i;
+                        i = j;
+                        continue;
                 } else if (c == '\n' || c == '\r' || c == '\t') {
                         esc[elen++] = '\\';
                         esc[elen++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';

@@ -476,8 +476,6 @@ static void no_connector_type(req_t *q, const json_t *config)
         free(m);
 }
 
-/* Validate a connector config for create/update. 0 when it may be stored,
- * else -1 after answering. */
 /* Decimal code points of the ISO control characters (U+0000..U+001F,
  * U+007F..U+009F) in s, ", "-separated as Connect lists them, into buf;
  * returns how many. */
@@ -505,6 +503,8 @@ static int iso_controls(const char *s, char *buf, size_t n)
         return count;
 }
 
+/* Validate a connector config for create/update. 0 when it may be stored,
+ * else -1 after answering. */
 static int check_config(req_t *q, const json_t *config)
 {
         const char *cls = json_string_value(json_object_get(config,
