@@ -68,10 +68,13 @@ static int configure(const char *path)
 
 int main(void)
 {
-        char dir[] = "/tmp/tsan_log.XXXXXX", path[2][64], line[4096];
+        const char *tmp = getenv("TMPDIR");
+        char dir[256], path[2][300], line[4096];
         pthread_t w[WRITERS], lv;
         int i, bad = 0, nlines = 0;
 
+        snprintf(dir, sizeof(dir), "%s/tsan_log.XXXXXX",
+                 tmp && *tmp ? tmp : P_tmpdir);
         if (!mkdtemp(dir))
                 return 1;
         for (i = 0; i < 2; i++)
