@@ -32,13 +32,7 @@
 
 #define HEALTH_LOCK_MS 2000
 
-static logger_t *lg(void)
-{
-        static logger_t *l;
-        if (!l)
-                l = log_get("connectd.herder");
-        return l;
-}
+LOG_MODULE_LOGGER(lg, "connectd.herder")
 
 const char *target_name(target_t t)
 {

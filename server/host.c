@@ -27,10 +27,11 @@ static const log_level_t level_map[] = {
         [CONNECTD_LOG_TRACE] = LOG_LVL_TRACE,
 };
 
+LOG_MODULE_LOGGER(plugin_lg, "connectd.plugin")
+
 static void host_log(connectd_ctx_t *ctx, connectd_log_level_t level,
                      const char *fmt, ...)
 {
-        static logger_t *plugin_lg;
         logger_t *lg;
         log_level_t lvl = LOG_LVL_INFO;
         va_list ap;
@@ -38,13 +39,7 @@ static void host_log(connectd_ctx_t *ctx, connectd_log_level_t level,
         if ((unsigned)level < sizeof(level_map) / sizeof(level_map[0]) &&
             level_map[level])
                 lvl = level_map[level];
-        if (ctx && ctx->lg) {
-                lg = ctx->lg;
-        } else {
-                if (!plugin_lg)
-                        plugin_lg = log_get("connectd.plugin");
-                lg = plugin_lg;
-        }
+        lg = ctx && ctx->lg ? ctx->lg : plugin_lg();
         if (!log_enabled(lg, lvl))
                 return;
         va_start(ap, fmt);

@@ -56,13 +56,7 @@ struct kafka {
         atomic_int terminating;
 };
 
-static logger_t *lg(void)
-{
-        static logger_t *l;
-        if (!l)
-                l = log_get("connectd.kafka");
-        return l;
-}
+LOG_MODULE_LOGGER(lg, "connectd.kafka")
 
 static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val,
                     char *errstr, size_t errstr_size)

@@ -24,6 +24,13 @@
  *   swapped by log_configure under the appender rwlock; dispatch holds it
  *   for reading.
  * - Context ("bookstore|task-1") is thread-local.
+ * - Log injection: whatever a message or the context holds (a connector
+ *   name, a header, a record), one call writes one line. The plain format
+ *   escapes control characters (\n \r \t, else \xNN for the C0 controls,
+ *   DEL, the C1 controls U+0080..U+009F and bytes that are not UTF-8), so
+ *   a plain line is always valid UTF-8 without controls; backslashes are
+ *   left alone. The JSON format escapes them as JSON does (\n, \u0001,
+ *   \u007f, \u0085) and replaces invalid UTF-8 with U+FFFD.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -211,6 +218,17 @@ logger_t *log_get(const char *name)
         return lg;
 }
 
+logger_t *log_get_cached(logger_t *_Atomic *slot, const char *name)
+{
+        logger_t *lg = atomic_load_explicit(slot, memory_order_acquire);
+
+        if (!lg) {
+                lg = log_get(name);
+                atomic_store_explicit(slot, lg, memory_order_release);
+        }
+        return lg;
+}
+
 int log_enabled(const logger_t *lg, log_level_t level)
 {
         if (!lg)
@@ -341,9 +359,24 @@ int log_json_escape(char *out, size_t cap, size_t *pos, const char *s,
                         for (; *esc; esc++)
                                 PUT(*esc);
                         i++;
+                } else if (c == 0x7f) {
+                        /* Valid JSON raw, but a terminal control: escaped
+                         * like the C1 controls below (lossless). */
+                        for (const char *e = "\\u007f"; *e; e++)
+                                PUT(*e);
+                        i++;
                 } else if (c < 0x80) {
                         PUT(c);
                         i++;
+                } else if (c == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 &&
+                           u[i + 1] <= 0x9f) {
+                        /* U+0080..U+009F (C1 controls, NEL among them). */
+                        char tmp[8];
+
+                        snprintf(tmp, sizeof(tmp), "\\u%04x", u[i + 1]);
+                        for (const char *e = tmp; *e; e++)
+                                PUT(*e);
+                        i += 2;
                 } else if ((k = utf8_seq(u + i, n - i)) > 0) {
                         if (p + k >= cap)
                                 goto full;
@@ -367,6 +400,72 @@ full:
         if (*pos < cap)
                 out[*pos] = '\0';
         return -1;
+}
+
+int log_plain_escape(char *out, size_t cap, size_t *pos, const char *s,
+                     size_t n)
+{
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *u = (const unsigned char *)s;
+        size_t p = *pos, i = 0;
+        int rc = 0;
+
+        if (p >= cap)
+                return -1;
+        while (i < n) {
+                unsigned char c = u[i];
+                char esc[8];
+                size_t elen = 0, take = 1, k = 0, b;
+                int c1 = c == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 &&
+                         u[i + 1] <= 0x9f;
+
+                if (c >= 0x20 && c < 0x7f) {
+                        /* A run of printable ASCII: one copy. */
+                        size_t j = i + 1, room = cap - 1 - p;
+
+                        while (j < n && u[j] >= 0x20 && u[j] < 0x7f)
+                                j++;
+                        if (j - i > room) {
+                                memcpy(out + p, u + i, room);
+                                p += room;
+                                rc = -1;
+                                break;
+                        }
+                        memcpy(out + p, u + i, j - i);
+                        p += j - i;
+                        i = j;
+                        continue;
+                } else if (c == '\n' || c == '\r' || c == '\t') {
+                        esc[elen++] = '\\';
+                        esc[elen++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+                } else if (c < 0x80 || c1 ||
+                           (k = utf8_seq(u + i, n - i)) == 0) {
+                        /* Other C0 controls, DEL, a byte that is not valid
+                         * UTF-8: \xNN. A C1 control (U+0080..U+009F, NEL
+                         * among them) is two of them, one per byte. */
+                        take = c1 ? 2 : 1;
+                        for (b = 0; b < take; b++) {
+                                esc[elen++] = '\\';
+                                esc[elen++] = 'x';
+                                esc[elen++] = hex[u[i + b] >> 4];
+                                esc[elen++] = hex[u[i + b] & 0xf];
+                        }
+                } else {
+                        memcpy(esc, u + i, k);
+                        elen = k;
+                        take = k;
+                }
+                if (p + elen > cap - 1) {
+                        rc = -1; /* whole escapes or characters only */
+                        break;
+                }
+                memcpy(out + p, esc, elen);
+                p += elen;
+                i += take;
+        }
+        out[p] = '\0';
+        *pos = p;
+        return rc;
 }
 
 static void append_raw(char *out, size_t cap, size_t *pos, const char *s,
@@ -405,15 +504,18 @@ size_t log_format_line(char *out, size_t n, int json, long long epoch_ms,
                 char head[64];
                 int hl = snprintf(head, sizeof(head), "%s %-5s ", ts, lname);
 
+                /* Every piece that comes from outside (context with the
+                 * connector name, logger name, message) is escaped: one
+                 * call is one line, whatever it holds. */
                 append_raw(out, n, &pos, head, (size_t)hl);
                 if (ctx) {
                         append_raw(out, n, &pos, "[", 1);
-                        append_raw(out, n, &pos, ctx, strlen(ctx));
+                        log_plain_escape(out, n, &pos, ctx, strlen(ctx));
                         append_raw(out, n, &pos, "] ", 2);
                 }
-                append_raw(out, n, &pos, logger, strlen(logger));
+                log_plain_escape(out, n, &pos, logger, strlen(logger));
                 append_raw(out, n, &pos, " - ", 3);
-                append_raw(out, n, &pos, msg, msg_len);
+                log_plain_escape(out, n, &pos, msg, msg_len);
         } else {
                 /* Fields in a fixed order; the message goes last so a cut
                  * only ever shortens it. */
@@ -536,9 +638,9 @@ void log_vwrite(logger_t *lg, log_level_t level, const char *fmt, va_list ap)
         pthread_rwlock_rdlock(&app_lock);
         if (app.json)
                 prctl(PR_GET_NAME, thread, 0, 0, 0);
-        /* Worst case JSON escaping is 6 bytes per byte. */
+        /* Worst case escaping: JSON 6 bytes per byte, plain 4 (\xNN). */
         line_cap = 512 + strlen(lg->name) * 6 + LOG_CTX_MAX * 6 +
-                   msg_len * (app.json ? 6 : 1);
+                   msg_len * (app.json ? 6 : 4);
         if (line_cap > sizeof(line_stack)) {
                 hline = malloc(line_cap);
                 if (hline)

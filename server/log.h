@@ -47,6 +47,21 @@ void log_shutdown(void);
 /* A named logger; created on first use, lives until exit. Thread-safe. */
 logger_t *log_get(const char *name);
 
+/* A module's own logger, looked up once from any thread: *slot caches the
+ * result of log_get(name) (acquire/release, so a thread that sees the
+ * pointer sees the logger). Two threads racing the first call both get the
+ * same logger (log_get is idempotent). Use through LOG_MODULE_LOGGER. */
+logger_t *log_get_cached(logger_t *_Atomic *slot, const char *name);
+
+/* Defines `static logger_t *fn(void)` returning the logger `name`, e.g.
+ * LOG_MODULE_LOGGER(lg, "connectd.herder"). */
+#define LOG_MODULE_LOGGER(fn, name)                                          \
+        static logger_t *fn(void)                                            \
+        {                                                                    \
+                static logger_t *_Atomic fn##_slot;                          \
+                return log_get_cached(&fn##_slot, (name));                   \
+        }
+
 /* Cheap check (one atomic load). */
 int log_enabled(const logger_t *lg, log_level_t level);
 

@@ -31,7 +31,9 @@ void log_fmt_time(char *out, size_t n, long long epoch_ms);
 
 /* Format one line (ending in '\n') in the configured format (plain or
  * JSON) into out; ctx and msg may be NULL. Returns the length (the line is
- * cut to fit n-1 bytes, still ending in '\n'). */
+ * cut to fit n-1 bytes, still ending in '\n'). Control characters in
+ * logger, ctx and msg are escaped in both formats: the result is exactly
+ * one line. */
 size_t log_format_line(char *out, size_t n, int json, long long epoch_ms,
                        log_level_t level, const char *logger,
                        const char *ctx, const char *thread,
@@ -44,8 +46,17 @@ int log_format_is_json(void);
  * @locks takes the appender lock for reading. */
 void log_write_local(const char *line, size_t len);
 
+/* s (n bytes) appended to out at *pos (within cap bytes, out stays
+ * terminated) for the plain format: \n \r \t as such, other C0 controls,
+ * DEL, C1 controls (U+0080..U+009F) and bytes that are not UTF-8 as \xNN
+ * per byte; everything else as is. Only whole escapes are written. Returns
+ * 0, or -1 if it was cut. */
+int log_plain_escape(char *out, size_t cap, size_t *pos, const char *s,
+                     size_t n);
+
 /* JSON string literal of s (n bytes) appended to out at *pos (within n
- * bytes cap); invalid UTF-8 becomes U+FFFD. Returns 0, -1 if it did not
+ * bytes cap); invalid UTF-8 becomes U+FFFD, controls (DEL and the C1
+ * controls included) are escaped. Returns 0, -1 if it did not
  * fit (out is left terminated, *pos unchanged). */
 int log_json_escape(char *out, size_t cap, size_t *pos, const char *s,
                     size_t n);

@@ -480,6 +480,33 @@ static void no_connector_type(req_t *q, const json_t *config)
         free(m);
 }
 
+/* Decimal code points of the ISO control characters (U+0000..U+001F,
+ * U+007F..U+009F) in s, ", "-separated as Connect lists them, into buf;
+ * returns how many. */
+static int iso_controls(const char *s, char *buf, size_t n)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t off = 0;
+        int count = 0;
+
+        buf[0] = '\0';
+        for (; *p; p++) {
+                unsigned cp;
+
+                if (*p < 0x20 || *p == 0x7f)
+                        cp = *p;
+                else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+                        cp = *++p;
+                else
+                        continue;
+                if (off < n)
+                        off += (size_t)snprintf(buf + off, n - off, "%s%u",
+                                                count ? ", " : "", cp);
+                count++;
+        }
+        return count;
+}
+
 /* Validate a connector config for create/update. 0 when it may be stored,
  * else -1 after answering. */
 static int check_config(req_t *q, const json_t *config)
@@ -511,6 +538,19 @@ static int check_config(req_t *q, const json_t *config)
                 return -1;
         }
         json_decref(infos);
+        /* The validator (as Connect's) trims before it looks for control
+         * characters, so a name that only begins or ends with them passes
+         * it; the name itself keeps them (a URL path is not trimmed). A
+         * connector name goes into every log line and status: refuse any
+         * control character in it. */
+        const char *name = json_string_value(json_object_get(config, "name"));
+        char ctl[256];
+        if (name && iso_controls(name, ctl, sizeof(ctl)) > 0) {
+                q_error(q, 400, "Connector name may not contain control "
+                                "sequences but had the following ASCII chars: "
+                                "%s", ctl);
+                return -1;
+        }
         return 0;
 }
 

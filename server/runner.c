@@ -41,13 +41,7 @@
 #define MAX_TOPIC_HANDLES 64
 #define SINK_BATCH_MAX 500
 
-static logger_t *lg(void)
-{
-        static logger_t *l;
-        if (!l)
-                l = log_get("connectd.runner");
-        return l;
-}
+LOG_MODULE_LOGGER(lg, "connectd.runner")
 
 static int64_t now_ms(void)
 {

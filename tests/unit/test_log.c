@@ -347,6 +347,128 @@ Test(log, json_line_format_and_escaping)
         }
 }
 
+/* Log injection: control characters in the message, the context (where
+ * a connector name goes) and the logger name never make a second line. */
+Test(log, plain_line_escapes_control_characters)
+{
+        char line[1024];
+        const char msg[] = "Connector a\n2026-11-25T18:03:02.000Z INFO  "
+                           "forged\r\tx\x01\x1b[31m\x7f nel\xc2\x85 "
+                           "utf8 \xc3\xa9\xe2\x82\xac bad \xff\x80 back\\n end";
+        size_t n;
+
+        n = log_format_line(line, sizeof(line), 0, 1795629781123LL,
+                            LOG_LVL_INFO, "connectd.\nrest",
+                            "evil\nname|task-0", NULL, msg, sizeof(msg) - 1);
+        cr_assert_eq(n, strlen(line));
+        cr_assert_eq(strchr(line, '\n'), line + n - 1, "not one line: %s",
+                     line);
+        cr_assert_null(strchr(line, '\r'));
+        cr_assert_str_eq(line,
+                         "2026-11-25T18:03:01.123Z INFO  [evil\\nname|task-0] "
+                         "connectd.\\nrest - Connector a\\n2026-11-25T18:03:"
+                         "02.000Z INFO  forged\\r\\tx\\x01\\x1b[31m\\x7f "
+                         "nel\\xc2\\x85 utf8 \xc3\xa9\xe2\x82\xac bad "
+                         "\\xff\\x80 back\\n end\n");
+        for (size_t i = 0; i + 1 < n; i++)
+                cr_assert((unsigned char)line[i] >= 0x20 &&
+                                  (unsigned char)line[i] != 0x7f,
+                          "control byte 0x%02x at %zu: %s",
+                          (unsigned char)line[i], i, line);
+
+        /* Cut to fit: never in the middle of an escape. */
+        n = log_format_line(line, 50, 0, 0, LOG_LVL_INFO, "l", NULL, NULL,
+                            "\x01\x01\x01\x01\x01\x01\x01\x01", 8);
+        cr_assert_eq(line[n - 1], '\n');
+        cr_assert_eq((n - 1 - strlen("1970-01-01T00:00:00.000Z INFO  l - ")) %
+                             4, 0, "%s", line);
+}
+
+/* The JSON format stays valid JSON, decodes to the original text, and has
+ * no raw control character in it either (DEL and C1 included). */
+Test(log, json_line_escapes_control_characters)
+{
+        char line[1024];
+        const char msg[] = "a\nb\rc\x1b[31m\x7f nel\xc2\x85 \xc3\xa9";
+        json_t *j;
+        json_error_t jerr;
+
+        log_format_line(line, sizeof(line), 1, 0, LOG_LVL_INFO, "l",
+                        "evil\nname|task-0", "t", msg, sizeof(msg) - 1);
+        for (size_t i = 0; line[i + 1]; i++)
+                cr_assert((unsigned char)line[i] >= 0x20 &&
+                                  (unsigned char)line[i] != 0x7f &&
+                                  !((unsigned char)line[i] == 0xc2 &&
+                                    (unsigned char)line[i + 1] < 0xa0),
+                          "control at %zu: %s", i, line);
+        j = json_loads(line, 0, &jerr);
+        cr_assert_not_null(j, "not JSON: %s (%s)", line, jerr.text);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "message")),
+                         msg);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "context")),
+                         "evil\nname|task-0");
+        json_decref(j);
+}
+
+/* Through log_write to the file appender, with the context set the way
+ * the runner sets it (connector name first). */
+Test(log, injected_newline_stays_on_one_line, .init = mk_tmpdir,
+     .fini = rm_tmpdir)
+{
+        char path[400], err[256] = "";
+        const char *kv[] = { "log.file.path", path, "log.stderr.enable",
+                             "false", NULL };
+        char *text;
+
+        snprintf(path, sizeof(path), "%s/w.log", tmpdir);
+        cr_assert_eq(configure(kv, err, sizeof(err)), 0, "%s", err);
+        log_context_set("bad\r\nname|task-0");
+        LOG_WARN(log_get("connectd.herder"), "Connector %s failed",
+                 "x\n2026-01-01T00:00:00.000Z ERROR forged");
+        log_context_set(NULL);
+        log_shutdown();
+        text = slurp_file(path);
+        cr_assert_not_null(text);
+        cr_assert_eq(strchr(text, '\n'), text + strlen(text) - 1,
+                     "one line expected: %s", text);
+        cr_assert(strstr(text, " WARN  [bad\\r\\nname|task-0] "
+                               "connectd.herder - Connector x\\n2026-01-01T"
+                               "00:00:00.000Z ERROR forged failed\n"),
+                  "%s", text);
+        free(text);
+}
+
+LOG_MODULE_LOGGER(module_lg, "connectd.cached")
+
+static void *cached_thread(void *p)
+{
+        logger_t **out = p;
+
+        *out = module_lg();
+        return NULL;
+}
+
+/* The module logger pattern of herder.c, runner.c, kafka.c, host.c: the
+ * first calls may race (scripts/test --tsan checks they are not a data
+ * race); every thread gets the one registered logger. */
+Test(log, module_logger_is_resolved_once_for_all_threads)
+{
+        pthread_t t[8];
+        logger_t *got[8];
+        int i;
+
+        for (i = 0; i < 8; i++)
+                cr_assert_eq(pthread_create(&t[i], NULL, cached_thread,
+                                            &got[i]), 0);
+        for (i = 0; i < 8; i++)
+                pthread_join(t[i], NULL);
+        for (i = 0; i < 8; i++)
+                cr_assert_eq(got[i], log_get("connectd.cached"));
+        cr_assert_eq(module_lg(), log_get("connectd.cached"));
+        cr_assert_str_eq(log_level_name(LOG_LVL_INFO), "INFO");
+        cr_assert(log_enabled(module_lg(), LOG_LVL_INFO));
+}
+
 struct ctx_arg {
         const char *ctx;
         int n;
