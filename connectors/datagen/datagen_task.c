@@ -162,7 +162,9 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
                 if (!ns_null[s->ns] && !v->null)
                         total += v->len;
         }
-        if (total > h->dcap[idx]) {
+        /* an entry always has a buffer: an empty field points into it,
+         * which tells it from a null one */
+        if (total > h->dcap[idx] || !h->data[idx]) {
                 size_t cap = total < 64 ? 64 : total * 2;
                 char *p = realloc(h->data[idx], cap);
                 if (!p)
@@ -180,7 +182,8 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
                         h->off[k] = 0;
                         continue;
                 }
-                memcpy(h->data[idx] + o, tk->ev.p + v->off, v->len);
+                if (v->len)
+                        memcpy(h->data[idx] + o, tk->ev.p + v->off, v->len);
                 h->off[k] = (uint32_t)o;
                 h->len[k] = v->len;
                 o += v->len;
@@ -221,6 +224,13 @@ static void put_eval(dg_task_t *tk, dg_val_t *v, const faker_expr_t *e)
         faker_eval(e, &tk->rt, &tk->ev);
         v->len = (uint32_t)(tk->ev.len - v->off);
         v->null = 0;
+}
+
+/* last + throttle, saturating: throttle.ms may be as large as a long. */
+static int64_t due_ms(int64_t last, int64_t throttle)
+{
+        int64_t r;
+        return __builtin_add_overflow(last, throttle, &r) ? INT64_MAX : r;
 }
 
 /* Generate one event of topic t. 0 ok, -1 failure (try another topic). */
@@ -323,11 +333,12 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
                         tk->cursor = (tk->cursor + 1) % c->nseq;
                         if (ts->retired)
                                 continue;
+                        int64_t due;
                         if (tp->throttle_ms > 0 && ts->has_last &&
-                            now < ts->last + tp->throttle_ms) {
+                            now < (due = due_ms(ts->last, tp->throttle_ms))) {
                                 throttled++;
-                                if (ts->last + tp->throttle_ms < earliest)
-                                        earliest = ts->last + tp->throttle_ms;
+                                if (due < earliest)
+                                        earliest = due;
                                 continue;
                         }
                         if (generate(tk, topic, ns_null)) {

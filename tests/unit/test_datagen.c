@@ -901,3 +901,48 @@ Test(datagen_plugin, poll_builds_structs)
         cr_assert_str_eq(r->v->f[sub]->f[0]->s, "deep");
         d->task_stop(st);
 }
+
+/* ---- hardening (regressions) ---- */
+
+/* An empty primitive read by a matching used to reach memcpy(NULL, ..., 0)
+ * when its history entry had no buffer yet. */
+Test(datagen, empty_value_in_history)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "", "genv.b.s.matching",
+                                "a.key", NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        cr_assert_geq(run(t, s, 50, err, sizeof(err)), 0, "%s", err);
+        int b = 0;
+        for (int i = 0; i < s->n; i++)
+                if (!strcmp(s->r[i].topic, "b")) {
+                        cr_assert_str_eq(s->r[i].json, "{\"s\":\"\"}");
+                        b++;
+                }
+        cr_assert_gt(b, 0);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
+
+/* throttle.ms = Long.MAX_VALUE used to overflow last + throttle. */
+Test(datagen, huge_throttle_is_never_due_again)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "x", "topic.a.throttle.ms",
+                                "9223372036854775807", "genkp.b.with", "y",
+                                "global.throttle.ms", "9223372036854775807",
+                                NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        int drained;
+        for (int i = 0; i < 3; i++)
+                cr_assert_geq(dg_task_poll(t, 10, collect, s, fake_sleep, NULL,
+                                           &drained, err, sizeof(err)),
+                              0, "%s", err);
+        cr_assert_eq(s->n, 2);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
