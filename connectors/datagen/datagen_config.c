@@ -784,6 +784,51 @@ static void plan_sort(dg_plan_t *p)
                         plan_sort(p->f[i].sub);
 }
 
+/* Bytes a slot's value can have: its expression's bound, or what it copies
+ * (followed along matching chains; a cycle that never reaches an
+ * expression never produces). */
+static size_t slot_max(const dg_config_t *c, int i)
+{
+        size_t m = 0;
+        for (int hops = 0; i >= 0 && hops <= c->nslots; hops++) {
+                const dg_slot_t *s = &c->slots[i];
+                if (s->expr && faker_expr_max_len(s->expr) > m)
+                        m = faker_expr_max_len(s->expr);
+                if (s->strategy == DG_ISOLATED)
+                        break;
+                i = s->src_slot;
+        }
+        return m;
+}
+
+/* A record's fields are generated into one buffer of DG_BUF_MAX bytes: a
+ * topic whose fields together could need more would fail every event at
+ * run time, so it is refused here, naming the field that crosses. */
+static int check_record_size(parse_t *ps)
+{
+        dg_config_t *c = ps->c;
+        for (int t = 0; t < c->ntopics; t++) {
+                size_t total = 0;
+                for (int i = 0; i < c->nslots; i++) {
+                        const dg_slot_t *s = &c->slots[i];
+                        if (s->topic != t)
+                                continue;
+                        size_t m = slot_max(c, i);
+                        if (__builtin_add_overflow(total, m, &total) ||
+                            total > DG_BUF_MAX)
+                                return fail(ps, s->first_kv,
+                                            "Records of topic %s can be larger "
+                                            "than the limit of %u bytes: "
+                                            "together its fields can produce "
+                                            "more (up to %zu bytes in %s).",
+                                            c->topics[t].name,
+                                            (unsigned)DG_BUF_MAX, m,
+                                            c->kv[s->first_kv].key);
+                }
+        }
+        return 0;
+}
+
 static int finish(parse_t *ps)
 {
         dg_config_t *c = ps->c;
@@ -904,6 +949,8 @@ static int finish(parse_t *ps)
                                : c->g_hist >= 0  ? c->g_hist
                                                  : 1000000;
         }
+        if (check_record_size(ps))
+                return -1;
         /* history fields: every slot some matching reads */
         for (int i = 0; i < c->nslots; i++) {
                 dg_slot_t *s = &c->slots[i];

@@ -143,6 +143,11 @@ faker_expr_t *faker_compile(faker_t *f, const char *text, char *errstr,
                             size_t errstr_size);
 void faker_rt_init(faker_rt_t *rt, uint64_t seed);
 void faker_rt_free(faker_rt_t *rt);
+/* Upper bound of the bytes one evaluation appends (at most DG_BUF_MAX:
+ * faker_compile refuses anything that could make more). */
+size_t faker_expr_max_len(const faker_expr_t *e);
+/* Bytes the compiler has allocated so far (tests, bench). */
+size_t faker_alloc_bytes(const faker_t *f);
 /* Append the expression's value to out. */
 void faker_eval(const faker_expr_t *e, faker_rt_t *rt, dg_buf_t *out);
 /* Wall-clock ms now. */

@@ -946,3 +946,49 @@ Test(datagen, huge_throttle_is_never_due_again)
         dg_task_destroy(t);
         dg_config_destroy(c);
 }
+
+/* Bad numbers in expressions are config errors that name the key. */
+Test(datagen, expression_number_errors_name_the_key)
+{
+        const char *m = cfg_err("genv.t.a.with", "genkp.t.with", "x",
+                                "genv.t.a.with",
+                                "#{regexify 'a{9223372036854775807,}'}", NULL);
+        cr_assert(strstr(m, "repetition"), "%s", m);
+        m = cfg_err("genv.t.b.with", "genv.t.a.with", "x", "genv.t.b.with",
+                    "#{date.between 'Sun Mar 22 01:59:02 UTC 999999999999',"
+                    "'Sun Mar 22 01:59:02 UTC 2020'}", NULL);
+        cr_assert(strstr(m, "Unable to resolve #{date.between"), "%s", m);
+}
+
+/* A record is generated into one buffer of at most 1 MiB: a topic whose
+ * fields together could exceed it is refused at config time instead of
+ * failing every event (and the task) at run time. */
+Test(datagen, record_size_bound_checked_at_config_time)
+{
+        const char *m = cfg_err(
+                "genv.t.j.with", "genv.t.a.with", "#{Lorem.characters '100000'}",
+                "genv.t.b.with", "#{Lorem.characters '100000'}", "genv.t.c.with",
+                "#{Lorem.characters '100000'}", "genv.t.d.with",
+                "#{Lorem.characters '100000'}", "genv.t.e.with",
+                "#{Lorem.characters '100000'}", "genkp.t.with",
+                "#{Lorem.characters '100000'}", "genv.t.f.with",
+                "#{Lorem.characters '100000'}", "genv.t.g.with",
+                "#{Lorem.characters '100000'}", "genv.t.h.with",
+                "#{Lorem.characters '100000'}", "genv.t.i.with",
+                "#{Lorem.characters '100000'}", "genv.t.j.with",
+                "#{Lorem.characters '100000'}", "genv.t.k.with",
+                "#{Lorem.characters '100000'}", NULL);
+        cr_assert(strstr(m, "topic t"), "%s", m);
+        cr_assert(strstr(m, "1048576"), "%s", m);
+        dg_config_t *c = cfg_ok("genv.t.a.with", "#{Lorem.characters '100000'}",
+                                "genv.t.b.with", "#{Lorem.characters '100000'}",
+                                NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        cr_assert_geq(run(t, s, 3, err, sizeof(err)), 0, "%s", err);
+        cr_assert_eq(s->n, 3);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
