@@ -211,55 +211,47 @@ static void join(char **tok, int from, int n, char *out, size_t sz)
 
 static int parse_ref(parse_t *ps, int kv, dg_slot_t *s, const char *val)
 {
-        char buf[512], *tok[4];
-        int n = 0;
+        char *buf = strdup(val), *tok[4];
+        int n = 0, rc = -1;
         char *p, *save = NULL;
 
-        snprintf(buf, sizeof(buf), "%s", val);
+        if (!buf)
+                return fail(ps, -1, "out of memory");
         for (p = strtok_r(buf, ".", &save); p && n < 4;
              p = strtok_r(NULL, ".", &save))
                 tok[n++] = p;
         if (n < 2 || n > 3 || strtok_r(NULL, ".", &save) ||
-            (strcmp(tok[1], "key") && strcmp(tok[1], "value")))
-                return fail(ps, kv,
-                            "Invalid matching reference '%s' in %s: expected "
-                            "<topic>.key or <topic>.value, optionally followed "
-                            "by .<attribute>.",
-                            val, ps->c->kv[kv].key);
+            (strcmp(tok[1], "key") && strcmp(tok[1], "value"))) {
+                fail(ps, kv,
+                     "Invalid matching reference '%s' in %s: expected "
+                     "<topic>.key or <topic>.value, optionally followed by "
+                     ".<attribute>.",
+                     val, ps->c->kv[kv].key);
+                goto out;
+        }
         int t = find_topic(ps, tok[0], 1);
-        if (t < 0)
-                return fail(ps, -1, "out of memory");
+        if (t < 0) {
+                fail(ps, -1, "out of memory");
+                goto out;
+        }
         s->src_topic = t;
         s->src_ns = !strcmp(tok[1], "key") ? DG_NS_KEY : DG_NS_VALUE;
         free(s->src_path);
         s->src_path = strdup(n == 3 ? tok[2] : "");
-        return s->src_path ? 0 : fail(ps, -1, "out of memory");
+        rc = s->src_path ? 0 : fail(ps, -1, "out of memory");
+out:
+        free(buf);
+        return rc;
 }
 
-/* One config entry. */
-static int parse_entry(parse_t *ps, int kv)
+/* One config entry, its key split into n tokens. */
+static int parse_tokens(parse_t *ps, int kv, char **tok, int n)
 {
         dg_config_t *c = ps->c;
         const char *key = c->kv[kv].key, *val = c->kv[kv].value;
-        char buf[1024], *tok[MAX_TOKENS], rest[512];
-        int n = 0, complex, ns;
-        const char *form;
-
-        if (strlen(key) >= sizeof(buf))
-                return 0;
-        snprintf(buf, sizeof(buf), "%s", key);
-        /* split on every '.', keeping empty tokens */
-        for (char *p = buf;;) {
-                if (n == MAX_TOKENS)
-                        break;
-                tok[n++] = p;
-                char *d = strchr(p, '.');
-                if (!d)
-                        break;
-                *d = '\0';
-                p = d + 1;
-        }
-        form = tok[0];
+        char rest[512];
+        int complex, ns;
+        const char *form = tok[0];
 
         if (!strcmp(form, "genkp") || !strcmp(form, "genvp") ||
             !strcmp(form, "genk") || !strcmp(form, "genv")) {
@@ -450,6 +442,31 @@ static int parse_entry(parse_t *ps, int kv)
         return 0; /* not ours: name, connector.class, converters, ... */
 }
 
+/* One config entry. Keys of any length (a long attribute name used to
+ * make its key silently ignored). */
+static int parse_entry(parse_t *ps, int kv)
+{
+        char *buf = strdup(ps->c->kv[kv].key), *tok[MAX_TOKENS];
+        int n = 0, rc;
+
+        if (!buf)
+                return fail(ps, -1, "out of memory");
+        /* split on every '.', keeping empty tokens */
+        for (char *p = buf;;) {
+                if (n == MAX_TOKENS)
+                        break;
+                tok[n++] = p;
+                char *d = strchr(p, '.');
+                if (!d)
+                        break;
+                *d = '\0';
+                p = d + 1;
+        }
+        rc = parse_tokens(ps, kv, tok, n);
+        free(buf);
+        return rc;
+}
+
 /* Comma-joined names of topics without generators named by a list. */
 static int list_unknown(parse_t *ps, const int *topics, int n, char *out,
                         size_t sz, int *first)
@@ -500,17 +517,15 @@ static int kv_index(const dg_config_t *c, const char *key)
         return -1;
 }
 
-static int validate(parse_t *ps)
+/* §4 checks 1 and 2; tmp has room for every topic and attribute option. */
+static int validate_options(parse_t *ps, int *tmp)
 {
-        dg_config_t *c = ps->c;
         char names[512];
-        int first = 0;
-        int tmp[256];
-        int n;
+        int first = 0, n;
 
         /* 1. topic options without generators */
         n = 0;
-        for (int i = 0; i < ps->ntopts && n < 256; i++)
+        for (int i = 0; i < ps->ntopts; i++)
                 tmp[n++] = ps->topts[i].topic;
         if (list_unknown(ps, tmp, n, names, sizeof(names), &first))
                 return fail(ps, ps->topts[first].kv,
@@ -523,7 +538,7 @@ static int validate(parse_t *ps)
                             names);
         /* 2. attribute options without generators */
         n = 0;
-        for (int i = 0; i < ps->nattrs && n < 256; i++)
+        for (int i = 0; i < ps->nattrs; i++)
                 tmp[n++] = ps->attrs[i].topic;
         if (list_unknown(ps, tmp, n, names, sizeof(names), &first))
                 return fail(ps, ps->attrs[first].kv,
@@ -534,6 +549,14 @@ static int validate(parse_t *ps)
                             "these topics or remove these attribute "
                             "configurations.",
                             names);
+        return 0;
+}
+
+/* §4 checks 3 to 6. */
+static int validate_generators(parse_t *ps)
+{
+        dg_config_t *c = ps->c;
+
         /* 3. shape of attribute options */
         for (int i = 0; i < ps->nattrs; i++) {
                 attr_opt_t *a = &ps->attrs[i];
@@ -651,6 +674,22 @@ static int validate(parse_t *ps)
                 }
         }
         return 0;
+}
+
+static int validate(parse_t *ps)
+{
+        int *tmp = calloc((size_t)(ps->ntopts > ps->nattrs ? ps->ntopts
+                                                             : ps->nattrs) + 1,
+                          sizeof(*tmp));
+        int rc;
+
+        if (!tmp)
+                return fail(ps, -1, "out of memory");
+        rc = validate_options(ps, tmp);
+        free(tmp);
+        if (rc)
+                return rc;
+        return validate_generators(ps);
 }
 
 static double attr_lookup(parse_t *ps, int topic, int ns, const char *path,

@@ -992,3 +992,52 @@ Test(datagen, record_size_bound_checked_at_config_time)
         dg_task_destroy(t);
         dg_config_destroy(c);
 }
+
+/* Keys of 1024 bytes or more used to be ignored without a word. */
+Test(datagen, long_keys_are_parsed)
+{
+        size_t n = 2000;
+        char *attr = malloc(n + 1), *key = malloc(n + 32),
+             *bad = malloc(n + 32), *ref = malloc(n + 32);
+        memset(attr, 'a', n);
+        attr[n] = '\0';
+        snprintf(key, n + 32, "genv.t.%s.with", attr);
+        snprintf(bad, n + 32, "genv.t.%s.nope", attr);
+        snprintf(ref, n + 32, "t.value.%s", attr);
+        const char *m = cfg_err(bad, bad, "x", NULL);
+        cr_assert(strstr(m, "Invalid generator configuration"), "%s", m);
+        /* and a long matching reference is not cut short */
+        dg_config_t *c = cfg_ok(key, "#{Book.title}", "genv.u.b.matching", ref,
+                                NULL);
+        int t = dg_config_topic(c, "u");
+        cr_assert_geq(t, 0);
+        cr_assert_eq(c->topics[t].ndeps, 1);
+        dg_config_destroy(c);
+        free(attr);
+        free(key);
+        free(bad);
+        free(ref);
+}
+
+/* Only the first 256 topic options used to be checked (§4 check 1). */
+Test(datagen, every_topic_option_is_checked)
+{
+        enum { N = 300 };
+        dg_kv_t kv[N + 2];
+        static char keys[N][48];
+        char err[2048];
+        const char *bad = NULL;
+        kv[0].key = "genkp.t.with";
+        kv[0].value = "x";
+        for (int i = 0; i < N; i++) {
+                snprintf(keys[i], sizeof(keys[i]), "topic.t.throttle.ms");
+                kv[1 + i].key = keys[i];
+                kv[1 + i].value = "5";
+        }
+        kv[N + 1].key = "topic.nosuch.throttle.ms";
+        kv[N + 1].value = "5";
+        dg_config_t *c = dg_config_new(kv, N + 2, &bad, err, sizeof(err));
+        cr_assert_null(c, "config accepted");
+        cr_assert(strstr(err, "topic(s) nosuch"), "%s", err);
+        cr_assert_str_eq(bad, "topic.nosuch.throttle.ms");
+}
