@@ -1041,3 +1041,29 @@ Test(datagen, every_topic_option_is_checked)
         cr_assert(strstr(err, "topic(s) nosuch"), "%s", err);
         cr_assert_str_eq(bad, "topic.nosuch.throttle.ms");
 }
+
+/* A poll used to make up to 2000 records whatever their size: with 1 MiB
+ * records that is 2 GB, past the worker's batch arena, and the task failed.
+ * A poll stops after about 16 MiB of generated text. */
+Test(datagen_plugin, poll_bounded_by_bytes, .timeout = 120)
+{
+        const connectd_connector_desc_t *d = init_plugin();
+        struct connectd_config c = { .n = 10 };
+        static char keys[10][32];
+        for (int i = 0; i < 10; i++) {
+                snprintf(keys[i], sizeof(keys[i]), "genv.big.f%d.with", i);
+                c.k[i] = keys[i];
+                c.v[i] = "#{Lorem.characters '100000'}";
+        }
+        void *st = NULL;
+        char err[512];
+        static struct connectd_batch batch;
+        memset(&batch, 0, sizeof(batch));
+        cur_batch = &batch;
+        cr_assert_eq(d->task_start(NULL, &c, &st, err, sizeof(err)), 0, "%s",
+                     err);
+        int n = d->task_poll(st, &batch, err, sizeof(err));
+        cr_assert_geq(n, 1, "%s", err);
+        cr_assert_leq(n, 17, "%d records of 1 MB in one poll", n);
+        d->task_stop(st);
+}
