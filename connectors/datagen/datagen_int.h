@@ -276,6 +276,8 @@ int dg_task_poll(dg_task_t *t, int max, dg_emit_fn emit, void *emit_arg,
 faker_rt_t *dg_task_rt(dg_task_t *t);
 int64_t dg_task_history_len(const dg_task_t *t, int topic);
 int64_t dg_task_produced(const dg_task_t *t, int topic);
+/* Bytes of text the topic's history holds (tests). */
+size_t dg_task_history_bytes(const dg_task_t *t, int topic);
 
 /* Field of an event by namespace and path ("" for the primitive): pointer
  * and length, NULL when null or absent. */

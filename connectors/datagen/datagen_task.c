@@ -22,12 +22,18 @@
 #define MAX_SLEEP_MS 1000
 #define HIST_INITIAL 64
 #define NULL_LEN UINT32_MAX
+/* Text one topic's history may hold per task. history.records.max
+ * defaults to a million and records may be 1 MiB: without a budget the
+ * history of one big topic could grow to a terabyte. Past it the history
+ * stops growing and evicts its oldest record, as at history.records.max. */
+#define HIST_MAX_BYTES ((size_t)64 << 20)
 
 typedef struct hist {
         int64_t cap, head, count;
         uint32_t *off, *len;   /* cap * nf */
         char **data;
         uint32_t *dcap;
+        size_t bytes;          /* sum of dcap */
 } hist_t;
 
 typedef struct tstate {
@@ -102,6 +108,15 @@ int64_t dg_task_history_len(const dg_task_t *t, int topic)
         return t->ts[topic].h.count;
 }
 
+size_t dg_task_history_bytes(const dg_task_t *t, int topic)
+{
+        const hist_t *h = &t->ts[topic].h;
+        size_t n = 0;
+        for (int64_t i = 0; i < h->cap; i++)
+                n += h->dcap[i];
+        return n;
+}
+
 int64_t dg_task_produced(const dg_task_t *t, int topic)
 {
         return t->ts[topic].produced;
@@ -148,13 +163,16 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
 
         if (nf == 0 || tp->hist_max <= 0)
                 return 0;
-        if (h->count < tp->hist_max) {
+        /* Once full (by count or by bytes, which never shrink) the ring
+         * has count entries for good and head walks it. */
+        if (h->count < tp->hist_max &&
+            (h->count == 0 || h->bytes < HIST_MAX_BYTES)) {
                 if (h->count == h->cap && hist_grow(h, nf, tp->hist_max))
                         return -1;
                 idx = h->count++;
         } else {
                 idx = h->head; /* evict the oldest */
-                h->head = (h->head + 1) % h->cap;
+                h->head = (h->head + 1) % h->count;
         }
         for (int f = 0; f < nf; f++) {
                 const dg_slot_t *s = &tk->cfg->slots[tp->hist_slots[f]];
@@ -170,6 +188,7 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
                 if (!p)
                         return -1;
                 h->data[idx] = p;
+                h->bytes += cap - h->dcap[idx];
                 h->dcap[idx] = (uint32_t)cap;
         }
         size_t o = 0;
@@ -248,7 +267,7 @@ static int generate(dg_task_t *tk, int topic, int ns_null[2])
                         h->count ? (int64_t)((uint64_t)(h->head +
                                                         (int64_t)dg_rng_below(rng,
                                                                               (uint64_t)h->count)) %
-                                             (uint64_t)h->cap)
+                                             (uint64_t)h->count)
                                  : -1;
         }
         for (int ns = 0; ns < 2; ns++) {

@@ -1067,3 +1067,27 @@ Test(datagen_plugin, poll_bounded_by_bytes, .timeout = 120)
         cr_assert_leq(n, 17, "%d records of 1 MB in one poll", n);
         d->task_stop(st);
 }
+
+/* history.records.max defaults to a million; with 100 KB keys the history
+ * of one topic grew without a byte bound (100 GB at the default). It now
+ * stops at 64 MiB per topic and task and evicts the oldest. */
+Test(datagen, history_bounded_by_bytes, .timeout = 300)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "#{Lorem.characters '100000'}",
+                                "genkp.b.matching", "a.key", NULL);
+        dg_task_t *t = dg_task_new(c, 5);
+        char err[256];
+        int drained, a = dg_config_topic(c, "a"), b = dg_config_topic(c, "b");
+        for (int i = 0; i < 100; i++)
+                cr_assert_geq(dg_task_poll(t, 8, NULL, NULL, NULL, NULL,
+                                           &drained, err, sizeof(err)),
+                              0, "%s", err);
+        cr_assert_eq(dg_task_produced(t, a), 400);
+        cr_assert_eq(dg_task_produced(t, b), 400);
+        size_t bytes = dg_task_history_bytes(t, a);
+        cr_assert_leq(bytes, (size_t)(64 << 20) + 2 * 100000, "%zu", bytes);
+        cr_assert_lt(dg_task_history_len(t, a), 400);
+        cr_assert_gt(dg_task_history_len(t, a), 100);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
