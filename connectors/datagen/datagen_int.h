@@ -169,6 +169,7 @@ typedef struct dg_kv {
 } dg_kv_t;
 
 typedef struct dg_plan dg_plan_t;
+struct dg_index { uint64_t h; int v; }; /* open-addressing hash index */
 struct dg_plan {
         int depth;    /* 0: Gen0 */
         char schema_name[48]; /* "com.amazonaws.mskdatagen.Gen<depth>" */
@@ -178,6 +179,8 @@ struct dg_plan {
                 int slot;          /* slot index, or -1 when sub != NULL */
                 dg_plan_t *sub;
         } *f;
+        struct dg_index *index;    /* fields by name, while building */
+        size_t index_cap;
 };
 
 typedef struct dg_slot {
@@ -197,6 +200,7 @@ typedef struct dg_slot {
         /* parse bookkeeping */
         int n_with, n_match, n_swith, n_smatch;
         int first_kv;        /* config index of the first gen key */
+        int with_kv, match_kv; /* config index of with_key / match_key */
 } dg_slot_t;
 
 typedef struct dg_topic {
@@ -217,6 +221,7 @@ typedef struct dg_topic {
         /* raw options (-1: unset) */
         int64_t opt_throttle, opt_hist;
         int first_kv;
+        int has_attr[2];      /* some slot of the namespace has a path */
 } dg_topic_t;
 
 typedef struct dg_config {
@@ -231,6 +236,9 @@ typedef struct dg_config {
         int64_t g_throttle, g_hist; /* -1: unset */
         double g_matching_rate;     /* < 0: unset */
         faker_t *faker;
+        /* hash indexes of topics by name and slots by (topic, ns, path) */
+        struct dg_index *tindex, *sindex;
+        size_t tindex_cap, sindex_cap;
 } dg_config_t;
 
 /* Parse, validate (§2, §4) and compile. NULL on error: errstr gets the
