@@ -11,6 +11,10 @@
  * shared by nothing: each task builds its own (tasks run on their own
  * threads and the faker compiler is not thread-safe).
  *
+ * Size: a config is attacker-sized (one validate request is up to 1 MiB,
+ * tens of thousands of keys), so topics, slots and output fields are found
+ * through hash indexes and every pass is linear in the number of keys.
+ *
  * Errors: a sentence in errstr and the key to blame in *bad_key, so the
  * adapter can report them through validate() as well as at task start.
  */
@@ -81,12 +85,84 @@ static int fail(parse_t *ps, int kv, const char *fmt, ...)
         return -1;
 }
 
+/* ---- hash indexes: configs of tens of thousands of keys stay linear ---- */
+
+static uint64_t hash_mem(uint64_t h, const char *s, size_t n)
+{
+        /* FNV-1a */
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+        return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+        return hash_mem(h, s, strlen(s));
+}
+
+static uint64_t topic_hash(const char *name)
+{
+        return hash_str(0xcbf29ce484222325ULL, name);
+}
+
+static uint64_t slot_hash(int topic, int ns, const char *path)
+{
+        uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)(unsigned)topic << 1 |
+                                              (uint64_t)ns);
+        return hash_str(h * 0x100000001b3ULL, path);
+}
+
+/* Insert v under h into an open-addressing table kept at most half full
+ * (n entries before this one). 0, or -1 out of memory. */
+static int index_add(struct dg_index **tab, size_t *cap, size_t n, uint64_t h,
+                     int v)
+{
+        if ((n + 1) * 2 > *cap) {
+                size_t nc = *cap ? *cap * 2 : 64;
+                struct dg_index *nt = malloc(nc * sizeof(*nt));
+                if (!nt)
+                        return -1;
+                for (size_t i = 0; i < nc; i++)
+                        nt[i].v = -1;
+                for (size_t i = 0; i < *cap; i++) {
+                        if ((*tab)[i].v < 0)
+                                continue;
+                        size_t j = (*tab)[i].h & (nc - 1);
+                        while (nt[j].v >= 0)
+                                j = (j + 1) & (nc - 1);
+                        nt[j] = (*tab)[i];
+                }
+                free(*tab);
+                *tab = nt;
+                *cap = nc;
+        }
+        size_t j = h & (*cap - 1);
+        while ((*tab)[j].v >= 0)
+                j = (j + 1) & (*cap - 1);
+        (*tab)[j].h = h;
+        (*tab)[j].v = v;
+        return 0;
+}
+
+int dg_config_topic(const dg_config_t *c, const char *name)
+{
+        uint64_t h = topic_hash(name);
+        if (!c->tindex_cap)
+                return -1;
+        for (size_t j = h & (c->tindex_cap - 1); c->tindex[j].v >= 0;
+             j = (j + 1) & (c->tindex_cap - 1))
+                if (c->tindex[j].h == h &&
+                    !strcmp(c->topics[c->tindex[j].v].name, name))
+                        return c->tindex[j].v;
+        return -1;
+}
+
 static int find_topic(parse_t *ps, const char *name, int create)
 {
         dg_config_t *c = ps->c;
-        for (int i = 0; i < c->ntopics; i++)
-                if (!strcmp(c->topics[i].name, name))
-                        return i;
+        int i = dg_config_topic(c, name);
+        if (i >= 0)
+                return i;
         if (!create)
                 return -1;
         dg_topic_t *t = grow(c->topics, c->ntopics, sizeof(*t));
@@ -100,23 +176,26 @@ static int find_topic(parse_t *ps, const char *name, int create)
                 return -2;
         t->opt_throttle = t->opt_hist = -1;
         t->first_kv = -1;
+        if (index_add(&c->tindex, &c->tindex_cap, (size_t)c->ntopics,
+                      topic_hash(name), c->ntopics)) {
+                free(t->name);
+                return -2;
+        }
         return c->ntopics++;
-}
-
-int dg_config_topic(const dg_config_t *c, const char *name)
-{
-        for (int i = 0; i < c->ntopics; i++)
-                if (!strcmp(c->topics[i].name, name))
-                        return i;
-        return -1;
 }
 
 static int find_slot(const dg_config_t *c, int topic, int ns, const char *path)
 {
-        for (int i = 0; i < c->nslots; i++)
-                if (c->slots[i].topic == topic && c->slots[i].ns == ns &&
-                    !strcmp(c->slots[i].path, path))
-                        return i;
+        uint64_t h = slot_hash(topic, ns, path);
+        if (!c->sindex_cap)
+                return -1;
+        for (size_t j = h & (c->sindex_cap - 1); c->sindex[j].v >= 0;
+             j = (j + 1) & (c->sindex_cap - 1)) {
+                const dg_slot_t *s = &c->slots[c->sindex[j].v];
+                if (c->sindex[j].h == h && s->topic == topic && s->ns == ns &&
+                    !strcmp(s->path, path))
+                        return c->sindex[j].v;
+        }
         return -1;
 }
 
@@ -137,8 +216,15 @@ static int get_slot(parse_t *ps, int topic, int ns, const char *path, int kv)
         s->path = strdup(path);
         s->src_topic = s->src_slot = s->hist_field = -1;
         s->first_kv = kv;
-        if (!s->path)
+        s->with_kv = s->match_kv = -1;
+        if (!s->path || index_add(&c->sindex, &c->sindex_cap,
+                                  (size_t)c->nslots,
+                                  slot_hash(topic, ns, path), c->nslots)) {
+                free(s->path);
                 return -2;
+        }
+        if (path[0])
+                c->topics[topic].has_attr[ns] = 1;
         return c->nslots++;
 }
 
@@ -211,55 +297,47 @@ static void join(char **tok, int from, int n, char *out, size_t sz)
 
 static int parse_ref(parse_t *ps, int kv, dg_slot_t *s, const char *val)
 {
-        char buf[512], *tok[4];
-        int n = 0;
+        char *buf = strdup(val), *tok[4];
+        int n = 0, rc = -1;
         char *p, *save = NULL;
 
-        snprintf(buf, sizeof(buf), "%s", val);
+        if (!buf)
+                return fail(ps, -1, "out of memory");
         for (p = strtok_r(buf, ".", &save); p && n < 4;
              p = strtok_r(NULL, ".", &save))
                 tok[n++] = p;
         if (n < 2 || n > 3 || strtok_r(NULL, ".", &save) ||
-            (strcmp(tok[1], "key") && strcmp(tok[1], "value")))
-                return fail(ps, kv,
-                            "Invalid matching reference '%s' in %s: expected "
-                            "<topic>.key or <topic>.value, optionally followed "
-                            "by .<attribute>.",
-                            val, ps->c->kv[kv].key);
+            (strcmp(tok[1], "key") && strcmp(tok[1], "value"))) {
+                fail(ps, kv,
+                     "Invalid matching reference '%s' in %s: expected "
+                     "<topic>.key or <topic>.value, optionally followed by "
+                     ".<attribute>.",
+                     val, ps->c->kv[kv].key);
+                goto out;
+        }
         int t = find_topic(ps, tok[0], 1);
-        if (t < 0)
-                return fail(ps, -1, "out of memory");
+        if (t < 0) {
+                fail(ps, -1, "out of memory");
+                goto out;
+        }
         s->src_topic = t;
         s->src_ns = !strcmp(tok[1], "key") ? DG_NS_KEY : DG_NS_VALUE;
         free(s->src_path);
         s->src_path = strdup(n == 3 ? tok[2] : "");
-        return s->src_path ? 0 : fail(ps, -1, "out of memory");
+        rc = s->src_path ? 0 : fail(ps, -1, "out of memory");
+out:
+        free(buf);
+        return rc;
 }
 
-/* One config entry. */
-static int parse_entry(parse_t *ps, int kv)
+/* One config entry, its key split into n tokens. */
+static int parse_tokens(parse_t *ps, int kv, char **tok, int n)
 {
         dg_config_t *c = ps->c;
         const char *key = c->kv[kv].key, *val = c->kv[kv].value;
-        char buf[1024], *tok[MAX_TOKENS], rest[512];
-        int n = 0, complex, ns;
-        const char *form;
-
-        if (strlen(key) >= sizeof(buf))
-                return 0;
-        snprintf(buf, sizeof(buf), "%s", key);
-        /* split on every '.', keeping empty tokens */
-        for (char *p = buf;;) {
-                if (n == MAX_TOKENS)
-                        break;
-                tok[n++] = p;
-                char *d = strchr(p, '.');
-                if (!d)
-                        break;
-                *d = '\0';
-                p = d + 1;
-        }
-        form = tok[0];
+        char rest[512];
+        int complex, ns;
+        const char *form = tok[0];
 
         if (!strcmp(form, "genkp") || !strcmp(form, "genvp") ||
             !strcmp(form, "genk") || !strcmp(form, "genv")) {
@@ -307,6 +385,7 @@ static int parse_entry(parse_t *ps, int kv)
                                 s->n_with++;
                         s->with_key = key;
                         s->with_val = val;
+                        s->with_kv = kv;
                 } else {
                         if (sometimes)
                                 s->n_smatch++;
@@ -314,6 +393,7 @@ static int parse_entry(parse_t *ps, int kv)
                                 s->n_match++;
                         s->match_key = key;
                         s->match_val = val;
+                        s->match_kv = kv;
                         if (parse_ref(ps, kv, &c->slots[si], val))
                                 return -1;
                 }
@@ -450,23 +530,46 @@ static int parse_entry(parse_t *ps, int kv)
         return 0; /* not ours: name, connector.class, converters, ... */
 }
 
+/* One config entry. Keys of any length (a long attribute name used to
+ * make its key silently ignored). */
+static int parse_entry(parse_t *ps, int kv)
+{
+        char *buf = strdup(ps->c->kv[kv].key), *tok[MAX_TOKENS];
+        int n = 0, rc;
+
+        if (!buf)
+                return fail(ps, -1, "out of memory");
+        /* split on every '.', keeping empty tokens */
+        for (char *p = buf;;) {
+                if (n == MAX_TOKENS)
+                        break;
+                tok[n++] = p;
+                char *d = strchr(p, '.');
+                if (!d)
+                        break;
+                *d = '\0';
+                p = d + 1;
+        }
+        rc = parse_tokens(ps, kv, tok, n);
+        free(buf);
+        return rc;
+}
+
 /* Comma-joined names of topics without generators named by a list. */
 static int list_unknown(parse_t *ps, const int *topics, int n, char *out,
                         size_t sz, int *first)
 {
         size_t k = 0;
         int found = 0;
+        char *seen = calloc((size_t)ps->c->ntopics + 1, 1);
         out[0] = '\0';
+        if (!seen)
+                return fail(ps, -1, "out of memory");
         for (int i = 0; i < n; i++) {
                 int t = topics[i];
-                if (ps->c->topics[t].has_gen)
+                if (ps->c->topics[t].has_gen || seen[t])
                         continue;
-                int dup = 0;
-                for (int j = 0; j < i; j++)
-                        if (topics[j] == t)
-                                dup = 1;
-                if (dup)
-                        continue;
+                seen[t] = 1;
                 if (!found)
                         *first = i;
                 if (k < sz)
@@ -475,6 +578,7 @@ static int list_unknown(parse_t *ps, const int *topics, int n, char *out,
                                               ps->c->topics[t].name);
                 found++;
         }
+        free(seen);
         return found;
 }
 
@@ -485,34 +589,23 @@ static int ns_has_prim(const dg_config_t *c, int t, int ns)
 
 static int ns_has_complex(const dg_config_t *c, int t, int ns)
 {
-        for (int i = 0; i < c->nslots; i++)
-                if (c->slots[i].topic == t && c->slots[i].ns == ns &&
-                    c->slots[i].path[0])
-                        return 1;
-        return 0;
+        return c->topics[t].has_attr[ns];
 }
 
-static int kv_index(const dg_config_t *c, const char *key)
+/* §4 checks 1 and 2; tmp has room for every topic and attribute option. */
+static int validate_options(parse_t *ps, int *tmp)
 {
-        for (size_t k = 0; k < c->nkv; k++)
-                if (c->kv[k].key == key)
-                        return (int)k;
-        return -1;
-}
-
-static int validate(parse_t *ps)
-{
-        dg_config_t *c = ps->c;
         char names[512];
-        int first = 0;
-        int tmp[256];
-        int n;
+        int first = 0, n, found;
 
         /* 1. topic options without generators */
         n = 0;
-        for (int i = 0; i < ps->ntopts && n < 256; i++)
+        for (int i = 0; i < ps->ntopts; i++)
                 tmp[n++] = ps->topts[i].topic;
-        if (list_unknown(ps, tmp, n, names, sizeof(names), &first))
+        found = list_unknown(ps, tmp, n, names, sizeof(names), &first);
+        if (found < 0)
+                return -1;
+        if (found)
                 return fail(ps, ps->topts[first].kv,
                             "Topic configuration is supplied for topic(s) %s, "
                             "but no generators are specified for them. "
@@ -523,9 +616,12 @@ static int validate(parse_t *ps)
                             names);
         /* 2. attribute options without generators */
         n = 0;
-        for (int i = 0; i < ps->nattrs && n < 256; i++)
+        for (int i = 0; i < ps->nattrs; i++)
                 tmp[n++] = ps->attrs[i].topic;
-        if (list_unknown(ps, tmp, n, names, sizeof(names), &first))
+        found = list_unknown(ps, tmp, n, names, sizeof(names), &first);
+        if (found < 0)
+                return -1;
+        if (found)
                 return fail(ps, ps->attrs[first].kv,
                             "Attribute configuration is supplied for topic(s) "
                             "%s, but no generators are specified for them. "
@@ -534,6 +630,14 @@ static int validate(parse_t *ps)
                             "these topics or remove these attribute "
                             "configurations.",
                             names);
+        return 0;
+}
+
+/* §4 checks 3 to 6. */
+static int validate_generators(parse_t *ps)
+{
+        dg_config_t *c = ps->c;
+
         /* 3. shape of attribute options */
         for (int i = 0; i < ps->nattrs; i++) {
                 attr_opt_t *a = &ps->attrs[i];
@@ -592,12 +696,11 @@ static int validate(parse_t *ps)
         /* 6. dependencies */
         for (int t = 0; t < c->ntopics; t++) {
                 for (int ns = 0; ns < 2; ns++) {
-                        for (int i = 0; i < c->nslots; i++) {
-                                dg_slot_t *s = &c->slots[i];
-                                if (s->topic != t || s->ns != ns ||
-                                    !s->match_key)
+                        for (int k = 0; k < c->topics[t].nslots[ns]; k++) {
+                                dg_slot_t *s = &c->slots[c->topics[t].slots[ns][k]];
+                                if (!s->match_key)
                                         continue;
-                                int kv = kv_index(c, s->match_key);
+                                int kv = s->match_kv;
                                 const char *tn = c->topics[t].name;
                                 const char *sn = c->topics[s->src_topic].name;
                                 const char *nsn = NS_NAME[s->src_ns];
@@ -653,17 +756,20 @@ static int validate(parse_t *ps)
         return 0;
 }
 
-static double attr_lookup(parse_t *ps, int topic, int ns, const char *path,
-                          int opt)
+static int validate(parse_t *ps)
 {
-        double v = -1;
-        for (int i = 0; i < ps->nattrs; i++) {
-                attr_opt_t *a = &ps->attrs[i];
-                if (a->topic == topic && a->ns == ns && a->opt == opt &&
-                    !strcmp(a->path, path))
-                        v = a->v;
-        }
-        return v;
+        int *tmp = calloc((size_t)(ps->ntopts > ps->nattrs ? ps->ntopts
+                                                             : ps->nattrs) + 1,
+                          sizeof(*tmp));
+        int rc;
+
+        if (!tmp)
+                return fail(ps, -1, "out of memory");
+        rc = validate_options(ps, tmp);
+        free(tmp);
+        if (rc)
+                return rc;
+        return validate_generators(ps);
 }
 
 /* ---- output plans: nested structs in Java HashMap order ---- */
@@ -715,6 +821,7 @@ static void plan_free(dg_plan_t *p)
                 plan_free(p->f[i].sub);
         }
         free(p->f);
+        free(p->index);
         free(p);
 }
 
@@ -733,22 +840,33 @@ static int plan_insert(dg_plan_t *p, const char *path, int slot)
 {
         const char *arrow = strstr(path, "->");
         size_t l = arrow ? (size_t)(arrow - path) : strlen(path);
-        int i;
+        uint64_t h = hash_mem(0xcbf29ce484222325ULL, path, l);
+        int i = p->n;
 
-        for (i = 0; i < p->n; i++)
-                if (strlen(p->f[i].name) == l && !memcmp(p->f[i].name, path, l))
-                        break;
+        if (p->index_cap)
+                for (size_t j = h & (p->index_cap - 1); p->index[j].v >= 0;
+                     j = (j + 1) & (p->index_cap - 1)) {
+                        const char *nm = p->f[p->index[j].v].name;
+                        if (p->index[j].h == h && !strncmp(nm, path, l) &&
+                            !nm[l]) {
+                                i = p->index[j].v;
+                                break;
+                        }
+                }
         if (i == p->n) {
-                void *nf = realloc(p->f, (size_t)(p->n + 1) * sizeof(*p->f));
+                void *nf = grow(p->f, p->n, sizeof(*p->f));
                 if (!nf)
                         return -1;
                 p->f = nf;
                 memset(&p->f[i], 0, sizeof(p->f[i]));
                 p->f[i].name = strndup(path, l);
                 p->f[i].slot = -1;
-                p->n++;
-                if (!p->f[i].name)
+                if (!p->f[i].name ||
+                    index_add(&p->index, &p->index_cap, (size_t)p->n, h, i)) {
+                        free((char *)p->f[i].name);
                         return -1;
+                }
+                p->n++;
         }
         if (!arrow) {
                 if (p->f[i].sub || p->f[i].slot >= 0)
@@ -763,33 +881,104 @@ static int plan_insert(dg_plan_t *p, const char *path, int slot)
         return plan_insert(p->f[i].sub, arrow + 2, slot);
 }
 
-static void plan_sort(dg_plan_t *p)
+typedef struct plan_key {
+        uint32_t bucket;
+        int pos;
+        struct dg_plan_field f;
+} plan_key_t;
+
+static int plan_key_cmp(const void *a, const void *b)
+{
+        const plan_key_t *x = a, *y = b;
+        if (x->bucket != y->bucket)
+                return x->bucket < y->bucket ? -1 : 1;
+        return (x->pos > y->pos) - (x->pos < y->pos); /* stable */
+}
+
+/* Fields in Java HashMap order: ascending bucket, ties in config order.
+ * The build-time index is dropped. 0, or -1 out of memory. */
+static int plan_sort(dg_plan_t *p)
 {
         uint32_t size = 16;
+        plan_key_t *k;
+
+        free(p->index);
+        p->index = NULL;
+        p->index_cap = 0;
         while ((uint32_t)p->n > size / 4 * 3)
                 size *= 2;
-        /* stable insertion sort by bucket index */
-        for (int i = 1; i < p->n; i++) {
-                struct dg_plan_field f = p->f[i];
-                uint32_t fi = dg_hashmap_index(f.name, size);
-                int j = i - 1;
-                while (j >= 0 && dg_hashmap_index(p->f[j].name, size) > fi) {
-                        p->f[j + 1] = p->f[j];
-                        j--;
-                }
-                p->f[j + 1] = f;
+        k = malloc(((size_t)p->n + 1) * sizeof(*k));
+        if (!k)
+                return -1;
+        for (int i = 0; i < p->n; i++) {
+                k[i].bucket = dg_hashmap_index(p->f[i].name, size);
+                k[i].pos = i;
+                k[i].f = p->f[i];
         }
+        qsort(k, (size_t)p->n, sizeof(*k), plan_key_cmp);
         for (int i = 0; i < p->n; i++)
-                if (p->f[i].sub)
-                        plan_sort(p->f[i].sub);
+                p->f[i] = k[i].f;
+        free(k);
+        for (int i = 0; i < p->n; i++)
+                if (p->f[i].sub && plan_sort(p->f[i].sub))
+                        return -1;
+        return 0;
+}
+
+/* Bytes a slot's value can have: its expression's bound, or what it copies
+ * (followed along matching chains; a cycle that never reaches an
+ * expression never produces). */
+static size_t slot_max(const dg_config_t *c, int i)
+{
+        size_t m = 0;
+        for (int hops = 0; i >= 0 && hops <= c->nslots; hops++) {
+                const dg_slot_t *s = &c->slots[i];
+                if (s->expr && faker_expr_max_len(s->expr) > m)
+                        m = faker_expr_max_len(s->expr);
+                if (s->strategy == DG_ISOLATED)
+                        break;
+                i = s->src_slot;
+        }
+        return m;
+}
+
+/* A record's fields are generated into one buffer of DG_BUF_MAX bytes: a
+ * topic whose fields together could need more would fail every event at
+ * run time, so it is refused here, naming the field that crosses. */
+static int check_record_size(parse_t *ps)
+{
+        dg_config_t *c = ps->c;
+        size_t *total = calloc((size_t)c->ntopics + 1, sizeof(*total));
+        int rc = 0;
+
+        if (!total)
+                return fail(ps, -1, "out of memory");
+        for (int i = 0; i < c->nslots && !rc; i++) {
+                const dg_slot_t *s = &c->slots[i];
+                size_t m = slot_max(c, i);
+                if (__builtin_add_overflow(total[s->topic], m,
+                                           &total[s->topic]) ||
+                    total[s->topic] > DG_BUF_MAX)
+                        rc = fail(ps, s->first_kv,
+                                  "Records of topic %s can be larger than the "
+                                  "limit of %u bytes: together its fields can "
+                                  "produce more (up to %zu bytes in %s).",
+                                  c->topics[s->topic].name,
+                                  (unsigned)DG_BUF_MAX, m,
+                                  c->kv[s->first_kv].key);
+        }
+        free(total);
+        return rc;
 }
 
 static int finish(parse_t *ps)
 {
         dg_config_t *c = ps->c;
         char err[512];
+        double *opt[2] = { NULL, NULL };
+        int *mark = NULL, rc = -1;
 
-        /* strategies, expressions, options */
+        /* strategies */
         for (int i = 0; i < c->nslots; i++) {
                 dg_slot_t *s = &c->slots[i];
                 const char *k = s->with_key ? s->with_key : s->match_key;
@@ -802,7 +991,7 @@ static int finish(parse_t *ps)
                          !s->n_match)
                         s->strategy = DG_EITHER;
                 else
-                        return fail(ps, kv_index(c, k),
+                        return fail(ps, s->with_key ? s->with_kv : s->match_kv,
                                     "Conflicting generators for topic %s's %s%s%s "
                                     "(%s): use exactly one 'with', one "
                                     "'matching', or one 'sometimes.with' "
@@ -810,29 +999,58 @@ static int finish(parse_t *ps)
                                     c->topics[s->topic].name, NS_NAME[s->ns],
                                     s->path[0] ? " attribute " : "", s->path, k);
         }
+        /* per topic slot lists, in slot order */
+        for (int i = 0; i < c->nslots; i++) {
+                dg_slot_t *s = &c->slots[i];
+                dg_topic_t *tp = &c->topics[s->topic];
+                int *a = grow(tp->slots[s->ns], tp->nslots[s->ns], sizeof(int));
+                if (!a)
+                        return fail(ps, -1, "out of memory");
+                tp->slots[s->ns] = a;
+                a[tp->nslots[s->ns]++] = i;
+        }
         if (validate(ps))
                 return -1;
+        /* attribute options by slot (the last one given wins) */
+        opt[0] = malloc(((size_t)c->nslots + 1) * sizeof(double));
+        opt[1] = malloc(((size_t)c->nslots + 1) * sizeof(double));
+        mark = calloc((size_t)c->ntopics + 1, sizeof(int));
+        if (!opt[0] || !opt[1] || !mark) {
+                fail(ps, -1, "out of memory");
+                goto out;
+        }
+        for (int i = 0; i < c->nslots; i++)
+                opt[0][i] = opt[1][i] = -1;
+        for (int i = 0; i < ps->nattrs; i++) {
+                attr_opt_t *a = &ps->attrs[i];
+                int si = find_slot(c, a->topic, a->ns, a->path);
+                if (si >= 0)
+                        opt[a->opt][si] = a->v;
+        }
+        /* expressions, options */
         for (int i = 0; i < c->nslots; i++) {
                 dg_slot_t *s = &c->slots[i];
                 if (s->strategy != DG_DEPENDENT) {
                         s->expr = faker_compile(c->faker, s->with_val, err,
                                                 sizeof(err));
-                        if (!s->expr)
-                                return fail(ps, kv_index(c, s->with_key),
-                                            "%s Configuration %s = %s", err,
-                                            s->with_key, s->with_val);
+                        if (!s->expr) {
+                                fail(ps, s->with_kv, "%s Configuration %s = %s",
+                                     err, s->with_key, s->with_val);
+                                goto out;
+                        }
                 }
                 if (s->strategy == DG_ISOLATED) {
-                        s->null_rate = attr_lookup(ps, s->topic, s->ns, s->path,
-                                                   OPT_NULL_RATE);
+                        s->null_rate = opt[OPT_NULL_RATE][i];
                 } else {
                         s->src_slot = find_slot(c, s->src_topic, s->src_ns,
                                                 s->src_path);
-                        s->null_rate = attr_lookup(ps, s->src_topic, s->src_ns,
-                                                   s->src_path, OPT_NULL_RATE);
-                        s->matching_rate = attr_lookup(ps, s->src_topic,
-                                                       s->src_ns, s->src_path,
-                                                       OPT_MATCHING_RATE);
+                        s->null_rate = s->src_slot >= 0
+                                               ? opt[OPT_NULL_RATE][s->src_slot]
+                                               : -1;
+                        s->matching_rate =
+                                s->src_slot >= 0
+                                        ? opt[OPT_MATCHING_RATE][s->src_slot]
+                                        : -1;
                         if (s->matching_rate < 0)
                                 s->matching_rate = c->g_matching_rate >= 0
                                                            ? c->g_matching_rate
@@ -841,35 +1059,22 @@ static int finish(parse_t *ps)
                 s->null_rate = clamp01(s->null_rate);
                 s->matching_rate = clamp01(s->matching_rate);
         }
-        /* per topic: slots, kinds, deps, history fields, options, plans */
+        /* per topic: deps, kinds, options, plans */
         for (int t = 0; t < c->ntopics; t++) {
                 dg_topic_t *tp = &c->topics[t];
-                for (int i = 0; i < c->nslots; i++) {
-                        dg_slot_t *s = &c->slots[i];
-                        if (s->topic == t) {
-                                int *a = realloc(tp->slots[s->ns],
-                                                 (size_t)(tp->nslots[s->ns] + 1) *
-                                                         sizeof(int));
-                                if (!a)
-                                        return fail(ps, -1, "out of memory");
-                                tp->slots[s->ns] = a;
-                                a[tp->nslots[s->ns]++] = i;
-                        }
-                        if (s->src_slot >= 0 && s->topic == t) {
-                                int seen = 0;
-                                for (int d = 0; d < tp->ndeps; d++)
-                                        if (tp->deps[d] == s->src_topic)
-                                                seen = 1;
-                                if (!seen) {
-                                        int *a = realloc(tp->deps,
-                                                         (size_t)(tp->ndeps + 1) *
-                                                                 sizeof(int));
-                                        if (!a)
-                                                return fail(ps, -1,
-                                                            "out of memory");
-                                        tp->deps = a;
-                                        a[tp->ndeps++] = s->src_topic;
+                for (int ns = 0; ns < 2; ns++) {
+                        for (int k = 0; k < tp->nslots[ns]; k++) {
+                                dg_slot_t *s = &c->slots[tp->slots[ns][k]];
+                                if (s->src_slot < 0 || mark[s->src_topic] == t + 1)
+                                        continue;
+                                mark[s->src_topic] = t + 1;
+                                int *a = grow(tp->deps, tp->ndeps, sizeof(int));
+                                if (!a) {
+                                        fail(ps, -1, "out of memory");
+                                        goto out;
                                 }
+                                tp->deps = a;
+                                a[tp->ndeps++] = s->src_topic;
                         }
                 }
                 for (int ns = 0; ns < 2; ns++) {
@@ -879,23 +1084,31 @@ static int finish(parse_t *ps)
                         if (tp->kind[ns] != DG_KIND_COMPLEX)
                                 continue;
                         tp->plan[ns] = plan_new(0);
-                        if (!tp->plan[ns])
-                                return fail(ps, -1, "out of memory");
+                        if (!tp->plan[ns]) {
+                                fail(ps, -1, "out of memory");
+                                goto out;
+                        }
                         for (int k = 0; k < tp->nslots[ns]; k++) {
                                 dg_slot_t *s = &c->slots[tp->slots[ns][k]];
-                                int rc = plan_insert(tp->plan[ns], s->path,
-                                                     tp->slots[ns][k]);
-                                if (rc == -1)
-                                        return fail(ps, -1, "out of memory");
-                                if (rc == -2)
-                                        return fail(ps, s->first_kv,
-                                                    "Attribute %s of topic %s's "
-                                                    "%s is both a value and a "
-                                                    "map of attributes.",
-                                                    s->path, tp->name,
-                                                    NS_NAME[ns]);
+                                int prc = plan_insert(tp->plan[ns], s->path,
+                                                      tp->slots[ns][k]);
+                                if (prc == -1) {
+                                        fail(ps, -1, "out of memory");
+                                        goto out;
+                                }
+                                if (prc == -2) {
+                                        fail(ps, s->first_kv,
+                                             "Attribute %s of topic %s's %s is "
+                                             "both a value and a map of "
+                                             "attributes.",
+                                             s->path, tp->name, NS_NAME[ns]);
+                                        goto out;
+                                }
                         }
-                        plan_sort(tp->plan[ns]);
+                        if (plan_sort(tp->plan[ns])) {
+                                fail(ps, -1, "out of memory");
+                                goto out;
+                        }
                 }
                 tp->throttle_ms = tp->opt_throttle >= 0 ? tp->opt_throttle
                                   : c->g_throttle >= 0  ? c->g_throttle
@@ -904,6 +1117,8 @@ static int finish(parse_t *ps)
                                : c->g_hist >= 0  ? c->g_hist
                                                  : 1000000;
         }
+        if (check_record_size(ps))
+                goto out;
         /* history fields: every slot some matching reads */
         for (int i = 0; i < c->nslots; i++) {
                 dg_slot_t *s = &c->slots[i];
@@ -913,22 +1128,30 @@ static int finish(parse_t *ps)
                 if (src->hist_field >= 0)
                         continue;
                 dg_topic_t *st = &c->topics[src->topic];
-                int *a = realloc(st->hist_slots,
-                                 (size_t)(st->nhist + 1) * sizeof(int));
-                if (!a)
-                        return fail(ps, -1, "out of memory");
+                int *a = grow(st->hist_slots, st->nhist, sizeof(int));
+                if (!a) {
+                        fail(ps, -1, "out of memory");
+                        goto out;
+                }
                 st->hist_slots = a;
                 src->hist_field = st->nhist;
                 a[st->nhist++] = s->src_slot;
         }
         /* round robin over topics with generators */
         c->seq = calloc((size_t)c->ntopics + 1, sizeof(int));
-        if (!c->seq)
-                return fail(ps, -1, "out of memory");
+        if (!c->seq) {
+                fail(ps, -1, "out of memory");
+                goto out;
+        }
         for (int t = 0; t < c->ntopics; t++)
                 if (c->topics[t].has_gen)
                         c->seq[c->nseq++] = t;
-        return 0;
+        rc = 0;
+out:
+        free(opt[0]);
+        free(opt[1]);
+        free(mark);
+        return rc;
 }
 
 dg_config_t *dg_config_new(const dg_kv_t *kv, size_t n, const char **bad_key,
@@ -1027,6 +1250,8 @@ void dg_config_destroy(dg_config_t *c)
         free(c->topics);
         free(c->slots);
         free(c->seq);
+        free(c->tindex);
+        free(c->sindex);
         faker_destroy(c->faker);
         free(c);
 }

@@ -143,6 +143,11 @@ faker_expr_t *faker_compile(faker_t *f, const char *text, char *errstr,
                             size_t errstr_size);
 void faker_rt_init(faker_rt_t *rt, uint64_t seed);
 void faker_rt_free(faker_rt_t *rt);
+/* Upper bound of the bytes one evaluation appends (at most DG_BUF_MAX:
+ * faker_compile refuses anything that could make more). */
+size_t faker_expr_max_len(const faker_expr_t *e);
+/* Bytes the compiler has allocated so far (tests, bench). */
+size_t faker_alloc_bytes(const faker_t *f);
 /* Append the expression's value to out. */
 void faker_eval(const faker_expr_t *e, faker_rt_t *rt, dg_buf_t *out);
 /* Wall-clock ms now. */
@@ -164,6 +169,7 @@ typedef struct dg_kv {
 } dg_kv_t;
 
 typedef struct dg_plan dg_plan_t;
+struct dg_index { uint64_t h; int v; }; /* open-addressing hash index */
 struct dg_plan {
         int depth;    /* 0: Gen0 */
         char schema_name[48]; /* "com.amazonaws.mskdatagen.Gen<depth>" */
@@ -173,6 +179,8 @@ struct dg_plan {
                 int slot;          /* slot index, or -1 when sub != NULL */
                 dg_plan_t *sub;
         } *f;
+        struct dg_index *index;    /* fields by name, while building */
+        size_t index_cap;
 };
 
 typedef struct dg_slot {
@@ -192,6 +200,7 @@ typedef struct dg_slot {
         /* parse bookkeeping */
         int n_with, n_match, n_swith, n_smatch;
         int first_kv;        /* config index of the first gen key */
+        int with_kv, match_kv; /* config index of with_key / match_key */
 } dg_slot_t;
 
 typedef struct dg_topic {
@@ -212,6 +221,7 @@ typedef struct dg_topic {
         /* raw options (-1: unset) */
         int64_t opt_throttle, opt_hist;
         int first_kv;
+        int has_attr[2];      /* some slot of the namespace has a path */
 } dg_topic_t;
 
 typedef struct dg_config {
@@ -226,6 +236,9 @@ typedef struct dg_config {
         int64_t g_throttle, g_hist; /* -1: unset */
         double g_matching_rate;     /* < 0: unset */
         faker_t *faker;
+        /* hash indexes of topics by name and slots by (topic, ns, path) */
+        struct dg_index *tindex, *sindex;
+        size_t tindex_cap, sindex_cap;
 } dg_config_t;
 
 /* Parse, validate (§2, §4) and compile. NULL on error: errstr gets the
@@ -271,6 +284,8 @@ int dg_task_poll(dg_task_t *t, int max, dg_emit_fn emit, void *emit_arg,
 faker_rt_t *dg_task_rt(dg_task_t *t);
 int64_t dg_task_history_len(const dg_task_t *t, int topic);
 int64_t dg_task_produced(const dg_task_t *t, int topic);
+/* Bytes of text the topic's history holds (tests). */
+size_t dg_task_history_bytes(const dg_task_t *t, int topic);
 
 /* Field of an event by namespace and path ("" for the primitive): pointer
  * and length, NULL when null or absent. */

@@ -22,6 +22,9 @@
 #include "datagen_int.h"
 
 #define POLL_MAX_RECORDS 2000
+/* Generated text per poll: records can be up to 1 MiB each, and 2000 of
+ * them would outgrow the batch (whose arena then fails the task). */
+#define POLL_MAX_BYTES ((size_t)16 << 20)
 #define DRAINED_SLEEP_MS 200
 
 static const connectd_host_t *host;
@@ -36,6 +39,7 @@ typedef struct task_state {
         dg_config_t *cfg;
         dg_task_t *task;
         connectd_batch_t *batch;
+        size_t poll_bytes;     /* generated text in this poll so far */
 } task_state_t;
 
 /* Copy a host map into a dg_kv_t array pointing at the map's strings
@@ -264,11 +268,19 @@ static connectd_value_t *build_ns(connectd_record_t *rec, const dg_event_t *ev,
 static int emit_record(void *arg, const dg_event_t *ev)
 {
         task_state_t *ts = arg;
-        connectd_record_t *rec = host->record_add(ts->batch, ev->topic->name);
+        connectd_record_t *rec;
         connectd_value_t *k, *v;
+        size_t bytes = 0;
 
+        for (int ns = 0; ns < 2; ns++)
+                for (int i = 0; i < ev->topic->nslots[ns]; i++)
+                        bytes += ev->vals[ev->topic->slots[ns][i]].len;
+        if (ts->poll_bytes && ts->poll_bytes + bytes > POLL_MAX_BYTES)
+                return 1; /* enough for this poll: the event is dropped */
+        rec = host->record_add(ts->batch, ev->topic->name);
         if (!rec)
                 return 1; /* the batch is at its ceiling: stop this poll */
+        ts->poll_bytes += bytes;
         k = build_ns(rec, ev, DG_NS_KEY);
         v = build_ns(rec, ev, DG_NS_VALUE);
         if (!k || !v)
@@ -291,6 +303,7 @@ static int dg_task_poll_cb(void *state, connectd_batch_t *batch, char *errstr,
         int drained = 0, n;
 
         ts->batch = batch;
+        ts->poll_bytes = 0;
         n = dg_task_poll(ts->task, POLL_MAX_RECORDS, emit_record, ts, sleep_cb,
                          ts, &drained, errstr, errstr_size);
         ts->batch = NULL;

@@ -22,12 +22,18 @@
 #define MAX_SLEEP_MS 1000
 #define HIST_INITIAL 64
 #define NULL_LEN UINT32_MAX
+/* Text one topic's history may hold per task. history.records.max
+ * defaults to a million and records may be 1 MiB: without a budget the
+ * history of one big topic could grow to a terabyte. Past it the history
+ * stops growing and evicts its oldest record, as at history.records.max. */
+#define HIST_MAX_BYTES ((size_t)64 << 20)
 
 typedef struct hist {
         int64_t cap, head, count;
         uint32_t *off, *len;   /* cap * nf */
         char **data;
         uint32_t *dcap;
+        size_t bytes;          /* sum of dcap */
 } hist_t;
 
 typedef struct tstate {
@@ -102,6 +108,15 @@ int64_t dg_task_history_len(const dg_task_t *t, int topic)
         return t->ts[topic].h.count;
 }
 
+size_t dg_task_history_bytes(const dg_task_t *t, int topic)
+{
+        const hist_t *h = &t->ts[topic].h;
+        size_t n = 0;
+        for (int64_t i = 0; i < h->cap; i++)
+                n += h->dcap[i];
+        return n;
+}
+
 int64_t dg_task_produced(const dg_task_t *t, int topic)
 {
         return t->ts[topic].produced;
@@ -148,13 +163,16 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
 
         if (nf == 0 || tp->hist_max <= 0)
                 return 0;
-        if (h->count < tp->hist_max) {
+        /* Once full (by count or by bytes, which never shrink) the ring
+         * has count entries for good and head walks it. */
+        if (h->count < tp->hist_max &&
+            (h->count == 0 || h->bytes < HIST_MAX_BYTES)) {
                 if (h->count == h->cap && hist_grow(h, nf, tp->hist_max))
                         return -1;
                 idx = h->count++;
         } else {
                 idx = h->head; /* evict the oldest */
-                h->head = (h->head + 1) % h->cap;
+                h->head = (h->head + 1) % h->count;
         }
         for (int f = 0; f < nf; f++) {
                 const dg_slot_t *s = &tk->cfg->slots[tp->hist_slots[f]];
@@ -162,12 +180,15 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
                 if (!ns_null[s->ns] && !v->null)
                         total += v->len;
         }
-        if (total > h->dcap[idx]) {
+        /* an entry always has a buffer: an empty field points into it,
+         * which tells it from a null one */
+        if (total > h->dcap[idx] || !h->data[idx]) {
                 size_t cap = total < 64 ? 64 : total * 2;
                 char *p = realloc(h->data[idx], cap);
                 if (!p)
                         return -1;
                 h->data[idx] = p;
+                h->bytes += cap - h->dcap[idx];
                 h->dcap[idx] = (uint32_t)cap;
         }
         size_t o = 0;
@@ -180,7 +201,8 @@ static int hist_store(dg_task_t *tk, int topic, const int ns_null[2])
                         h->off[k] = 0;
                         continue;
                 }
-                memcpy(h->data[idx] + o, tk->ev.p + v->off, v->len);
+                if (v->len)
+                        memcpy(h->data[idx] + o, tk->ev.p + v->off, v->len);
                 h->off[k] = (uint32_t)o;
                 h->len[k] = v->len;
                 o += v->len;
@@ -223,6 +245,13 @@ static void put_eval(dg_task_t *tk, dg_val_t *v, const faker_expr_t *e)
         v->null = 0;
 }
 
+/* last + throttle, saturating: throttle.ms may be as large as a long. */
+static int64_t due_ms(int64_t last, int64_t throttle)
+{
+        int64_t r;
+        return __builtin_add_overflow(last, throttle, &r) ? INT64_MAX : r;
+}
+
 /* Generate one event of topic t. 0 ok, -1 failure (try another topic). */
 static int generate(dg_task_t *tk, int topic, int ns_null[2])
 {
@@ -238,7 +267,7 @@ static int generate(dg_task_t *tk, int topic, int ns_null[2])
                         h->count ? (int64_t)((uint64_t)(h->head +
                                                         (int64_t)dg_rng_below(rng,
                                                                               (uint64_t)h->count)) %
-                                             (uint64_t)h->cap)
+                                             (uint64_t)h->count)
                                  : -1;
         }
         for (int ns = 0; ns < 2; ns++) {
@@ -323,11 +352,12 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
                         tk->cursor = (tk->cursor + 1) % c->nseq;
                         if (ts->retired)
                                 continue;
+                        int64_t due;
                         if (tp->throttle_ms > 0 && ts->has_last &&
-                            now < ts->last + tp->throttle_ms) {
+                            now < (due = due_ms(ts->last, tp->throttle_ms))) {
                                 throttled++;
-                                if (ts->last + tp->throttle_ms < earliest)
-                                        earliest = ts->last + tp->throttle_ms;
+                                if (due < earliest)
+                                        earliest = due;
                                 continue;
                         }
                         if (generate(tk, topic, ns_null)) {

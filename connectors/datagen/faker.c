@@ -18,6 +18,14 @@
  * NAME inside a YAML template resolves against the key's provider first.
  * Anything else is "Unable to resolve #{...} directive." at compile time.
  *
+ * Bounds: every number in an expression is checked when it is compiled
+ * (counts, repetitions, time spans and dates; no arithmetic on them can
+ * overflow at run time), and every compiled part knows how many bytes one
+ * evaluation can append at most. An expression that could make more than
+ * DG_BUF_MAX bytes, or a regexify pattern that could take more than
+ * RE_MAX_STEPS steps, is refused with the reason after "Unable to resolve
+ * #{...} directive.", so evaluation is bounded in time and memory.
+ *
  * Ownership: every node a faker_t makes is tracked in its allocation list
  * and freed by faker_destroy(). A faker_t is used by one thread at a time;
  * compiled expressions are immutable and may be evaluated concurrently
@@ -25,6 +33,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +45,10 @@
 
 #define MAX_ARGS 3
 #define MAX_CHARS_ARG 100000 /* ceiling for Lorem.characters / digits */
+#define MAX_AGE 100000       /* ceiling for date.birthday ages (years) */
+/* Largest date.past/future span: now +- span stays far inside a long. */
+#define DATE_SPAN_MAX_MS (INT64_C(1) << 62)
+#define DATE_TEXT_MAX 63     /* put_date writes at most this much */
 
 typedef struct fk_part fk_part_t;
 typedef struct fk_list fk_list_t;
@@ -45,6 +58,7 @@ typedef void (*fk_fn)(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out);
 typedef struct fk_tmpl {
         int n;
         fk_part_t *parts;
+        size_t max;     /* bytes one evaluation can append (saturating) */
 } fk_tmpl_t;
 
 typedef struct fk_item {
@@ -59,6 +73,7 @@ struct fk_list {
         int state;      /* 0 new, 1 compiling, 2 ready */
         size_t n;
         fk_item_t *items;
+        size_t max;     /* longest item's bound */
         fk_list_t *next;
 };
 
@@ -75,6 +90,7 @@ struct fk_part {
         re_seq_t ***cards; /* credit card: per type, NULL-terminated */
         int ncards;
         int *ncard_pat;
+        size_t max;        /* bytes one evaluation can append */
 };
 
 struct faker_expr {
@@ -87,6 +103,7 @@ struct faker {
         fk_list_t *lists;
         void **allocs;
         size_t nallocs, capallocs;
+        size_t bytes;
 };
 
 /* ------------------------------------------------------------------ */
@@ -105,8 +122,10 @@ static void *fk_alloc(faker_t *f, size_t n)
                 f->capallocs = cap;
         }
         p = calloc(1, n ? n : 1);
-        if (p)
+        if (p) {
                 f->allocs[f->nallocs++] = p;
+                f->bytes += n;
+        }
         return p;
 }
 
@@ -256,7 +275,11 @@ static void dcache_fill(faker_rt_t *rt, int slot, int64_t minute)
         time_t t = (time_t)(minute * 60);
         struct tm tm;
 
-        localtime_r(&t, &tm);
+        if (!localtime_r(&t, &tm)) { /* not reached for a long of ms */
+                memset(&tm, 0, sizeof(tm));
+                tm.tm_year = 70;
+                tm.tm_mday = 1;
+        }
         rt->dcache[slot].minute = minute;
         rt->dcache[slot].sec0 = tm.tm_sec;
         /* head: "Wed Nov 25 17:32:" ; text holds head then tail after a NUL */
@@ -283,7 +306,11 @@ size_t dg_format_date(faker_rt_t *rt, int64_t ms, char *out, size_t n)
         if (s >= 60) { /* odd zone offset with seconds: no shortcut */
                 time_t t = (time_t)sec;
                 struct tm tm;
-                localtime_r(&t, &tm);
+                if (!localtime_r(&t, &tm)) {
+                        memset(&tm, 0, sizeof(tm));
+                        tm.tm_year = 70;
+                        tm.tm_mday = 1;
+                }
                 return (size_t)snprintf(out, n, "%s %s %02d %02d:%02d:%02d %s %d",
                                         DAYS[tm.tm_wday % 7],
                                         MONTHS[tm.tm_mon % 12], tm.tm_mday,
@@ -309,20 +336,74 @@ size_t dg_format_date(faker_rt_t *rt, int64_t ms, char *out, size_t n)
 
 static void put_date(faker_rt_t *rt, int64_t ms, dg_buf_t *out)
 {
-        char tmp[64];
+        char tmp[DATE_TEXT_MAX + 1];
         size_t len = dg_format_date(rt, ms, tmp, sizeof(tmp));
         dg_buf_put(out, tmp, len < sizeof(tmp) ? len : sizeof(tmp) - 1);
 }
 
+/* Up to maxd decimal digits at *pp (at least one); 0, or -1. */
+static int date_num(const char **pp, int maxd, int *v)
+{
+        const char *p = *pp;
+        int acc = 0, d = 0;
+        while (*p >= '0' && *p <= '9') {
+                if (++d > maxd)
+                        return -1;
+                acc = acc * 10 + (*p++ - '0');
+        }
+        if (!d)
+                return -1;
+        *v = acc;
+        *pp = p;
+        return 0;
+}
+
+/* A word of 1..n-1 non-space bytes at *pp into out. 0, or -1. */
+static int date_word(const char **pp, char *out, size_t n)
+{
+        const char *p = *pp;
+        size_t k = 0;
+        while (*p && *p != ' ') {
+                if (k + 1 >= n)
+                        return -1;
+                out[k++] = *p++;
+        }
+        out[k] = '\0';
+        *pp = p;
+        return k ? 0 : -1;
+}
+
+static int date_lit(const char **pp, char c)
+{
+        if (**pp != c)
+                return -1;
+        (*pp)++;
+        return 0;
+}
+
+/* "EEE MMM dd HH:mm:ss zzz yyyy". 0 ok, -1 not that form, -2 a date out
+ * of the range of a long count of milliseconds (Java's Date). Fields are
+ * lenient as Java's parser is (Feb 30 is Mar 2), but each is at most two
+ * digits (the year nine), so no arithmetic below can overflow. */
 int dg_parse_date(const char *s, int64_t *ms)
 {
         char dow[8], mon[8], zone[16];
         int day, hh, mm, ss, year, m;
         struct tm tm;
         time_t t;
+        const char *p = s;
 
-        if (sscanf(s, "%7s %7s %d %d:%d:%d %15s %d", dow, mon, &day, &hh, &mm,
-                   &ss, zone, &year) != 8)
+        if (date_word(&p, dow, sizeof(dow)) || date_lit(&p, ' ') ||
+            date_word(&p, mon, sizeof(mon)) || date_lit(&p, ' ') ||
+            date_num(&p, 2, &day) || date_lit(&p, ' ') ||
+            date_num(&p, 2, &hh) || date_lit(&p, ':') ||
+            date_num(&p, 2, &mm) || date_lit(&p, ':') ||
+            date_num(&p, 2, &ss) || date_lit(&p, ' ') ||
+            date_word(&p, zone, sizeof(zone)) || date_lit(&p, ' '))
+                return -1;
+        if (date_num(&p, 9, &year))
+                return *p >= '0' && *p <= '9' ? -2 : -1;
+        if (*p)
                 return -1;
         for (m = 0; m < 12; m++)
                 if (!strcmp(mon, MONTHS[m]))
@@ -336,6 +417,7 @@ int dg_parse_date(const char *s, int64_t *ms)
         tm.tm_hour = hh;
         tm.tm_min = mm;
         tm.tm_sec = ss;
+        errno = 0;
         if (!strcmp(zone, "UTC") || !strcmp(zone, "GMT")) {
                 t = timegm(&tm);
         } else {
@@ -346,9 +428,10 @@ int dg_parse_date(const char *s, int64_t *ms)
                               strcmp(tzname[0], tzname[1]) ? 1 : 0;
                 t = mktime(&tm);
         }
-        if (t == (time_t)-1)
-                return -1;
-        *ms = (int64_t)t * 1000;
+        if (t == (time_t)-1 && errno)
+                return -2;
+        if (__builtin_mul_overflow((int64_t)t, 1000, ms))
+                return -2;
         return 0;
 }
 
@@ -357,98 +440,265 @@ int dg_parse_date(const char *s, int64_t *ms)
 
 enum { RE_LIT = 1, RE_SET, RE_GROUP, RE_LUHN };
 
+#define RE_MAX_REPEAT 1000 /* largest count in {n} / {n,m} */
+#define RE_MAX_DEPTH 16    /* groups nested deeper are refused */
+/* Steps (node visits) one evaluation may take: bounds patterns that
+ * repeat a lot but output little, e.g. nested repetitions of (). */
+#define RE_MAX_STEPS ((uint64_t)DG_BUF_MAX * 4)
+
 typedef struct re_node {
         int type;
         int min, max;
         char lit[8];           /* one (UTF-8) character */
         int litlen;
-        char *set;             /* RE_SET: the characters */
-        int nset;
+        char *set;             /* RE_SET: distinct bytes, ascending */
+        int nset;              /* 1..256 */
         re_seq_t **alts;       /* RE_GROUP */
         int nalts;
 } re_node_t;
 
 struct re_seq {
-        int n;
+        int n, cap;
         re_node_t *nodes;
+        size_t out_max;        /* top level only: bytes one value can have */
 };
 
-static re_seq_t *re_parse_alt(faker_t *f, const char **pp, const char *end,
-                              int card, int depth);
+typedef struct re_parser {
+        faker_t *f;
+        const char *start, *end;
+        int card;              /* credit-card data: # digit, L Luhn */
+        char *err;
+        size_t errsz;
+} re_parser_t;
 
+static uint64_t sat_add_u64(uint64_t a, uint64_t b)
+{
+        uint64_t r;
+        return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t sat_mul_u64(uint64_t a, uint64_t b)
+{
+        uint64_t r;
+        return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static size_t sat_add(size_t a, size_t b)
+{
+        size_t r;
+        return __builtin_add_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
+static size_t sat_mul(size_t a, size_t b)
+{
+        size_t r;
+        return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
+static re_seq_t *re_parse_alt(re_parser_t *rp, const char **pp, int depth);
+
+static void *re_fail(re_parser_t *rp, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void *re_fail(re_parser_t *rp, const char *fmt, ...)
+{
+        va_list ap;
+        if (rp->err && !rp->err[0]) { /* the innermost reason wins */
+                va_start(ap, fmt);
+                vsnprintf(rp->err, rp->errsz, fmt, ap);
+                va_end(ap);
+        }
+        return NULL;
+}
+
+/* Append a node; the array doubles (replaced arrays stay tracked by the
+ * faker_t until it is destroyed, so the total is at most twice the last). */
 static int re_add(faker_t *f, re_seq_t *sq, const re_node_t *nd)
 {
-        re_node_t *nn = fk_alloc(f, (size_t)(sq->n + 1) * sizeof(*nn));
-        if (!nn)
-                return -1;
-        if (sq->n)
-                memcpy(nn, sq->nodes, (size_t)sq->n * sizeof(*nn));
-        nn[sq->n++] = *nd; /* old array stays tracked; freed at destroy */
-        sq->nodes = nn;
+        if (sq->n == sq->cap) {
+                int cap = sq->cap ? sq->cap * 2 : 4;
+                re_node_t *nn = fk_alloc(f, (size_t)cap * sizeof(*nn));
+                if (!nn)
+                        return -1;
+                if (sq->n)
+                        memcpy(nn, sq->nodes, (size_t)sq->n * sizeof(*nn));
+                sq->nodes = nn;
+                sq->cap = cap;
+        }
+        sq->nodes[sq->n++] = *nd;
         return 0;
 }
 
+static void set_range(unsigned char *in, unsigned lo, unsigned hi)
+{
+        for (unsigned x = lo; x <= hi && x < 256; x++)
+                in[x] = 1;
+}
+
+/* The distinct bytes of a class body ("a-z\d_"): at most 256 whatever the
+ * text repeats. NULL (and *nset 0) for an empty class. */
 static char *re_set_from_range(faker_t *f, const char *spec, size_t n,
                                int *nset)
 {
-        char tmp[256];
+        unsigned char in[256];
+        char set[256];
         int k = 0;
-        for (size_t i = 0; i < n && k < 255; i++) {
+
+        memset(in, 0, sizeof(in));
+        for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char)spec[i];
-                if (i + 2 < n && spec[i + 1] == '-') {
-                        unsigned char e = (unsigned char)spec[i + 2];
-                        for (unsigned x = c; x <= e && k < 255; x++)
-                                tmp[k++] = (char)x;
-                        i += 2;
-                } else if (c == '\\' && i + 1 < n) {
+                if (c == '\\' && i + 1 < n) {
                         i++;
-                        if (spec[i] == 'd')
-                                for (char d = '0'; d <= '9'; d++)
-                                        tmp[k++] = d;
-                        else
-                                tmp[k++] = spec[i];
+                        if (spec[i] == 'd') {
+                                set_range(in, '0', '9');
+                        } else if (spec[i] == 'w') {
+                                set_range(in, 'a', 'z');
+                                set_range(in, 'A', 'Z');
+                                set_range(in, '0', '9');
+                                in['_'] = 1;
+                        } else {
+                                in[(unsigned char)spec[i]] = 1;
+                        }
+                } else if (i + 2 < n && spec[i + 1] == '-') {
+                        set_range(in, c, (unsigned char)spec[i + 2]);
+                        i += 2;
                 } else {
-                        tmp[k++] = (char)c;
+                        in[c] = 1;
                 }
         }
+        for (int x = 0; x < 256; x++)
+                if (in[x])
+                        set[k++] = (char)x;
         *nset = k;
-        return k ? fk_strndup(f, tmp, (size_t)k) : NULL;
+        return k ? fk_strndup(f, set, (size_t)k) : NULL;
 }
 
-static re_seq_t *re_parse_seq(faker_t *f, const char **pp, const char *end,
-                              int card, int depth)
+/* Decimal digits at *pp (no sign, no space): 0 with the value, 1 when there
+ * are none, 2 when the value is above RE_MAX_REPEAT (all digits consumed). */
+static int re_count(const char **pp, const char *end, int *v)
 {
+        const char *p = *pp;
+        long acc = 0;
+        int big = 0;
+
+        if (p >= end || *p < '0' || *p > '9')
+                return 1;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) {
+                if (!big)
+                        acc = acc * 10 + (*p - '0');
+                if (acc > RE_MAX_REPEAT)
+                        big = 1;
+        }
+        *pp = p;
+        *v = big ? RE_MAX_REPEAT + 1 : (int)acc;
+        return big ? 2 : 0;
+}
+
+/* A quantifier at *pp for nd: 0 (none, or literal braces), 1 parsed,
+ * -1 error. */
+static int re_quant(re_parser_t *rp, const char **pp, re_node_t *nd)
+{
+        const char *p = *pp, *end = rp->end, *q;
+        int a, b, ra, rb = 0, open = 0;
+
+        if (p >= end)
+                return 0;
+        switch (*p) {
+        case '?':
+                nd->min = 0;
+                nd->max = 1;
+                break;
+        case '*':
+                nd->min = 0;
+                nd->max = 4;
+                break;
+        case '+':
+                nd->min = 1;
+                nd->max = 4;
+                break;
+        case '{':
+                q = p + 1;
+                ra = re_count(&q, end, &a);
+                if (ra == 1)
+                        return 0; /* "{x": literal text */
+                b = a;
+                if (q < end && *q == ',') {
+                        q++;
+                        rb = re_count(&q, end, &b);
+                        if (rb == 1) {
+                                open = 1;
+                                rb = 0;
+                        }
+                }
+                if (q >= end || *q != '}')
+                        return 0;
+                if (ra == 2 || rb == 2) {
+                        re_fail(rp, "The repetition %.*s is above the limit "
+                                    "of %d.",
+                                (int)(q + 1 - p), p, RE_MAX_REPEAT);
+                        return -1;
+                }
+                if (open)
+                        b = a + 4;
+                if (b < a) {
+                        re_fail(rp, "The repetition %.*s has its maximum "
+                                    "below its minimum.",
+                                (int)(q + 1 - p), p);
+                        return -1;
+                }
+                nd->min = a;
+                nd->max = b;
+                *pp = q + 1;
+                return 1;
+        default:
+                return 0;
+        }
+        *pp = p + 1;
+        return 1;
+}
+
+static re_seq_t *re_parse_seq(re_parser_t *rp, const char **pp, int depth)
+{
+        faker_t *f = rp->f;
+        const char *end = rp->end;
         re_seq_t *sq = fk_alloc(f, sizeof(*sq));
         const char *p = *pp;
 
-        if (!sq || depth > 16)
-                return NULL;
+        if (!sq)
+                return re_fail(rp, "out of memory");
         while (p < end && *p != '|' && *p != ')') {
                 re_node_t nd;
                 memset(&nd, 0, sizeof(nd));
                 nd.min = nd.max = 1;
                 if (*p == '(') {
                         p++;
+                        if (depth >= RE_MAX_DEPTH)
+                                return re_fail(rp, "Groups are nested deeper "
+                                                   "than %d.",
+                                               RE_MAX_DEPTH);
                         if (p + 1 < end && p[0] == '?' && p[1] == ':')
                                 p += 2;
-                        re_seq_t *g = re_parse_alt(f, &p, end, card, depth + 1);
-                        if (!g || p >= end || *p != ')')
+                        re_seq_t *g = re_parse_alt(rp, &p, depth + 1);
+                        if (!g)
                                 return NULL;
+                        if (p >= end || *p != ')')
+                                return re_fail(rp, "A group is not closed.");
                         p++;
                         nd.type = RE_GROUP;
-                        nd.alts = g->nodes ? g->nodes[0].alts : NULL;
-                        nd.nalts = g->nodes ? g->nodes[0].nalts : 0;
+                        nd.alts = g->nodes[0].alts;
+                        nd.nalts = g->nodes[0].nalts;
                 } else if (*p == '[') {
                         const char *q = p + 1;
                         while (q < end && *q != ']')
                                 q += (*q == '\\' && q + 1 < end) ? 2 : 1;
                         if (q >= end)
-                                return NULL;
+                                return re_fail(rp, "A [class] is not "
+                                                   "closed.");
                         nd.type = RE_SET;
                         nd.set = re_set_from_range(f, p + 1, (size_t)(q - p - 1),
                                                    &nd.nset);
                         if (!nd.set)
-                                return NULL;
+                                return re_fail(rp, "A [class] is empty.");
                         p = q + 1;
                 } else if (*p == '\\' && p + 1 < end) {
                         p++;
@@ -470,11 +720,11 @@ static re_seq_t *re_parse_seq(faker_t *f, const char **pp, const char *end,
                 } else if (*p == '^' || *p == '$') {
                         p++;
                         continue;
-                } else if (card && *p == '#') {
+                } else if (rp->card && *p == '#') {
                         nd.type = RE_SET;
                         nd.set = re_set_from_range(f, "0-9", 3, &nd.nset);
                         p++;
-                } else if (card && *p == 'L') {
+                } else if (rp->card && *p == 'L') {
                         nd.type = RE_LUHN;
                         p++;
                 } else {
@@ -494,73 +744,45 @@ static re_seq_t *re_parse_seq(faker_t *f, const char **pp, const char *end,
                         nd.litlen = l;
                         p += l;
                 }
-                if ((nd.type == RE_SET && !nd.set))
+                if (nd.type == RE_SET && !nd.set)
+                        return re_fail(rp, "out of memory");
+                if (re_quant(rp, &p, &nd) < 0)
                         return NULL;
-                /* quantifier */
-                if (p < end && *p == '{') {
-                        const char *q = p + 1;
-                        char *e1;
-                        long a = strtol(q, &e1, 10), b;
-                        if (e1 == q)
-                                goto literal_brace;
-                        b = a;
-                        if (*e1 == ',') {
-                                char *e2;
-                                b = strtol(e1 + 1, &e2, 10);
-                                if (e2 == e1 + 1)
-                                        b = a + 4;
-                                e1 = e2;
-                        }
-                        if (*e1 != '}' || a < 0 || b < a || b > 1000)
-                                goto literal_brace;
-                        nd.min = (int)a;
-                        nd.max = (int)b;
-                        p = e1 + 1;
-                } else if (p < end && *p == '?') {
-                        nd.min = 0;
-                        nd.max = 1;
-                        p++;
-                } else if (p < end && *p == '*') {
-                        nd.min = 0;
-                        nd.max = 4;
-                        p++;
-                } else if (p < end && *p == '+') {
-                        nd.min = 1;
-                        nd.max = 4;
-                        p++;
-                }
-literal_brace:
                 if (re_add(f, sq, &nd))
-                        return NULL;
+                        return re_fail(rp, "out of memory");
         }
         *pp = p;
         return sq;
 }
 
 /* Alternatives a|b|c: returns a one-node sequence holding a RE_GROUP. */
-static re_seq_t *re_parse_alt(faker_t *f, const char **pp, const char *end,
-                              int card, int depth)
+static re_seq_t *re_parse_alt(re_parser_t *rp, const char **pp, int depth)
 {
+        faker_t *f = rp->f;
         re_seq_t *wrap = fk_alloc(f, sizeof(*wrap));
         re_node_t g;
         re_seq_t **alts = NULL;
-        int n = 0;
+        int n = 0, cap = 0;
 
         if (!wrap)
-                return NULL;
+                return re_fail(rp, "out of memory");
         memset(&g, 0, sizeof(g));
         for (;;) {
-                re_seq_t *s = re_parse_seq(f, pp, end, card, depth);
+                re_seq_t *s = re_parse_seq(rp, pp, depth);
                 if (!s)
                         return NULL;
-                re_seq_t **na = fk_alloc(f, (size_t)(n + 1) * sizeof(*na));
-                if (!na)
-                        return NULL;
-                if (n)
-                        memcpy(na, alts, (size_t)n * sizeof(*na));
-                na[n++] = s;
-                alts = na;
-                if (*pp < end && **pp == '|') {
+                if (n == cap) { /* doubling, as re_add */
+                        int nc = cap ? cap * 2 : 2;
+                        re_seq_t **na = fk_alloc(f, (size_t)nc * sizeof(*na));
+                        if (!na)
+                                return re_fail(rp, "out of memory");
+                        if (n)
+                                memcpy(na, alts, (size_t)n * sizeof(*na));
+                        alts = na;
+                        cap = nc;
+                }
+                alts[n++] = s;
+                if (*pp < rp->end && **pp == '|') {
                         (*pp)++;
                         continue;
                 }
@@ -571,16 +793,69 @@ static re_seq_t *re_parse_alt(faker_t *f, const char **pp, const char *end,
         g.alts = alts;
         g.nalts = n;
         if (re_add(f, wrap, &g))
-                return NULL;
+                return re_fail(rp, "out of memory");
         return wrap;
 }
 
-static re_seq_t *re_compile(faker_t *f, const char *s, size_t n, int card)
+/* Upper bounds of one evaluation of sq: bytes out and steps taken. */
+static void re_bounds(const re_seq_t *sq, uint64_t *out, uint64_t *steps)
 {
+        *out = 0;
+        *steps = 0;
+        for (int i = 0; i < sq->n; i++) {
+                const re_node_t *nd = &sq->nodes[i];
+                uint64_t o = 0, s = 0;
+                switch (nd->type) {
+                case RE_LIT:
+                        o = (uint64_t)nd->litlen;
+                        break;
+                case RE_SET:
+                case RE_LUHN:
+                        o = 1;
+                        break;
+                case RE_GROUP:
+                        for (int a = 0; a < nd->nalts; a++) {
+                                uint64_t ao, as;
+                                re_bounds(nd->alts[a], &ao, &as);
+                                if (ao > o)
+                                        o = ao;
+                                if (as > s)
+                                        s = as;
+                        }
+                        break;
+                }
+                *out = sat_add_u64(*out, sat_mul_u64((uint64_t)nd->max, o));
+                *steps = sat_add_u64(*steps, sat_mul_u64((uint64_t)nd->max,
+                                                         sat_add_u64(s, 1)));
+        }
+}
+
+/* Compile pattern s (n bytes). NULL with the reason in err (may be NULL). */
+static re_seq_t *re_compile(faker_t *f, const char *s, size_t n, int card,
+                            char *err, size_t errsz)
+{
+        re_parser_t rp = { f, s, s + n, card, err, errsz };
         const char *p = s;
-        re_seq_t *r = re_parse_alt(f, &p, s + n, card, 0);
-        if (!r || p != s + n)
+        uint64_t out, steps;
+        re_seq_t *r;
+
+        if (err && errsz)
+                err[0] = '\0';
+        r = re_parse_alt(&rp, &p, 0);
+        if (!r)
                 return NULL;
+        if (p != s + n)
+                return re_fail(&rp, "Unbalanced ')' in the pattern.");
+        re_bounds(r, &out, &steps);
+        if (out > DG_BUF_MAX)
+                return re_fail(&rp, "The pattern can produce more than %u "
+                                    "bytes per value.",
+                               (unsigned)DG_BUF_MAX);
+        if (steps > RE_MAX_STEPS)
+                return re_fail(&rp, "The pattern repeats too often: more "
+                                    "than %llu steps per value.",
+                               (unsigned long long)RE_MAX_STEPS);
+        r->out_max = (size_t)out;
         return r;
 }
 
@@ -709,8 +984,11 @@ static void fn_between(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
                 put_i64(out, a);
                 return;
         }
-        put_i64(out, a + (int64_t)dg_rng_below(&rt->rng,
-                                               (uint64_t)b - (uint64_t)a));
+        /* b - a and a + offset in unsigned arithmetic: the span of two
+         * longs does not fit a long, the result (< b) does. */
+        put_i64(out, (int64_t)((uint64_t)a +
+                               dg_rng_below(&rt->rng,
+                                            (uint64_t)b - (uint64_t)a)));
 }
 
 static void fn_digits(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
@@ -756,8 +1034,10 @@ static void fn_past_future(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
 static void fn_between_dates(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
 {
         int64_t from = p->a[0], to = p->a[1], t = from;
-        if (to > from)
-                t = from + (int64_t)dg_rng_below(&rt->rng, (uint64_t)(to - from));
+        if (to > from) /* unsigned: the span of two longs may not fit */
+                t = (int64_t)((uint64_t)from +
+                              dg_rng_below(&rt->rng,
+                                           (uint64_t)to - (uint64_t)from));
         put_date(rt, t, out);
 }
 
@@ -774,11 +1054,15 @@ static void fn_birthday(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
         b = tm;
         a.tm_year -= (int)p->a[1]; /* oldest */
         b.tm_year -= (int)p->a[0]; /* youngest */
+        /* ages are at most MAX_AGE years: both instants are a few
+         * thousand million seconds from now, far inside a long of ms */
         from = (int64_t)mktime(&a) * 1000;
         to = (int64_t)mktime(&b) * 1000;
         t = from;
-        if (to > from)
-                t = from + (int64_t)dg_rng_below(&rt->rng, (uint64_t)(to - from));
+        if (to > from) /* unsigned: the span of two longs may not fit */
+                t = (int64_t)((uint64_t)from +
+                              dg_rng_below(&rt->rng,
+                                           (uint64_t)to - (uint64_t)from));
         put_date(rt, t, out);
 }
 
@@ -1002,6 +1286,56 @@ static void fn_regexify(const fk_part_t *p, faker_rt_t *rt, dg_buf_t *out)
         re_gen(p->re, rt, out);
 }
 
+/* Bytes one call of p->fn can append, from its arguments and lists. */
+static size_t lmax(const fk_list_t *l)
+{
+        return l ? l->max : 0;
+}
+
+static size_t fn_bound(const fk_part_t *p)
+{
+        fk_fn fn = p->fn;
+        size_t w = lmax(p->l[0]);
+
+        if (fn == fn_uuid)
+                return 36;
+        if (fn == fn_between || fn == fn_random_number)
+                return 20;
+        if (fn == fn_digits || fn == fn_chars)
+                return (size_t)p->a[0];
+        if (fn == fn_digit_nz)
+                return 1;
+        if (fn == fn_bool)
+                return 5;
+        if (fn == fn_isbn10)
+                return 10;
+        if (fn == fn_past_future || fn == fn_between_dates ||
+            fn == fn_birthday)
+                return DATE_TEXT_MAX;
+        if (fn == fn_username)
+                return sat_add(sat_add(w, 1), lmax(p->l[1]));
+        if (fn == fn_email)
+                return sat_add(sat_add(sat_add(w, 2), lmax(p->l[1])),
+                               p->l[2] ? lmax(p->l[2]) : 11);
+        if (fn == fn_domain_word)
+                return sat_add(lmax(p->l[1]),
+                               p->l[2] ? sat_add(1, lmax(p->l[2])) : 0);
+        if (fn == fn_words) /* [a, b, c] */
+                return sat_add(sat_mul(3, w), 6);
+        if (fn == fn_sentence) /* up to 8 words, 7 spaces and a '.' */
+                return sat_add(sat_mul(8, w), 8);
+        if (fn == fn_paragraph) /* up to 5 sentences and 4 spaces */
+                return sat_add(sat_mul(5, sat_add(sat_mul(8, w), 8)), 4);
+        if (fn == fn_product_name)
+                return sat_add(sat_add(sat_add(w, lmax(p->l[1])),
+                                       lmax(p->l[2])), 2);
+        if (fn == fn_ify)
+                return p->l[0] ? w : p->len;
+        if (fn == fn_regexify || fn == fn_credit_card)
+                return p->max;
+        return SIZE_MAX; /* a method without a bound is refused */
+}
+
 /* ------------------------------------------------------------------ */
 /* the method table                                                   */
 
@@ -1171,9 +1505,12 @@ static int compile_item(faker_t *f, const ynode_t *v, const char *ctx,
         it->len = v->len;
         if (!in_list && v->len >= 2 && v->str[0] == '/' &&
             v->str[v->len - 1] == '/') {
-                it->re = re_compile(f, v->str + 1, v->len - 2, 0);
+                char why[256];
+                it->re = re_compile(f, v->str + 1, v->len - 2, 0, why,
+                                    sizeof(why));
                 if (!it->re) {
-                        snprintf(errstr, errsz, "bad regex %s", v->str);
+                        snprintf(errstr, errsz, "bad regex %s: %s", v->str,
+                                 why);
                         return -1;
                 }
                 return 0;
@@ -1257,6 +1594,13 @@ static fk_list_t *get_list(faker_t *f, const ynode_t *node, const char *ctx,
                         return NULL;
                 }
         }
+        for (size_t i = 0; i < l->n; i++) {
+                const fk_item_t *it = &l->items[i];
+                size_t m = it->t ? it->t->max : it->re ? it->re->out_max
+                                                       : it->len;
+                if (m > l->max)
+                        l->max = m;
+        }
         if (pool_strings(f, l)) {
                 snprintf(errstr, errsz, "out of memory");
                 return NULL;
@@ -1316,11 +1660,16 @@ static int parse_unit(const char *s, size_t n, int64_t *num, int64_t *den)
         return -1;
 }
 
-static int64_t to_ms(int64_t v, int64_t num, int64_t den)
+/* n units in ms, checked: 0, or -1 when n is negative or the span is
+ * above DATE_SPAN_MAX_MS (now plus or minus the span must stay a long). */
+static int to_ms(int64_t v, int64_t num, int64_t den, int64_t *ms)
 {
-        if (num > 1 && v > INT64_MAX / num)
-                return INT64_MAX / 4;
-        return v * num / den;
+        int64_t r;
+        if (v < 0 || __builtin_mul_overflow(v, num, &r) ||
+            r / den > DATE_SPAN_MAX_MS)
+                return -1;
+        *ms = r / den;
+        return 0;
 }
 
 /* Convert args and set up a part. 0 ok, 1 "no such overload", -1 error. */
@@ -1342,7 +1691,13 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
                                 return 1;
                         memcpy(tmp, args[i], lens[i]);
                         tmp[lens[i]] = '\0';
-                        if (dg_parse_date(tmp, &v[i]))
+                        int rc = dg_parse_date(tmp, &v[i]);
+                        if (rc == -2) {
+                                snprintf(errstr, errsz,
+                                         "The date '%s' is out of range.", tmp);
+                                return -1;
+                        }
+                        if (rc)
                                 return 1;
                 }
         }
@@ -1365,26 +1720,31 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
                 break;
         case S_DIGITS:
         case S_CHARS:
-                if (v[0] < 0 || v[0] > MAX_CHARS_ARG)
-                        return 1;
+                if (v[0] < 0 || v[0] > MAX_CHARS_ARG) {
+                        snprintf(errstr, errsz,
+                                 "The count %lld is not between 0 and %d.",
+                                 (long long)v[0], MAX_CHARS_ARG);
+                        return -1;
+                }
                 p->a[0] = v[0];
                 break;
         case S_PAST:
         case S_FUTURE:
-                if (argc == 2) {
-                        p->a[0] = to_ms(v[0], num, den);
-                        p->a[1] = -1;
-                } else {
-                        p->a[0] = to_ms(v[0], num, den);
-                        p->a[1] = to_ms(v[1], num, den);
-                        if (p->a[1] > p->a[0]) {
-                                int64_t x = p->a[0];
-                                p->a[0] = p->a[1];
-                                p->a[1] = x;
-                        }
+                if (to_ms(v[0], num, den, &p->a[0]) ||
+                    (argc == 3 && to_ms(v[1], num, den, &p->a[1]))) {
+                        snprintf(errstr, errsz,
+                                 "The amounts of time must be between 0 and "
+                                 "%lld milliseconds.",
+                                 (long long)DATE_SPAN_MAX_MS);
+                        return -1;
                 }
-                if (p->a[0] < 0)
-                        return 1;
+                if (argc == 2) {
+                        p->a[1] = -1;
+                } else if (p->a[1] > p->a[0]) {
+                        int64_t x = p->a[0];
+                        p->a[0] = p->a[1];
+                        p->a[1] = x;
+                }
                 p->a[2] = m->setup == S_PAST ? -1 : 1;
                 break;
         case S_DATES:
@@ -1394,6 +1754,12 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
         case S_BIRTHDAY:
                 p->a[0] = argc ? v[0] : 18;
                 p->a[1] = argc ? v[1] : 65;
+                if (p->a[0] < 0 || p->a[0] > MAX_AGE || p->a[1] < 0 ||
+                    p->a[1] > MAX_AGE) {
+                        snprintf(errstr, errsz,
+                                 "The ages must be between 0 and %d.", MAX_AGE);
+                        return -1;
+                }
                 break;
         case S_NAMES:
         case S_EMAIL:
@@ -1446,9 +1812,10 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
                         s++;
                         n -= 2;
                 }
-                p->re = re_compile(f, s, n, 0);
+                p->re = re_compile(f, s, n, 0, errstr, errsz);
                 if (!p->re)
-                        return 1;
+                        return -1;
+                p->max = p->re->out_max;
                 break;
         }
         case S_CARD: {
@@ -1485,9 +1852,13 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
                                         txt++;
                                         len -= 2;
                                 }
-                                re_seq_t *re = re_compile(f, txt, len, 1);
-                                if (re)
+                                re_seq_t *re = re_compile(f, txt, len, 1,
+                                                          NULL, 0);
+                                if (re) {
                                         pats[k++] = re;
+                                        if (re->out_max > p->max)
+                                                p->max = re->out_max;
+                                }
                         }
                         if (k) {
                                 p->cards[p->ncards] = pats;
@@ -1502,6 +1873,8 @@ static int setup_method(faker_t *f, const fk_method_t *m, int argc,
                 break;
         }
         }
+        if (p->kind == P_FN)
+                p->max = fn_bound(p);
         return 0;
 }
 
@@ -1536,11 +1909,8 @@ static int resolve(faker_t *f, const char *name, size_t nlen, int argc,
                    const char *ctx, fk_part_t *p, char *errstr, size_t errsz)
 {
         const char *dot = memchr(name, '.', nlen);
-        char sub[256];
+        char sub[256] = "";
         int rc;
-
-        (void)errstr; /* the caller words the error */
-        (void)errsz;
 
         if (!dot) {
                 if (ctx) {
@@ -1634,6 +2004,8 @@ static int resolve(faker_t *f, const char *name, size_t nlen, int argc,
                 }
         }
 fail:
+        /* the caller words the error; this is the reason, if any */
+        snprintf(errstr, errsz, "%s", sub);
         return -1;
 }
 
@@ -1676,6 +2048,19 @@ static size_t parse_directive(const char *s, const char *end, const char **name,
         return (size_t)(p + 1 - s);
 }
 
+static size_t part_max(const fk_part_t *p)
+{
+        switch (p->kind) {
+        case P_LIT:
+                return p->len;
+        case P_LIST:
+                return lmax(p->l[0]);
+        case P_FN:
+                return p->max;
+        }
+        return SIZE_MAX;
+}
+
 static int tmpl_add(faker_t *f, fk_part_t **parts, int *n, int *cap,
                     const fk_part_t *p)
 {
@@ -1700,6 +2085,7 @@ static fk_tmpl_t *compile_tmpl(faker_t *f, const char *s, size_t n,
         fk_part_t *parts = NULL;
         int np = 0, cap = 0;
         const char *end = s + n, *lit = s, *p = s;
+        char why[256];
 
         if (!t)
                 return NULL;
@@ -1724,16 +2110,19 @@ static fk_tmpl_t *compile_tmpl(faker_t *f, const char *s, size_t n,
                         part.len = (size_t)(h - lit);
                         if (!part.s || tmpl_add(f, &parts, &np, &cap, &part))
                                 return NULL;
+                        t->max = sat_add(t->max, part.len);
                 }
                 memset(&part, 0, sizeof(part));
+                why[0] = '\0';
                 if (argc > MAX_ARGS ||
-                    resolve(f, name, nlen, argc, args, lens, ctx, &part, errstr,
-                            errsz)) {
+                    resolve(f, name, nlen, argc, args, lens, ctx, &part, why,
+                            sizeof(why))) {
                         snprintf(errstr, errsz,
-                                 "Unable to resolve %.*s directive.", (int)dl,
-                                 h);
+                                 "Unable to resolve %.*s directive.%s%s",
+                                 (int)dl, h, why[0] ? " " : "", why);
                         return NULL;
                 }
+                t->max = sat_add(t->max, part_max(&part));
                 if (tmpl_add(f, &parts, &np, &cap, &part))
                         return NULL;
                 p = lit = h + dl;
@@ -1746,6 +2135,7 @@ static fk_tmpl_t *compile_tmpl(faker_t *f, const char *s, size_t n,
                 part.len = (size_t)(end - lit);
                 if (!part.s || tmpl_add(f, &parts, &np, &cap, &part))
                         return NULL;
+                t->max = sat_add(t->max, part.len);
         }
         t->n = np;
         t->parts = parts;
@@ -1765,6 +2155,29 @@ faker_expr_t *faker_compile(faker_t *f, const char *text, char *errstr,
         t = compile_tmpl(f, text, strlen(text), NULL, errstr, errstr_size);
         if (!t)
                 return NULL;
+        if (t->max > DG_BUF_MAX) {
+                if (t->max == SIZE_MAX)
+                        snprintf(errstr, errstr_size,
+                                 "The expression can produce more than %u "
+                                 "bytes per value, the limit.",
+                                 (unsigned)DG_BUF_MAX);
+                else
+                        snprintf(errstr, errstr_size,
+                                 "The expression can produce up to %zu bytes "
+                                 "per value, more than the limit of %u bytes.",
+                                 t->max, (unsigned)DG_BUF_MAX);
+                return NULL;
+        }
         e->t = *t;
         return e;
+}
+
+size_t faker_alloc_bytes(const faker_t *f)
+{
+        return f->bytes;
+}
+
+size_t faker_expr_max_len(const faker_expr_t *e)
+{
+        return e->t.max;
 }

@@ -473,3 +473,60 @@ Test(datagen, unresolvable_expression_rejected, .timeout = 120)
         json_decref(cfg);
         worker_free(w);
 }
+
+/* One unauthenticated validate request used to smash the worker's stack
+ * (\d inside a regexify class), and numbers out of range were undefined
+ * behaviour at validate and on every start. Now: a valid pattern validates,
+ * bad numbers are errors naming the key, and the worker stays up. */
+Test(datagen, validate_survives_hostile_expressions, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        const char *path =
+                "/connector-plugins/GeneratorSourceConnector/config/validate";
+        char set[128] = "";
+        for (int i = 0; i < 26; i++)
+                strcat(set, "\\d");
+        char expr[256];
+        snprintf(expr, sizeof(expr), "#{regexify '[%s]'}", set);
+
+        json_t *c = json_pack("{s:s, s:s, s:s, s:s}", "name", "hostile",
+                              "connector.class", "GeneratorSourceConnector",
+                              "genkp.t.with",
+                              "#{Internet.uuid}", "genv.t.a.with", expr);
+        char *body = json_dumps(c, JSON_COMPACT);
+        http_resp_t *r = http_req(w, "PUT", path, body, NULL);
+        cr_assert_eq(r->status, 200, "%ld %s", r->status, r->body);
+        cr_assert_not_null(r->json);
+        cr_assert_eq(json_integer_value(json_object_get(r->json, "error_count")),
+                     0, "%s", r->body);
+        http_resp_free(r);
+        free(body);
+
+        const char *bad[][2] = {
+                { "genv.t.a.with", "#{regexify 'a{9223372036854775807,}'}" },
+                { "genv.t.a.with",
+                  "#{date.between 'Sun Mar 22 01:59:02 UTC 999999999999',"
+                  "'Sun Mar 22 01:59:02 UTC 2020'}" },
+                { "topic.t.throttle.ms", "9223372036854775807x" },
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                json_object_set_new(c, bad[i][0], json_string(bad[i][1]));
+                body = json_dumps(c, JSON_COMPACT);
+                r = http_req(w, "PUT", path, body, NULL);
+                cr_assert_eq(r->status, 200, "%ld %s", r->status, r->body);
+                cr_assert_geq(json_integer_value(json_object_get(r->json,
+                                                                 "error_count")),
+                              1, "%s", r->body);
+                cr_assert(strstr(r->body, bad[i][0]), "%s", r->body);
+                http_resp_free(r);
+                free(body);
+                json_object_set_new(c, "genv.t.a.with",
+                                    json_string("#{Internet.uuid}"));
+                json_object_del(c, "topic.t.throttle.ms");
+        }
+        r = http_req(w, "GET", "/", NULL, NULL);
+        cr_assert_eq(r->status, 200, "worker gone: %ld", r->status);
+        http_resp_free(r);
+        json_decref(c);
+        worker_free(w);
+}

@@ -901,3 +901,242 @@ Test(datagen_plugin, poll_builds_structs)
         cr_assert_str_eq(r->v->f[sub]->f[0]->s, "deep");
         d->task_stop(st);
 }
+
+/* ---- hardening (regressions) ---- */
+
+/* An empty primitive read by a matching used to reach memcpy(NULL, ..., 0)
+ * when its history entry had no buffer yet. */
+Test(datagen, empty_value_in_history)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "", "genv.b.s.matching",
+                                "a.key", NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        cr_assert_geq(run(t, s, 50, err, sizeof(err)), 0, "%s", err);
+        int b = 0;
+        for (int i = 0; i < s->n; i++)
+                if (!strcmp(s->r[i].topic, "b")) {
+                        cr_assert_str_eq(s->r[i].json, "{\"s\":\"\"}");
+                        b++;
+                }
+        cr_assert_gt(b, 0);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
+
+/* throttle.ms = Long.MAX_VALUE used to overflow last + throttle. */
+Test(datagen, huge_throttle_is_never_due_again)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "x", "topic.a.throttle.ms",
+                                "9223372036854775807", "genkp.b.with", "y",
+                                "global.throttle.ms", "9223372036854775807",
+                                NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        int drained;
+        for (int i = 0; i < 3; i++)
+                cr_assert_geq(dg_task_poll(t, 10, collect, s, fake_sleep, NULL,
+                                           &drained, err, sizeof(err)),
+                              0, "%s", err);
+        cr_assert_eq(s->n, 2);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
+
+/* Bad numbers in expressions are config errors that name the key. */
+Test(datagen, expression_number_errors_name_the_key)
+{
+        const char *m = cfg_err("genv.t.a.with", "genkp.t.with", "x",
+                                "genv.t.a.with",
+                                "#{regexify 'a{9223372036854775807,}'}", NULL);
+        cr_assert(strstr(m, "repetition"), "%s", m);
+        m = cfg_err("genv.t.b.with", "genv.t.a.with", "x", "genv.t.b.with",
+                    "#{date.between 'Sun Mar 22 01:59:02 UTC 999999999999',"
+                    "'Sun Mar 22 01:59:02 UTC 2020'}", NULL);
+        cr_assert(strstr(m, "Unable to resolve #{date.between"), "%s", m);
+}
+
+/* A record is generated into one buffer of at most 1 MiB: a topic whose
+ * fields together could exceed it is refused at config time instead of
+ * failing every event (and the task) at run time. */
+Test(datagen, record_size_bound_checked_at_config_time)
+{
+        const char *m = cfg_err(
+                "genv.t.j.with", "genv.t.a.with", "#{Lorem.characters '100000'}",
+                "genv.t.b.with", "#{Lorem.characters '100000'}", "genv.t.c.with",
+                "#{Lorem.characters '100000'}", "genv.t.d.with",
+                "#{Lorem.characters '100000'}", "genv.t.e.with",
+                "#{Lorem.characters '100000'}", "genkp.t.with",
+                "#{Lorem.characters '100000'}", "genv.t.f.with",
+                "#{Lorem.characters '100000'}", "genv.t.g.with",
+                "#{Lorem.characters '100000'}", "genv.t.h.with",
+                "#{Lorem.characters '100000'}", "genv.t.i.with",
+                "#{Lorem.characters '100000'}", "genv.t.j.with",
+                "#{Lorem.characters '100000'}", "genv.t.k.with",
+                "#{Lorem.characters '100000'}", NULL);
+        cr_assert(strstr(m, "topic t"), "%s", m);
+        cr_assert(strstr(m, "1048576"), "%s", m);
+        dg_config_t *c = cfg_ok("genv.t.a.with", "#{Lorem.characters '100000'}",
+                                "genv.t.b.with", "#{Lorem.characters '100000'}",
+                                NULL);
+        dg_task_t *t = dg_task_new(c, 3);
+        sink_t *s = sink_new();
+        char err[256];
+        cr_assert_geq(run(t, s, 3, err, sizeof(err)), 0, "%s", err);
+        cr_assert_eq(s->n, 3);
+        sink_free(s);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
+
+/* Keys of 1024 bytes or more used to be ignored without a word. */
+Test(datagen, long_keys_are_parsed)
+{
+        size_t n = 2000;
+        char *attr = malloc(n + 1), *key = malloc(n + 32),
+             *bad = malloc(n + 32), *ref = malloc(n + 32);
+        memset(attr, 'a', n);
+        attr[n] = '\0';
+        snprintf(key, n + 32, "genv.t.%s.with", attr);
+        snprintf(bad, n + 32, "genv.t.%s.nope", attr);
+        snprintf(ref, n + 32, "t.value.%s", attr);
+        const char *m = cfg_err(bad, bad, "x", NULL);
+        cr_assert(strstr(m, "Invalid generator configuration"), "%s", m);
+        /* and a long matching reference is not cut short */
+        dg_config_t *c = cfg_ok(key, "#{Book.title}", "genv.u.b.matching", ref,
+                                NULL);
+        int t = dg_config_topic(c, "u");
+        cr_assert_geq(t, 0);
+        cr_assert_eq(c->topics[t].ndeps, 1);
+        dg_config_destroy(c);
+        free(attr);
+        free(key);
+        free(bad);
+        free(ref);
+}
+
+/* Only the first 256 topic options used to be checked (§4 check 1). */
+Test(datagen, every_topic_option_is_checked)
+{
+        enum { N = 300 };
+        dg_kv_t kv[N + 2];
+        static char keys[N][48];
+        char err[2048];
+        const char *bad = NULL;
+        kv[0].key = "genkp.t.with";
+        kv[0].value = "x";
+        for (int i = 0; i < N; i++) {
+                snprintf(keys[i], sizeof(keys[i]), "topic.t.throttle.ms");
+                kv[1 + i].key = keys[i];
+                kv[1 + i].value = "5";
+        }
+        kv[N + 1].key = "topic.nosuch.throttle.ms";
+        kv[N + 1].value = "5";
+        dg_config_t *c = dg_config_new(kv, N + 2, &bad, err, sizeof(err));
+        cr_assert_null(c, "config accepted");
+        cr_assert(strstr(err, "topic(s) nosuch"), "%s", err);
+        cr_assert_str_eq(bad, "topic.nosuch.throttle.ms");
+}
+
+/* A poll used to make up to 2000 records whatever their size: with 1 MiB
+ * records that is 2 GB, past the worker's batch arena, and the task failed.
+ * A poll stops after about 16 MiB of generated text. */
+Test(datagen_plugin, poll_bounded_by_bytes, .timeout = 120)
+{
+        const connectd_connector_desc_t *d = init_plugin();
+        struct connectd_config c = { .n = 10 };
+        static char keys[10][32];
+        for (int i = 0; i < 10; i++) {
+                snprintf(keys[i], sizeof(keys[i]), "genv.big.f%d.with", i);
+                c.k[i] = keys[i];
+                c.v[i] = "#{Lorem.characters '100000'}";
+        }
+        void *st = NULL;
+        char err[512];
+        static struct connectd_batch batch;
+        memset(&batch, 0, sizeof(batch));
+        cur_batch = &batch;
+        cr_assert_eq(d->task_start(NULL, &c, &st, err, sizeof(err)), 0, "%s",
+                     err);
+        int n = d->task_poll(st, &batch, err, sizeof(err));
+        cr_assert_geq(n, 1, "%s", err);
+        cr_assert_leq(n, 17, "%d records of 1 MB in one poll", n);
+        d->task_stop(st);
+}
+
+/* history.records.max defaults to a million; with 100 KB keys the history
+ * of one topic grew without a byte bound (100 GB at the default). It now
+ * stops at 64 MiB per topic and task and evicts the oldest. */
+Test(datagen, history_bounded_by_bytes, .timeout = 300)
+{
+        dg_config_t *c = cfg_ok("genkp.a.with", "#{Lorem.characters '100000'}",
+                                "genkp.b.matching", "a.key", NULL);
+        dg_task_t *t = dg_task_new(c, 5);
+        char err[256];
+        int drained, a = dg_config_topic(c, "a"), b = dg_config_topic(c, "b");
+        for (int i = 0; i < 100; i++)
+                cr_assert_geq(dg_task_poll(t, 8, NULL, NULL, NULL, NULL,
+                                           &drained, err, sizeof(err)),
+                              0, "%s", err);
+        cr_assert_eq(dg_task_produced(t, a), 400);
+        cr_assert_eq(dg_task_produced(t, b), 400);
+        size_t bytes = dg_task_history_bytes(t, a);
+        cr_assert_leq(bytes, (size_t)(64 << 20) + 2 * 100000, "%zu", bytes);
+        cr_assert_lt(dg_task_history_len(t, a), 400);
+        cr_assert_gt(dg_task_history_len(t, a), 100);
+        dg_task_destroy(t);
+        dg_config_destroy(c);
+}
+
+/* Topics, slots, options and output fields used to be found by linear
+ * search in loops over all of them: a 1 MiB config (tens of thousands of
+ * keys, one unauthenticated validate request) took minutes of CPU. Now
+ * linear: 30000 topics with attributes, options and references parse in
+ * seconds (under ASan), far inside the timeout. */
+Test(datagen, large_configs_parse_in_linear_time, .timeout = 60)
+{
+        enum { N = 30000, PER = 4 };
+        dg_kv_t *kv = calloc(N * PER, sizeof(*kv));
+        char (*keys)[40] = calloc(N * PER, 40);
+        char (*vals)[40] = calloc(N * PER, 40);
+        char err[512];
+        const char *bad = NULL;
+        int k = 0;
+        for (int i = 0; i < N; i++) {
+                snprintf(keys[k], 40, "genv.t%d.a.with", i);
+                snprintf(vals[k], 40, "x");
+                k++;
+                snprintf(keys[k], 40, "genv.big.f%d.matching", i);
+                snprintf(vals[k], 40, "t%d.value.a", i);
+                k++;
+                snprintf(keys[k], 40, "attrv.t%d.a.null.rate", i);
+                snprintf(vals[k], 40, "0.5");
+                k++;
+                snprintf(keys[k], 40, "topic.t%d.throttle.ms", i);
+                snprintf(vals[k], 40, "5");
+                k++;
+        }
+        for (int i = 0; i < k; i++) {
+                kv[i].key = keys[i];
+                kv[i].value = vals[i];
+        }
+        dg_config_t *c = dg_config_new(kv, (size_t)k, &bad, err, sizeof(err));
+        cr_assert_not_null(c, "%s", err);
+        int big = dg_config_topic(c, "big");
+        cr_assert_geq(big, 0);
+        cr_assert_eq(c->topics[big].ndeps, N);
+        cr_assert_eq(c->topics[big].plan[DG_NS_VALUE]->n, N);
+        dg_config_destroy(c);
+        /* and the same size refused (§4 check 1) on its last key */
+        snprintf(keys[k - 1], 40, "topic.nosuch.throttle.ms");
+        c = dg_config_new(kv, (size_t)k, &bad, err, sizeof(err));
+        cr_assert_null(c);
+        cr_assert_str_eq(bad, "topic.nosuch.throttle.ms", "%s", err);
+        free(kv);
+        free(keys);
+        free(vals);
+}

@@ -3,7 +3,9 @@
  * data. Every check draws many samples and asserts the format.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,4 +402,184 @@ Test(faker, seeded_streams_differ_and_repeat)
         faker_rt_free(&a);
         faker_rt_free(&b);
         faker_rt_free(&c);
+}
+
+/* ---- hardening: every numeric path is checked (regressions) ---- */
+
+static const char *compile_err(const char *text)
+{
+        static char err[1024];
+        err[0] = '\0';
+        faker_expr_t *e = faker_compile(fk, text, err, sizeof(err));
+        cr_assert_null(e, "%s compiled", text);
+        cr_assert(err[0], "%s: no message", text);
+        return err;
+}
+
+/* `\d` inside [...] used to append ten bytes per escape to a 256-byte stack
+ * buffer without a bound: 26 of them smashed the stack. A set is at most
+ * 256 distinct bytes. */
+Test(faker, regexify_class_escapes_are_bounded)
+{
+        char expr[512] = "#{regexify '[";
+        for (int i = 0; i < 40; i++)
+                strcat(expr, "\\d");
+        strcat(expr, "]{3}'}");
+        all_match(expr, "^[0-9]{3}$", 200);
+        /* every class and every byte range at once still fits */
+        all_match("#{regexify '[\\w\\d\\w\\d\\w\\da-zA-Z0-9_\\d]'}",
+                  "^[A-Za-z0-9_]$", 200);
+        all_match("#{regexify '[ -~\\d\\w]{20}'}", "^[ -~]{20}$", 200);
+}
+
+/* A set keeps each byte once: [aaaaaaaaab] is a or b with even odds. */
+Test(faker, regexify_set_is_distinct_bytes)
+{
+        faker_expr_t *e = compile_ok("#{regexify '[aaaaaaaaab]'}");
+        int b = 0;
+        for (int i = 0; i < 2000; i++)
+                b += ev(e)[0] == 'b';
+        cr_assert(b > 800 && b < 1200, "b drawn %d of 2000 times", b);
+}
+
+Test(faker, regexify_repetition_counts_are_checked)
+{
+        const char *bad[] = {
+                "#{regexify 'a{9223372036854775807,}'}",
+                "#{regexify 'a{9223372036854775807}'}",
+                "#{regexify 'a{1,99999999999999999999}'}",
+                "#{regexify 'a{1001}'}",
+                "#{regexify 'a{5,2}'}",
+                NULL
+        };
+        for (int i = 0; bad[i]; i++) {
+                const char *err = compile_err(bad[i]);
+                cr_assert(strstr(err, "Unable to resolve #{regexify"), "%s",
+                          err);
+                cr_assert(strstr(err, "repetition"), "%s: %s", bad[i], err);
+        }
+        all_match("#{regexify 'a{2,}'}", "^a{2,6}$", 100);
+        all_match("#{regexify 'a{1000}'}", "^a{1000}$", 3);
+        /* not a counted repetition: literal braces, as before */
+        all_match("#{regexify 'a{x}'}", "^a\\{x\\}$", 3);
+}
+
+/* Nested repetitions multiply: 1000^3 iterations per value would loop for
+ * ever (and 1000^16 with deeper nesting, even when nothing is output). */
+Test(faker, regexify_nested_repetition_is_bounded, .timeout = 30)
+{
+        const char *bad[] = {
+                "#{regexify '((a{1000}){1000}){1000}'}",
+                "#{regexify '((((((){1000}){1000}){1000}){1000}){1000}){1000}'}",
+                "#{regexify '(((((((((^){1000}){1000}){1000}){1000}){1000}){1000}){1000}){1000}){1000}'}",
+                NULL
+        };
+        for (int i = 0; bad[i]; i++) {
+                const char *err = compile_err(bad[i]);
+                cr_assert(strstr(err, "bytes") || strstr(err, "steps"),
+                          "%s: %s", bad[i], err);
+        }
+        all_match("#{regexify '(ab{10}){10}'}", "^(ab{10}){10}$", 5);
+}
+
+/* The regex compiler used to copy its node array on every node: a long
+ * literal took quadratic memory (a 1 MiB request: terabytes). */
+Test(faker, regexify_long_pattern_compiles_in_linear_memory)
+{
+        size_t n = 4000;
+        char *expr = malloc(n + 32);
+        strcpy(expr, "#{regexify '");
+        memset(expr + strlen(expr), 'a', n);
+        strcpy(expr + 12 + n, "|b'}");
+        size_t before = faker_alloc_bytes(fk);
+        faker_expr_t *e = compile_ok(expr);
+        size_t used = faker_alloc_bytes(fk) - before;
+        cr_assert(used < 64 * n * 4, "%zu bytes for a %zu-byte pattern", used,
+                  n);
+        const char *s = ev(e);
+        cr_assert(strlen(s) == n || !strcmp(s, "b"));
+        free(expr);
+}
+
+/* '-9223372036854775808','9223372036854775807' used to overflow a + offset. */
+Test(faker, number_between_full_range)
+{
+        faker_expr_t *e = compile_ok("#{number.number_between "
+                                     "'-9223372036854775808',"
+                                     "'9223372036854775807'}");
+        int neg = 0;
+        for (int i = 0; i < 2000; i++) {
+                const char *s = ev(e);
+                char *end;
+                errno = 0;
+                long long v = strtoll(s, &end, 10);
+                cr_assert(!errno && !*end && v < INT64_MAX, "%s", s);
+                neg += v < 0;
+        }
+        cr_assert(neg > 800 && neg < 1200, "%d negatives of 2000", neg);
+        all_match("#{number.number_between '9223372036854775806',"
+                  "'9223372036854775807'}", "^9223372036854775806$", 10);
+        all_match("#{number.number_between '-9223372036854775808',"
+                  "'-9223372036854775807'}", "^-9223372036854775808$", 10);
+}
+
+/* A year like 999999999999 used to overflow the millisecond product. */
+Test(faker, date_between_out_of_range_years_rejected)
+{
+        const char *bad[] = {
+                "#{date.between 'Sun Mar 22 01:59:02 UTC 999999999999',"
+                "'Sun Mar 22 01:59:02 UTC 2020'}",
+                "#{date.between 'Sun Mar 22 01:59:02 UTC 2020',"
+                "'Sun Mar 22 01:59:02 UTC 292278995'}",
+                "#{date.between 'Sun Mar 22 01:59:02 UTC -999999999999',"
+                "'Sun Mar 22 01:59:02 UTC 2020'}",
+                "#{date.between 'Sun Mar 99999999999 01:59:02 UTC 2020',"
+                "'Sun Mar 22 01:59:02 UTC 2020'}",
+                NULL
+        };
+        for (int i = 0; bad[i]; i++) {
+                const char *err = compile_err(bad[i]);
+                cr_assert(strstr(err, "Unable to resolve #{date.between"),
+                          "%s", err);
+        }
+        /* the widest accepted span evaluates without overflow */
+        all_match("#{date.between 'Sun Mar 22 01:59:02 UTC 1000',"
+                  "'Sun Mar 22 01:59:02 UTC 9999'}", DATE_RE, 200);
+}
+
+/* Negative or huge counts times the unit used to overflow (past/future),
+ * and huge ages overflowed the calendar year (birthday). */
+Test(faker, date_counts_are_checked)
+{
+        const char *bad[] = {
+                "#{date.past '-9223372036854775807','DAYS'}",
+                "#{date.future '9223372036854775807','DAYS'}",
+                "#{date.past '10','-9223372036854775807','DAYS'}",
+                "#{date.past '-5','SECONDS'}",
+                "#{date.birthday '1','2147483648'}",
+                "#{date.birthday '-9223372036854775807','1'}",
+                NULL
+        };
+        for (int i = 0; bad[i]; i++)
+                compile_err(bad[i]);
+        all_match("#{date.past '100000','DAYS'}", DATE_RE, 50);
+        all_match("#{date.future '100000','DAYS'}", DATE_RE, 50);
+        all_match("#{date.birthday '0','200'}", DATE_RE, 50);
+}
+
+/* One value is at most 1 MiB: anything that could make more is refused
+ * when compiled instead of failing every record at run time. */
+Test(faker, expression_output_is_bounded)
+{
+        char expr[1024] = "";
+        for (int i = 0; i < 11; i++)
+                strcat(expr, "#{Lorem.characters '100000'}");
+        const char *err = compile_err(expr);
+        cr_assert(strstr(err, "bytes"), "%s", err);
+        compile_err("#{Lorem.characters '100001'}");
+        compile_err("#{Number.digits '-1'}");
+        faker_expr_t *e = compile_ok("#{Lorem.characters '100000'}");
+        cr_assert_eq(faker_expr_max_len(e), 100000);
+        e = compile_ok("x#{Internet.uuid}");
+        cr_assert_eq(faker_expr_max_len(e), 37);
 }
