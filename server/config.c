@@ -26,6 +26,7 @@
  * Threads: every function is reentrant; the tables are read-only.
  */
 #include "config.h"
+#include "javafmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -512,14 +513,10 @@ static json_t *coerce_string(const json_t *v)
                 snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
                          json_integer_value(v));
                 return json_string(buf);
-        case JSON_REAL: {
-                /* jansson's shortest round-trip form, e.g. 0.5, 1e+100. */
-                char *s = json_dumps(v, JSON_ENCODE_ANY);
-                json_t *str = s ? json_string(s) : NULL;
-
-                free(s);
-                return str;
-        }
+        case JSON_REAL:
+                /* Double.toString, as the REST API coerces it: 1.0E100 */
+                java_double_str(json_real_value(v), buf, sizeof(buf));
+                return json_string(buf);
         case JSON_TRUE:
                 return json_string("true");
         case JSON_FALSE:
@@ -642,47 +639,15 @@ json_t *connector_file_load(const char *path, char *errstr, size_t errstr_size)
  * Worker config table
  * ====================================================================== */
 
-/* Whole-string numbers, surrounding blanks allowed (Java trims). */
+/* ConfigDef's number parsing: the value trimmed (String.trim), then
+ * Long.parseLong restricted to [lo, hi]. */
 static int parse_ll(const char *s, long long lo, long long hi, long long *out)
 {
-        const char *end;
-        char *stop = NULL;
-        long long v;
+        char *t = java_trim_dup(s);
+        int rc = t ? java_parse_long(t, lo, hi, out) : -1;
 
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-               *s == '\f')
-                s++;
-        end = s + strlen(s);
-        while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-                           end[-1] == '\n' || end[-1] == '\r' ||
-                           end[-1] == '\f'))
-                end--;
-        if (end == s)
-                return -1;
-        errno = 0;
-        v = strtoll(s, &stop, 10);
-        if (errno || stop != end || v < lo || v > hi)
-                return -1;
-        *out = v;
-        return 0;
-}
-
-/* 1 true, 0 false, -1 neither (case-insensitive, blanks trimmed). */
-static int parse_bool(const char *s)
-{
-        size_t n;
-
-        while (*s == ' ' || *s == '\t')
-                s++;
-        n = strlen(s);
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-                         s[n - 1] == '\r' || s[n - 1] == '\n'))
-                n--;
-        if (n == 4 && !strncasecmp(s, "true", 4))
-                return 1;
-        if (n == 5 && !strncasecmp(s, "false", 5))
-                return 0;
-        return -1;
+        free(t);
+        return rc;
 }
 
 static int invalid(const char *name, const char *value, const char *why,
@@ -1006,7 +971,7 @@ static int check_value(const wc_def_t *def, const char *value, char *errstr,
                                        errstr_size);
                 break;
         case WC_TYPE_BOOLEAN:
-                if (parse_bool(value) < 0)
+                if (java_parse_boolean(value) < 0)
                         return invalid(def->name, value,
                                        "Expected value to be either true or "
                                        "false",
@@ -1092,10 +1057,10 @@ int wc_get_bool(const json_t *props, const char *key)
         const wc_def_t *def = wc_def_find(key);
         int b;
 
-        if (s && (b = parse_bool(s)) >= 0)
+        if (s && (b = java_parse_boolean(s)) >= 0)
                 return b;
         if (def && def->default_value &&
-            (b = parse_bool(def->default_value)) >= 0)
+            (b = java_parse_boolean(def->default_value)) >= 0)
                 return b;
         return 0;
 }

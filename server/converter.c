@@ -40,6 +40,7 @@
  * rendered the same way: their payload as compact JSON text in a STRING.
  */
 #include "converter.h"
+#include "javafmt.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -124,6 +125,10 @@ static const char *prop_text(const json_t *props, const char *key,
                          json_integer_value(v));
                 return tmp;
         }
+        if (json_is_real(v)) {
+                java_double_str(json_real_value(v), tmp, tmpsize);
+                return tmp;
+        }
         return "";
 }
 
@@ -166,10 +171,10 @@ converter_t *converter_new(const char *class_name, const json_t *props,
         if (cv->kind == CV_JSON) {
                 val = prop_text(props, "schemas.enable", tmp, sizeof(tmp));
                 if (val) {
-                        if (trimmed_equals(val, "true")) {
-                                cv->schemas_enable = 1;
-                        } else if (trimmed_equals(val, "false")) {
-                                cv->schemas_enable = 0;
+                        int b = java_parse_boolean(val);
+
+                        if (b >= 0) {
+                                cv->schemas_enable = b;
                         } else {
                                 snprintf(errstr, errstr_size,
                                          "Invalid value %s for configuration "

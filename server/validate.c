@@ -23,10 +23,7 @@
  * constant tables. Every string a run allocates is owned by the run and
  * freed before returning.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +32,7 @@
 
 #include "validate.h"
 #include "converter.h"
+#include "javafmt.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
 #define MAX_KEYS        4096
@@ -410,19 +408,6 @@ void validate_report(connectd_validation_t *v, const char *key,
 /* ------------------------------------------------------------------ */
 /* Parsing (ConfigDef.parseType) */
 
-/* Java String.trim(): strips every char <= ' ' at both ends. */
-static char *java_trim(const char *s)
-{
-        size_t n = strlen(s);
-        while (n && (unsigned char)s[n - 1] <= ' ')
-                n--;
-        while (n && (unsigned char)*s <= ' ') {
-                s++;
-                n--;
-        }
-        return strndup(s, n);
-}
-
 static int is_java_ws(char c)
 {
         return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
@@ -451,73 +436,6 @@ static json_t *parse_list(const char *trimmed)
                 p = c + 1;
         }
         return arr;
-}
-
-/* Java Integer/Long/Short.parseX: optional sign, then decimal digits. */
-static int parse_java_int(const char *s, long long lo, long long hi,
-                          long long *out)
-{
-        const char *p = s;
-        char *end = NULL;
-
-        if (*p == '+' || *p == '-')
-                p++;
-        if (!isdigit((unsigned char)*p))
-                return -1;
-        for (const char *q = p; *q; q++)
-                if (!isdigit((unsigned char)*q))
-                        return -1;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (errno || *end || v < lo || v > hi)
-                return -1;
-        *out = v;
-        return 0;
-}
-
-/* Double.toString-like rendering: shortest round-trip digits, ".0" for
- * integral values, E notation outside [1e-3, 1e7). */
-static void java_double(double d, char *buf, size_t n)
-{
-        if (isnan(d)) {
-                snprintf(buf, n, "NaN");
-                return;
-        }
-        if (isinf(d)) {
-                snprintf(buf, n, d < 0 ? "-Infinity" : "Infinity");
-                return;
-        }
-        double a = fabs(d);
-        if (d == 0 || (a >= 1e-3 && a < 1e7)) {
-                for (int prec = 1; prec <= 17; prec++) {
-                        snprintf(buf, n, "%.*f", prec, d);
-                        if (strtod(buf, NULL) == d)
-                                break;
-                }
-                /* strip trailing zeros but keep one decimal */
-                char *dot = strchr(buf, '.');
-                if (dot) {
-                        char *e = buf + strlen(buf) - 1;
-                        while (e > dot + 1 && *e == '0')
-                                *e-- = '\0';
-                }
-                return;
-        }
-        char tmp[64];
-        for (int prec = 0; prec <= 16; prec++) {
-                snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-                if (strtod(tmp, NULL) == d)
-                        break;
-        }
-        /* tmp like "1.5e+20" or "1e+20" → "1.5E20" / "1.0E20" */
-        char mant[40] = "";
-        int ex = 0;
-        char *e = strchr(tmp, 'e');
-        if (e) {
-                snprintf(mant, sizeof(mant), "%.*s", (int)(e - tmp), tmp);
-                ex = atoi(e + 1);
-        }
-        snprintf(buf, n, "%s%sE%d", mant, strchr(mant, '.') ? "" : ".0", ex);
 }
 
 /* A parsed value: `str` is its ConfigDef.convertToString form. `list` for
@@ -602,7 +520,7 @@ static const char *type_name(connectd_cfg_type_t t)
 static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                        pval_t *out)
 {
-        char *t = java_trim(raw);
+        char *t = java_trim_dup(raw);
         char buf[64];
         int rc = -1;
 
@@ -610,17 +528,19 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
         if (!t)
                 return -1;
         switch (k->type) {
-        case CONNECTD_CFG_BOOLEAN:
-                if (!strcasecmp(t, "true") || !strcasecmp(t, "false")) {
-                        out->str = strdup(!strcasecmp(t, "true") ? "true"
-                                                                 : "false");
-                        out->num = !strcasecmp(t, "true");
+        case CONNECTD_CFG_BOOLEAN: {
+                int b = java_parse_boolean(t);
+
+                if (b >= 0) {
+                        out->str = strdup(b ? "true" : "false");
+                        out->num = b;
                         rc = 0;
                 } else {
                         add_invalid(e, k->name, raw,
                                     "Expected value to be either true or false");
                 }
                 break;
+        }
         case CONNECTD_CFG_INT:
         case CONNECTD_CFG_SHORT:
         case CONNECTD_CFG_LONG: {
@@ -630,7 +550,7 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 long long hi = k->type == CONNECTD_CFG_INT ? INT32_MAX
                              : k->type == CONNECTD_CFG_SHORT ? INT16_MAX
                              : LLONG_MAX;
-                if (parse_java_int(t, lo, hi, &out->num) == 0) {
+                if (java_parse_long(t, lo, hi, &out->num) == 0) {
                         snprintf(buf, sizeof(buf), "%lld", out->num);
                         out->str = strdup(buf);
                         rc = 0;
@@ -642,14 +562,10 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 break;
         }
         case CONNECTD_CFG_DOUBLE: {
-                char *end = NULL;
-                errno = 0;
-                double d = *t ? strtod(t, &end) : 0;
-                if (*t && end && (*end == '\0' ||
-                                  ((*end == 'd' || *end == 'D' ||
-                                    *end == 'f' || *end == 'F') &&
-                                   end[1] == '\0'))) {
-                        java_double(d, buf, sizeof(buf));
+                double d;
+
+                if (java_parse_double(t, &d) == 0) {
+                        java_double_str(d, buf, sizeof(buf));
                         out->str = strdup(buf);
                         rc = 0;
                 } else {
@@ -889,11 +805,11 @@ static void sink_rules(run_t *r, const json_t *config)
         }
         if (blank(dlq_raw))
                 return;
-        char *dlq = java_trim(dlq_raw);
+        char *dlq = java_trim_dup(dlq_raw);
         if (!dlq)
                 return;
         if (has_t) {
-                char *t = java_trim(topics);
+                char *t = java_trim_dup(topics);
                 json_t *list = t ? parse_list(t) : NULL, *uniq = json_array();
                 size_t i;
                 json_t *it;
@@ -960,7 +876,7 @@ static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
         const char *raw = cfg_str(config, list_key);
         if (!raw)
                 return;
-        char *t = java_trim(raw);
+        char *t = java_trim_dup(raw);
         json_t *list = t ? parse_list(t) : NULL;
         size_t i;
         json_t *it;

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "rest.h"
 
 static char err[1024];
 static char tmpdir[512];
@@ -251,6 +252,31 @@ Test(connector_file, json_flat_map_coerces_scalars)
                    "{\"flag\":\"true\",\"name\":\"gen\",\"off\":\"false\","
                    "\"ratio\":\"0.5\",\"s\":\"x\",\"tasks.max\":\"2\"}");
         assert_map(load("upper.JSON", "{\"a\":\"b\"}"), "{\"a\":\"b\"}");
+}
+
+/* JSON numbers in a connector file become the strings the REST API makes
+ * of them: Double.toString ("1.0E100", not "1e+100"). */
+Test(connector_file, json_reals_like_rest_double_tostring)
+{
+        static const char *const text =
+                "{\"big\":1e100,\"small\":1e-5,\"sum\":0.30000000000000004,"
+                "\"seven\":1e7,\"hundred\":100.0,\"min\":4.9e-324,"
+                "\"max\":1.7976931348623157e308,\"neg\":-0.0,"
+                "\"milli\":0.001}";
+        static const char *const want =
+                "{\"big\":\"1.0E100\",\"hundred\":\"100.0\","
+                "\"max\":\"1.7976931348623157E308\",\"milli\":\"0.001\","
+                "\"min\":\"4.9E-324\",\"neg\":\"-0.0\","
+                "\"seven\":\"1.0E7\",\"small\":\"1.0E-5\","
+                "\"sum\":\"0.30000000000000004\"}";
+        json_t *in = json_loads(text, 0, NULL), *rest;
+        char rerr[256] = "";
+
+        cr_assert_not_null(in);
+        rest = rest_config_coerce(in, 0, rerr, sizeof(rerr));
+        json_decref(in);
+        assert_map(rest, want);
+        assert_map(load("c.json", text), want);
 }
 
 Test(connector_file, json_connect_form_inserts_name)

@@ -262,6 +262,56 @@ Test(converter, json_schemas_enable_setting)
         json_decref(p);
 }
 
+/* schemas.enable is read like ConfigDef's BOOLEAN (String.trim: any char
+ * <= ' '), and a JSON real is named in the error as Double.toString. */
+Test(converter, json_schemas_enable_java_boolean)
+{
+        converter_t *cv = mk("JsonConverter",
+                             "{\"schemas.enable\":\"\\r\\n false\\t\\f\"}");
+        EXPECT(cv, value_int64(r, 1), "1");
+        converter_destroy(cv);
+
+        json_t *p = json_loads("{\"schemas.enable\":1e100}", 0, NULL);
+        cr_assert_null(converter_new("JsonConverter", p, 0, err, sizeof(err)));
+        cr_assert_str_eq(err, "Invalid value 1.0E100 for configuration "
+                              "schemas.enable: Expected value to be either "
+                              "true or false");
+        json_decref(p);
+}
+
+/* Doubles leave the JSON converter as Jackson writes them
+ * (Double.toString) and come back as the same double. */
+Test(converter, json_doubles_java_tostring_round_trip)
+{
+        converter_t *cv = mk("JsonConverter", "{\"schemas.enable\":\"false\"}");
+        static const struct {
+                double d;
+                const char *json;
+        } cases[] = {
+                { 0.1 + 0.2, "0.30000000000000004" },
+                { 1e100, "1.0E100" },
+                { 4.9e-324, "4.9E-324" },
+                { 2 * 4.9e-324, "9.9E-324" },
+                { 100.0, "100.0" },
+                { -0.0, "-0.0" },
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                connectd_value_t *v;
+
+                expect_bytes(cv, value_float64(r, cases[i].d), cases[i].json,
+                             strlen(cases[i].json));
+                v = converter_to_connect(cv, "t", cases[i].json,
+                                         strlen(cases[i].json), b->arena, err,
+                                         sizeof(err));
+                cr_assert_not_null(v, "%s: %s", cases[i].json, err);
+                cr_assert_eq(value_type(v), CONNECTD_VAL_FLOAT64);
+                cr_assert(memcmp(&(double){ value_double(v) }, &cases[i].d,
+                                 sizeof(double)) == 0, "%s", cases[i].json);
+        }
+        converter_destroy(cv);
+}
+
 Test(converter, json_output_respects_ceiling)
 {
         converter_t *cv = mk("JsonConverter", NULL);

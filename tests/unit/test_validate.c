@@ -533,3 +533,54 @@ Test(validate, doubles_and_lists)
                                         "ratio: Not a number of type DOUBLE"));
         json_decref(r);
 }
+
+/* DOUBLE values re-rendered with Java's Double.toString; parsed with
+ * Double.parseDouble's grammar. */
+Test(validate, doubles_java_tostring_and_grammar)
+{
+        static const connectd_config_def_t defs[] = {
+                { .name = "ratio", .type = CONNECTD_CFG_DOUBLE,
+                  .default_value = "0.5", .order = -1 },
+                { .name = NULL }
+        };
+        static const struct {
+                const char *in, *out;
+        } ok[] = {
+                { "4.9E-324", "4.9E-324" },       /* Double.MIN_VALUE */
+                { "1e100", "1.0E100" },
+                { " 1e-5 ", "1.0E-5" },
+                { "12345678", "1.2345678E7" },
+                { "0x1p3", "8.0" },
+                { "2.5f", "2.5" },
+                { "NaN", "NaN" },
+                { "-Infinity", "-Infinity" },
+        };
+        static const char *const bad[] = { "nan", "inf", "infinity", "1e",
+                                           "0x10", "1,5" };
+        connectd_connector_desc_t d = empty_src;
+        char cfgtext[256], want[256];
+        json_t *r;
+        int n;
+
+        d.config_defs = defs;
+        for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"ratio\":\"%s\"}", ok[i].in);
+                r = run(&d, cfgtext, &n);
+                cr_expect_str_eq(value_of(r, "ratio"), ok[i].out, "'%s'",
+                                 ok[i].in);
+                json_decref(r);
+        }
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"ratio\":\"%s\"}", bad[i]);
+                snprintf(want, sizeof(want), "Invalid value %s for "
+                         "configuration ratio: Not a number of type DOUBLE",
+                         bad[i]);
+                r = run(&d, cfgtext, &n);
+                cr_expect(has_error(r, "ratio", want), "'%s'", bad[i]);
+                json_decref(r);
+        }
+}
