@@ -560,19 +560,14 @@ static int has_json_ext(const char *path)
         return n >= 5 && !strcasecmp(path + n - 5, ".json");
 }
 
-static json_t *connector_json_load(const char *path, char *errstr,
-                                   size_t errstr_size)
+static json_t *connector_json_parse(const char *text, size_t n,
+                                    const char *path, char *errstr,
+                                    size_t errstr_size)
 {
         json_error_t jerr;
         json_t *root = NULL, *cfg = NULL, *result = NULL, *inner, *name;
-        char *text;
-        size_t n = 0;
 
-        text = read_file(path, &n, errstr, errstr_size);
-        if (!text)
-                return NULL;
         root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
-        free(text);
         if (!root) {
                 snprintf(errstr, errstr_size,
                          "cannot parse connector file %s: line %d, column %d: "
@@ -624,15 +619,39 @@ out:
         return result;
 }
 
+json_t *connector_file_parse(const char *text, size_t n, int is_json,
+                             const char *source, char *errstr,
+                             size_t errstr_size)
+{
+        if (!text) {
+                snprintf(errstr, errstr_size, "no connector file text");
+                return NULL;
+        }
+        if (!source)
+                source = "(text)";
+        if (is_json)
+                return connector_json_parse(text, n, source, errstr,
+                                            errstr_size);
+        return props_parse_bytes(text, n, source, errstr, errstr_size);
+}
+
 json_t *connector_file_load(const char *path, char *errstr, size_t errstr_size)
 {
+        size_t n = 0;
+        char *text;
+        json_t *cfg;
+
         if (!path || !*path) {
                 snprintf(errstr, errstr_size, "no connector file given");
                 return NULL;
         }
-        if (has_json_ext(path))
-                return connector_json_load(path, errstr, errstr_size);
-        return props_parse_file(path, errstr, errstr_size);
+        text = read_file(path, &n, errstr, errstr_size);
+        if (!text)
+                return NULL;
+        cfg = connector_file_parse(text, n, has_json_ext(path), path, errstr,
+                                   errstr_size);
+        free(text);
+        return cfg;
 }
 
 /* ======================================================================
