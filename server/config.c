@@ -26,6 +26,7 @@
  * Threads: every function is reentrant; the tables are read-only.
  */
 #include "config.h"
+#include "converter.h"
 #include "javafmt.h"
 
 #include <errno.h>
@@ -757,6 +758,22 @@ static int check_listeners(const char *name, const char *value, char *errstr,
                 return invalid(name, value,
                                "only one listener is supported", errstr,
                                errstr_size);
+        /* RestServer: the protocol, lower-cased, is http or https. */
+        {
+                const char *sep = strstr(p, "://");
+
+                if (!sep || sep == p || sep > end)
+                        return invalid(name, value,
+                                       "Listener doesn't have the right "
+                                       "format (protocol://hostname:port).",
+                                       errstr, errstr_size);
+                if (!((sep - p == 4 && !strncasecmp(p, "http", 4)) ||
+                      (sep - p == 5 && !strncasecmp(p, "https", 5))))
+                        return invalid(name, value,
+                                       "Listener protocol must be either "
+                                       "\"http\" or \"https\".",
+                                       errstr, errstr_size);
+        }
         if ((size_t)(end - p) >= 8 && !strncasecmp(p, "https://", 8))
                 return invalid(name, value,
                                "only http listeners are supported", errstr,
@@ -801,6 +818,107 @@ static int check_listeners(const char *name, const char *value, char *errstr,
         return 0;
 }
 
+/* key.converter, value.converter: a Converter we have (ConfigDef's CLASS
+ * value is trimmed first). */
+static int check_converter(const char *name, const char *value,
+                           char *errstr, size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        char why[600];
+        int ok = t && converter_known(t);
+
+        snprintf(why, sizeof(why), "Class %s could not be found.",
+                 t ? t : value);
+        free(t);
+        return ok ? 0 : invalid(name, value, why, errstr, errstr_size);
+}
+
+/* header.converter: a HeaderConverter; ours all are, and so is Connect's
+ * default SimpleHeaderConverter. */
+static int check_header_converter(const char *name, const char *value,
+                                  char *errstr, size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        int ok = t && converter_header_known(t);
+
+        free(t);
+        return ok ? 0 : check_converter(name, value, errstr, errstr_size);
+}
+
+/* connector.client.config.override.policy: Connect's three policies, by
+ * alias (any case, as connectd always took them) or class name. */
+static const struct {
+        const char *alias, *simple, *full;
+} override_policies[] = {
+        {"All", "AllConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "AllConnectorClientConfigOverridePolicy"},
+        {"None", "NoneConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "NoneConnectorClientConfigOverridePolicy"},
+        {"Principal", "PrincipalConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "PrincipalConnectorClientConfigOverridePolicy"},
+};
+
+static const char *override_policy_alias(const char *value)
+{
+        size_t i, n;
+        const char *t = java_trim(value, &n);
+
+        for (i = 0; i < sizeof(override_policies) /
+                                sizeof(override_policies[0]); i++) {
+                const char *a = override_policies[i].alias;
+
+                if ((n == strlen(a) && !strncasecmp(t, a, n)) ||
+                    (n == strlen(override_policies[i].simple) &&
+                     !strncmp(t, override_policies[i].simple, n)) ||
+                    (n == strlen(override_policies[i].full) &&
+                     !strncmp(t, override_policies[i].full, n)))
+                        return a;
+        }
+        return NULL;
+}
+
+static int check_override_policy(const char *name, const char *value,
+                                 char *errstr, size_t errstr_size)
+{
+        if (override_policy_alias(value))
+                return 0;
+        return invalid(name, value,
+                       "Failed to find any class that implements "
+                       "ConnectorClientConfigOverridePolicy and which name "
+                       "matches it; available policies are All, None and "
+                       "Principal (or their "
+                       "org.apache.kafka.connect.connector.policy.*"
+                       "ConnectorClientConfigOverridePolicy class names)",
+                       errstr, errstr_size);
+}
+
+const char *wc_override_policy(const json_t *props)
+{
+        const char *alias = override_policy_alias(
+                wc_get(props, "connector.client.config.override.policy"));
+
+        return alias ? alias : "None";
+}
+
+/* bootstrap.servers, when given, names at least one broker (leave the key
+ * out for the embedded cluster). */
+static int check_bootstrap(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        const char *p;
+
+        for (p = value; *p; p++)
+                if ((unsigned char)*p > ' ' && *p != ',')
+                        return 0;
+        return invalid(name, value,
+                       "no broker given (host:port,...); leave "
+                       "bootstrap.servers out to use the embedded cluster",
+                       errstr, errstr_size);
+}
+
 #define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
 
 /* The worker's known keys: Kafka Connect's names, then ours (log.*). */
@@ -809,7 +927,7 @@ static const wc_def_t wc_defs_table[] = {
         {"bootstrap.servers", WC_TYPE_LIST, NULL,
          "Kafka brokers to connect to (host:port,...). When unset, connectd "
          "starts an embedded Kafka-protocol cluster in-process.",
-         NULL},
+         check_bootstrap},
         {"listeners", WC_TYPE_LIST, "http://127.0.0.1:8083",
          "The REST listener, http://HOST:PORT (one http listener).",
          check_listeners},
@@ -825,11 +943,11 @@ static const wc_def_t wc_defs_table[] = {
          "Comma-separated directories holding connector plugins (.so).",
          NULL},
         {"key.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record keys.", NULL},
+         "Converter class for record keys.", check_converter},
         {"value.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record values.", NULL},
+         "Converter class for record values.", check_converter},
         {"header.converter", WC_TYPE_CLASS, NULL,
-         "Converter class for record headers.", NULL},
+         "Converter class for record headers.", check_header_converter},
         {"key.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
          "JsonConverter for keys: wrap data in a schema/payload envelope.",
          NULL},
@@ -856,7 +974,7 @@ static const wc_def_t wc_defs_table[] = {
         {"connector.client.config.override.policy", WC_TYPE_STRING, "All",
          "Which producer/consumer/admin overrides a connector config may "
          "set: All, None or Principal.",
-         NULL},
+         check_override_policy},
         {"rest.request.max.bytes", WC_TYPE_LONG, "1048576",
          "Largest REST request body accepted.", check_positive},
         {"group.id", WC_TYPE_STRING, NULL,

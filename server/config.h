@@ -35,6 +35,9 @@ int worker_config_check(const json_t *props, char *errstr, size_t errstr_size);
 const char *wc_get(const json_t *props, const char *key);
 long long wc_get_ll(const json_t *props, const char *key);
 int wc_get_bool(const json_t *props, const char *key);
+/* connector.client.config.override.policy as "All", "None" or "Principal"
+ * (aliases and class names both accepted by the check). */
+const char *wc_override_policy(const json_t *props);
 
 /* --- The table of known worker keys (additive: for docs, /config tooling,
  * log masking). One row per key; worker_config_check and wc_get* read the

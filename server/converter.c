@@ -84,17 +84,39 @@ const char *const converter_classes[] = {
         NULL
 };
 
+static int name_is(const char *s, size_t n, const char *name)
+{
+        return strlen(name) == n && !memcmp(s, name, n);
+}
+
+/* The class name trimmed as ConfigDef trims a CLASS value. */
 static int cv_lookup(const char *class_name)
 {
-        size_t i;
+        size_t i, n;
+        const char *t;
 
         if (!class_name)
                 return -1;
+        t = java_trim(class_name, &n);
         for (i = 0; i < CV_NCLASSES; i++)
-                if (strcmp(class_name, cv_classes[i].full) == 0 ||
-                    strcmp(class_name, cv_classes[i].simple) == 0)
+                if (name_is(t, n, cv_classes[i].full) ||
+                    name_is(t, n, cv_classes[i].simple))
                         return (int)i;
         return -1;
+}
+
+int converter_header_known(const char *class_name)
+{
+        size_t n;
+        const char *t;
+
+        if (!class_name)
+                return 0;
+        t = java_trim(class_name, &n);
+        return cv_lookup(class_name) >= 0 ||
+               name_is(t, n,
+                       "org.apache.kafka.connect.storage.SimpleHeaderConverter") ||
+               name_is(t, n, "SimpleHeaderConverter");
 }
 
 int converter_known(const char *class_name)

@@ -1613,8 +1613,9 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
         rc = getaddrinfo(*host ? host : "0.0.0.0", port, &hints, &res);
         if (rc) {
-                snprintf(errstr, errstr_size, "listener %s: %s", url,
-                         gai_strerror(rc));
+                snprintf(errstr, errstr_size, "Invalid value %s for "
+                         "configuration listeners: cannot resolve host "
+                         "'%s': %s", url, host, gai_strerror(rc));
                 return -1;
         }
         fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -52,6 +52,7 @@ typedef enum {
         VK_NONEMPTY,     /* NonEmptyString (null ok) */
         VK_REGEX,
         VK_CONVERTER,    /* class must be a converter we have */
+        VK_HEADER_CONVERTER, /* ... or SimpleHeaderConverter */
         VK_NOT_FOUND     /* class never resolvable (SMT/predicate types) */
 } vk_t;
 
@@ -131,7 +132,8 @@ static const kdef_t common_keys[] = {
         { "value.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_VALUE_CONV,
           "Common", 6, WS, "Value converter class", VK_CONVERTER, NULL },
         { "header.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_HEADER_CONV,
-          "Common", 7, WS, "Header converter class", VK_CONVERTER, NULL },
+          "Common", 7, WS, "Header converter class", VK_HEADER_CONVERTER,
+          NULL },
         { "transforms", CONNECTD_CFG_LIST, "", 0, L,
           "Aliases for the transformations to be applied to records.",
           "Transforms", 8, WL, "Transforms", VK_UNIQUE, NULL },
@@ -587,6 +589,8 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 int found = *t != '\0';
                 if (k->vk == VK_CONVERTER)
                         found = converter_known(t);
+                else if (k->vk == VK_HEADER_CONVERTER)
+                        found = converter_header_known(t);
                 else if (k->vk == VK_NOT_FOUND)
                         found = 0;
                 if (found) {
@@ -1032,7 +1036,10 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         e->key = (int)ki;
         memset(&v, 0, sizeof(v));
         if (present && json_is_string(jv)) {
-                (void)parse_value(k, json_string_value(jv), e, &v);
+                /* A value that does not parse has its error; the validator
+                 * would only add a second one about null. */
+                if (parse_value(k, json_string_value(jv), e, &v) < 0)
+                        goto store;
         } else if (present) {
                 /* JSON null: parseType(null) is null, no parse error */
         } else if (k->required) {
@@ -1058,6 +1065,7 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         } else {
                 run_validator(k, &v, e);
         }
+store:
         free(e->value);
         e->value = v.set && v.str ? strdup(v.str) : NULL;
         pval_free(&v);

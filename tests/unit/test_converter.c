@@ -312,6 +312,28 @@ Test(converter, json_doubles_java_tostring_round_trip)
         converter_destroy(cv);
 }
 
+/* Class names are trimmed as ConfigDef trims a CLASS value (a .properties
+ * line keeps trailing blanks); header converters include Connect's
+ * SimpleHeaderConverter. */
+Test(converter, class_names_trimmed_and_header_converters)
+{
+        converter_t *cv = converter_new(" JsonConverter\t ", NULL, 0, err,
+                                        sizeof(err));
+
+        cr_assert_not_null(cv, "%s", err);
+        converter_destroy(cv);
+        cr_assert(converter_known("org.apache.kafka.connect.storage."
+                                  "StringConverter \r"));
+        cr_assert_not(converter_known("java.lang.String"));
+        cr_assert_not(converter_known("SimpleHeaderConverter"));
+        cr_assert(converter_header_known("SimpleHeaderConverter"));
+        cr_assert(converter_header_known("org.apache.kafka.connect.storage."
+                                         "SimpleHeaderConverter "));
+        cr_assert(converter_header_known("ByteArrayConverter"));
+        cr_assert_not(converter_header_known("java.lang.String"));
+        cr_assert_not(converter_header_known(NULL));
+}
+
 Test(converter, json_output_respects_ceiling)
 {
         converter_t *cv = mk("JsonConverter", NULL);

@@ -241,11 +241,11 @@ Test(validate, tasks_max_errors)
         int n;
         json_t *r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
                                     "\"tasks.max\":\"abc\"}", &n);
-        cr_assert_eq(n, 2);
+        cr_assert_eq(n, 1);
         cr_assert(has_error(r, "tasks.max", "Invalid value abc for configuration "
                                             "tasks.max: Not a number of type INT"));
-        cr_assert(has_error(r, "tasks.max", "Invalid value null for configuration "
-                                            "tasks.max: Value must be non-null"));
+        /* Only the parse error: no second "Invalid value null" one. */
+        cr_assert_eq(json_array_size(errors_of(r, "tasks.max")), 1);
         cr_assert_null(value_of(r, "tasks.max"));
         json_decref(r);
 
@@ -259,7 +259,34 @@ Test(validate, tasks_max_errors)
 
         r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
                             "\"tasks.max\":\"99999999999\"}", &n);
-        cr_assert_eq(n, 2, "out of INT range");
+        cr_assert_eq(n, 1, "out of INT range");
+        cr_assert_eq(json_array_size(errors_of(r, "tasks.max")), 1);
+        json_decref(r);
+
+        /* The issue's case: exactly Connect's one message. */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"tasks.max\":\"zz\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert_str_eq(json_string_value(json_array_get(
+                                 errors_of(r, "tasks.max"), 0)),
+                         "Invalid value zz for configuration tasks.max: Not "
+                         "a number of type INT");
+        json_decref(r);
+}
+
+/* A plugin key whose value does not parse gets the parse error only; its
+ * validator is not run on the missing value. */
+Test(validate, plugin_key_parse_error_is_the_only_error)
+{
+        int n;
+        json_t *r = run(&src_desc, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                   "\"topic\":\"t\",\"batch.size\":\"-x\"}",
+                        &n);
+
+        cr_assert_eq(json_array_size(errors_of(r, "batch.size")), 1);
+        cr_assert(has_error(r, "batch.size", "Invalid value -x for "
+                                             "configuration batch.size: Not "
+                                             "a number of type INT"));
         json_decref(r);
 }
 
@@ -358,6 +385,33 @@ Test(validate, converters)
                             "com.nope.AvroConverter could not be found."));
         cr_assert_str_eq(value_of(r, "key.converter"),
                          "org.apache.kafka.connect.storage.StringConverter");
+        json_decref(r);
+
+        /* A Java class that is no Converter of ours. */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"key.converter\":\"java.lang.String\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "key.converter",
+                            "Invalid value java.lang.String for "
+                            "configuration key.converter: Class "
+                            "java.lang.String could not be found."));
+        json_decref(r);
+
+        /* Connect's default header converter is accepted; a Converter
+         * is one too (they all implement HeaderConverter). */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"header.converter\":\"org.apache.kafka.connect."
+                            "storage.SimpleHeaderConverter\"}", &n);
+        cr_assert_eq(n, 0);
+        json_decref(r);
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"header.converter\":\"StringConverter\","
+                            "\"value.converter\":\"java.lang.Object\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "value.converter",
+                            "Invalid value java.lang.Object for "
+                            "configuration value.converter: Class "
+                            "java.lang.Object could not be found."));
         json_decref(r);
 }
 
