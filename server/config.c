@@ -926,10 +926,12 @@ static const wc_def_t wc_defs_table[] = {
         /* ---- Kafka Connect ---- */
         {"bootstrap.servers", WC_TYPE_LIST, NULL,
          "Kafka brokers to connect to (host:port,...). When unset, connectd "
-         "starts an embedded Kafka-protocol cluster in-process.",
+         "starts an embedded Kafka-protocol cluster in-process; when set, it "
+         "must name at least one broker.",
          check_bootstrap},
         {"listeners", WC_TYPE_LIST, "http://127.0.0.1:8083",
-         "The REST listener, http://HOST:PORT (one http listener).",
+         "The REST listener, http://HOST:PORT (one http listener; the "
+         "protocol may be in any case, other protocols are refused).",
          check_listeners},
         {"rest.advertised.host.name", WC_TYPE_STRING, NULL,
          "Host name given to clients when it differs from the listener's.",
@@ -943,11 +945,16 @@ static const wc_def_t wc_defs_table[] = {
          "Comma-separated directories holding connector plugins (.so).",
          NULL},
         {"key.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record keys.", check_converter},
+         "Converter class for record keys: JsonConverter, StringConverter "
+         "or ByteArrayConverter (full or simple class name).",
+         check_converter},
         {"value.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record values.", check_converter},
+         "Converter class for record values (as key.converter).",
+         check_converter},
         {"header.converter", WC_TYPE_CLASS, NULL,
-         "Converter class for record headers.", check_header_converter},
+         "Converter class for record headers: one of the key.converter "
+         "classes or SimpleHeaderConverter.",
+         check_header_converter},
         {"key.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
          "JsonConverter for keys: wrap data in a schema/payload envelope.",
          NULL},
@@ -973,7 +980,8 @@ static const wc_def_t wc_defs_table[] = {
          "Allow PUT .../topics/reset.", NULL},
         {"connector.client.config.override.policy", WC_TYPE_STRING, "All",
          "Which producer/consumer/admin overrides a connector config may "
-         "set: All, None or Principal.",
+         "set: All, None or Principal (any case), or their "
+         "org.apache.kafka.connect.connector.policy class names.",
          check_override_policy},
         {"rest.request.max.bytes", WC_TYPE_LONG, "1048576",
          "Largest REST request body accepted.", check_positive},
