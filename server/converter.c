@@ -644,7 +644,7 @@ static connectd_value_t *to_value(arena_t *arena, const json_t *j,
 {
         const char *t;
         connectd_value_t *v = NULL, *fv;
-        json_t *jt, *fields, *f, *jname;
+        json_t *jt, *fields, *f, *jname, *seen;
         size_t i;
 
         if (!schema || json_is_null(schema))
@@ -722,23 +722,38 @@ static connectd_value_t *to_value(arena_t *arena, const json_t *j,
                               arena, json_string_value(jname),
                               json_string_length(jname))))
                         return NULL;
+                /* Connect's SchemaBuilder refuses a field name twice. */
+                if (!(seen = json_object()))
+                        return NULL;
                 json_array_foreach(fields, i, f) {
                         json_t *fn = json_object_get(f, "field");
+                        const char *name;
 
                         if (!json_is_string(fn)) {
                                 snprintf(errstr, errstr_size,
                                          "Struct schema's field name not "
                                          "specified properly");
-                                return NULL;
+                                goto struct_fail;
                         }
-                        fv = to_value(arena,
-                                      json_object_get(j, json_string_value(fn)),
-                                      f, depth + 1, errstr, errstr_size);
-                        if (!fv || field_append(arena, v,
-                                                json_string_value(fn), fv))
-                                return NULL;
+                        name = json_string_value(fn);
+                        if (json_object_get(seen, name)) {
+                                snprintf(errstr, errstr_size,
+                                         "Cannot create field because of "
+                                         "field name duplication %s", name);
+                                goto struct_fail;
+                        }
+                        if (json_object_set(seen, name, json_true()))
+                                goto struct_fail;
+                        fv = to_value(arena, json_object_get(j, name), f,
+                                      depth + 1, errstr, errstr_size);
+                        if (!fv || field_append(arena, v, name, fv))
+                                goto struct_fail;
                 }
+                json_decref(seen);
                 return v;
+struct_fail:
+                json_decref(seen);
+                return NULL;
         }
         snprintf(errstr, errstr_size, "Unknown schema type: %s", t);
         return NULL;

@@ -334,6 +334,35 @@ Test(converter, class_names_trimmed_and_header_converters)
         cr_assert_not(converter_header_known(NULL));
 }
 
+/* Found by fuzz_json_converter: a struct schema naming a field twice was
+ * accepted, and what we wrote then read back differently. Connect's
+ * SchemaBuilder refuses it. */
+Test(converter, json_struct_schema_duplicate_field_refused)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        static const char in[] =
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"type\":\"string\",\"optional\":true,\"field\":\"b\"},"
+                "{\"type\":\"bytes\",\"optional\":true,\"field\":\"b\"}],"
+                "\"optional\":true},\"payload\":{\"b\":\"QUJD\"}}";
+
+        cr_assert_null(converter_to_connect(cv, "t", in, strlen(in),
+                                            b->arena, err, sizeof(err)));
+        cr_assert_str_eq(err, "Cannot create field because of field name "
+                              "duplication b");
+        /* Nested too. */
+        static const char nested[] =
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"type\":\"struct\",\"field\":\"s\",\"fields\":["
+                "{\"type\":\"int64\",\"field\":\"x\"},"
+                "{\"type\":\"int64\",\"field\":\"x\"}]}]},"
+                "\"payload\":{\"s\":{\"x\":1}}}";
+        cr_assert_null(converter_to_connect(cv, "t", nested, strlen(nested),
+                                            b->arena, err, sizeof(err)));
+        cr_assert(strstr(err, "duplication x"), "%s", err);
+        converter_destroy(cv);
+}
+
 Test(converter, json_output_respects_ceiling)
 {
         converter_t *cv = mk("JsonConverter", NULL);
