@@ -21,7 +21,10 @@
  * documents the worker config read these rows; add a key by adding a row.
  * Keys under wc_prefixes_table pass unchecked (client and converter
  * settings, per-logger levels). Messages copy Kafka Connect's ConfigDef
- * wording ("Invalid value V for configuration K: ...").
+ * wording ("Invalid value V for configuration K: ..."). Values are read
+ * as ConfigDef reads them: trimmed, then javafmt's Long.parseLong and
+ * boolean rules; JSON reals in connector files become Double.toString
+ * text, exactly as the REST API coerces them.
  *
  * Threads: every function is reentrant; the tables are read-only.
  */

@@ -12,7 +12,8 @@
  *   the connector's own table), then one entry per key holding the parsed
  *   value (re-rendered as a string) and its error strings, exactly as
  *   ConfigDef.validateAll + AbstractHerder.validateConnectorConfig do:
- *     parse by type (values trimmed; failure = error, value null) →
+ *     parse by type (values trimmed, numbers and booleans read by
+ *     javafmt; failure = that one error, value null, no validator) →
  *     missing required → default → validator (also on null) →
  *     "Null value can not be supplied…" for JSON nulls → sink topic rules →
  *     the connector's own validate() callback (host->validation_error).
