@@ -185,6 +185,9 @@ static json_t *coerce_scalar(const json_t *v)
                          json_integer_value(v));
                 return json_string(buf);
         case JSON_REAL:
+                /* Jackson keeps the number's text as written; jansson
+                 * keeps only the double, so Double.toString of it (the
+                 * same as connector files, config.c). */
                 java_double_str(json_real_value(v), buf, sizeof(buf));
                 return json_string(buf);
         case JSON_TRUE:
