@@ -656,6 +656,115 @@ static int control_chars(const char *s, char *buf, size_t n)
         return count;
 }
 
+/* glibc's regcomp copies the operand of every repetition (x{n,m} up to
+ * max(n,m) + 1 times, x+ and x* twice), so nested repetitions grow
+ * exponentially: "c++++...+" (34 pluses, from a REST request) made it
+ * allocate gigabytes. This walks the ERE once and bounds that growth;
+ * patterns over REGEX_MAX_COST are refused before regcomp sees them.
+ * Real topic patterns cost a few hundred at most. */
+#define REGEX_MAX_COST  50000.0
+#define REGEX_MAX_DEPTH 64
+
+static double regex_cost(const char *p)
+{
+        double seq[REGEX_MAX_DEPTH], last[REGEX_MAX_DEPTH];
+        int d = 0;
+
+        seq[0] = last[0] = 0;
+        while (*p) {
+                double factor = 0;
+
+                switch (*p) {
+                case '(':
+                        if (++d >= REGEX_MAX_DEPTH)
+                                return 1e300;
+                        seq[d] = last[d] = 0;
+                        p++;
+                        continue;
+                case ')':
+                        if (d > 0) {
+                                double g = seq[d] > 1 ? seq[d] : 1;
+
+                                d--;
+                                seq[d] += g;
+                                last[d] = g;
+                        }
+                        p++;
+                        continue;
+                case '|':
+                        last[d] = 0;
+                        p++;
+                        continue;
+                case '*':
+                case '+':
+                case '?':
+                        factor = 2;
+                        p++;
+                        break;
+                case '{': {
+                        char *end;
+                        unsigned long n = strtoul(p + 1, &end, 10), m = n;
+
+                        if (*end == ',')
+                                m = end[1] == '}' ? n
+                                                  : strtoul(end + 1, &end, 10);
+                        while (*end && *end != '}')
+                                end++;
+                        factor = (double)(m > n ? m : n) + 1;
+                        p = *end ? end + 1 : end;
+                        break;
+                }
+                case '[':
+                        /* a bracket expression is one atom: skip it, with
+                         * "[]...]", "[^]...]" and "[:class:]" inside */
+                        p++;
+                        if (*p == '^')
+                                p++;
+                        if (*p == ']')
+                                p++;
+                        while (*p && *p != ']') {
+                                if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+                                                  p[1] == '=')) {
+                                        const char *c = strchr(p + 2, p[1]);
+
+                                        p = c && c[1] == ']' ? c + 2 : p + 1;
+                                        continue;
+                                }
+                                p++;
+                        }
+                        if (*p)
+                                p++;
+                        seq[d] += 1;
+                        last[d] = 1;
+                        continue;
+                case '\\':
+                        if (p[1])
+                                p++;
+                        /* fall through */
+                default:
+                        p++;
+                        seq[d] += 1;
+                        last[d] = 1;
+                        continue;
+                }
+                /* a repetition of the last atom or group */
+                seq[d] += last[d] * (factor - 1);
+                last[d] *= factor;
+                if (seq[d] > 1e300)
+                        return 1e300;
+        }
+        while (d > 0) { /* unclosed groups: regcomp will refuse them */
+                d--;
+                seq[d] += seq[d + 1];
+        }
+        return seq[0];
+}
+
+static int regex_too_costly(const char *p)
+{
+        return regex_cost(p) > REGEX_MAX_COST;
+}
+
 static void in_list_error(ventry_t *e, const kdef_t *k, const char *v,
                           const char *const *opts, int ci)
 {
@@ -753,7 +862,11 @@ static void run_validator(const kdef_t *k, const pval_t *v, ventry_t *e)
                                 }
                 break;
         case VK_REGEX:
-                if (v->set) {
+                if (v->set && regex_too_costly(v->str)) {
+                        add_invalid(e, k->name, v->str,
+                                    "Invalid regex: too many nested "
+                                    "repetitions");
+                } else if (v->set) {
                         regex_t re;
                         int rc = regcomp(&re, v->str, REG_EXTENDED | REG_NOSUB);
                         if (rc) {
@@ -848,7 +961,7 @@ static void sink_rules(run_t *r, const json_t *config)
                 json_decref(uniq);
                 free(t);
         }
-        if (has_r) {
+        if (has_r && !regex_too_costly(regex)) {
                 regex_t re;
                 size_t rl = strlen(regex);
                 char *anch = malloc(rl + 5);

@@ -290,6 +290,54 @@ Test(validate, plugin_key_parse_error_is_the_only_error)
         json_decref(r);
 }
 
+/* Found by fuzz_connector_file: "ic" and 34 '+' made glibc's regcomp
+ * allocate gigabytes (it copies each repetition's operand). Such a
+ * pattern is refused up front; ordinary patterns still compile. */
+Test(validate, topics_regex_nested_repetitions_refused)
+{
+        char cfgtext[512], pat[64];
+        json_t *r;
+        int n;
+
+        snprintf(pat, sizeof(pat), "ic%.34s", "++++++++++++++++++++++++++++++++++++++++");
+        snprintf(cfgtext, sizeof(cfgtext),
+                 "{\"name\":\"a\",\"connector.class\":\"x\","
+                 "\"topics.regex\":\"%s\","
+                 "\"errors.deadletterqueue.topic.name\":\"dlq\"}", pat);
+        r = run(&empty_sink, cfgtext, &n);
+        cr_assert_eq(n, 1);
+        cr_assert_str_eq(json_string_value(json_array_get(
+                                 errors_of(r, "topics.regex"), 0)),
+                         "Invalid value ic++++++++++++++++++++++++++++++++++ "
+                         "for configuration topics.regex: Invalid regex: too "
+                         "many nested repetitions");
+        json_decref(r);
+
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics.regex\":\"((((a{100}){100}){100}))\"}",
+                &n);
+        cr_assert(has_error(r, "topics.regex", "Invalid value "
+                            "((((a{100}){100}){100})) for configuration "
+                            "topics.regex: Invalid regex: too many nested "
+                            "repetitions"));
+        json_decref(r);
+
+        static const char *const fine[] = {
+                "topic-.*", "(orders|payments)-[0-9]{1,5}", "[[:alpha:]]+_v[0-9]+",
+                "[]a-z]+\\\\.x{2,3}", "a{1000}", "(ab+c*)?d",
+        };
+        for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"topics.regex\":\"%s\"}", fine[i]);
+                r = run(&empty_sink, cfgtext, &n);
+                cr_expect_eq(n, 0, "'%s': %s", fine[i],
+                             json_string_value(json_array_get(
+                                     errors_of(r, "topics.regex"), 0)));
+                json_decref(r);
+        }
+}
+
 Test(validate, name_rules)
 {
         int n;
