@@ -21,11 +21,16 @@
  * documents the worker config read these rows; add a key by adding a row.
  * Keys under wc_prefixes_table pass unchecked (client and converter
  * settings, per-logger levels). Messages copy Kafka Connect's ConfigDef
- * wording ("Invalid value V for configuration K: ...").
+ * wording ("Invalid value V for configuration K: ..."). Values are read
+ * as ConfigDef reads them: trimmed, then javafmt's Long.parseLong and
+ * boolean rules; JSON reals in connector files become Double.toString
+ * text, exactly as the REST API coerces them.
  *
  * Threads: every function is reentrant; the tables are read-only.
  */
 #include "config.h"
+#include "converter.h"
+#include "javafmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -512,14 +517,10 @@ static json_t *coerce_string(const json_t *v)
                 snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
                          json_integer_value(v));
                 return json_string(buf);
-        case JSON_REAL: {
-                /* jansson's shortest round-trip form, e.g. 0.5, 1e+100. */
-                char *s = json_dumps(v, JSON_ENCODE_ANY);
-                json_t *str = s ? json_string(s) : NULL;
-
-                free(s);
-                return str;
-        }
+        case JSON_REAL:
+                /* Double.toString, as the REST API coerces it: 1.0E100 */
+                java_double_str(json_real_value(v), buf, sizeof(buf));
+                return json_string(buf);
         case JSON_TRUE:
                 return json_string("true");
         case JSON_FALSE:
@@ -563,19 +564,14 @@ static int has_json_ext(const char *path)
         return n >= 5 && !strcasecmp(path + n - 5, ".json");
 }
 
-static json_t *connector_json_load(const char *path, char *errstr,
-                                   size_t errstr_size)
+static json_t *connector_json_parse(const char *text, size_t n,
+                                    const char *path, char *errstr,
+                                    size_t errstr_size)
 {
         json_error_t jerr;
         json_t *root = NULL, *cfg = NULL, *result = NULL, *inner, *name;
-        char *text;
-        size_t n = 0;
 
-        text = read_file(path, &n, errstr, errstr_size);
-        if (!text)
-                return NULL;
         root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
-        free(text);
         if (!root) {
                 snprintf(errstr, errstr_size,
                          "cannot parse connector file %s: line %d, column %d: "
@@ -627,62 +623,54 @@ out:
         return result;
 }
 
+json_t *connector_file_parse(const char *text, size_t n, int is_json,
+                             const char *source, char *errstr,
+                             size_t errstr_size)
+{
+        if (!text) {
+                snprintf(errstr, errstr_size, "no connector file text");
+                return NULL;
+        }
+        if (!source)
+                source = "(text)";
+        if (is_json)
+                return connector_json_parse(text, n, source, errstr,
+                                            errstr_size);
+        return props_parse_bytes(text, n, source, errstr, errstr_size);
+}
+
 json_t *connector_file_load(const char *path, char *errstr, size_t errstr_size)
 {
+        size_t n = 0;
+        char *text;
+        json_t *cfg;
+
         if (!path || !*path) {
                 snprintf(errstr, errstr_size, "no connector file given");
                 return NULL;
         }
-        if (has_json_ext(path))
-                return connector_json_load(path, errstr, errstr_size);
-        return props_parse_file(path, errstr, errstr_size);
+        text = read_file(path, &n, errstr, errstr_size);
+        if (!text)
+                return NULL;
+        cfg = connector_file_parse(text, n, has_json_ext(path), path, errstr,
+                                   errstr_size);
+        free(text);
+        return cfg;
 }
 
 /* ======================================================================
  * Worker config table
  * ====================================================================== */
 
-/* Whole-string numbers, surrounding blanks allowed (Java trims). */
+/* ConfigDef's number parsing: the value trimmed (String.trim), then
+ * Long.parseLong restricted to [lo, hi]. */
 static int parse_ll(const char *s, long long lo, long long hi, long long *out)
 {
-        const char *end;
-        char *stop = NULL;
-        long long v;
+        char *t = java_trim_dup(s);
+        int rc = t ? java_parse_long(t, lo, hi, out) : -1;
 
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-               *s == '\f')
-                s++;
-        end = s + strlen(s);
-        while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-                           end[-1] == '\n' || end[-1] == '\r' ||
-                           end[-1] == '\f'))
-                end--;
-        if (end == s)
-                return -1;
-        errno = 0;
-        v = strtoll(s, &stop, 10);
-        if (errno || stop != end || v < lo || v > hi)
-                return -1;
-        *out = v;
-        return 0;
-}
-
-/* 1 true, 0 false, -1 neither (case-insensitive, blanks trimmed). */
-static int parse_bool(const char *s)
-{
-        size_t n;
-
-        while (*s == ' ' || *s == '\t')
-                s++;
-        n = strlen(s);
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-                         s[n - 1] == '\r' || s[n - 1] == '\n'))
-                n--;
-        if (n == 4 && !strncasecmp(s, "true", 4))
-                return 1;
-        if (n == 5 && !strncasecmp(s, "false", 5))
-                return 0;
-        return -1;
+        free(t);
+        return rc;
 }
 
 static int invalid(const char *name, const char *value, const char *why,
@@ -769,6 +757,22 @@ static int check_one_listener(const char *name, const char *value,
                 p++;
         while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
                 end--;
+        /* RestServer: the protocol, lower-cased, is http or https. */
+        {
+                const char *sep = strstr(p, "://");
+
+                if (!sep || sep == p || sep > end)
+                        return invalid(name, value,
+                                       "Listener doesn't have the right "
+                                       "format (protocol://hostname:port).",
+                                       errstr, errstr_size);
+                if (!((sep - p == 4 && !strncasecmp(p, "http", 4)) ||
+                      (sep - p == 5 && !strncasecmp(p, "https", 5))))
+                        return invalid(name, value,
+                                       "Listener protocol must be either "
+                                       "\"http\" or \"https\".",
+                                       errstr, errstr_size);
+        }
         if ((size_t)(end - p) >= 8 && !strncasecmp(p, "https://", 8))
                 host = p + 8;
         else if ((size_t)(end - p) >= 7 && !strncasecmp(p, "http://", 7))
@@ -886,6 +890,107 @@ static int check_store_type(const char *name, const char *value,
                        errstr, errstr_size);
 }
 
+/* key.converter, value.converter: a Converter we have (ConfigDef's CLASS
+ * value is trimmed first). */
+static int check_converter(const char *name, const char *value,
+                           char *errstr, size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        char why[600];
+        int ok = t && converter_known(t);
+
+        snprintf(why, sizeof(why), "Class %s could not be found.",
+                 t ? t : value);
+        free(t);
+        return ok ? 0 : invalid(name, value, why, errstr, errstr_size);
+}
+
+/* header.converter: a HeaderConverter; ours all are, and so is Connect's
+ * default SimpleHeaderConverter. */
+static int check_header_converter(const char *name, const char *value,
+                                  char *errstr, size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        int ok = t && converter_header_known(t);
+
+        free(t);
+        return ok ? 0 : check_converter(name, value, errstr, errstr_size);
+}
+
+/* connector.client.config.override.policy: Connect's three policies, by
+ * alias (any case, as connectd always took them) or class name. */
+static const struct {
+        const char *alias, *simple, *full;
+} override_policies[] = {
+        {"All", "AllConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "AllConnectorClientConfigOverridePolicy"},
+        {"None", "NoneConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "NoneConnectorClientConfigOverridePolicy"},
+        {"Principal", "PrincipalConnectorClientConfigOverridePolicy",
+         "org.apache.kafka.connect.connector.policy."
+         "PrincipalConnectorClientConfigOverridePolicy"},
+};
+
+static const char *override_policy_alias(const char *value)
+{
+        size_t i, n;
+        const char *t = java_trim(value, &n);
+
+        for (i = 0; i < sizeof(override_policies) /
+                                sizeof(override_policies[0]); i++) {
+                const char *a = override_policies[i].alias;
+
+                if ((n == strlen(a) && !strncasecmp(t, a, n)) ||
+                    (n == strlen(override_policies[i].simple) &&
+                     !strncmp(t, override_policies[i].simple, n)) ||
+                    (n == strlen(override_policies[i].full) &&
+                     !strncmp(t, override_policies[i].full, n)))
+                        return a;
+        }
+        return NULL;
+}
+
+static int check_override_policy(const char *name, const char *value,
+                                 char *errstr, size_t errstr_size)
+{
+        if (override_policy_alias(value))
+                return 0;
+        return invalid(name, value,
+                       "Failed to find any class that implements "
+                       "ConnectorClientConfigOverridePolicy and which name "
+                       "matches it; available policies are All, None and "
+                       "Principal (or their "
+                       "org.apache.kafka.connect.connector.policy.*"
+                       "ConnectorClientConfigOverridePolicy class names)",
+                       errstr, errstr_size);
+}
+
+const char *wc_override_policy(const json_t *props)
+{
+        const char *alias = override_policy_alias(
+                wc_get(props, "connector.client.config.override.policy"));
+
+        return alias ? alias : "None";
+}
+
+/* bootstrap.servers, when given, names at least one broker (leave the key
+ * out for the embedded cluster). */
+static int check_bootstrap(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        const char *p;
+
+        for (p = value; *p; p++)
+                if ((unsigned char)*p > ' ' && *p != ',')
+                        return 0;
+        return invalid(name, value,
+                       "no broker given (host:port,...); leave "
+                       "bootstrap.servers out to use the embedded cluster",
+                       errstr, errstr_size);
+}
+
 #define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
 
 /* The worker's known keys: Kafka Connect's names, then ours (log.*). */
@@ -893,11 +998,13 @@ static const wc_def_t wc_defs_table[] = {
         /* ---- Kafka Connect ---- */
         {"bootstrap.servers", WC_TYPE_LIST, NULL,
          "Kafka brokers to connect to (host:port,...). When unset, connectd "
-         "starts an embedded Kafka-protocol cluster in-process.",
-         NULL},
+         "starts an embedded Kafka-protocol cluster in-process; when set, it "
+         "must name at least one broker.",
+         check_bootstrap},
         {"listeners", WC_TYPE_LIST, "http://127.0.0.1:8083",
          "REST listeners, comma-separated http://HOST:PORT and/or "
-         "https://HOST:PORT (at most 4; port 0 picks a free port).",
+         "https://HOST:PORT (at most 4; port 0 picks a free port; the "
+         "protocol may be in any case, other protocols are refused).",
          check_listeners},
         /* REST HTTPS: Kafka's names; each key also exists with the
          * listeners.https. prefix, and when any listeners.https.* key is
@@ -961,11 +1068,16 @@ static const wc_def_t wc_defs_table[] = {
          "Comma-separated directories holding connector plugins (.so).",
          NULL},
         {"key.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record keys.", NULL},
+         "Converter class for record keys: JsonConverter, StringConverter "
+         "or ByteArrayConverter (full or simple class name).",
+         check_converter},
         {"value.converter", WC_TYPE_CLASS, JSON_CONVERTER,
-         "Converter class for record values.", NULL},
+         "Converter class for record values (as key.converter).",
+         check_converter},
         {"header.converter", WC_TYPE_CLASS, NULL,
-         "Converter class for record headers.", NULL},
+         "Converter class for record headers: one of the key.converter "
+         "classes or SimpleHeaderConverter.",
+         check_header_converter},
         {"key.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
          "JsonConverter for keys: wrap data in a schema/payload envelope.",
          NULL},
@@ -991,8 +1103,9 @@ static const wc_def_t wc_defs_table[] = {
          "Allow PUT .../topics/reset.", NULL},
         {"connector.client.config.override.policy", WC_TYPE_STRING, "All",
          "Which producer/consumer/admin overrides a connector config may "
-         "set: All, None or Principal.",
-         NULL},
+         "set: All, None or Principal (any case), or their "
+         "org.apache.kafka.connect.connector.policy class names.",
+         check_override_policy},
         {"rest.request.max.bytes", WC_TYPE_LONG, "1048576",
          "Largest REST request body accepted.", check_positive},
         {"group.id", WC_TYPE_STRING, NULL,
@@ -1155,7 +1268,7 @@ static int check_value(const wc_def_t *def, const char *value, char *errstr,
                                        errstr_size);
                 break;
         case WC_TYPE_BOOLEAN:
-                if (parse_bool(value) < 0)
+                if (java_parse_boolean(value) < 0)
                         return invalid(def->name, value,
                                        "Expected value to be either true or "
                                        "false",
@@ -1241,10 +1354,10 @@ int wc_get_bool(const json_t *props, const char *key)
         const wc_def_t *def = wc_def_find(key);
         int b;
 
-        if (s && (b = parse_bool(s)) >= 0)
+        if (s && (b = java_parse_boolean(s)) >= 0)
                 return b;
         if (def && def->default_value &&
-            (b = parse_bool(def->default_value)) >= 0)
+            (b = java_parse_boolean(def->default_value)) >= 0)
                 return b;
         return 0;
 }

@@ -21,6 +21,11 @@ json_t *props_parse_string(const char *text, char *errstr, size_t errstr_size);
 /* Load a connector config file: .json (either a flat map or Connect's
  * {"name":..,"config":{..}}) or .properties. Returns a flat map. */
 json_t *connector_file_load(const char *path, char *errstr, size_t errstr_size);
+/* The same from memory: text[0..n) (any bytes), read as JSON when is_json,
+ * else as .properties. `source` names the input in errors (NULL: "(text)"). */
+json_t *connector_file_parse(const char *text, size_t n, int is_json,
+                             const char *source, char *errstr,
+                             size_t errstr_size);
 
 /* Validate worker props in place: unknown keys and bad values are errors
  * naming the key. Defaults are not inserted. */
@@ -30,6 +35,9 @@ int worker_config_check(const json_t *props, char *errstr, size_t errstr_size);
 const char *wc_get(const json_t *props, const char *key);
 long long wc_get_ll(const json_t *props, const char *key);
 int wc_get_bool(const json_t *props, const char *key);
+/* connector.client.config.override.policy as "All", "None" or "Principal"
+ * (aliases and class names both accepted by the check). */
+const char *wc_override_policy(const json_t *props);
 
 /* --- The table of known worker keys (additive: for docs, /config tooling,
  * log masking). One row per key; worker_config_check and wc_get* read the

@@ -40,6 +40,7 @@
  * rendered the same way: their payload as compact JSON text in a STRING.
  */
 #include "converter.h"
+#include "javafmt.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -83,17 +84,39 @@ const char *const converter_classes[] = {
         NULL
 };
 
+static int name_is(const char *s, size_t n, const char *name)
+{
+        return strlen(name) == n && !memcmp(s, name, n);
+}
+
+/* The class name trimmed as ConfigDef trims a CLASS value. */
 static int cv_lookup(const char *class_name)
 {
-        size_t i;
+        size_t i, n;
+        const char *t;
 
         if (!class_name)
                 return -1;
+        t = java_trim(class_name, &n);
         for (i = 0; i < CV_NCLASSES; i++)
-                if (strcmp(class_name, cv_classes[i].full) == 0 ||
-                    strcmp(class_name, cv_classes[i].simple) == 0)
+                if (name_is(t, n, cv_classes[i].full) ||
+                    name_is(t, n, cv_classes[i].simple))
                         return (int)i;
         return -1;
+}
+
+int converter_header_known(const char *class_name)
+{
+        size_t n;
+        const char *t;
+
+        if (!class_name)
+                return 0;
+        t = java_trim(class_name, &n);
+        return cv_lookup(class_name) >= 0 ||
+               name_is(t, n,
+                       "org.apache.kafka.connect.storage.SimpleHeaderConverter") ||
+               name_is(t, n, "SimpleHeaderConverter");
 }
 
 int converter_known(const char *class_name)
@@ -122,6 +145,10 @@ static const char *prop_text(const json_t *props, const char *key,
         if (json_is_integer(v)) {
                 snprintf(tmp, tmpsize, "%" JSON_INTEGER_FORMAT,
                          json_integer_value(v));
+                return tmp;
+        }
+        if (json_is_real(v)) {
+                java_double_str(json_real_value(v), tmp, tmpsize);
                 return tmp;
         }
         return "";
@@ -166,10 +193,10 @@ converter_t *converter_new(const char *class_name, const json_t *props,
         if (cv->kind == CV_JSON) {
                 val = prop_text(props, "schemas.enable", tmp, sizeof(tmp));
                 if (val) {
-                        if (trimmed_equals(val, "true")) {
-                                cv->schemas_enable = 1;
-                        } else if (trimmed_equals(val, "false")) {
-                                cv->schemas_enable = 0;
+                        int b = java_parse_boolean(val);
+
+                        if (b >= 0) {
+                                cv->schemas_enable = b;
                         } else {
                                 snprintf(errstr, errstr_size,
                                          "Invalid value %s for configuration "
@@ -617,7 +644,7 @@ static connectd_value_t *to_value(arena_t *arena, const json_t *j,
 {
         const char *t;
         connectd_value_t *v = NULL, *fv;
-        json_t *jt, *fields, *f, *jname;
+        json_t *jt, *fields, *f, *jname, *seen;
         size_t i;
 
         if (!schema || json_is_null(schema))
@@ -695,23 +722,38 @@ static connectd_value_t *to_value(arena_t *arena, const json_t *j,
                               arena, json_string_value(jname),
                               json_string_length(jname))))
                         return NULL;
+                /* Connect's SchemaBuilder refuses a field name twice. */
+                if (!(seen = json_object()))
+                        return NULL;
                 json_array_foreach(fields, i, f) {
                         json_t *fn = json_object_get(f, "field");
+                        const char *name;
 
                         if (!json_is_string(fn)) {
                                 snprintf(errstr, errstr_size,
                                          "Struct schema's field name not "
                                          "specified properly");
-                                return NULL;
+                                goto struct_fail;
                         }
-                        fv = to_value(arena,
-                                      json_object_get(j, json_string_value(fn)),
-                                      f, depth + 1, errstr, errstr_size);
-                        if (!fv || field_append(arena, v,
-                                                json_string_value(fn), fv))
-                                return NULL;
+                        name = json_string_value(fn);
+                        if (json_object_get(seen, name)) {
+                                snprintf(errstr, errstr_size,
+                                         "Cannot create field because of "
+                                         "field name duplication %s", name);
+                                goto struct_fail;
+                        }
+                        if (json_object_set(seen, name, json_true()))
+                                goto struct_fail;
+                        fv = to_value(arena, json_object_get(j, name), f,
+                                      depth + 1, errstr, errstr_size);
+                        if (!fv || field_append(arena, v, name, fv))
+                                goto struct_fail;
                 }
+                json_decref(seen);
                 return v;
+struct_fail:
+                json_decref(seen);
+                return NULL;
         }
         snprintf(errstr, errstr_size, "Unknown schema type: %s", t);
         return NULL;

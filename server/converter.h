@@ -38,8 +38,12 @@ connectd_value_t *converter_to_connect(converter_t *cv, const char *topic,
                                        arena_t *arena, char *errstr,
                                        size_t errstr_size);
 
-/* 1 if class_name names a known converter (full or simple name). */
+/* 1 if class_name names a known converter (full or simple name, blanks
+ * around it ignored). */
 int converter_known(const char *class_name);
+/* 1 if class_name is usable as header.converter: a known converter or
+ * Connect's default SimpleHeaderConverter (headers are not converted). */
+int converter_header_known(const char *class_name);
 /* The full class names, NULL-terminated, for /connector-plugins. */
 extern const char *const converter_classes[];
 

@@ -131,12 +131,11 @@ static int conf_apply_prefixed(rd_kafka_conf_t *conf, msk_iam_opts_t *mo,
  * None and Principal policies.) */
 static int override_allowed(const kafka_t *kf, const char *key)
 {
-        const char *policy = wc_get(kf->props,
-                                    "connector.client.config.override.policy");
+        const char *policy = wc_override_policy(kf->props);
 
-        if (!policy || !strcasecmp(policy, "All"))
+        if (!strcmp(policy, "All"))
                 return 1;
-        if (!strcasecmp(policy, "Principal"))
+        if (!strcmp(policy, "Principal"))
                 return !strcmp(key, "sasl.jaas.config") ||
                        !strcmp(key, "sasl.mechanism") ||
                        !strcmp(key, "security.protocol");

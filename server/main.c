@@ -10,12 +10,15 @@
  * committed, bounded by the graceful timeout), then everything is freed.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,41 +44,38 @@ static void usage(FILE *fp)
 }
 
 /* Port 0 means "any": pick a free one now so that the worker id, the logs
- * and the answer to the user all carry the real port. */
-static int pick_port(const char *host)
+ * and the answer to the user all carry the real port. -1 with the reason
+ * in errstr when the host does not resolve or cannot be bound. */
+static int pick_port(const char *host, char *errstr, size_t errstr_size)
 {
-        struct sockaddr_in6 a6;
-        struct sockaddr_in a4;
-        socklen_t len;
-        int fd, port = -1;
+        struct addrinfo hints, *res = NULL;
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int fd, rc, port = -1;
 
-        if (strchr(host, ':')) {
-                memset(&a6, 0, sizeof(a6));
-                a6.sin6_family = AF_INET6;
-                if (inet_pton(AF_INET6, host, &a6.sin6_addr) != 1)
-                        return -1;
-                fd = socket(AF_INET6, SOCK_STREAM, 0);
-                len = sizeof(a6);
-                if (fd >= 0 && !bind(fd, (struct sockaddr *)&a6, len) &&
-                    !getsockname(fd, (struct sockaddr *)&a6, &len))
-                        port = ntohs(a6.sin6_port);
-        } else {
-                memset(&a4, 0, sizeof(a4));
-                a4.sin_family = AF_INET;
-                if (!*host || !strcmp(host, "0.0.0.0"))
-                        a4.sin_addr.s_addr = htonl(INADDR_ANY);
-                else if (!strcmp(host, "localhost"))
-                        a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-                else if (inet_pton(AF_INET, host, &a4.sin_addr) != 1)
-                        return -1;
-                fd = socket(AF_INET, SOCK_STREAM, 0);
-                len = sizeof(a4);
-                if (fd >= 0 && !bind(fd, (struct sockaddr *)&a4, len) &&
-                    !getsockname(fd, (struct sockaddr *)&a4, &len))
-                        port = ntohs(a4.sin_port);
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        rc = getaddrinfo(*host ? host : "0.0.0.0", "0", &hints, &res);
+        if (rc) {
+                snprintf(errstr, errstr_size, "cannot resolve host '%s': %s",
+                         host, gai_strerror(rc));
+                return -1;
         }
+        fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && !bind(fd, res->ai_addr, res->ai_addrlen) &&
+            !getsockname(fd, (struct sockaddr *)&ss, &len))
+                port = ntohs(ss.ss_family == AF_INET6
+                                     ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                     : ((struct sockaddr_in *)&ss)->sin_port);
+        else
+                snprintf(errstr, errstr_size,
+                         "cannot find a free port on host '%s': %s", host,
+                         strerror(errno));
         if (fd >= 0)
                 close(fd);
+        freeaddrinfo(res);
         return port;
 }
 
@@ -89,7 +89,7 @@ static char *resolve_listeners(const char *value, char *host,
                                size_t errstr_size)
 {
         char *list = strdup(value ? value : ""), *save = NULL, *tok;
-        char *out = NULL, h[256], one[300];
+        char *out = NULL, h[256], one[300], why[300];
         size_t cap = strlen(list) + 1, len = 0;
         int https, p, n = 0;
 
@@ -111,9 +111,9 @@ static char *resolve_listeners(const char *value, char *host,
                                  "https://HOST:PORT)", value);
                         goto fail;
                 }
-                if (p == 0 && (p = pick_port(h)) < 0) {
-                        snprintf(errstr, errstr_size, "cannot find a free "
-                                 "port on %s", h);
+                if (p == 0 && (p = pick_port(h, why, sizeof(why))) < 0) {
+                        snprintf(errstr, errstr_size, "Invalid value %s for "
+                                 "configuration listeners: %s", value, why);
                         goto fail;
                 }
                 snprintf(one, sizeof(one),

@@ -19,8 +19,8 @@
  *    are a linked list in insertion order, each with its name and length;
  *    struct_put on an existing name replaces that field's value in place.
  *  - value_to_text renders Java toString() forms: String as is, Long in
- *    decimal, Double like Double.toString (shortest round-trip digits, plain
- *    notation for 1e-3 <= |d| < 1e7, else d.dddE±n), Boolean true/false,
+ *    decimal, Double like Double.toString (javafmt's java_double_str),
+ *    Boolean true/false,
  *    null "null", Struct like Connect's Struct.toString: "Struct{" then
  *    "name=value" for each field whose value is not null, comma-separated,
  *    then "}". BYTES print their raw bytes (Java would print "[B@hash").
@@ -28,6 +28,7 @@
  * Threads: a batch/arena is used by one thread at a time; no locks.
  */
 #include "record.h"
+#include "javafmt.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -509,86 +510,6 @@ const connectd_value_t *struct_field(const connectd_value_t *v, size_t i,
 
 /* ---- text ------------------------------------------------------------- */
 
-/* Java's Double.toString(d) into out (>= 32 bytes). Returns the length. */
-static size_t java_double(double d, char *out, size_t outsize)
-{
-        char tmp[40], digits[24];
-        int prec, exp10, ndig = 0, n;
-        const char *p;
-        char *o = out;
-        char buf[64];
-        size_t len;
-
-        if (isnan(d))
-                return (size_t)snprintf(out, outsize, "NaN");
-        if (isinf(d))
-                return (size_t)snprintf(out, outsize, "%s",
-                                        d < 0 ? "-Infinity" : "Infinity");
-        if (d == 0.0)
-                return (size_t)snprintf(out, outsize, "%s",
-                                        signbit(d) ? "-0.0" : "0.0");
-        /* Shortest digit string that reads back as the same double, but at
-         * least two digits: Java always prints one fractional digit and
-         * picks the closest such value (Double.MIN_VALUE is 4.9E-324). */
-        for (prec = 2; prec <= 17; prec++) {
-                snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-                if (strtod(tmp, NULL) == d)
-                        break;
-        }
-        /* tmp: [-]D[.DDD]e±XX */
-        p = tmp;
-        o = buf;
-        if (*p == '-')
-                *o++ = *p++;
-        for (; *p && *p != 'e'; p++)
-                if (*p != '.' && ndig < (int)sizeof(digits) - 1)
-                        digits[ndig++] = *p;
-        digits[ndig] = '\0';
-        exp10 = *p == 'e' ? atoi(p + 1) : 0;
-        while (ndig > 1 && digits[ndig - 1] == '0')
-                digits[--ndig] = '\0';
-
-        if (fabs(d) >= 1e-3 && fabs(d) < 1e7) {
-                if (exp10 < 0) {
-                        *o++ = '0';
-                        *o++ = '.';
-                        for (n = -1; n > exp10; n--)
-                                *o++ = '0';
-                        memcpy(o, digits, (size_t)ndig);
-                        o += ndig;
-                } else {
-                        for (n = 0; n <= exp10; n++)
-                                *o++ = n < ndig ? digits[n] : '0';
-                        *o++ = '.';
-                        if (ndig > exp10 + 1) {
-                                memcpy(o, digits + exp10 + 1,
-                                       (size_t)(ndig - exp10 - 1));
-                                o += ndig - exp10 - 1;
-                        } else {
-                                *o++ = '0';
-                        }
-                }
-                *o = '\0';
-        } else {
-                *o++ = digits[0];
-                *o++ = '.';
-                if (ndig > 1) {
-                        memcpy(o, digits + 1, (size_t)(ndig - 1));
-                        o += ndig - 1;
-                } else {
-                        *o++ = '0';
-                }
-                snprintf(o, sizeof(buf) - (size_t)(o - buf), "E%d", exp10);
-        }
-        len = strlen(buf);
-        if (outsize) {
-                size_t n = len < outsize - 1 ? len : outsize - 1;
-                memcpy(out, buf, n);
-                out[n] = '\0';
-        }
-        return len;
-}
-
 typedef struct {
         char *buf;
         size_t size;
@@ -631,7 +552,7 @@ static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
                 tw_put(w, num, n);
                 break;
         case CONNECTD_VAL_FLOAT64:
-                n = java_double(v->u.d, num, sizeof(num));
+                n = java_double_str(v->u.d, num, sizeof(num));
                 tw_put(w, num, n);
                 break;
         case CONNECTD_VAL_BOOLEAN:

@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@
 #include "rest.h"
 #include "config.h"
 #include "converter.h"
+#include "javafmt.h"
 #include "log.h"
 #include "plugins.h"
 #include "rest_auth.h"
@@ -174,39 +176,6 @@ char *rest_url_escape(const char *s)
         return out;
 }
 
-/* Double.toString for a JSON real given in a config map. */
-static void java_double_str(double d, char *buf, size_t n)
-{
-        double a = d < 0 ? -d : d;
-        if (d == 0 || (a >= 1e-3 && a < 1e7)) {
-                for (int prec = 1; prec <= 17; prec++) {
-                        snprintf(buf, n, "%.*f", prec, d);
-                        if (strtod(buf, NULL) == d)
-                                break;
-                }
-                char *dot = strchr(buf, '.');
-                if (dot) {
-                        char *e = buf + strlen(buf) - 1;
-                        while (e > dot + 1 && *e == '0')
-                                *e-- = '\0';
-                }
-                return;
-        }
-        char tmp[64], mant[40] = "";
-        for (int prec = 0; prec <= 16; prec++) {
-                snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-                if (strtod(tmp, NULL) == d)
-                        break;
-        }
-        char *e = strchr(tmp, 'e');
-        int ex = 0;
-        if (e) {
-                snprintf(mant, sizeof(mant), "%.*s", (int)(e - tmp), tmp);
-                ex = atoi(e + 1);
-        }
-        snprintf(buf, n, "%s%sE%d", mant, strchr(mant, '.') ? "" : ".0", ex);
-}
-
 /* A scalar JSON value as Jackson would coerce it into a String; NULL for
  * null/object/array. */
 static json_t *coerce_scalar(const json_t *v)
@@ -220,6 +189,9 @@ static json_t *coerce_scalar(const json_t *v)
                          json_integer_value(v));
                 return json_string(buf);
         case JSON_REAL:
+                /* Jackson keeps the number's text as written; jansson
+                 * keeps only the double, so Double.toString of it (the
+                 * same as connector files, config.c). */
                 java_double_str(json_real_value(v), buf, sizeof(buf));
                 return json_string(buf);
         case JSON_TRUE:
@@ -423,19 +395,6 @@ static char *java_map_str(const json_t *m)
         s[len++] = '}';
         s[len] = '\0';
         return s;
-}
-
-/* Java String.trim() */
-static char *java_trim(const char *s)
-{
-        size_t n = strlen(s);
-        while (n && (unsigned char)s[n - 1] <= ' ')
-                n--;
-        while (n && (unsigned char)*s <= ' ') {
-                s++;
-                n--;
-        }
-        return strndup(s, n);
 }
 
 /* checkAndPutConnectorConfigName: 0, or -1 after answering 400. */
@@ -688,7 +647,7 @@ static void h_create(req_t *q)
                                 jackson_token(jn));
                         goto out;
                 }
-                name = java_trim(json_string_value(s));
+                name = java_trim_dup(json_string_value(s));
                 json_decref(s);
         } else {
                 name = strdup("");
@@ -934,14 +893,10 @@ static void h_tasks_config(req_t *q)
 /* The {task} capture as a non-negative int, or -1 after answering 404. */
 static int task_id(req_t *q)
 {
-        const char *s = q->cap[1];
-        char *end = NULL;
         long long v;
 
-        errno = 0;
-        v = strtoll(s, &end, 10);
-        if (!*s || *end || errno || v < 0 || v > INT32_MAX ||
-            isspace((unsigned char)*s)) {
+        /* Integer.valueOf(String), as JAX-RS converts the path param */
+        if (java_parse_long(q->cap[1], INT32_MIN, INT32_MAX, &v) || v < 0) {
                 q_error(q, 404, "HTTP 404 Not Found");
                 return -1;
         }
@@ -1699,11 +1654,10 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         }
         if (*p == ':') {
                 size_t pl = strcspn(p + 1, "/");
-                char *end = NULL;
                 snprintf(port, sizeof(port), "%.*s", (int)(pl < 15 ? pl : 15),
                          p + 1);
-                long v = strtol(port, &end, 10);
-                if (!*port || *end || v < 0 || v > 65535) {
+                if (port[0] == '+' || port[0] == '-' ||
+                    java_parse_long(port, 0, 65535, NULL)) {
                         snprintf(errstr, errstr_size, "listener %s: bad port",
                                  url);
                         return -1;
@@ -1715,8 +1669,9 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
         rc = getaddrinfo(*host ? host : "0.0.0.0", port, &hints, &res);
         if (rc) {
-                snprintf(errstr, errstr_size, "listener %s: %s", url,
-                         gai_strerror(rc));
+                snprintf(errstr, errstr_size, "Invalid value %s for "
+                         "configuration listeners: cannot resolve host "
+                         "'%s': %s", url, host, gai_strerror(rc));
                 return -1;
         }
         fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1751,7 +1706,7 @@ static int prop_bool(const json_t *props, const char *key, int dflt)
         const char *v = props ? wc_get(props, key) : NULL;
         if (!v)
                 return dflt;
-        return !strcasecmp(v, "true");
+        return java_parse_boolean(v) == 1;
 }
 
 /* Authentication and TLS, before anything is bound: the listener rule
@@ -1815,10 +1770,12 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
         r->lg = log_get("connectd.rest");
         r->max_body = REST_DEFAULT_MAX_BODY;
         if (maxb) {
-                char *end = NULL;
-                errno = 0;
-                long long v = strtoll(maxb, &end, 10);
-                if (errno || !end || *end || v <= 0) {
+                char *t = java_trim_dup(maxb);
+                long long v = 0;
+                int bad = !t || java_parse_long(t, 1, LLONG_MAX, &v);
+
+                free(t);
+                if (bad) {
                         snprintf(errstr, errstr_size, "rest.request.max.bytes: "
                                  "invalid value '%s'", maxb);
                         goto fail;

@@ -12,7 +12,8 @@
  *   the connector's own table), then one entry per key holding the parsed
  *   value (re-rendered as a string) and its error strings, exactly as
  *   ConfigDef.validateAll + AbstractHerder.validateConnectorConfig do:
- *     parse by type (values trimmed; failure = error, value null) →
+ *     parse by type (values trimmed, numbers and booleans read by
+ *     javafmt; failure = that one error, value null, no validator) →
  *     missing required → default → validator (also on null) →
  *     "Null value can not be supplied…" for JSON nulls → sink topic rules →
  *     the connector's own validate() callback (host->validation_error).
@@ -23,10 +24,7 @@
  * constant tables. Every string a run allocates is owned by the run and
  * freed before returning.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +33,7 @@
 
 #include "validate.h"
 #include "converter.h"
+#include "javafmt.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
 #define MAX_KEYS        4096
@@ -54,6 +53,7 @@ typedef enum {
         VK_NONEMPTY,     /* NonEmptyString (null ok) */
         VK_REGEX,
         VK_CONVERTER,    /* class must be a converter we have */
+        VK_HEADER_CONVERTER, /* ... or SimpleHeaderConverter */
         VK_NOT_FOUND     /* class never resolvable (SMT/predicate types) */
 } vk_t;
 
@@ -133,7 +133,8 @@ static const kdef_t common_keys[] = {
         { "value.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_VALUE_CONV,
           "Common", 6, WS, "Value converter class", VK_CONVERTER, NULL },
         { "header.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_HEADER_CONV,
-          "Common", 7, WS, "Header converter class", VK_CONVERTER, NULL },
+          "Common", 7, WS, "Header converter class", VK_HEADER_CONVERTER,
+          NULL },
         { "transforms", CONNECTD_CFG_LIST, "", 0, L,
           "Aliases for the transformations to be applied to records.",
           "Transforms", 8, WL, "Transforms", VK_UNIQUE, NULL },
@@ -410,19 +411,6 @@ void validate_report(connectd_validation_t *v, const char *key,
 /* ------------------------------------------------------------------ */
 /* Parsing (ConfigDef.parseType) */
 
-/* Java String.trim(): strips every char <= ' ' at both ends. */
-static char *java_trim(const char *s)
-{
-        size_t n = strlen(s);
-        while (n && (unsigned char)s[n - 1] <= ' ')
-                n--;
-        while (n && (unsigned char)*s <= ' ') {
-                s++;
-                n--;
-        }
-        return strndup(s, n);
-}
-
 static int is_java_ws(char c)
 {
         return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
@@ -451,73 +439,6 @@ static json_t *parse_list(const char *trimmed)
                 p = c + 1;
         }
         return arr;
-}
-
-/* Java Integer/Long/Short.parseX: optional sign, then decimal digits. */
-static int parse_java_int(const char *s, long long lo, long long hi,
-                          long long *out)
-{
-        const char *p = s;
-        char *end = NULL;
-
-        if (*p == '+' || *p == '-')
-                p++;
-        if (!isdigit((unsigned char)*p))
-                return -1;
-        for (const char *q = p; *q; q++)
-                if (!isdigit((unsigned char)*q))
-                        return -1;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (errno || *end || v < lo || v > hi)
-                return -1;
-        *out = v;
-        return 0;
-}
-
-/* Double.toString-like rendering: shortest round-trip digits, ".0" for
- * integral values, E notation outside [1e-3, 1e7). */
-static void java_double(double d, char *buf, size_t n)
-{
-        if (isnan(d)) {
-                snprintf(buf, n, "NaN");
-                return;
-        }
-        if (isinf(d)) {
-                snprintf(buf, n, d < 0 ? "-Infinity" : "Infinity");
-                return;
-        }
-        double a = fabs(d);
-        if (d == 0 || (a >= 1e-3 && a < 1e7)) {
-                for (int prec = 1; prec <= 17; prec++) {
-                        snprintf(buf, n, "%.*f", prec, d);
-                        if (strtod(buf, NULL) == d)
-                                break;
-                }
-                /* strip trailing zeros but keep one decimal */
-                char *dot = strchr(buf, '.');
-                if (dot) {
-                        char *e = buf + strlen(buf) - 1;
-                        while (e > dot + 1 && *e == '0')
-                                *e-- = '\0';
-                }
-                return;
-        }
-        char tmp[64];
-        for (int prec = 0; prec <= 16; prec++) {
-                snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-                if (strtod(tmp, NULL) == d)
-                        break;
-        }
-        /* tmp like "1.5e+20" or "1e+20" → "1.5E20" / "1.0E20" */
-        char mant[40] = "";
-        int ex = 0;
-        char *e = strchr(tmp, 'e');
-        if (e) {
-                snprintf(mant, sizeof(mant), "%.*s", (int)(e - tmp), tmp);
-                ex = atoi(e + 1);
-        }
-        snprintf(buf, n, "%s%sE%d", mant, strchr(mant, '.') ? "" : ".0", ex);
 }
 
 /* A parsed value: `str` is its ConfigDef.convertToString form. `list` for
@@ -602,7 +523,7 @@ static const char *type_name(connectd_cfg_type_t t)
 static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                        pval_t *out)
 {
-        char *t = java_trim(raw);
+        char *t = java_trim_dup(raw);
         char buf[64];
         int rc = -1;
 
@@ -610,17 +531,19 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
         if (!t)
                 return -1;
         switch (k->type) {
-        case CONNECTD_CFG_BOOLEAN:
-                if (!strcasecmp(t, "true") || !strcasecmp(t, "false")) {
-                        out->str = strdup(!strcasecmp(t, "true") ? "true"
-                                                                 : "false");
-                        out->num = !strcasecmp(t, "true");
+        case CONNECTD_CFG_BOOLEAN: {
+                int b = java_parse_boolean(t);
+
+                if (b >= 0) {
+                        out->str = strdup(b ? "true" : "false");
+                        out->num = b;
                         rc = 0;
                 } else {
                         add_invalid(e, k->name, raw,
                                     "Expected value to be either true or false");
                 }
                 break;
+        }
         case CONNECTD_CFG_INT:
         case CONNECTD_CFG_SHORT:
         case CONNECTD_CFG_LONG: {
@@ -630,7 +553,7 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 long long hi = k->type == CONNECTD_CFG_INT ? INT32_MAX
                              : k->type == CONNECTD_CFG_SHORT ? INT16_MAX
                              : LLONG_MAX;
-                if (parse_java_int(t, lo, hi, &out->num) == 0) {
+                if (java_parse_long(t, lo, hi, &out->num) == 0) {
                         snprintf(buf, sizeof(buf), "%lld", out->num);
                         out->str = strdup(buf);
                         rc = 0;
@@ -642,14 +565,10 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 break;
         }
         case CONNECTD_CFG_DOUBLE: {
-                char *end = NULL;
-                errno = 0;
-                double d = *t ? strtod(t, &end) : 0;
-                if (*t && end && (*end == '\0' ||
-                                  ((*end == 'd' || *end == 'D' ||
-                                    *end == 'f' || *end == 'F') &&
-                                   end[1] == '\0'))) {
-                        java_double(d, buf, sizeof(buf));
+                double d;
+
+                if (java_parse_double(t, &d) == 0) {
+                        java_double_str(d, buf, sizeof(buf));
                         out->str = strdup(buf);
                         rc = 0;
                 } else {
@@ -671,6 +590,8 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                 int found = *t != '\0';
                 if (k->vk == VK_CONVERTER)
                         found = converter_known(t);
+                else if (k->vk == VK_HEADER_CONVERTER)
+                        found = converter_header_known(t);
                 else if (k->vk == VK_NOT_FOUND)
                         found = 0;
                 if (found) {
@@ -733,6 +654,115 @@ static int control_chars(const char *s, char *buf, size_t n)
                 p += len;
         }
         return count;
+}
+
+/* glibc's regcomp copies the operand of every repetition (x{n,m} up to
+ * max(n,m) + 1 times, x+ and x* twice), so nested repetitions grow
+ * exponentially: "c++++...+" (34 pluses, from a REST request) made it
+ * allocate gigabytes. This walks the ERE once and bounds that growth;
+ * patterns over REGEX_MAX_COST are refused before regcomp sees them.
+ * Real topic patterns cost a few hundred at most. */
+#define REGEX_MAX_COST  50000.0
+#define REGEX_MAX_DEPTH 64
+
+static double regex_cost(const char *p)
+{
+        double seq[REGEX_MAX_DEPTH], last[REGEX_MAX_DEPTH];
+        int d = 0;
+
+        seq[0] = last[0] = 0;
+        while (*p) {
+                double factor = 0;
+
+                switch (*p) {
+                case '(':
+                        if (++d >= REGEX_MAX_DEPTH)
+                                return 1e300;
+                        seq[d] = last[d] = 0;
+                        p++;
+                        continue;
+                case ')':
+                        if (d > 0) {
+                                double g = seq[d] > 1 ? seq[d] : 1;
+
+                                d--;
+                                seq[d] += g;
+                                last[d] = g;
+                        }
+                        p++;
+                        continue;
+                case '|':
+                        last[d] = 0;
+                        p++;
+                        continue;
+                case '*':
+                case '+':
+                case '?':
+                        factor = 2;
+                        p++;
+                        break;
+                case '{': {
+                        char *end;
+                        unsigned long n = strtoul(p + 1, &end, 10), m = n;
+
+                        if (*end == ',')
+                                m = end[1] == '}' ? n
+                                                  : strtoul(end + 1, &end, 10);
+                        while (*end && *end != '}')
+                                end++;
+                        factor = (double)(m > n ? m : n) + 1;
+                        p = *end ? end + 1 : end;
+                        break;
+                }
+                case '[':
+                        /* a bracket expression is one atom: skip it, with
+                         * "[]...]", "[^]...]" and "[:class:]" inside */
+                        p++;
+                        if (*p == '^')
+                                p++;
+                        if (*p == ']')
+                                p++;
+                        while (*p && *p != ']') {
+                                if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+                                                  p[1] == '=')) {
+                                        const char *c = strchr(p + 2, p[1]);
+
+                                        p = c && c[1] == ']' ? c + 2 : p + 1;
+                                        continue;
+                                }
+                                p++;
+                        }
+                        if (*p)
+                                p++;
+                        seq[d] += 1;
+                        last[d] = 1;
+                        continue;
+                case '\\':
+                        if (p[1])
+                                p++;
+                        /* fall through */
+                default:
+                        p++;
+                        seq[d] += 1;
+                        last[d] = 1;
+                        continue;
+                }
+                /* a repetition of the last atom or group */
+                seq[d] += last[d] * (factor - 1);
+                last[d] *= factor;
+                if (seq[d] > 1e300)
+                        return 1e300;
+        }
+        while (d > 0) { /* unclosed groups: regcomp will refuse them */
+                d--;
+                seq[d] += seq[d + 1];
+        }
+        return seq[0];
+}
+
+static int regex_too_costly(const char *p)
+{
+        return regex_cost(p) > REGEX_MAX_COST;
 }
 
 static void in_list_error(ventry_t *e, const kdef_t *k, const char *v,
@@ -832,7 +862,11 @@ static void run_validator(const kdef_t *k, const pval_t *v, ventry_t *e)
                                 }
                 break;
         case VK_REGEX:
-                if (v->set) {
+                if (v->set && regex_too_costly(v->str)) {
+                        add_invalid(e, k->name, v->str,
+                                    "Invalid regex: too many nested "
+                                    "repetitions");
+                } else if (v->set) {
                         regex_t re;
                         int rc = regcomp(&re, v->str, REG_EXTENDED | REG_NOSUB);
                         if (rc) {
@@ -889,11 +923,11 @@ static void sink_rules(run_t *r, const json_t *config)
         }
         if (blank(dlq_raw))
                 return;
-        char *dlq = java_trim(dlq_raw);
+        char *dlq = java_trim_dup(dlq_raw);
         if (!dlq)
                 return;
         if (has_t) {
-                char *t = java_trim(topics);
+                char *t = java_trim_dup(topics);
                 json_t *list = t ? parse_list(t) : NULL, *uniq = json_array();
                 size_t i;
                 json_t *it;
@@ -927,7 +961,7 @@ static void sink_rules(run_t *r, const json_t *config)
                 json_decref(uniq);
                 free(t);
         }
-        if (has_r) {
+        if (has_r && !regex_too_costly(regex)) {
                 regex_t re;
                 size_t rl = strlen(regex);
                 char *anch = malloc(rl + 5);
@@ -960,7 +994,7 @@ static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
         const char *raw = cfg_str(config, list_key);
         if (!raw)
                 return;
-        char *t = java_trim(raw);
+        char *t = java_trim_dup(raw);
         json_t *list = t ? parse_list(t) : NULL;
         size_t i;
         json_t *it;
@@ -1116,7 +1150,10 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         e->key = (int)ki;
         memset(&v, 0, sizeof(v));
         if (present && json_is_string(jv)) {
-                (void)parse_value(k, json_string_value(jv), e, &v);
+                /* A value that does not parse has its error; the validator
+                 * would only add a second one about null. */
+                if (parse_value(k, json_string_value(jv), e, &v) < 0)
+                        goto store;
         } else if (present) {
                 /* JSON null: parseType(null) is null, no parse error */
         } else if (k->required) {
@@ -1142,6 +1179,7 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         } else {
                 run_validator(k, &v, e);
         }
+store:
         free(e->value);
         e->value = v.set && v.str ? strdup(v.str) : NULL;
         pval_free(&v);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "rest.h"
 
 static char err[1024];
 static char tmpdir[512];
@@ -251,6 +252,31 @@ Test(connector_file, json_flat_map_coerces_scalars)
                    "{\"flag\":\"true\",\"name\":\"gen\",\"off\":\"false\","
                    "\"ratio\":\"0.5\",\"s\":\"x\",\"tasks.max\":\"2\"}");
         assert_map(load("upper.JSON", "{\"a\":\"b\"}"), "{\"a\":\"b\"}");
+}
+
+/* JSON numbers in a connector file become the strings the REST API makes
+ * of them: Double.toString ("1.0E100", not "1e+100"). */
+Test(connector_file, json_reals_like_rest_double_tostring)
+{
+        static const char *const text =
+                "{\"big\":1e100,\"small\":1e-5,\"sum\":0.30000000000000004,"
+                "\"seven\":1e7,\"hundred\":100.0,\"min\":4.9e-324,"
+                "\"max\":1.7976931348623157e308,\"neg\":-0.0,"
+                "\"milli\":0.001}";
+        static const char *const want =
+                "{\"big\":\"1.0E100\",\"hundred\":\"100.0\","
+                "\"max\":\"1.7976931348623157E308\",\"milli\":\"0.001\","
+                "\"min\":\"4.9E-324\",\"neg\":\"-0.0\","
+                "\"seven\":\"1.0E7\",\"small\":\"1.0E-5\","
+                "\"sum\":\"0.30000000000000004\"}";
+        json_t *in = json_loads(text, 0, NULL), *rest;
+        char rerr[256] = "";
+
+        cr_assert_not_null(in);
+        rest = rest_config_coerce(in, 0, rerr, sizeof(rerr));
+        json_decref(in);
+        assert_map(rest, want);
+        assert_map(load("c.json", text), want);
 }
 
 Test(connector_file, json_connect_form_inserts_name)
@@ -560,11 +586,98 @@ Test(worker, listeners)
                                "between 0 and 65535");
         assert_check_error_has("listeners=http://localhost:80/x\n",
                                "between 0 and 65535");
-        assert_check_error_has("listeners=localhost:8083\n",
-                               "http://HOST:PORT");
-        assert_check_error_has("listeners=ftp://h:1\n", "http://HOST:PORT");
+        assert_check_error("listeners=localhost:8083\n",
+                           "Invalid value localhost:8083 for configuration "
+                           "listeners: Listener doesn't have the right "
+                           "format (protocol://hostname:port).");
         assert_check_error_has("listeners=http://[::1:8083\n",
                                "http://HOST:PORT");
+}
+
+/* Only http and https are listener protocols (any case, as RestServer
+ * lower-cases them); anything else names the key and the rule. */
+Test(worker, listener_schemes)
+{
+        assert_check_error("listeners=ftp://h:1\n",
+                           "Invalid value ftp://h:1 for configuration "
+                           "listeners: Listener protocol must be either "
+                           "\"http\" or \"https\".");
+        assert_check_error_has("listeners=httpx://127.0.0.1:8083\n",
+                               "Listener protocol must be either");
+        assert_check_error_has("listeners=ws://127.0.0.1:8083\n",
+                               "Listener protocol must be either");
+        assert_check_error_has("listeners=://127.0.0.1:8083\n",
+                               "protocol://hostname:port");
+        assert_check_ok("listeners=Http://127.0.0.1:0\n");
+}
+
+/* key.converter=java.lang.String and friends: a class that is not a
+ * Converter we have is an error naming the key, as in Connect. */
+Test(worker, converters_must_be_known)
+{
+        assert_check_error("key.converter=java.lang.String\n",
+                           "Invalid value java.lang.String for "
+                           "configuration key.converter: Class "
+                           "java.lang.String could not be found.");
+        assert_check_error("value.converter=com.example.AvroConverter\n",
+                           "Invalid value com.example.AvroConverter for "
+                           "configuration value.converter: Class "
+                           "com.example.AvroConverter could not be found.");
+        assert_check_error_has("header.converter=java.lang.Object\n",
+                               "configuration header.converter: Class "
+                               "java.lang.Object could not be found.");
+        assert_check_error_has("key.converter=\n",
+                               "configuration key.converter");
+        assert_check_ok("key.converter=org.apache.kafka.connect.storage."
+                        "StringConverter\n"
+                        "value.converter=ByteArrayConverter  \n"
+                        "header.converter=org.apache.kafka.connect.storage."
+                        "SimpleHeaderConverter\n");
+        assert_check_ok("header.converter=JsonConverter\n");
+}
+
+Test(worker, override_policy_must_be_known)
+{
+        json_t *p;
+
+        assert_check_error_has("connector.client.config.override.policy="
+                               "Bogus\n",
+                               "Invalid value Bogus for configuration "
+                               "connector.client.config.override.policy: ");
+        assert_check_error_has("connector.client.config.override.policy=\n",
+                               "connector.client.config.override.policy");
+        assert_check_ok("connector.client.config.override.policy=None\n");
+        assert_check_ok("connector.client.config.override.policy=principal\n");
+        assert_check_ok("connector.client.config.override.policy="
+                        "org.apache.kafka.connect.connector.policy."
+                        "AllConnectorClientConfigOverridePolicy\n");
+        assert_check_ok("connector.client.config.override.policy="
+                        "NoneConnectorClientConfigOverridePolicy\n");
+        p = wprops("connector.client.config.override.policy="
+                   "org.apache.kafka.connect.connector.policy."
+                   "PrincipalConnectorClientConfigOverridePolicy\n");
+        cr_assert_str_eq(wc_override_policy(p), "Principal");
+        json_decref(p);
+        p = wprops("connector.client.config.override.policy=all\n");
+        cr_assert_str_eq(wc_override_policy(p), "All");
+        json_decref(p);
+        cr_assert_str_eq(wc_override_policy(NULL), "All");
+}
+
+/* An empty bootstrap.servers is a mistake, not a request for the embedded
+ * cluster (that is what leaving the key out means). */
+Test(worker, bootstrap_servers_not_empty)
+{
+        assert_check_error("bootstrap.servers=\n",
+                           "Invalid value  for configuration "
+                           "bootstrap.servers: no broker given "
+                           "(host:port,...); leave bootstrap.servers out to "
+                           "use the embedded cluster");
+        assert_check_error_has("bootstrap.servers=  \n",
+                               "configuration bootstrap.servers");
+        assert_check_error_has("bootstrap.servers= , ,\n",
+                               "configuration bootstrap.servers");
+        assert_check_ok("bootstrap.servers=localhost:9092,\n");
 }
 
 Test(worker, values_must_be_strings)

@@ -262,6 +262,107 @@ Test(converter, json_schemas_enable_setting)
         json_decref(p);
 }
 
+/* schemas.enable is read like ConfigDef's BOOLEAN (String.trim: any char
+ * <= ' '), and a JSON real is named in the error as Double.toString. */
+Test(converter, json_schemas_enable_java_boolean)
+{
+        converter_t *cv = mk("JsonConverter",
+                             "{\"schemas.enable\":\"\\r\\n false\\t\\f\"}");
+        EXPECT(cv, value_int64(r, 1), "1");
+        converter_destroy(cv);
+
+        json_t *p = json_loads("{\"schemas.enable\":1e100}", 0, NULL);
+        cr_assert_null(converter_new("JsonConverter", p, 0, err, sizeof(err)));
+        cr_assert_str_eq(err, "Invalid value 1.0E100 for configuration "
+                              "schemas.enable: Expected value to be either "
+                              "true or false");
+        json_decref(p);
+}
+
+/* Doubles leave the JSON converter as Jackson writes them
+ * (Double.toString) and come back as the same double. */
+Test(converter, json_doubles_java_tostring_round_trip)
+{
+        converter_t *cv = mk("JsonConverter", "{\"schemas.enable\":\"false\"}");
+        static const struct {
+                double d;
+                const char *json;
+        } cases[] = {
+                { 0.1 + 0.2, "0.30000000000000004" },
+                { 1e100, "1.0E100" },
+                { 4.9e-324, "4.9E-324" },
+                { 2 * 4.9e-324, "9.9E-324" },
+                { 100.0, "100.0" },
+                { -0.0, "-0.0" },
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                connectd_value_t *v;
+
+                expect_bytes(cv, value_float64(r, cases[i].d), cases[i].json,
+                             strlen(cases[i].json));
+                v = converter_to_connect(cv, "t", cases[i].json,
+                                         strlen(cases[i].json), b->arena, err,
+                                         sizeof(err));
+                cr_assert_not_null(v, "%s: %s", cases[i].json, err);
+                cr_assert_eq(value_type(v), CONNECTD_VAL_FLOAT64);
+                cr_assert(memcmp(&(double){ value_double(v) }, &cases[i].d,
+                                 sizeof(double)) == 0, "%s", cases[i].json);
+        }
+        converter_destroy(cv);
+}
+
+/* Class names are trimmed as ConfigDef trims a CLASS value (a .properties
+ * line keeps trailing blanks); header converters include Connect's
+ * SimpleHeaderConverter. */
+Test(converter, class_names_trimmed_and_header_converters)
+{
+        converter_t *cv = converter_new(" JsonConverter\t ", NULL, 0, err,
+                                        sizeof(err));
+
+        cr_assert_not_null(cv, "%s", err);
+        converter_destroy(cv);
+        cr_assert(converter_known("org.apache.kafka.connect.storage."
+                                  "StringConverter \r"));
+        cr_assert_not(converter_known("java.lang.String"));
+        cr_assert_not(converter_known("SimpleHeaderConverter"));
+        cr_assert(converter_header_known("SimpleHeaderConverter"));
+        cr_assert(converter_header_known("org.apache.kafka.connect.storage."
+                                         "SimpleHeaderConverter "));
+        cr_assert(converter_header_known("ByteArrayConverter"));
+        cr_assert_not(converter_header_known("java.lang.String"));
+        cr_assert_not(converter_header_known(NULL));
+}
+
+/* Found by fuzz_json_converter: a struct schema naming a field twice was
+ * accepted, and what we wrote then read back differently. Connect's
+ * SchemaBuilder refuses it. */
+Test(converter, json_struct_schema_duplicate_field_refused)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        static const char in[] =
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"type\":\"string\",\"optional\":true,\"field\":\"b\"},"
+                "{\"type\":\"bytes\",\"optional\":true,\"field\":\"b\"}],"
+                "\"optional\":true},\"payload\":{\"b\":\"QUJD\"}}";
+
+        cr_assert_null(converter_to_connect(cv, "t", in, strlen(in),
+                                            b->arena, err, sizeof(err)));
+        cr_assert_str_eq(err, "Cannot create field because of field name "
+                              "duplication b");
+        /* Nested too. */
+        static const char nested[] =
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"type\":\"struct\",\"field\":\"s\",\"fields\":["
+                "{\"type\":\"int64\",\"field\":\"x\"},"
+                "{\"type\":\"int64\",\"field\":\"x\"}]}]},"
+                "\"payload\":{\"s\":{\"x\":1}}}";
+        cr_assert_null(converter_to_connect(cv, "t", nested, strlen(nested),
+                                            b->arena, err, sizeof(err)));
+        cr_assert(strstr(err, "duplication x"), "%s", err);
+        converter_destroy(cv);
+}
+
 Test(converter, json_output_respects_ceiling)
 {
         converter_t *cv = mk("JsonConverter", NULL);

@@ -241,11 +241,11 @@ Test(validate, tasks_max_errors)
         int n;
         json_t *r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
                                     "\"tasks.max\":\"abc\"}", &n);
-        cr_assert_eq(n, 2);
+        cr_assert_eq(n, 1);
         cr_assert(has_error(r, "tasks.max", "Invalid value abc for configuration "
                                             "tasks.max: Not a number of type INT"));
-        cr_assert(has_error(r, "tasks.max", "Invalid value null for configuration "
-                                            "tasks.max: Value must be non-null"));
+        /* Only the parse error: no second "Invalid value null" one. */
+        cr_assert_eq(json_array_size(errors_of(r, "tasks.max")), 1);
         cr_assert_null(value_of(r, "tasks.max"));
         json_decref(r);
 
@@ -259,8 +259,83 @@ Test(validate, tasks_max_errors)
 
         r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
                             "\"tasks.max\":\"99999999999\"}", &n);
-        cr_assert_eq(n, 2, "out of INT range");
+        cr_assert_eq(n, 1, "out of INT range");
+        cr_assert_eq(json_array_size(errors_of(r, "tasks.max")), 1);
         json_decref(r);
+
+        /* The issue's case: exactly Connect's one message. */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"tasks.max\":\"zz\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert_str_eq(json_string_value(json_array_get(
+                                 errors_of(r, "tasks.max"), 0)),
+                         "Invalid value zz for configuration tasks.max: Not "
+                         "a number of type INT");
+        json_decref(r);
+}
+
+/* A plugin key whose value does not parse gets the parse error only; its
+ * validator is not run on the missing value. */
+Test(validate, plugin_key_parse_error_is_the_only_error)
+{
+        int n;
+        json_t *r = run(&src_desc, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                   "\"topic\":\"t\",\"batch.size\":\"-x\"}",
+                        &n);
+
+        cr_assert_eq(json_array_size(errors_of(r, "batch.size")), 1);
+        cr_assert(has_error(r, "batch.size", "Invalid value -x for "
+                                             "configuration batch.size: Not "
+                                             "a number of type INT"));
+        json_decref(r);
+}
+
+/* Found by fuzz_connector_file: "ic" and 34 '+' made glibc's regcomp
+ * allocate gigabytes (it copies each repetition's operand). Such a
+ * pattern is refused up front; ordinary patterns still compile. */
+Test(validate, topics_regex_nested_repetitions_refused)
+{
+        char cfgtext[512], pat[64];
+        json_t *r;
+        int n;
+
+        snprintf(pat, sizeof(pat), "ic%.34s", "++++++++++++++++++++++++++++++++++++++++");
+        snprintf(cfgtext, sizeof(cfgtext),
+                 "{\"name\":\"a\",\"connector.class\":\"x\","
+                 "\"topics.regex\":\"%s\","
+                 "\"errors.deadletterqueue.topic.name\":\"dlq\"}", pat);
+        r = run(&empty_sink, cfgtext, &n);
+        cr_assert_eq(n, 1);
+        cr_assert_str_eq(json_string_value(json_array_get(
+                                 errors_of(r, "topics.regex"), 0)),
+                         "Invalid value ic++++++++++++++++++++++++++++++++++ "
+                         "for configuration topics.regex: Invalid regex: too "
+                         "many nested repetitions");
+        json_decref(r);
+
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics.regex\":\"((((a{100}){100}){100}))\"}",
+                &n);
+        cr_assert(has_error(r, "topics.regex", "Invalid value "
+                            "((((a{100}){100}){100})) for configuration "
+                            "topics.regex: Invalid regex: too many nested "
+                            "repetitions"));
+        json_decref(r);
+
+        static const char *const fine[] = {
+                "topic-.*", "(orders|payments)-[0-9]{1,5}", "[[:alpha:]]+_v[0-9]+",
+                "[]a-z]+\\\\.x{2,3}", "a{1000}", "(ab+c*)?d",
+        };
+        for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"topics.regex\":\"%s\"}", fine[i]);
+                r = run(&empty_sink, cfgtext, &n);
+                cr_expect_eq(n, 0, "'%s': %s", fine[i],
+                             json_string_value(json_array_get(
+                                     errors_of(r, "topics.regex"), 0)));
+                json_decref(r);
+        }
 }
 
 Test(validate, name_rules)
@@ -358,6 +433,33 @@ Test(validate, converters)
                             "com.nope.AvroConverter could not be found."));
         cr_assert_str_eq(value_of(r, "key.converter"),
                          "org.apache.kafka.connect.storage.StringConverter");
+        json_decref(r);
+
+        /* A Java class that is no Converter of ours. */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"key.converter\":\"java.lang.String\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "key.converter",
+                            "Invalid value java.lang.String for "
+                            "configuration key.converter: Class "
+                            "java.lang.String could not be found."));
+        json_decref(r);
+
+        /* Connect's default header converter is accepted; a Converter
+         * is one too (they all implement HeaderConverter). */
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"header.converter\":\"org.apache.kafka.connect."
+                            "storage.SimpleHeaderConverter\"}", &n);
+        cr_assert_eq(n, 0);
+        json_decref(r);
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"header.converter\":\"StringConverter\","
+                            "\"value.converter\":\"java.lang.Object\"}", &n);
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "value.converter",
+                            "Invalid value java.lang.Object for "
+                            "configuration value.converter: Class "
+                            "java.lang.Object could not be found."));
         json_decref(r);
 }
 
@@ -532,4 +634,55 @@ Test(validate, doubles_and_lists)
         cr_assert(has_error(r, "ratio", "Invalid value x1 for configuration "
                                         "ratio: Not a number of type DOUBLE"));
         json_decref(r);
+}
+
+/* DOUBLE values re-rendered with Java's Double.toString; parsed with
+ * Double.parseDouble's grammar. */
+Test(validate, doubles_java_tostring_and_grammar)
+{
+        static const connectd_config_def_t defs[] = {
+                { .name = "ratio", .type = CONNECTD_CFG_DOUBLE,
+                  .default_value = "0.5", .order = -1 },
+                { .name = NULL }
+        };
+        static const struct {
+                const char *in, *out;
+        } ok[] = {
+                { "4.9E-324", "4.9E-324" },       /* Double.MIN_VALUE */
+                { "1e100", "1.0E100" },
+                { " 1e-5 ", "1.0E-5" },
+                { "12345678", "1.2345678E7" },
+                { "0x1p3", "8.0" },
+                { "2.5f", "2.5" },
+                { "NaN", "NaN" },
+                { "-Infinity", "-Infinity" },
+        };
+        static const char *const bad[] = { "nan", "inf", "infinity", "1e",
+                                           "0x10", "1,5" };
+        connectd_connector_desc_t d = empty_src;
+        char cfgtext[256], want[256];
+        json_t *r;
+        int n;
+
+        d.config_defs = defs;
+        for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"ratio\":\"%s\"}", ok[i].in);
+                r = run(&d, cfgtext, &n);
+                cr_expect_str_eq(value_of(r, "ratio"), ok[i].out, "'%s'",
+                                 ok[i].in);
+                json_decref(r);
+        }
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(cfgtext, sizeof(cfgtext),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"ratio\":\"%s\"}", bad[i]);
+                snprintf(want, sizeof(want), "Invalid value %s for "
+                         "configuration ratio: Not a number of type DOUBLE",
+                         bad[i]);
+                r = run(&d, cfgtext, &n);
+                cr_expect(has_error(r, "ratio", want), "'%s'", bad[i]);
+                json_decref(r);
+        }
 }
