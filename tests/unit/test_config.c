@@ -563,7 +563,7 @@ Test(worker, listeners)
         assert_check_error_has("listeners=http://a:1,http://b:2,http://c:3,"
                                "http://d:4,http://e:5\n",
                                "at most 4 listeners");
-        assert_check_error_has("listeners=http://a:1,\n", "http://HOST:PORT");
+        assert_check_error_has("listeners=http://a:1,\n", "protocol://hostname:port");
         assert_check_error_has("listeners=https://a\n", "http://HOST:PORT");
         assert_check_error_has("ssl.client.auth=maybe\n",
                                "none, requested, required");
