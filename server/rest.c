@@ -21,7 +21,9 @@
  *     is 415. Malformed JSON is 400 with jansson's message and position.
  *   - Only this file turns herder_err_t into HTTP statuses.
  *   - Every answer is application/json; every error is
- *     {"error_code":N,"message":"..."} with N = the HTTP status.
+ *     {"error_code":N,"message":"..."} with N = the HTTP status. The
+ *     message is never lost: bytes that are not UTF-8 (a %FF in a name, a
+ *     sentence cut mid-character) become U+FFFD, as Java's decoders do.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -88,6 +90,7 @@ typedef struct req {
         /* routing */
         char *cap[REST_MAX_SEGS];  /* decoded captures */
         int ncap;
+        unsigned cap_bad;          /* bit i: capture i was not UTF-8 */
         char *qk[REST_MAX_QUERY], *qv[REST_MAX_QUERY];
         int nq;
         /* answer */
@@ -144,6 +147,69 @@ char *rest_percent_decode(const char *s, size_t n, int plus_is_space)
                         return NULL;
                 }
                 out[o++] = (char)c;
+        }
+        out[o] = '\0';
+        return out;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0
+ * when it is not one (overlong, surrogate, past U+10FFFF, cut short) --
+ * the same rules jansson applies to strings. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+        unsigned c = s[0], cp;
+        size_t len;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xC2 && c <= 0xDF) {
+                len = 2;
+                cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                cp = c & 0x07;
+        } else {
+                return 0;
+        }
+        if (len > n)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((s[i] & 0xC0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                return 0;
+        return len;
+}
+
+char *rest_utf8_sanitize(const char *s, size_t n, int *replaced)
+{
+        /* each bad byte grows into 3 (U+FFFD) */
+        char *out = malloc(n * 3 + 1);
+        size_t o = 0;
+
+        if (replaced)
+                *replaced = 0;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n;) {
+                size_t len = utf8_seq_len((const unsigned char *)s + i, n - i);
+                if (len && s[i]) {
+                        memcpy(out + o, s + i, len);
+                        o += len;
+                        i += len;
+                } else {
+                        memcpy(out + o, "\xEF\xBF\xBD", 3);
+                        o += 3;
+                        i++;
+                        if (replaced)
+                                *replaced = 1;
+                }
         }
         out[o] = '\0';
         return out;
@@ -292,18 +358,37 @@ static void q_empty(req_t *q, unsigned status)
         q_json(q, status, NULL);
 }
 
+json_t *rest_error_body(unsigned status, const char *fmt, va_list ap)
+{
+        char *msg = NULL, *clean = NULL;
+        json_t *o = json_object(), *m = NULL;
+
+        if (!o)
+                return NULL;
+        json_object_set_new(o, "error_code", json_integer(status));
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        /* A name from the URL or a herder sentence cut short may hold bytes
+         * that are not UTF-8; jansson refuses those, so clean them first
+         * and never lose the message. */
+        if (msg)
+                clean = rest_utf8_sanitize(msg, strlen(msg), NULL);
+        if (clean)
+                m = json_string(clean);
+        json_object_set_new(o, "message", m ? m : json_string("Error"));
+        free(clean);
+        free(msg);
+        return o;
+}
+
 static void q_error(req_t *q, unsigned status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 static void q_error(req_t *q, unsigned status, const char *fmt, ...)
 {
-        char msg[4096];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        json_t *o = rest_error_body(status, fmt, ap);
         va_end(ap);
-        json_t *o = json_object();
-        json_object_set_new(o, "error_code", json_integer(status));
-        json_object_set_new(o, "message", json_string(msg));
         q_json(q, status, o);
 }
 
@@ -786,7 +871,11 @@ static void h_config_put(req_t *q)
                 q_error(q, 400, "%s", err);
                 return;
         }
-        if (!put_name(q, CNAME, config))
+        if (q->cap_bad & 1)
+                q_error(q, 400, "Connector name in the URL (%s) is not valid: "
+                                "its percent-encoded bytes are not UTF-8",
+                        CNAME);
+        else if (!put_name(q, CNAME, config))
                 store_config(q, config, 0);
         json_decref(config);
 }
@@ -1425,7 +1514,17 @@ static void dispatch(req_t *q)
                                         "NUL bytes are not allowed");
                         return;
                 }
-                q->cap[q->ncap++] = d;
+                /* Bytes that are not UTF-8 become U+FFFD, as in Java. */
+                int bad = 0;
+                char *u = rest_utf8_sanitize(d, strlen(d), &bad);
+                free(d);
+                if (!u) {
+                        q_error(q, 500, "Out of memory");
+                        return;
+                }
+                if (bad)
+                        q->cap_bad |= 1u << q->ncap;
+                q->cap[q->ncap++] = u;
         }
         if (hit->needs_herder && !q->rest->h) {
                 q_error(q, 503, "Worker is still starting up.");
@@ -1454,6 +1553,12 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
         char *k = rest_percent_decode(key, strlen(key), 1);
         char *v = rest_percent_decode(value ? value : "",
                                       value ? strlen(value) : 0, 1);
+        char *ku = k ? rest_utf8_sanitize(k, strlen(k), NULL) : NULL;
+        char *vu = v ? rest_utf8_sanitize(v, strlen(v), NULL) : NULL;
+        free(k);
+        free(v);
+        k = ku;
+        v = vu;
         if (!k || !v) {
                 free(k);
                 free(v);

@@ -7,6 +7,7 @@
 #ifndef CONNECTD_REST_H
 #define CONNECTD_REST_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <jansson.h>
 #include "herder.h"
@@ -37,6 +38,13 @@ int rest_route_at(size_t i, const char **method, const char **pattern);
  * plus_is_space=1). Returns a malloc'd NUL-terminated string, or NULL when
  * the result would contain a NUL byte. */
 char *rest_percent_decode(const char *s, size_t n, int plus_is_space);
+/* n bytes of s as valid UTF-8: a byte that does not start a well-formed
+ * sequence (and a NUL) becomes U+FFFD. malloc'd; *replaced (may be NULL)
+ * tells whether anything was replaced. */
+char *rest_utf8_sanitize(const char *s, size_t n, int *replaced);
+/* Connect's error body {"error_code":status,"message":...}; the message is
+ * always there, made valid UTF-8 whatever the arguments hold. */
+json_t *rest_error_body(unsigned status, const char *fmt, va_list ap);
 /* Percent-encode one path segment (unreserved characters kept). */
 char *rest_url_escape(const char *s);
 /* Java-style boolean query value: only a case-insensitive "true" is true. */

@@ -56,9 +56,9 @@ static resp_t *req(const char *method, const char *path, const char *body,
         resp_t *r = calloc(1, sizeof(*r));
         CURL *c = curl_easy_init();
         struct curl_slist *h = NULL;
-        char url[2048], hdr[256];
+        char *url = NULL, hdr[256];
 
-        snprintf(url, sizeof(url), "%s%s", base, path);
+        cr_assert(asprintf(&url, "%s%s", base, path) > 0);
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -85,6 +85,7 @@ static resp_t *req(const char *method, const char *path, const char *body,
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
         curl_slist_free_all(h);
         curl_easy_cleanup(c);
+        free(url);
         if (!r->body)
                 r->body = strdup("");
         r->json = json_loads(r->body, JSON_DECODE_ANY, NULL);
@@ -611,4 +612,77 @@ Test(rest, bad_listener)
         cr_assert_null(rest_start(NULL, p, err, sizeof(err)));
         cr_assert(strstr(err, "HTTPS"), "%s", err);
         json_decref(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hardening: error bodies always carry a message */
+
+static json_t *error_body(unsigned status, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        json_t *o = rest_error_body(status, fmt, ap);
+        va_end(ap);
+        return o;
+}
+
+Test(rest, utf8_sanitize)
+{
+        int bad = 0;
+        char *s = rest_utf8_sanitize("a\xc3\xa9" "b", 4, &bad);
+        cr_assert_str_eq(s, "a\xc3\xa9" "b");
+        cr_assert_eq(bad, 0);
+        free(s);
+        /* lone byte, cut sequence, overlong, surrogate, past U+10FFFF */
+        s = rest_utf8_sanitize("\xff" "x\xc3", 3, &bad);
+        cr_assert_str_eq(s, "\xef\xbf\xbd" "x\xef\xbf\xbd");
+        cr_assert_eq(bad, 1);
+        free(s);
+        s = rest_utf8_sanitize("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9, NULL);
+        cr_assert_not_null(json_string(s), "%s", s);
+        cr_assert_eq(strncmp(s, "\xef\xbf\xbd", 3), 0);
+        free(s);
+}
+
+Test(rest, error_body_never_drops_the_message)
+{
+        json_t *o = error_body(404, "Connector %s not found", "\xff");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "message")),
+                         "Connector \xef\xbf\xbd not found");
+        cr_assert_eq(json_integer_value(json_object_get(o, "error_code")), 404);
+        json_decref(o);
+}
+
+Test(rest, invalid_utf8_connector_name)
+{
+        expect_error("GET", "/connectors/%FF", NULL, NULL, 404,
+                     "Connector \xef\xbf\xbd not found");
+        expect_error("GET", "/connectors/%C3/status", NULL, NULL, 404, NULL);
+        expect_error("DELETE", "/connectors/a%FFb", NULL, NULL, 404,
+                     "Connector a\xef\xbf\xbd" "b not found");
+        resp_t *r = req("PUT", "/connectors/%FF/config",
+                        "{\"connector.class\":\"FileStreamSource\","
+                        "\"topic\":\"t\"}", NULL);
+        cr_assert_eq(r->status, 400, "%s", r->body);
+        const char *m = json_string_value(json_object_get(r->json, "message"));
+        cr_assert_not_null(m, "%s", r->body);
+        cr_assert(strstr(m, "name in the URL"), "%s", m);
+        cr_assert(!strstr(m, "Missing required"), "%s", m);
+        resp_free(r);
+        /* nothing was created under the replacement name */
+        expect_error("GET", "/connectors/%EF%BF%BD", NULL, NULL, 404, NULL);
+}
+
+Test(rest, long_name_cut_mid_character)
+{
+        /* "Connector " + name fills a 4 KiB message exactly up to the first
+         * byte of a two-byte character */
+        size_t na = 4084;
+        char *path = malloc(na + 64);
+        memcpy(path, "/connectors/", 12);
+        memset(path + 12, 'a', na);
+        strcpy(path + 12 + na, "%C3%A9%C3%A9");
+        expect_error("GET", path, NULL, NULL, 404, NULL);
+        expect_error("DELETE", path, NULL, NULL, 404, NULL);
+        free(path);
 }
