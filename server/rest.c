@@ -17,8 +17,9 @@
  *     path with another method → 405, both with Connect's error body.
  *   - Bodies are accumulated up to rest.request.max.bytes; a bigger body is
  *     drained (or refused before upload when the client asked for
- *     100-continue) and answered 413. A body with a non-JSON Content-Type
- *     is 415. Malformed JSON is 400 with jansson's message and position.
+ *     100-continue) and answered 413. A body without the Content-Type
+ *     application/json is 415 (so a page cannot post a "simple" body).
+ *     Cross-origin requests: see cors_check. Malformed JSON is 400 with jansson's message and position.
  *   - Only this file turns herder_err_t into HTTP statuses.
  *   - Every answer is application/json; every error is
  *     {"error_code":N,"message":"..."} with N = the HTTP status. The
@@ -75,7 +76,12 @@ struct rest {
         size_t max_body;
         int tracking, tracking_reset;
         logger_t *lg;
+        /* access.control.allow.origin / .methods (NULL: CORS off) */
+        const char *cors_origins;
+        const char *cors_methods;
 };
+
+#define REST_MAX_RESP_HEADERS 8
 
 typedef struct req {
         rest_t *rest;
@@ -97,6 +103,13 @@ typedef struct req {
         unsigned status;
         json_t *resp;              /* body, or NULL for none */
         char *location;
+        /* extra answer headers (CORS); names static, values owned */
+        const char *rh_name[REST_MAX_RESP_HEADERS];
+        char *rh_value[REST_MAX_RESP_HEADERS];
+        int nrh;
+        /* without a connection (rest_handle): request headers, name/value
+         * pairs, NULL-terminated; not owned */
+        const char *const *hdrs;
 } req_t;
 
 typedef void (*handler_fn)(req_t *q);
@@ -110,6 +123,30 @@ typedef struct route {
 
 /* ------------------------------------------------------------------ */
 /* Helpers */
+
+/* A request header (case-insensitive name), or NULL. */
+static const char *req_header(const req_t *q, const char *name)
+{
+        if (q->conn)
+                return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+                                                   name);
+        for (const char *const *h = q->hdrs; h && h[0] && h[1]; h += 2)
+                if (!strcasecmp(h[0], name))
+                        return h[1];
+        return NULL;
+}
+
+/* Add an answer header; the value is copied. */
+static void req_add_header(req_t *q, const char *name, const char *value)
+{
+        if (q->nrh == REST_MAX_RESP_HEADERS)
+                return;
+        char *v = strdup(value);
+        if (!v)
+                return;
+        q->rh_name[q->nrh] = name;
+        q->rh_value[q->nrh++] = v;
+}
 
 int rest_java_bool(const char *v)
 {
@@ -597,8 +634,7 @@ static int check_config(req_t *q, const json_t *config)
 
 static void set_location(req_t *q, const char *name)
 {
-        const char *host = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
-                                                       MHD_HTTP_HEADER_HOST);
+        const char *host = req_header(q, MHD_HTTP_HEADER_HOST);
         char hostbuf[64];
         char *esc = rest_url_escape(name);
         char *loc = NULL;
@@ -1459,6 +1495,187 @@ static int split_path(const char *p, const char **seg, size_t *len, int max)
         return n;
 }
 
+/* ------------------------------------------------------------------ */
+/* Cross-origin requests
+ *
+ * A browser sends Origin on every cross-origin request that is not a plain
+ * GET/HEAD (and on same-origin ones too); curl and other clients send none.
+ * Connect's CORS filter is on when access.control.allow.origin is set (a
+ * comma list; '*' matches anything, also inside a pattern); its methods
+ * default to GET,POST,HEAD. On top of Java, a request that could change
+ * state (any method but GET, HEAD, OPTIONS) from an origin that is neither
+ * ours nor allowed is refused with 403 -- a no-cors fetch would otherwise
+ * reach the handler. Sec-Fetch-Site: cross-site or same-site without an
+ * allowed Origin counts as cross-origin too. */
+
+#define CORS_DEFAULT_METHODS "GET,POST,HEAD"
+#define CORS_ALLOW_HEADERS   "X-Requested-With,Content-Type,Accept,Origin"
+#define CORS_MAX_AGE         "1800"
+
+/* application/json with optional parameters (charset=...). */
+static int is_json_type(const char *ct)
+{
+        if (!ct)
+                return 0;
+        while (*ct == ' ' || *ct == '\t')
+                ct++;
+        size_t l = strcspn(ct, ";");
+        while (l && isspace((unsigned char)ct[l - 1]))
+                l--;
+        return l == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+/* Glob match, '*' = any run of characters, case-insensitive. */
+static int glob_match(const char *pat, size_t pn, const char *s)
+{
+        if (!pn)
+                return !*s;
+        if (*pat == '*') {
+                for (;; s++) {
+                        if (glob_match(pat + 1, pn - 1, s))
+                                return 1;
+                        if (!*s)
+                                return 0;
+                }
+        }
+        return *s && tolower((unsigned char)*pat) == tolower((unsigned char)*s) &&
+               glob_match(pat + 1, pn - 1, s + 1);
+}
+
+/* Is `item` one of the comma-separated `list` (items trimmed; glob when
+ * `glob`, else case-insensitive equality)? */
+static int in_list(const char *list, const char *item, int glob)
+{
+        const char *p = list;
+        while (p && *p) {
+                size_t n = strcspn(p, ",");
+                const char *a = p, *e = p + n;
+                while (a < e && isspace((unsigned char)*a))
+                        a++;
+                while (e > a && isspace((unsigned char)e[-1]))
+                        e--;
+                size_t l = (size_t)(e - a);
+                /* a pattern has at most a few stars; cap the work anyway */
+                if (l && (glob ? l <= 256 && glob_match(a, l, item)
+                               : strlen(item) == l && !strncasecmp(a, item, l)))
+                        return 1;
+                p += n;
+                if (*p == ',')
+                        p++;
+        }
+        return 0;
+}
+
+/* Does Origin (scheme://host[:port]) name this server, as reached through
+ * the Host header? */
+static int same_origin(const char *origin, const char *host)
+{
+        const char *sep = strstr(origin, "://");
+        if (!sep || !host || !*host)
+                return 0;
+        const char *auth = sep + 3;
+        int https = (size_t)(sep - origin) == 5 &&
+                    !strncasecmp(origin, "https", 5);
+        if (!https && !((size_t)(sep - origin) == 4 &&
+                        !strncasecmp(origin, "http", 4)))
+                return 0;
+        if (!strcasecmp(auth, host))
+                return 1;
+        /* the default port may be written in one and left out in the other */
+        const char *dflt = https ? ":443" : ":80";
+        size_t al = strlen(auth), hl = strlen(host), dl = strlen(dflt);
+        if (al + dl == hl && !strncasecmp(auth, host, al) &&
+            !strcasecmp(host + al, dflt))
+                return 1;
+        if (hl + dl == al && !strncasecmp(auth, host, hl) &&
+            !strcasecmp(auth + hl, dflt))
+                return 1;
+        return 0;
+}
+
+static int safe_method(const char *m)
+{
+        return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* Every header named in Access-Control-Request-Headers may be sent. */
+static int headers_allowed(const char *req_headers)
+{
+        char *copy = req_headers ? strdup(req_headers) : NULL, *save = NULL;
+        int ok = 1;
+
+        if (!copy)
+                return req_headers == NULL;
+        for (char *t = strtok_r(copy, ",", &save); t && ok;
+             t = strtok_r(NULL, ",", &save)) {
+                while (isspace((unsigned char)*t))
+                        t++;
+                char *e = t + strlen(t);
+                while (e > t && isspace((unsigned char)e[-1]))
+                        *--e = '\0';
+                if (*t && !in_list(CORS_ALLOW_HEADERS, t, 0))
+                        ok = 0;
+        }
+        free(copy);
+        return ok;
+}
+
+/* 0: go on; 1: answered (preflight or 403). */
+static int cors_check(req_t *q)
+{
+        const rest_t *r = q->rest;
+        const char *origin = req_header(q, "Origin");
+        const char *site = req_header(q, "Sec-Fetch-Site");
+        const char *methods = r->cors_methods && *r->cors_methods
+                                      ? r->cors_methods
+                                      : CORS_DEFAULT_METHODS;
+        int cross, allowed;
+
+        if (origin)
+                cross = !same_origin(origin, req_header(q, MHD_HTTP_HEADER_HOST));
+        else
+                cross = site && (!strcasecmp(site, "cross-site") ||
+                                 !strcasecmp(site, "same-site"));
+        if (origin && !cross && site && !strcasecmp(site, "cross-site"))
+                cross = 1;
+        if (!cross)
+                return 0;
+        allowed = origin && r->cors_origins && *r->cors_origins &&
+                  in_list(r->cors_origins, origin, 1);
+        const char *want = req_header(q, "Access-Control-Request-Method");
+        if (!strcmp(q->method, "OPTIONS") && origin && want) {
+                /* preflight */
+                if (!allowed || !in_list(methods, want, 0) ||
+                    !headers_allowed(req_header(q, "Access-Control-Request-Headers")))
+                        goto refuse;
+                req_add_header(q, "Access-Control-Allow-Origin", origin);
+                req_add_header(q, "Access-Control-Allow-Credentials", "true");
+                req_add_header(q, "Access-Control-Allow-Methods", methods);
+                req_add_header(q, "Access-Control-Allow-Headers",
+                               CORS_ALLOW_HEADERS);
+                req_add_header(q, "Access-Control-Max-Age", CORS_MAX_AGE);
+                req_add_header(q, "Vary", "Origin");
+                q_empty(q, 200);
+                return 1;
+        }
+        if (allowed) {
+                if (!safe_method(q->method) && !in_list(methods, q->method, 0))
+                        goto refuse;
+                req_add_header(q, "Access-Control-Allow-Origin", origin);
+                req_add_header(q, "Access-Control-Allow-Credentials", "true");
+                req_add_header(q, "Vary", "Origin");
+                return 0;
+        }
+        if (safe_method(q->method))
+                return 0; /* answered; the browser keeps it from the page */
+refuse:
+        q_error(q, 403, "Cross-origin %s request from %s is not allowed; see "
+                        "access.control.allow.origin and "
+                        "access.control.allow.methods",
+                q->method, origin ? origin : "another site");
+        return 1;
+}
+
 static void dispatch(req_t *q)
 {
         const char *seg[REST_MAX_SEGS], *pseg[REST_MAX_SEGS];
@@ -1467,6 +1684,8 @@ static void dispatch(req_t *q)
         int path_known = 0;
         const route_t *hit = NULL;
 
+        if (cors_check(q))
+                return;
         for (const route_t *r = routes; r->method && n >= 0; r++) {
                 int pn = split_path(r->pattern, pseg, plen, REST_MAX_SEGS);
                 int ok = pn == n;
@@ -1490,18 +1709,10 @@ static void dispatch(req_t *q)
                         q_error(q, 404, "HTTP 404 Not Found");
                 return;
         }
-        if (q->body_len) {
-                const char *ct = MHD_lookup_connection_value(
-                        q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-                if (ct) {
-                        size_t l = strcspn(ct, ";");
-                        while (l && isspace((unsigned char)ct[l - 1]))
-                                l--;
-                        if (!(l == 16 && !strncasecmp(ct, "application/json", 16))) {
-                                q_error(q, 415, "HTTP 415 Unsupported Media Type");
-                                return;
-                        }
-                }
+        if (q->body_len && !is_json_type(req_header(q,
+                                        MHD_HTTP_HEADER_CONTENT_TYPE))) {
+                q_error(q, 415, "HTTP 415 Unsupported Media Type");
+                return;
         }
         /* captures, decoded */
         int pn = split_path(hit->pattern, pseg, plen, REST_MAX_SEGS);
@@ -1594,6 +1805,8 @@ static enum MHD_Result send_answer(req_t *q)
         if (q->location)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
                                         q->location);
+        for (int i = 0; i < q->nrh; i++)
+                MHD_add_response_header(resp, q->rh_name[i], q->rh_value[i]);
         MHD_add_response_header(resp, "X-Connectd-Version", CONNECTD_VERSION);
         ret = MHD_queue_response(q->conn, q->status, resp);
         MHD_destroy_response(resp);
@@ -1704,6 +1917,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         }
         json_decref(q->resp);
         free(q->location);
+        for (int i = 0; i < q->nrh; i++)
+                free(q->rh_value[i]);
         free(q->body);
         free(q->url);
         free(q);
@@ -1836,6 +2051,12 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                 }
                 r->max_body = (size_t)v;
         }
+        r->cors_origins = worker_props ? wc_get(worker_props,
+                                                "access.control.allow.origin")
+                                       : NULL;
+        r->cors_methods = worker_props ? wc_get(worker_props,
+                                                "access.control.allow.methods")
+                                       : NULL;
         r->tracking = prop_bool(worker_props, "topic.tracking.enable", 1);
         r->tracking_reset = prop_bool(worker_props, "topic.tracking.allow.reset",
                                       1);

@@ -23,6 +23,7 @@ typedef struct resp {
         json_t *json;
         char location[512];
         char ctype[128];
+        char hdrs[4096];    /* all answer headers */
 } resp_t;
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
@@ -41,6 +42,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 {
         resp_t *r = ud;
         size_t len = sz * n;
+        size_t have = strlen(r->hdrs);
+        snprintf(r->hdrs + have, sizeof(r->hdrs) - have, "%.*s", (int)len, p);
         if (len > 10 && !strncasecmp(p, "Location: ", 10))
                 snprintf(r->location, sizeof(r->location), "%.*s",
                          (int)(len - 12), p + 10);
@@ -50,8 +53,9 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
         return len;
 }
 
-static resp_t *req(const char *method, const char *path, const char *body,
-                   const char *ctype)
+/* ctype "" sends no Content-Type; hdrs: extra header lines, NULL-ended */
+static resp_t *reqh(const char *method, const char *path, const char *body,
+                    const char *ctype, const char *const *hdrs)
 {
         resp_t *r = calloc(1, sizeof(*r));
         CURL *c = curl_easy_init();
@@ -70,15 +74,18 @@ static resp_t *req(const char *method, const char *path, const char *body,
         if (body) {
                 curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
                 curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-                snprintf(hdr, sizeof(hdr), "Content-Type: %s",
+                snprintf(hdr, sizeof(hdr), ctype && !*ctype ? "Content-Type:"
+                                                            : "Content-Type: %s",
                          ctype ? ctype : "application/json");
                 h = curl_slist_append(h, hdr);
                 /* big bodies ask for 100-continue: the early-413 path */
                 h = curl_slist_append(h, strlen(body) > 8192
                                                  ? "Expect: 100-continue"
                                                  : "Expect:");
-                curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         }
+        for (int i = 0; hdrs && hdrs[i]; i++)
+                h = curl_slist_append(h, hdrs[i]);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         CURLcode rc = curl_easy_perform(c);
         cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, path,
                      curl_easy_strerror(rc));
@@ -90,6 +97,12 @@ static resp_t *req(const char *method, const char *path, const char *body,
                 r->body = strdup("");
         r->json = json_loads(r->body, JSON_DECODE_ANY, NULL);
         return r;
+}
+
+static resp_t *req(const char *method, const char *path, const char *body,
+                   const char *ctype)
+{
+        return reqh(method, path, body, ctype, NULL);
 }
 
 static void resp_free(resp_t *r)
@@ -685,4 +698,219 @@ Test(rest, long_name_cut_mid_character)
         expect_error("GET", path, NULL, NULL, 404, NULL);
         expect_error("DELETE", path, NULL, NULL, 404, NULL);
         free(path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hardening: request forgery from web pages */
+
+#define BODY_S(n) "{\"name\":\"" n "\",\"config\":{\"connector.class\":" \
+                  "\"FileStreamSource\",\"topic\":\"t\"}}"
+
+static int has_header(const resp_t *r, const char *line)
+{
+        return strcasestr(r->hdrs, line) != NULL;
+}
+
+Test(rest, body_needs_json_content_type)
+{
+        expect_error("POST", "/connectors", BODY_S("a"), "", 415,
+                     "HTTP 415 Unsupported Media Type");
+        expect_error("POST", "/connectors", BODY_S("a"), "text/plain", 415,
+                     NULL);
+        expect_error("POST", "/connectors", BODY_S("a"),
+                     "application/x-www-form-urlencoded", 415, NULL);
+        expect_error("POST", "/connectors", BODY_S("a"), "multipart/form-data",
+                     415, NULL);
+        expect_error("POST", "/connectors", BODY_S("a"), "application/jsonx",
+                     415, NULL);
+        cr_assert_eq(status_of("GET", "/connectors/a", NULL), 404);
+        create("x");
+        expect_error("PUT", "/connectors/x/config", "{\"topic\":\"u\"}", "",
+                     415, NULL);
+        expect_error("PATCH", "/connectors/x/config", "{\"topic\":\"u\"}",
+                     "text/plain;charset=utf-8", 415, NULL);
+        expect_error("PUT", "/connector-plugins/FileStreamSource/config/validate",
+                     "{\"connector.class\":\"FileStreamSource\"}", "", 415,
+                     NULL);
+        /* parameters and case are fine; no body needs no type */
+        resp_t *r = req("POST", "/connectors", BODY_S("b"),
+                        "Application/JSON ; charset=UTF-8");
+        cr_assert_eq(r->status, 201, "%s", r->body);
+        resp_free(r);
+        r = req("PUT", "/connectors/b/pause", NULL, NULL);
+        cr_assert_eq(r->status, 202, "%s", r->body);
+        resp_free(r);
+}
+
+static resp_t *with_origin(const char *method, const char *path,
+                           const char *body, const char *origin,
+                           const char *site)
+{
+        char o[256], f[256];
+        const char *h[3] = { NULL, NULL, NULL };
+        int n = 0;
+        if (origin) {
+                snprintf(o, sizeof(o), "Origin: %s", origin);
+                h[n++] = o;
+        }
+        if (site) {
+                snprintf(f, sizeof(f), "Sec-Fetch-Site: %s", site);
+                h[n++] = f;
+        }
+        return reqh(method, path, body, NULL, h);
+}
+
+static void expect_origin(const char *method, const char *path,
+                          const char *body, const char *origin,
+                          const char *site, long status)
+{
+        resp_t *r = with_origin(method, path, body, origin, site);
+        cr_assert_eq(r->status, status, "%s %s from %s/%s: %ld %s", method,
+                     path, origin ? origin : "-", site ? site : "-", r->status,
+                     r->body);
+        if (status == 403) {
+                const char *m = json_string_value(json_object_get(r->json,
+                                                                  "message"));
+                cr_assert(m && strstr(m, "access.control.allow.origin"), "%s",
+                          r->body);
+                cr_assert_eq(json_integer_value(json_object_get(r->json,
+                                                                "error_code")),
+                             403);
+        }
+        cr_assert(!has_header(r, "Access-Control-Allow-Origin"), "%s", r->hdrs);
+        resp_free(r);
+}
+
+Test(rest, cross_origin_writes_refused)
+{
+        char self[96];
+        snprintf(self, sizeof(self), "http://127.0.0.1:%d", rest_port(srv));
+        /* a page elsewhere cannot create, change or delete */
+        expect_origin("POST", "/connectors", BODY_S("e"), "http://evil.example",
+                      NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"), "null", NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"),
+                      "http://127.0.0.1:1", NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"), "http://localhost",
+                      NULL, 403);
+        cr_assert_eq(status_of("GET", "/connectors/e", NULL), 404);
+        create("x");
+        expect_origin("DELETE", "/connectors/x", NULL, "http://evil.example",
+                      NULL, 403);
+        expect_origin("PUT", "/connectors/x/pause", NULL, "http://evil.example",
+                      NULL, 403);
+        expect_origin("POST", "/connectors/x/restart", NULL,
+                      "http://evil.example", NULL, 403);
+        /* fetch metadata alone is enough */
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "cross-site",
+                      403);
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "same-site",
+                      403);
+        expect_origin("POST", "/connectors/x/restart", NULL, self, "cross-site",
+                      403);
+        /* reads are answered (without CORS headers the page cannot see
+         * them); a preflight from elsewhere is refused */
+        expect_origin("GET", "/connectors", NULL, "http://evil.example", NULL,
+                      200);
+        expect_origin("OPTIONS", "/connectors", NULL, "http://evil.example",
+                      NULL, 405);
+        resp_t *r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                         (const char *const[]){
+                                 "Origin: http://evil.example",
+                                 "Access-Control-Request-Method: POST", NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        cr_assert(!has_header(r, "Access-Control-Allow"), "%s", r->hdrs);
+        resp_free(r);
+        cr_assert_eq(status_of("GET", "/connectors/x", NULL), 200);
+        /* same origin (a UI served by this worker), curl, fetch metadata
+         * that says so: all fine */
+        expect_origin("POST", "/connectors/x/restart", NULL, self, NULL, 204);
+        expect_origin("POST", "/connectors/x/restart", NULL, self, "same-origin",
+                      204);
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "none", 204);
+        expect_origin("POST", "/connectors", BODY_S("s"), self, NULL, 201);
+        expect_origin("DELETE", "/connectors/s", NULL, NULL, NULL, 204);
+}
+
+static rest_t *cors_server(const char *origins, const char *methods)
+{
+        char err[256];
+        static json_t *p;
+        json_decref(p);
+        p = json_pack("{s:s,s:s}", "listeners", "http://127.0.0.1:0",
+                      "access.control.allow.origin", origins);
+        if (methods)
+                json_object_set_new(p, "access.control.allow.methods",
+                                    json_string(methods));
+        static int dummy;
+        rest_t *s2 = rest_start((herder_t *)&dummy, p, err, sizeof(err));
+        cr_assert_not_null(s2, "%s", err);
+        snprintf(base, sizeof(base), "http://127.0.0.1:%d", rest_port(s2));
+        return s2;
+}
+
+Test(rest, cors_allowed_origins)
+{
+        rest_t *s2 = cors_server("http://ui.example, http://*.corp.example",
+                                 NULL);
+        /* preflight: Jetty's CrossOriginFilter headers */
+        resp_t *r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                         (const char *const[]){
+                                 "Origin: http://ui.example",
+                                 "Access-Control-Request-Method: POST",
+                                 "Access-Control-Request-Headers: content-type",
+                                 NULL });
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://ui.example\r\n"),
+                  "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Allow-Methods: GET,POST,HEAD\r\n"),
+                  "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Allow-Headers: "), "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Max-Age: 1800"), "%s", r->hdrs);
+        resp_free(r);
+        /* a method or header outside the lists */
+        r = reqh("OPTIONS", "/connectors/x", NULL, NULL,
+                 (const char *const[]){ "Origin: http://ui.example",
+                                        "Access-Control-Request-Method: DELETE",
+                                        NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        resp_free(r);
+        r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                 (const char *const[]){ "Origin: http://ui.example",
+                                        "Access-Control-Request-Method: POST",
+                                        "Access-Control-Request-Headers: X-Evil",
+                                        NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        resp_free(r);
+        /* the real requests */
+        r = with_origin("POST", "/connectors", BODY_S("c"), "http://ui.example",
+                        "cross-site");
+        cr_assert_eq(r->status, 201, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://ui.example"),
+                  "%s", r->hdrs);
+        resp_free(r);
+        r = with_origin("GET", "/connectors", NULL, "http://a.corp.example",
+                        NULL);
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: "
+                                "http://a.corp.example"), "%s", r->hdrs);
+        resp_free(r);
+        expect_origin("DELETE", "/connectors/c", NULL, "http://ui.example", NULL,
+                      403);
+        expect_origin("POST", "/connectors", BODY_S("d"), "http://corp.example",
+                      NULL, 403);
+        expect_origin("GET", "/connectors", NULL, "http://evil.example", NULL,
+                      200);
+        rest_stop(s2);
+
+        s2 = cors_server("*", "GET,POST,PUT,DELETE");
+        r = with_origin("DELETE", "/connectors/c", NULL, "http://any.example",
+                        NULL);
+        cr_assert_eq(r->status, 204, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://any.example"),
+                  "%s", r->hdrs);
+        resp_free(r);
+        expect_origin("PATCH", "/connectors/c/config", "{}", "http://any.example",
+                      NULL, 403);
+        rest_stop(s2);
 }
