@@ -20,6 +20,13 @@
  *     100-continue) and answered 413. A body without the Content-Type
  *     application/json is 415 (so a page cannot post a "simple" body).
  *     Cross-origin requests: see cors_check. Malformed JSON is 400 with jansson's message and position.
+ *   - Denial of service: the soft RLIMIT_NOFILE is raised to the hard one
+ *     and the listeners take as many connections as descriptors allow (at
+ *     most REST_MAX_CONNECTIONS, half of them from one address); idle ones
+ *     close after REST_IDLE_TIMEOUT_S. The query is parsed here, not in
+ *     libmicrohttpd's per-connection memory (on_uri); a request target over
+ *     REST_MAX_URI is 414, headers over REST_MAX_HEADER_BYTES /
+ *     REST_MAX_HEADERS are 431, always answered (answer_oversized).
  *   - Only this file turns herder_err_t into HTTP statuses.
  *   - Every answer is application/json; every error is
  *     {"error_code":N,"message":"..."} with N = the HTTP status. The
@@ -36,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -58,6 +66,22 @@
 /* A body over the limit is drained (so the client can read our 413) but
  * only up to this many times the limit; then the connection is dropped. */
 #define REST_DRAIN_FACTOR  64
+/* Request line and headers: we answer 414 / 431 past these (Jetty does
+ * too). libmicrohttpd reads both into a per-connection memory pool and
+ * answers 414/431 itself when they do not fit; but a request that just
+ * fits leaves no room in the pool for any answer, and the connection is
+ * closed unanswered. So the pool is several times what we accept, and our
+ * own 414/431 is written straight to the socket (see answer_oversized). */
+#define REST_MAX_URI          (16 * 1024)
+#define REST_MAX_HEADER_BYTES (32 * 1024)
+#define REST_MAX_HEADERS      128
+#define REST_CONN_MEMORY      (160 * 1024)
+/* Connections: as many as the descriptor limit allows (minus a reserve for
+ * Kafka, SQLite, plugins), at most this; half of them from one address. */
+#define REST_MAX_CONNECTIONS  16384
+#define REST_FD_RESERVE       512
+/* Idle connections are closed after this (Jetty's default idle timeout). */
+#define REST_IDLE_TIMEOUT_S   30
 #define CONNECT_VERSION    "3.9.0"
 
 #ifndef CONNECTD_COMMIT
@@ -88,6 +112,9 @@ typedef struct req {
         struct MHD_Connection *conn;
         const char *method;
         char *url;                 /* raw path */
+        char *query;               /* raw query (after '?'), or NULL */
+        int started;               /* the handler saw this request */
+        int uri_len;               /* length of the request target */
         /* body */
         char *body;
         size_t body_len, body_cap, seen;
@@ -1781,6 +1808,136 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
         return MHD_YES;
 }
 
+/* Split a raw query string as libmicrohttpd does ("k=v&k2&..."). */
+static void query_parse(req_t *q, const char *qs)
+{
+        while (qs && *qs && q->nq < REST_MAX_QUERY) {
+                size_t n = strcspn(qs, "&");
+                if (n) {
+                        char *part = strndup(qs, n);
+                        if (!part)
+                                return;
+                        char *eq = strchr(part, '=');
+                        if (eq)
+                                *eq++ = '\0';
+                        collect_query(q, MHD_GET_ARGUMENT_KIND, part, eq);
+                        free(part);
+                }
+                qs += n;
+                if (*qs == '&')
+                        qs++;
+        }
+}
+
+/* libmicrohttpd calls this with the request target before it parses the
+ * query into the connection's memory pool -- where a few hundred
+ * parameters fill the pool and leave no room for any answer. We take the
+ * query and hide it from libmicrohttpd: the target is its read buffer,
+ * writable, and is cut right after the '?'. The req_t made here is the
+ * request's context (freed by on_completed). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+        req_t *q = calloc(1, sizeof(*q));
+        size_t n = strlen(uri);
+        char *qm = strchr(uri, '?');
+
+        if (!q)
+                return NULL;
+        q->rest = cls;
+        q->conn = conn;
+        q->uri_len = n > INT32_MAX ? INT32_MAX : (int)n;
+        if (qm) {
+                if (n <= REST_MAX_URI)
+                        q->query = strdup(qm + 1);
+                qm[1] = '\0';
+        }
+        return q;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value)
+{
+        size_t *sz = cls;
+        (void)kind;
+        sz[0]++;
+        sz[1] += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+        return MHD_YES;
+}
+
+/* 414 for a request target over REST_MAX_URI, 431 for headers over
+ * REST_MAX_HEADER_BYTES or REST_MAX_HEADERS (as Jetty does). 1 when
+ * answered. */
+static int check_request_size(req_t *q)
+{
+        size_t sz[2] = { 0, 0 };
+
+        if (q->uri_len > REST_MAX_URI) {
+                q_error(q, 414, "URI Too Long: the request target is longer "
+                                "than %d bytes", REST_MAX_URI);
+                return 1;
+        }
+        if (q->conn)
+                MHD_get_connection_values(q->conn, MHD_HEADER_KIND,
+                                          count_header, sz);
+        else
+                for (const char *const *h = q->hdrs; h && h[0] && h[1]; h += 2)
+                        count_header(sz, MHD_HEADER_KIND, h[0], h[1]);
+        if (sz[0] > REST_MAX_HEADERS || sz[1] > REST_MAX_HEADER_BYTES) {
+                q_error(q, 431, "Request Header Fields Too Large: at most %d "
+                                "headers and %d bytes",
+                        REST_MAX_HEADERS, REST_MAX_HEADER_BYTES);
+                return 1;
+        }
+        return 0;
+}
+
+static enum MHD_Result send_answer(req_t *q);
+
+/* The 414/431 for a request over our limits. The request may fill the
+ * connection's memory pool so that libmicrohttpd could not build the
+ * answer's header; on a plain-HTTP listener the (small) answer is written
+ * to the socket directly and the connection closed, as Jetty closes after
+ * these. Over TLS the usual path is taken. */
+static enum MHD_Result answer_oversized(req_t *q)
+{
+        const union MHD_ConnectionInfo *ci, *fi;
+        const union MHD_DaemonInfo *di = NULL;
+        char *body = NULL, *text = NULL;
+        int n;
+
+        if (!q->conn)
+                return send_answer(q);
+        ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_DAEMON);
+        fi = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci)
+                di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+        if (!fi || !di || (di->flags & MHD_USE_TLS))
+                return send_answer(q);
+        body = json_dumps(q->resp, JSON_COMPACT);
+        n = body ? asprintf(&text,
+                            "HTTP/1.1 %u %s\r\n"
+                            "Content-Type: application/json\r\n"
+                            "Content-Length: %zu\r\n"
+                            "Connection: close\r\n\r\n%s",
+                            q->status,
+                            q->status == 414 ? "URI Too Long"
+                                             : "Request Header Fields Too Large",
+                            strlen(body), body)
+                  : -1;
+        free(body);
+        if (n < 0)
+                return MHD_NO;
+        /* a few hundred bytes into an idle socket's send buffer */
+        ssize_t w = send(fi->connect_fd, text, (size_t)n,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)w;
+        free(text);
+        LOG_DEBUG(q->rest->lg, "%s (%d bytes) -> %u", q->method, q->uri_len,
+                  q->status);
+        shutdown(fi->connect_fd, SHUT_WR);
+        return MHD_NO; /* libmicrohttpd closes the connection */
+}
+
 static enum MHD_Result send_answer(req_t *q)
 {
         struct MHD_Response *resp;
@@ -1830,17 +1987,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         req_t *q = *con_cls;
         (void)version;
 
-        if (!q) {
-                q = calloc(1, sizeof(*q));
-                if (!q)
-                        return MHD_NO;
-                q->rest = r;
-                q->conn = conn;
+        if (!q || !q->started) {
+                if (!q) {
+                        /* on_uri could not allocate, or did not run */
+                        q = calloc(1, sizeof(*q));
+                        if (!q)
+                                return MHD_NO;
+                        q->rest = r;
+                        q->conn = conn;
+                        q->uri_len = (int)strnlen(url, REST_MAX_URI + 1);
+                        *con_cls = q;
+                }
+                q->started = 1;
                 q->method = method;
                 q->url = strdup(url);
-                *con_cls = q;
                 if (!q->url)
                         return MHD_NO;
+                if (check_request_size(q)) {
+                        q->responded = 1;
+                        return answer_oversized(q);
+                }
+                query_parse(q, q->query);
                 MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
                                           collect_query, q);
                 const char *cl = MHD_lookup_connection_value(
@@ -1919,6 +2086,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         free(q->location);
         for (int i = 0; i < q->nrh; i++)
                 free(q->rh_value[i]);
+        free(q->query);
         free(q->body);
         free(q->url);
         free(q);
@@ -1994,7 +2162,8 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 128)) {
+        if (bind(fd, res->ai_addr, res->ai_addrlen) ||
+            listen(fd, SOMAXCONN)) {
                 snprintf(errstr, errstr_size, "listener %s: %s", url,
                          strerror(errno));
                 close(fd);
@@ -2011,6 +2180,35 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
 out:
         freeaddrinfo(res);
         return fd;
+}
+
+/* Raise the soft RLIMIT_NOFILE to the hard one (every REST connection is a
+ * descriptor) and return how many connections the listeners may hold in
+ * all. */
+static unsigned connection_budget(logger_t *lg)
+{
+        struct rlimit rl;
+        rlim_t fds = 1024;
+
+        if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+                if (rl.rlim_cur < rl.rlim_max) {
+                        rlim_t old = rl.rlim_cur;
+                        rl.rlim_cur = rl.rlim_max;
+                        if (setrlimit(RLIMIT_NOFILE, &rl))
+                                rl.rlim_cur = old;
+                        else
+                                LOG_DEBUG(lg, "open files limit raised from "
+                                          "%llu to %llu",
+                                          (unsigned long long)old,
+                                          (unsigned long long)rl.rlim_cur);
+                }
+                fds = rl.rlim_cur;
+        }
+        if (fds == RLIM_INFINITY || fds > REST_MAX_CONNECTIONS + REST_FD_RESERVE)
+                return REST_MAX_CONNECTIONS;
+        if (fds < 2 * REST_FD_RESERVE)
+                return (unsigned)(fds / 2);
+        return (unsigned)(fds - REST_FD_RESERVE);
 }
 
 static int prop_bool(const json_t *props, const char *key, int dflt)
@@ -2060,6 +2258,7 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
         r->tracking = prop_bool(worker_props, "topic.tracking.enable", 1);
         r->tracking_reset = prop_bool(worker_props, "topic.tracking.allow.reset",
                                       1);
+        unsigned conn_limit = connection_budget(r->lg);
         list = strdup(listeners && *listeners ? listeners : REST_DEFAULT_LISTENER);
         if (!list)
                 goto fail;
@@ -2090,7 +2289,14 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)REST_THREADS,
                         MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, r,
-                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                        MHD_OPTION_CONNECTION_TIMEOUT,
+                        (unsigned)REST_IDLE_TIMEOUT_S,
+                        MHD_OPTION_URI_LOG_CALLBACK, on_uri, r,
+                        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                        (size_t)REST_CONN_MEMORY,
+                        MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+                        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                        conn_limit / 2,
                         MHD_OPTION_END);
                 if (!r->d[r->nd]) {
                         close(fd);
