@@ -1892,6 +1892,7 @@ static int check_request_size(req_t *q)
 }
 
 static enum MHD_Result send_answer(req_t *q);
+static void req_free(req_t *q);
 
 /* The 414/431 for a request over our limits. The request may fill the
  * connection's memory pool so that libmicrohttpd could not build the
@@ -2070,10 +2071,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn,
                          void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-        req_t *q = *con_cls;
         (void)cls;
         (void)conn;
         (void)toe;
+        req_free(*con_cls);
+        *con_cls = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Without a connection: one request straight through the router */
+
+unsigned rest_handle(rest_t *r, const char *method, const char *target,
+                     const char *const *headers, const char *body,
+                     size_t body_len, char **out)
+{
+        req_t *q = calloc(1, sizeof(*q));
+        unsigned status = 500;
+        const char *qm = strchr(target, '?');
+        size_t n = strlen(target);
+
+        *out = NULL;
+        if (!q)
+                return status;
+        q->rest = r;
+        q->hdrs = headers;
+        q->method = method;
+        q->started = 1;
+        q->uri_len = n > INT32_MAX ? INT32_MAX : (int)n;
+        q->url = strndup(target, qm ? (size_t)(qm - target) : n);
+        if (qm && n <= REST_MAX_URI)
+                q->query = strdup(qm + 1);
+        if (!q->url)
+                goto out;
+        if (!check_request_size(q)) {
+                query_parse(q, q->query);
+                if (body_len > r->max_body) {
+                        too_big(q);
+                } else {
+                        if (body_len) {
+                                q->body = malloc(body_len + 1);
+                                if (!q->body)
+                                        goto out;
+                                memcpy(q->body, body, body_len);
+                                q->body[body_len] = '\0';
+                                q->body_len = q->body_cap = body_len;
+                        }
+                        dispatch(q);
+                }
+        }
+        status = q->status;
+        if (q->resp)
+                *out = json_dumps(q->resp, JSON_COMPACT | JSON_ENCODE_ANY);
+out:
+        req_free(q);
+        return status;
+}
+
+static void req_free(req_t *q)
+{
         if (!q)
                 return;
         for (int i = 0; i < q->ncap; i++)
@@ -2090,7 +2145,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         free(q->body);
         free(q->url);
         free(q);
-        *con_cls = NULL;
 }
 
 /* Bind one listener URL. Returns the listening socket or -1. */

@@ -32,6 +32,15 @@ void rest_stop(rest_t *r);
  * returns -1 past the end. */
 int rest_route_at(size_t i, const char **method, const char **pattern);
 
+/* One request through the checks and the router without a connection (for
+ * tests and fuzzing): method, raw request target (path?query), request
+ * headers as name/value pairs ending with NULL (may be NULL), body. Returns
+ * the HTTP status; *out gets the answer body (malloc'd, NULL for none).
+ * @locality any thread, like a request handler */
+unsigned rest_handle(rest_t *r, const char *method, const char *target,
+                     const char *const *headers, const char *body,
+                     size_t body_len, char **out);
+
 /* --- helpers, exported for unit tests --- */
 
 /* Percent-decode n bytes of s (path segment: '+' stays '+'; query:

@@ -914,3 +914,44 @@ Test(rest, cors_allowed_origins)
                       NULL, 403);
         rest_stop(s2);
 }
+
+/* ------------------------------------------------------------------ */
+/* The connection-less entry point the fuzz target drives */
+
+Test(rest, handle_without_connection)
+{
+        char *out = NULL;
+        const char *json_ct[] = { "content-type", "application/json", NULL };
+        const char *evil[] = { "Origin", "http://evil.example", "Host",
+                               "127.0.0.1:1", NULL };
+
+        cr_assert_eq(rest_handle(srv, "GET", "/connectors/%FF?expand=status",
+                                 NULL, NULL, 0, &out), 404);
+        cr_assert(strstr(out, "Connector \xef\xbf\xbd not found"), "%s", out);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", NULL, BODY_S("h"),
+                                 strlen(BODY_S("h")), &out), 415);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", evil, BODY_S("h"),
+                                 strlen(BODY_S("h")), &out), 403);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", json_ct,
+                                 BODY_S("h"), strlen(BODY_S("h")), &out), 201);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "GET", "/connectors?expand=info&expand=status",
+                                 NULL, NULL, 0, &out), 200);
+        cr_assert(strstr(out, "\"h\""), "%s", out);
+        free(out);
+        char *big = malloc(20000);
+        memset(big, 'a', 19999);
+        big[0] = '/';
+        big[19999] = '\0';
+        cr_assert_eq(rest_handle(srv, "GET", big, NULL, NULL, 0, &out), 414);
+        free(out);
+        free(big);
+        big = calloc(1, 5000);
+        cr_assert_eq(rest_handle(srv, "PUT", "/connectors/h/config", json_ct,
+                                 big, 5000, &out), 413);
+        free(out);
+        free(big);
+}
