@@ -652,7 +652,9 @@ Test(rest, utf8_sanitize)
         cr_assert_eq(bad, 1);
         free(s);
         s = rest_utf8_sanitize("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9, NULL);
-        cr_assert_not_null(json_string(s), "%s", s);
+        json_t *js = json_string(s);
+        cr_assert_not_null(js, "%s", s);
+        json_decref(js);
         cr_assert_eq(strncmp(s, "\xef\xbf\xbd", 3), 0);
         free(s);
 }
