@@ -2312,10 +2312,13 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
         r->tracking = prop_bool(worker_props, "topic.tracking.enable", 1);
         r->tracking_reset = prop_bool(worker_props, "topic.tracking.allow.reset",
                                       1);
-        unsigned conn_limit = connection_budget(r->lg);
+        unsigned conn_limit = connection_budget(r->lg), nlist = 1;
         list = strdup(listeners && *listeners ? listeners : REST_DEFAULT_LISTENER);
         if (!list)
                 goto fail;
+        for (const char *c = list; *c; c++)
+                nlist += *c == ',';
+        conn_limit = conn_limit / nlist ? conn_limit / nlist : 1;
         for (char *tok = strtok_r(list, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
                 while (isspace((unsigned char)*tok))
