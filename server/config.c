@@ -1108,6 +1108,12 @@ static const wc_def_t wc_defs_table[] = {
          check_override_policy},
         {"rest.request.max.bytes", WC_TYPE_LONG, "1048576",
          "Largest REST request body accepted.", check_positive},
+        {"access.control.allow.origin", WC_TYPE_STRING, NULL,
+         "Origins (comma list, '*' wildcards) a browser may call the REST "
+         "API from; unset: only the API's own origin.",
+         NULL},
+        {"access.control.allow.methods", WC_TYPE_STRING, NULL,
+         "Methods allowed from those origins (unset: GET,POST,HEAD).", NULL},
         {"group.id", WC_TYPE_STRING, NULL,
          "Connect cluster group id (unused in standalone mode).", NULL},
         {"client.id", WC_TYPE_STRING, NULL,

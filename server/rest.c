@@ -17,11 +17,21 @@
  *     path with another method → 405, both with Connect's error body.
  *   - Bodies are accumulated up to rest.request.max.bytes; a bigger body is
  *     drained (or refused before upload when the client asked for
- *     100-continue) and answered 413. A body with a non-JSON Content-Type
- *     is 415. Malformed JSON is 400 with jansson's message and position.
+ *     100-continue) and answered 413. A body without the Content-Type
+ *     application/json is 415 (so a page cannot post a "simple" body).
+ *     Cross-origin requests: see cors_check. Malformed JSON is 400 with jansson's message and position.
+ *   - Denial of service: the soft RLIMIT_NOFILE is raised to the hard one
+ *     and the listeners take as many connections as descriptors allow (at
+ *     most REST_MAX_CONNECTIONS, half of them from one address); idle ones
+ *     close after REST_IDLE_TIMEOUT_S. The query is parsed here, not in
+ *     libmicrohttpd's per-connection memory (on_uri); a request target over
+ *     REST_MAX_URI is 414, headers over REST_MAX_HEADER_BYTES /
+ *     REST_MAX_HEADERS are 431, always answered (answer_oversized).
  *   - Only this file turns herder_err_t into HTTP statuses.
  *   - Every answer is application/json; every error is
- *     {"error_code":N,"message":"..."} with N = the HTTP status.
+ *     {"error_code":N,"message":"..."} with N = the HTTP status. The
+ *     message is never lost: bytes that are not UTF-8 (a %FF in a name, a
+ *     sentence cut mid-character) become U+FFFD, as Java's decoders do.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -34,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -59,6 +70,22 @@
 /* A body over the limit is drained (so the client can read our 413) but
  * only up to this many times the limit; then the connection is dropped. */
 #define REST_DRAIN_FACTOR  64
+/* Request line and headers: we answer 414 / 431 past these (Jetty does
+ * too). libmicrohttpd reads both into a per-connection memory pool and
+ * answers 414/431 itself when they do not fit; but a request that just
+ * fits leaves no room in the pool for any answer, and the connection is
+ * closed unanswered. So the pool is several times what we accept, and our
+ * own 414/431 is written straight to the socket (see answer_oversized). */
+#define REST_MAX_URI          (16 * 1024)
+#define REST_MAX_HEADER_BYTES (32 * 1024)
+#define REST_MAX_HEADERS      128
+#define REST_CONN_MEMORY      (160 * 1024)
+/* Connections: as many as the descriptor limit allows (minus a reserve for
+ * Kafka, SQLite, plugins), at most this; half of them from one address. */
+#define REST_MAX_CONNECTIONS  16384
+#define REST_FD_RESERVE       512
+/* Idle connections are closed after this (Jetty's default idle timeout). */
+#define REST_IDLE_TIMEOUT_S   30
 #define CONNECT_VERSION    "3.9.0"
 
 #ifndef CONNECTD_COMMIT
@@ -79,13 +106,21 @@ struct rest {
         logger_t *lg;
         rest_auth_t *auth;         /* NULL: no authentication */
         rest_tls_t *tls;           /* NULL: no https listener */
+        /* access.control.allow.origin / .methods (NULL: CORS off) */
+        const char *cors_origins;
+        const char *cors_methods;
 };
+
+#define REST_MAX_RESP_HEADERS 8
 
 typedef struct req {
         rest_t *rest;
         struct MHD_Connection *conn;
         const char *method;
         char *url;                 /* raw path */
+        char *query;               /* raw query (after '?'), or NULL */
+        int started;               /* the handler saw this request */
+        int uri_len;               /* length of the request target */
         /* body */
         char *body;
         size_t body_len, body_cap, seen;
@@ -94,12 +129,20 @@ typedef struct req {
         /* routing */
         char *cap[REST_MAX_SEGS];  /* decoded captures */
         int ncap;
+        unsigned cap_bad;          /* bit i: capture i was not UTF-8 */
         char *qk[REST_MAX_QUERY], *qv[REST_MAX_QUERY];
         int nq;
         /* answer */
         unsigned status;
         json_t *resp;              /* body, or NULL for none */
         char *location;
+        /* extra answer headers (CORS); names static, values owned */
+        const char *rh_name[REST_MAX_RESP_HEADERS];
+        char *rh_value[REST_MAX_RESP_HEADERS];
+        int nrh;
+        /* without a connection (rest_handle): request headers, name/value
+         * pairs, NULL-terminated; not owned */
+        const char *const *hdrs;
 } req_t;
 
 typedef void (*handler_fn)(req_t *q);
@@ -113,6 +156,30 @@ typedef struct route {
 
 /* ------------------------------------------------------------------ */
 /* Helpers */
+
+/* A request header (case-insensitive name), or NULL. */
+static const char *req_header(const req_t *q, const char *name)
+{
+        if (q->conn)
+                return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+                                                   name);
+        for (const char *const *h = q->hdrs; h && h[0] && h[1]; h += 2)
+                if (!strcasecmp(h[0], name))
+                        return h[1];
+        return NULL;
+}
+
+/* Add an answer header; the value is copied. */
+static void req_add_header(req_t *q, const char *name, const char *value)
+{
+        if (q->nrh == REST_MAX_RESP_HEADERS)
+                return;
+        char *v = strdup(value);
+        if (!v)
+                return;
+        q->rh_name[q->nrh] = name;
+        q->rh_value[q->nrh++] = v;
+}
 
 int rest_java_bool(const char *v)
 {
@@ -150,6 +217,69 @@ char *rest_percent_decode(const char *s, size_t n, int plus_is_space)
                         return NULL;
                 }
                 out[o++] = (char)c;
+        }
+        out[o] = '\0';
+        return out;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0
+ * when it is not one (overlong, surrogate, past U+10FFFF, cut short) --
+ * the same rules jansson applies to strings. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+        unsigned c = s[0], cp;
+        size_t len;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xC2 && c <= 0xDF) {
+                len = 2;
+                cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                cp = c & 0x07;
+        } else {
+                return 0;
+        }
+        if (len > n)
+                return 0;
+        for (size_t i = 1; i < len; i++) {
+                if ((s[i] & 0xC0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                return 0;
+        return len;
+}
+
+char *rest_utf8_sanitize(const char *s, size_t n, int *replaced)
+{
+        /* each bad byte grows into 3 (U+FFFD) */
+        char *out = malloc(n * 3 + 1);
+        size_t o = 0;
+
+        if (replaced)
+                *replaced = 0;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n;) {
+                size_t len = utf8_seq_len((const unsigned char *)s + i, n - i);
+                if (len && s[i]) {
+                        memcpy(out + o, s + i, len);
+                        o += len;
+                        i += len;
+                } else {
+                        memcpy(out + o, "\xEF\xBF\xBD", 3);
+                        o += 3;
+                        i++;
+                        if (replaced)
+                                *replaced = 1;
+                }
         }
         out[o] = '\0';
         return out;
@@ -268,18 +398,37 @@ static void q_empty(req_t *q, unsigned status)
         q_json(q, status, NULL);
 }
 
+json_t *rest_error_body(unsigned status, const char *fmt, va_list ap)
+{
+        char *msg = NULL, *clean = NULL;
+        json_t *o = json_object(), *m = NULL;
+
+        if (!o)
+                return NULL;
+        json_object_set_new(o, "error_code", json_integer(status));
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        /* A name from the URL or a herder sentence cut short may hold bytes
+         * that are not UTF-8; jansson refuses those, so clean them first
+         * and never lose the message. */
+        if (msg)
+                clean = rest_utf8_sanitize(msg, strlen(msg), NULL);
+        if (clean)
+                m = json_string(clean);
+        json_object_set_new(o, "message", m ? m : json_string("Error"));
+        free(clean);
+        free(msg);
+        return o;
+}
+
 static void q_error(req_t *q, unsigned status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 static void q_error(req_t *q, unsigned status, const char *fmt, ...)
 {
-        char msg[4096];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        json_t *o = rest_error_body(status, fmt, ap);
         va_end(ap);
-        json_t *o = json_object();
-        json_object_set_new(o, "error_code", json_integer(status));
-        json_object_set_new(o, "message", json_string(msg));
         q_json(q, status, o);
 }
 
@@ -515,8 +664,7 @@ static int check_config(req_t *q, const json_t *config)
 
 static void set_location(req_t *q, const char *name)
 {
-        const char *host = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
-                                                       MHD_HTTP_HEADER_HOST);
+        const char *host = req_header(q, MHD_HTTP_HEADER_HOST);
         char hostbuf[64];
         char *esc = rest_url_escape(name);
         char *loc = NULL;
@@ -791,7 +939,11 @@ static void h_config_put(req_t *q)
                 q_error(q, 400, "%s", err);
                 return;
         }
-        if (!put_name(q, CNAME, config))
+        if (q->cap_bad & 1)
+                q_error(q, 400, "Connector name in the URL (%s) is not valid: "
+                                "its percent-encoded bytes are not UTF-8",
+                        CNAME);
+        else if (!put_name(q, CNAME, config))
                 store_config(q, config, 0);
         json_decref(config);
 }
@@ -1353,6 +1505,187 @@ static int split_path(const char *p, const char **seg, size_t *len, int max)
         return n;
 }
 
+/* ------------------------------------------------------------------ */
+/* Cross-origin requests
+ *
+ * A browser sends Origin on every cross-origin request that is not a plain
+ * GET/HEAD (and on same-origin ones too); curl and other clients send none.
+ * Connect's CORS filter is on when access.control.allow.origin is set (a
+ * comma list; '*' matches anything, also inside a pattern); its methods
+ * default to GET,POST,HEAD. On top of Java, a request that could change
+ * state (any method but GET, HEAD, OPTIONS) from an origin that is neither
+ * ours nor allowed is refused with 403 -- a no-cors fetch would otherwise
+ * reach the handler. Sec-Fetch-Site: cross-site or same-site without an
+ * allowed Origin counts as cross-origin too. */
+
+#define CORS_DEFAULT_METHODS "GET,POST,HEAD"
+#define CORS_ALLOW_HEADERS   "X-Requested-With,Content-Type,Accept,Origin"
+#define CORS_MAX_AGE         "1800"
+
+/* application/json with optional parameters (charset=...). */
+static int is_json_type(const char *ct)
+{
+        if (!ct)
+                return 0;
+        while (*ct == ' ' || *ct == '\t')
+                ct++;
+        size_t l = strcspn(ct, ";");
+        while (l && isspace((unsigned char)ct[l - 1]))
+                l--;
+        return l == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+/* Glob match, '*' = any run of characters, case-insensitive. */
+static int glob_match(const char *pat, size_t pn, const char *s)
+{
+        if (!pn)
+                return !*s;
+        if (*pat == '*') {
+                for (;; s++) {
+                        if (glob_match(pat + 1, pn - 1, s))
+                                return 1;
+                        if (!*s)
+                                return 0;
+                }
+        }
+        return *s && tolower((unsigned char)*pat) == tolower((unsigned char)*s) &&
+               glob_match(pat + 1, pn - 1, s + 1);
+}
+
+/* Is `item` one of the comma-separated `list` (items trimmed; glob when
+ * `glob`, else case-insensitive equality)? */
+static int in_list(const char *list, const char *item, int glob)
+{
+        const char *p = list;
+        while (p && *p) {
+                size_t n = strcspn(p, ",");
+                const char *a = p, *e = p + n;
+                while (a < e && isspace((unsigned char)*a))
+                        a++;
+                while (e > a && isspace((unsigned char)e[-1]))
+                        e--;
+                size_t l = (size_t)(e - a);
+                /* a pattern has at most a few stars; cap the work anyway */
+                if (l && (glob ? l <= 256 && glob_match(a, l, item)
+                               : strlen(item) == l && !strncasecmp(a, item, l)))
+                        return 1;
+                p += n;
+                if (*p == ',')
+                        p++;
+        }
+        return 0;
+}
+
+/* Does Origin (scheme://host[:port]) name this server, as reached through
+ * the Host header? */
+static int same_origin(const char *origin, const char *host)
+{
+        const char *sep = strstr(origin, "://");
+        if (!sep || !host || !*host)
+                return 0;
+        const char *auth = sep + 3;
+        int https = (size_t)(sep - origin) == 5 &&
+                    !strncasecmp(origin, "https", 5);
+        if (!https && !((size_t)(sep - origin) == 4 &&
+                        !strncasecmp(origin, "http", 4)))
+                return 0;
+        if (!strcasecmp(auth, host))
+                return 1;
+        /* the default port may be written in one and left out in the other */
+        const char *dflt = https ? ":443" : ":80";
+        size_t al = strlen(auth), hl = strlen(host), dl = strlen(dflt);
+        if (al + dl == hl && !strncasecmp(auth, host, al) &&
+            !strcasecmp(host + al, dflt))
+                return 1;
+        if (hl + dl == al && !strncasecmp(auth, host, hl) &&
+            !strcasecmp(auth + hl, dflt))
+                return 1;
+        return 0;
+}
+
+static int safe_method(const char *m)
+{
+        return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* Every header named in Access-Control-Request-Headers may be sent. */
+static int headers_allowed(const char *req_headers)
+{
+        char *copy = req_headers ? strdup(req_headers) : NULL, *save = NULL;
+        int ok = 1;
+
+        if (!copy)
+                return req_headers == NULL;
+        for (char *t = strtok_r(copy, ",", &save); t && ok;
+             t = strtok_r(NULL, ",", &save)) {
+                while (isspace((unsigned char)*t))
+                        t++;
+                char *e = t + strlen(t);
+                while (e > t && isspace((unsigned char)e[-1]))
+                        *--e = '\0';
+                if (*t && !in_list(CORS_ALLOW_HEADERS, t, 0))
+                        ok = 0;
+        }
+        free(copy);
+        return ok;
+}
+
+/* 0: go on; 1: answered (preflight or 403). */
+static int cors_check(req_t *q)
+{
+        const rest_t *r = q->rest;
+        const char *origin = req_header(q, "Origin");
+        const char *site = req_header(q, "Sec-Fetch-Site");
+        const char *methods = r->cors_methods && *r->cors_methods
+                                      ? r->cors_methods
+                                      : CORS_DEFAULT_METHODS;
+        int cross, allowed;
+
+        if (origin)
+                cross = !same_origin(origin, req_header(q, MHD_HTTP_HEADER_HOST));
+        else
+                cross = site && (!strcasecmp(site, "cross-site") ||
+                                 !strcasecmp(site, "same-site"));
+        if (origin && !cross && site && !strcasecmp(site, "cross-site"))
+                cross = 1;
+        if (!cross)
+                return 0;
+        allowed = origin && r->cors_origins && *r->cors_origins &&
+                  in_list(r->cors_origins, origin, 1);
+        const char *want = req_header(q, "Access-Control-Request-Method");
+        if (!strcmp(q->method, "OPTIONS") && origin && want) {
+                /* preflight */
+                if (!allowed || !in_list(methods, want, 0) ||
+                    !headers_allowed(req_header(q, "Access-Control-Request-Headers")))
+                        goto refuse;
+                req_add_header(q, "Access-Control-Allow-Origin", origin);
+                req_add_header(q, "Access-Control-Allow-Credentials", "true");
+                req_add_header(q, "Access-Control-Allow-Methods", methods);
+                req_add_header(q, "Access-Control-Allow-Headers",
+                               CORS_ALLOW_HEADERS);
+                req_add_header(q, "Access-Control-Max-Age", CORS_MAX_AGE);
+                req_add_header(q, "Vary", "Origin");
+                q_empty(q, 200);
+                return 1;
+        }
+        if (allowed) {
+                if (!safe_method(q->method) && !in_list(methods, q->method, 0))
+                        goto refuse;
+                req_add_header(q, "Access-Control-Allow-Origin", origin);
+                req_add_header(q, "Access-Control-Allow-Credentials", "true");
+                req_add_header(q, "Vary", "Origin");
+                return 0;
+        }
+        if (safe_method(q->method))
+                return 0; /* answered; the browser keeps it from the page */
+refuse:
+        q_error(q, 403, "Cross-origin %s request from %s is not allowed; see "
+                        "access.control.allow.origin and "
+                        "access.control.allow.methods",
+                q->method, origin ? origin : "another site");
+        return 1;
+}
+
 static void dispatch(req_t *q)
 {
         const char *seg[REST_MAX_SEGS], *pseg[REST_MAX_SEGS];
@@ -1361,6 +1694,8 @@ static void dispatch(req_t *q)
         int path_known = 0;
         const route_t *hit = NULL;
 
+        if (cors_check(q))
+                return;
         for (const route_t *r = routes; r->method && n >= 0; r++) {
                 int pn = split_path(r->pattern, pseg, plen, REST_MAX_SEGS);
                 int ok = pn == n;
@@ -1384,18 +1719,10 @@ static void dispatch(req_t *q)
                         q_error(q, 404, "HTTP 404 Not Found");
                 return;
         }
-        if (q->body_len) {
-                const char *ct = MHD_lookup_connection_value(
-                        q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-                if (ct) {
-                        size_t l = strcspn(ct, ";");
-                        while (l && isspace((unsigned char)ct[l - 1]))
-                                l--;
-                        if (!(l == 16 && !strncasecmp(ct, "application/json", 16))) {
-                                q_error(q, 415, "HTTP 415 Unsupported Media Type");
-                                return;
-                        }
-                }
+        if (q->body_len && !is_json_type(req_header(q,
+                                        MHD_HTTP_HEADER_CONTENT_TYPE))) {
+                q_error(q, 415, "HTTP 415 Unsupported Media Type");
+                return;
         }
         /* captures, decoded */
         int pn = split_path(hit->pattern, pseg, plen, REST_MAX_SEGS);
@@ -1408,7 +1735,17 @@ static void dispatch(req_t *q)
                                         "NUL bytes are not allowed");
                         return;
                 }
-                q->cap[q->ncap++] = d;
+                /* Bytes that are not UTF-8 become U+FFFD, as in Java. */
+                int bad = 0;
+                char *u = rest_utf8_sanitize(d, strlen(d), &bad);
+                free(d);
+                if (!u) {
+                        q_error(q, 500, "Out of memory");
+                        return;
+                }
+                if (bad)
+                        q->cap_bad |= 1u << q->ncap;
+                q->cap[q->ncap++] = u;
         }
         if (hit->needs_herder && !q->rest->h) {
                 q_error(q, 503, "Worker is still starting up.");
@@ -1437,6 +1774,12 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
         char *k = rest_percent_decode(key, strlen(key), 1);
         char *v = rest_percent_decode(value ? value : "",
                                       value ? strlen(value) : 0, 1);
+        char *ku = k ? rest_utf8_sanitize(k, strlen(k), NULL) : NULL;
+        char *vu = v ? rest_utf8_sanitize(v, strlen(v), NULL) : NULL;
+        free(k);
+        free(v);
+        k = ku;
+        v = vu;
         if (!k || !v) {
                 free(k);
                 free(v);
@@ -1446,6 +1789,137 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
         q->qv[q->nq] = v;
         q->nq++;
         return MHD_YES;
+}
+
+/* Split a raw query string as libmicrohttpd does ("k=v&k2&..."). */
+static void query_parse(req_t *q, const char *qs)
+{
+        while (qs && *qs && q->nq < REST_MAX_QUERY) {
+                size_t n = strcspn(qs, "&");
+                if (n) {
+                        char *part = strndup(qs, n);
+                        if (!part)
+                                return;
+                        char *eq = strchr(part, '=');
+                        if (eq)
+                                *eq++ = '\0';
+                        collect_query(q, MHD_GET_ARGUMENT_KIND, part, eq);
+                        free(part);
+                }
+                qs += n;
+                if (*qs == '&')
+                        qs++;
+        }
+}
+
+/* libmicrohttpd calls this with the request target before it parses the
+ * query into the connection's memory pool -- where a few hundred
+ * parameters fill the pool and leave no room for any answer. We take the
+ * query and hide it from libmicrohttpd: the target is its read buffer,
+ * writable, and is cut right after the '?'. The req_t made here is the
+ * request's context (freed by on_completed). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+        req_t *q = calloc(1, sizeof(*q));
+        size_t n = strlen(uri);
+        char *qm = strchr(uri, '?');
+
+        if (!q)
+                return NULL;
+        q->rest = cls;
+        q->conn = conn;
+        q->uri_len = n > INT32_MAX ? INT32_MAX : (int)n;
+        if (qm) {
+                if (n <= REST_MAX_URI)
+                        q->query = strdup(qm + 1);
+                qm[1] = '\0';
+        }
+        return q;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value)
+{
+        size_t *sz = cls;
+        (void)kind;
+        sz[0]++;
+        sz[1] += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+        return MHD_YES;
+}
+
+/* 414 for a request target over REST_MAX_URI, 431 for headers over
+ * REST_MAX_HEADER_BYTES or REST_MAX_HEADERS (as Jetty does). 1 when
+ * answered. */
+static int check_request_size(req_t *q)
+{
+        size_t sz[2] = { 0, 0 };
+
+        if (q->uri_len > REST_MAX_URI) {
+                q_error(q, 414, "URI Too Long: the request target is longer "
+                                "than %d bytes", REST_MAX_URI);
+                return 1;
+        }
+        if (q->conn)
+                MHD_get_connection_values(q->conn, MHD_HEADER_KIND,
+                                          count_header, sz);
+        else
+                for (const char *const *h = q->hdrs; h && h[0] && h[1]; h += 2)
+                        count_header(sz, MHD_HEADER_KIND, h[0], h[1]);
+        if (sz[0] > REST_MAX_HEADERS || sz[1] > REST_MAX_HEADER_BYTES) {
+                q_error(q, 431, "Request Header Fields Too Large: at most %d "
+                                "headers and %d bytes",
+                        REST_MAX_HEADERS, REST_MAX_HEADER_BYTES);
+                return 1;
+        }
+        return 0;
+}
+
+static enum MHD_Result send_answer(req_t *q);
+static void req_free(req_t *q);
+
+/* The 414/431 for a request over our limits. The request may fill the
+ * connection's memory pool so that libmicrohttpd could not build the
+ * answer's header; on a plain-HTTP listener the (small) answer is written
+ * to the socket directly and the connection closed, as Jetty closes after
+ * these. Over TLS the usual path is taken. */
+static enum MHD_Result answer_oversized(req_t *q)
+{
+        const union MHD_ConnectionInfo *ci, *fi;
+        const union MHD_DaemonInfo *di = NULL;
+        char *body = NULL, *text = NULL;
+        int n;
+
+        if (!q->conn)
+                return send_answer(q);
+        ci = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_DAEMON);
+        fi = MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (ci)
+                di = MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_FLAGS);
+        if (!fi || !di || (di->flags & MHD_USE_TLS))
+                return send_answer(q);
+        body = json_dumps(q->resp, JSON_COMPACT);
+        n = body ? asprintf(&text,
+                            "HTTP/1.1 %u %s\r\n"
+                            "Content-Type: application/json\r\n"
+                            "Content-Length: %zu\r\n"
+                            "Connection: close\r\n\r\n%s",
+                            q->status,
+                            q->status == 414 ? "URI Too Long"
+                                             : "Request Header Fields Too Large",
+                            strlen(body), body)
+                  : -1;
+        free(body);
+        if (n < 0)
+                return MHD_NO;
+        /* a few hundred bytes into an idle socket's send buffer */
+        ssize_t w = send(fi->connect_fd, text, (size_t)n,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)w;
+        free(text);
+        LOG_DEBUG(q->rest->lg, "%s (%d bytes) -> %u", q->method, q->uri_len,
+                  q->status);
+        shutdown(fi->connect_fd, SHUT_WR);
+        return MHD_NO; /* libmicrohttpd closes the connection */
 }
 
 static enum MHD_Result send_answer(req_t *q)
@@ -1472,6 +1946,8 @@ static enum MHD_Result send_answer(req_t *q)
         if (q->location)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
                                         q->location);
+        for (int i = 0; i < q->nrh; i++)
+                MHD_add_response_header(resp, q->rh_name[i], q->rh_value[i]);
         MHD_add_response_header(resp, "X-Connectd-Version", CONNECTD_VERSION);
         if (q->status == 401)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
@@ -1513,19 +1989,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         req_t *q = *con_cls;
         (void)version;
 
-        if (!q) {
+        if (!q || !q->started) {
+                if (!q) {
+                        /* on_uri could not allocate, or did not run */
+                        q = calloc(1, sizeof(*q));
+                        if (!q)
+                                return MHD_NO;
+                        q->rest = r;
+                        q->conn = conn;
+                        q->uri_len = (int)strnlen(url, REST_MAX_URI + 1);
+                        *con_cls = q;
+                }
                 /* A client certificate that ssl.client.auth refuses: drop
                  * the connection, as a failed handshake would. */
                 if (!rest_tls_connection_ok(r->tls, conn))
                         return MHD_NO;
-                q = calloc(1, sizeof(*q));
-                if (!q)
-                        return MHD_NO;
-                q->rest = r;
-                q->conn = conn;
+                q->started = 1;
                 q->method = method;
                 q->url = strdup(url);
-                *con_cls = q;
                 if (!q->url)
                         return MHD_NO;
                 if (!auth_ok(r, conn, method, url)) {
@@ -1533,6 +2014,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                         q->responded = 1;
                         return send_answer(q);
                 }
+                if (check_request_size(q)) {
+                        q->responded = 1;
+                        return answer_oversized(q);
+                }
+                query_parse(q, q->query);
                 MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
                                           collect_query, q);
                 const char *cl = MHD_lookup_connection_value(
@@ -1595,10 +2081,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void on_completed(void *cls, struct MHD_Connection *conn,
                          void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-        req_t *q = *con_cls;
         (void)cls;
         (void)conn;
         (void)toe;
+        req_free(*con_cls);
+        *con_cls = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Without a connection: one request straight through the router */
+
+unsigned rest_handle(rest_t *r, const char *method, const char *target,
+                     const char *const *headers, const char *body,
+                     size_t body_len, char **out)
+{
+        req_t *q = calloc(1, sizeof(*q));
+        unsigned status = 500;
+        const char *qm = strchr(target, '?');
+        size_t n = strlen(target);
+
+        *out = NULL;
+        if (!q)
+                return status;
+        q->rest = r;
+        q->hdrs = headers;
+        q->method = method;
+        q->started = 1;
+        q->uri_len = n > INT32_MAX ? INT32_MAX : (int)n;
+        q->url = strndup(target, qm ? (size_t)(qm - target) : n);
+        if (qm && n <= REST_MAX_URI)
+                q->query = strdup(qm + 1);
+        if (!q->url)
+                goto out;
+        if (!check_request_size(q)) {
+                query_parse(q, q->query);
+                if (body_len > r->max_body) {
+                        too_big(q);
+                } else {
+                        if (body_len) {
+                                q->body = malloc(body_len + 1);
+                                if (!q->body)
+                                        goto out;
+                                memcpy(q->body, body, body_len);
+                                q->body[body_len] = '\0';
+                                q->body_len = q->body_cap = body_len;
+                        }
+                        dispatch(q);
+                }
+        }
+        status = q->status;
+        if (q->resp)
+                *out = json_dumps(q->resp, JSON_COMPACT | JSON_ENCODE_ANY);
+out:
+        req_free(q);
+        return status;
+}
+
+static void req_free(req_t *q)
+{
         if (!q)
                 return;
         for (int i = 0; i < q->ncap; i++)
@@ -1609,10 +2149,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         }
         json_decref(q->resp);
         free(q->location);
+        for (int i = 0; i < q->nrh; i++)
+                free(q->rh_value[i]);
+        free(q->query);
         free(q->body);
         free(q->url);
         free(q);
-        *con_cls = NULL;
 }
 
 /* Bind one listener URL. Returns the listening socket or -1. */
@@ -1682,7 +2224,8 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 128)) {
+        if (bind(fd, res->ai_addr, res->ai_addrlen) ||
+            listen(fd, SOMAXCONN)) {
                 snprintf(errstr, errstr_size, "listener %s: %s", url,
                          strerror(errno));
                 close(fd);
@@ -1699,6 +2242,35 @@ static int bind_listener(const char *url, int *port_out, int *v6_out,
 out:
         freeaddrinfo(res);
         return fd;
+}
+
+/* Raise the soft RLIMIT_NOFILE to the hard one (every REST connection is a
+ * descriptor) and return how many connections the listeners may hold in
+ * all. */
+static unsigned connection_budget(logger_t *lg)
+{
+        struct rlimit rl;
+        rlim_t fds = 1024;
+
+        if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+                if (rl.rlim_cur < rl.rlim_max) {
+                        rlim_t old = rl.rlim_cur;
+                        rl.rlim_cur = rl.rlim_max;
+                        if (setrlimit(RLIMIT_NOFILE, &rl))
+                                rl.rlim_cur = old;
+                        else
+                                LOG_DEBUG(lg, "open files limit raised from "
+                                          "%llu to %llu",
+                                          (unsigned long long)old,
+                                          (unsigned long long)rl.rlim_cur);
+                }
+                fds = rl.rlim_cur;
+        }
+        if (fds == RLIM_INFINITY || fds > REST_MAX_CONNECTIONS + REST_FD_RESERVE)
+                return REST_MAX_CONNECTIONS;
+        if (fds < 2 * REST_FD_RESERVE)
+                return (unsigned)(fds / 2);
+        return (unsigned)(fds - REST_FD_RESERVE);
 }
 
 static int prop_bool(const json_t *props, const char *key, int dflt)
@@ -1782,14 +2354,24 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                 }
                 r->max_body = (size_t)v;
         }
+        r->cors_origins = worker_props ? wc_get(worker_props,
+                                                "access.control.allow.origin")
+                                       : NULL;
+        r->cors_methods = worker_props ? wc_get(worker_props,
+                                                "access.control.allow.methods")
+                                       : NULL;
         r->tracking = prop_bool(worker_props, "topic.tracking.enable", 1);
         r->tracking_reset = prop_bool(worker_props, "topic.tracking.allow.reset",
                                       1);
+        unsigned conn_limit = connection_budget(r->lg), nlist = 1;
         list = strdup(listeners && *listeners ? listeners : REST_DEFAULT_LISTENER);
         if (!list)
                 goto fail;
         if (security_setup(r, worker_props, list, errstr, errstr_size))
                 goto fail;
+        for (const char *c = list; *c; c++)
+                nlist += *c == ',';
+        conn_limit = conn_limit / nlist ? conn_limit / nlist : 1;
         for (char *tok = strtok_r(list, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
                 while (isspace((unsigned char)*tok))
@@ -1823,7 +2405,14 @@ rest_t *rest_start(herder_t *h, const json_t *worker_props, char *errstr,
                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)REST_THREADS,
                         MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, r,
-                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                        MHD_OPTION_CONNECTION_TIMEOUT,
+                        (unsigned)REST_IDLE_TIMEOUT_S,
+                        MHD_OPTION_URI_LOG_CALLBACK, on_uri, r,
+                        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                        (size_t)REST_CONN_MEMORY,
+                        MHD_OPTION_CONNECTION_LIMIT, conn_limit,
+                        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                        conn_limit / 2,
                         MHD_OPTION_ARRAY, tls_opts,
                         MHD_OPTION_END);
                 if (!r->d[r->nd]) {

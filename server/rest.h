@@ -7,6 +7,7 @@
 #ifndef CONNECTD_REST_H
 #define CONNECTD_REST_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <jansson.h>
 #include "herder.h"
@@ -33,12 +34,28 @@ void rest_stop(rest_t *r);
  * returns -1 past the end. */
 int rest_route_at(size_t i, const char **method, const char **pattern);
 
+/* One request through the checks and the router without a connection (for
+ * tests and fuzzing): method, raw request target (path?query), request
+ * headers as name/value pairs ending with NULL (may be NULL), body. Returns
+ * the HTTP status; *out gets the answer body (malloc'd, NULL for none).
+ * @locality any thread, like a request handler */
+unsigned rest_handle(rest_t *r, const char *method, const char *target,
+                     const char *const *headers, const char *body,
+                     size_t body_len, char **out);
+
 /* --- helpers, exported for unit tests --- */
 
 /* Percent-decode n bytes of s (path segment: '+' stays '+'; query:
  * plus_is_space=1). Returns a malloc'd NUL-terminated string, or NULL when
  * the result would contain a NUL byte. */
 char *rest_percent_decode(const char *s, size_t n, int plus_is_space);
+/* n bytes of s as valid UTF-8: a byte that does not start a well-formed
+ * sequence (and a NUL) becomes U+FFFD. malloc'd; *replaced (may be NULL)
+ * tells whether anything was replaced. */
+char *rest_utf8_sanitize(const char *s, size_t n, int *replaced);
+/* Connect's error body {"error_code":status,"message":...}; the message is
+ * always there, made valid UTF-8 whatever the arguments hold. */
+json_t *rest_error_body(unsigned status, const char *fmt, va_list ap);
 /* Percent-encode one path segment (unreserved characters kept). */
 char *rest_url_escape(const char *s);
 /* Java-style boolean query value: only a case-insensitive "true" is true. */

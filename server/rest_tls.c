@@ -576,8 +576,11 @@ int rest_tls_connection_ok(const rest_tls_t *t, struct MHD_Connection *conn)
 
 int rest_tls_is_tls(struct MHD_Connection *conn)
 {
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-                conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+        const union MHD_ConnectionInfo *ci;
+
+        if (!conn) /* a request handled without a connection (rest_handle) */
+                return 0;
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 
         return ci && ci->tls_session;
 }

@@ -23,6 +23,7 @@ typedef struct resp {
         json_t *json;
         char location[512];
         char ctype[128];
+        char hdrs[4096];    /* all answer headers */
 } resp_t;
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
@@ -41,6 +42,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 {
         resp_t *r = ud;
         size_t len = sz * n;
+        size_t have = strlen(r->hdrs);
+        snprintf(r->hdrs + have, sizeof(r->hdrs) - have, "%.*s", (int)len, p);
         if (len > 10 && !strncasecmp(p, "Location: ", 10))
                 snprintf(r->location, sizeof(r->location), "%.*s",
                          (int)(len - 12), p + 10);
@@ -50,15 +53,16 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
         return len;
 }
 
-static resp_t *req(const char *method, const char *path, const char *body,
-                   const char *ctype)
+/* ctype "" sends no Content-Type; hdrs: extra header lines, NULL-ended */
+static resp_t *reqh(const char *method, const char *path, const char *body,
+                    const char *ctype, const char *const *hdrs)
 {
         resp_t *r = calloc(1, sizeof(*r));
         CURL *c = curl_easy_init();
         struct curl_slist *h = NULL;
-        char url[2048], hdr[256];
+        char *url = NULL, hdr[256];
 
-        snprintf(url, sizeof(url), "%s%s", base, path);
+        cr_assert(asprintf(&url, "%s%s", base, path) > 0);
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -70,25 +74,35 @@ static resp_t *req(const char *method, const char *path, const char *body,
         if (body) {
                 curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
                 curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-                snprintf(hdr, sizeof(hdr), "Content-Type: %s",
+                snprintf(hdr, sizeof(hdr), ctype && !*ctype ? "Content-Type:"
+                                                            : "Content-Type: %s",
                          ctype ? ctype : "application/json");
                 h = curl_slist_append(h, hdr);
                 /* big bodies ask for 100-continue: the early-413 path */
                 h = curl_slist_append(h, strlen(body) > 8192
                                                  ? "Expect: 100-continue"
                                                  : "Expect:");
-                curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         }
+        for (int i = 0; hdrs && hdrs[i]; i++)
+                h = curl_slist_append(h, hdrs[i]);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         CURLcode rc = curl_easy_perform(c);
         cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, path,
                      curl_easy_strerror(rc));
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
         curl_slist_free_all(h);
         curl_easy_cleanup(c);
+        free(url);
         if (!r->body)
                 r->body = strdup("");
         r->json = json_loads(r->body, JSON_DECODE_ANY, NULL);
         return r;
+}
+
+static resp_t *req(const char *method, const char *path, const char *body,
+                   const char *ctype)
+{
+        return reqh(method, path, body, ctype, NULL);
 }
 
 static void resp_free(resp_t *r)
@@ -611,4 +625,335 @@ Test(rest, bad_listener)
         cr_assert_null(rest_start(NULL, p, err, sizeof(err)));
         cr_assert(strstr(err, "ssl.keystore.location"), "%s", err);
         json_decref(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hardening: error bodies always carry a message */
+
+static json_t *error_body(unsigned status, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        json_t *o = rest_error_body(status, fmt, ap);
+        va_end(ap);
+        return o;
+}
+
+Test(rest, utf8_sanitize)
+{
+        int bad = 0;
+        char *s = rest_utf8_sanitize("a\xc3\xa9" "b", 4, &bad);
+        cr_assert_str_eq(s, "a\xc3\xa9" "b");
+        cr_assert_eq(bad, 0);
+        free(s);
+        /* lone byte, cut sequence, overlong, surrogate, past U+10FFFF */
+        s = rest_utf8_sanitize("\xff" "x\xc3", 3, &bad);
+        cr_assert_str_eq(s, "\xef\xbf\xbd" "x\xef\xbf\xbd");
+        cr_assert_eq(bad, 1);
+        free(s);
+        s = rest_utf8_sanitize("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", 9, NULL);
+        json_t *js = json_string(s);
+        cr_assert_not_null(js, "%s", s);
+        json_decref(js);
+        cr_assert_eq(strncmp(s, "\xef\xbf\xbd", 3), 0);
+        free(s);
+}
+
+Test(rest, error_body_never_drops_the_message)
+{
+        json_t *o = error_body(404, "Connector %s not found", "\xff");
+        cr_assert_str_eq(json_string_value(json_object_get(o, "message")),
+                         "Connector \xef\xbf\xbd not found");
+        cr_assert_eq(json_integer_value(json_object_get(o, "error_code")), 404);
+        json_decref(o);
+}
+
+Test(rest, invalid_utf8_connector_name)
+{
+        expect_error("GET", "/connectors/%FF", NULL, NULL, 404,
+                     "Connector \xef\xbf\xbd not found");
+        expect_error("GET", "/connectors/%C3/status", NULL, NULL, 404, NULL);
+        expect_error("DELETE", "/connectors/a%FFb", NULL, NULL, 404,
+                     "Connector a\xef\xbf\xbd" "b not found");
+        resp_t *r = req("PUT", "/connectors/%FF/config",
+                        "{\"connector.class\":\"FileStreamSource\","
+                        "\"topic\":\"t\"}", NULL);
+        cr_assert_eq(r->status, 400, "%s", r->body);
+        const char *m = json_string_value(json_object_get(r->json, "message"));
+        cr_assert_not_null(m, "%s", r->body);
+        cr_assert(strstr(m, "name in the URL"), "%s", m);
+        cr_assert(!strstr(m, "Missing required"), "%s", m);
+        resp_free(r);
+        /* nothing was created under the replacement name */
+        expect_error("GET", "/connectors/%EF%BF%BD", NULL, NULL, 404, NULL);
+}
+
+Test(rest, long_name_cut_mid_character)
+{
+        /* "Connector " + name fills a 4 KiB message exactly up to the first
+         * byte of a two-byte character */
+        size_t na = 4084;
+        char *path = malloc(na + 64);
+        memcpy(path, "/connectors/", 12);
+        memset(path + 12, 'a', na);
+        strcpy(path + 12 + na, "%C3%A9%C3%A9");
+        expect_error("GET", path, NULL, NULL, 404, NULL);
+        expect_error("DELETE", path, NULL, NULL, 404, NULL);
+        free(path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hardening: request forgery from web pages */
+
+#define BODY_S(n) "{\"name\":\"" n "\",\"config\":{\"connector.class\":" \
+                  "\"FileStreamSource\",\"topic\":\"t\"}}"
+
+static int has_header(const resp_t *r, const char *line)
+{
+        return strcasestr(r->hdrs, line) != NULL;
+}
+
+Test(rest, body_needs_json_content_type)
+{
+        expect_error("POST", "/connectors", BODY_S("a"), "", 415,
+                     "HTTP 415 Unsupported Media Type");
+        expect_error("POST", "/connectors", BODY_S("a"), "text/plain", 415,
+                     NULL);
+        expect_error("POST", "/connectors", BODY_S("a"),
+                     "application/x-www-form-urlencoded", 415, NULL);
+        expect_error("POST", "/connectors", BODY_S("a"), "multipart/form-data",
+                     415, NULL);
+        expect_error("POST", "/connectors", BODY_S("a"), "application/jsonx",
+                     415, NULL);
+        cr_assert_eq(status_of("GET", "/connectors/a", NULL), 404);
+        create("x");
+        expect_error("PUT", "/connectors/x/config", "{\"topic\":\"u\"}", "",
+                     415, NULL);
+        expect_error("PATCH", "/connectors/x/config", "{\"topic\":\"u\"}",
+                     "text/plain;charset=utf-8", 415, NULL);
+        expect_error("PUT", "/connector-plugins/FileStreamSource/config/validate",
+                     "{\"connector.class\":\"FileStreamSource\"}", "", 415,
+                     NULL);
+        /* parameters and case are fine; no body needs no type */
+        resp_t *r = req("POST", "/connectors", BODY_S("b"),
+                        "Application/JSON ; charset=UTF-8");
+        cr_assert_eq(r->status, 201, "%s", r->body);
+        resp_free(r);
+        r = req("PUT", "/connectors/b/pause", NULL, NULL);
+        cr_assert_eq(r->status, 202, "%s", r->body);
+        resp_free(r);
+}
+
+static resp_t *with_origin(const char *method, const char *path,
+                           const char *body, const char *origin,
+                           const char *site)
+{
+        char o[256], f[256];
+        const char *h[3] = { NULL, NULL, NULL };
+        int n = 0;
+        if (origin) {
+                snprintf(o, sizeof(o), "Origin: %s", origin);
+                h[n++] = o;
+        }
+        if (site) {
+                snprintf(f, sizeof(f), "Sec-Fetch-Site: %s", site);
+                h[n++] = f;
+        }
+        return reqh(method, path, body, NULL, h);
+}
+
+static void expect_origin(const char *method, const char *path,
+                          const char *body, const char *origin,
+                          const char *site, long status)
+{
+        resp_t *r = with_origin(method, path, body, origin, site);
+        cr_assert_eq(r->status, status, "%s %s from %s/%s: %ld %s", method,
+                     path, origin ? origin : "-", site ? site : "-", r->status,
+                     r->body);
+        if (status == 403) {
+                const char *m = json_string_value(json_object_get(r->json,
+                                                                  "message"));
+                cr_assert(m && strstr(m, "access.control.allow.origin"), "%s",
+                          r->body);
+                cr_assert_eq(json_integer_value(json_object_get(r->json,
+                                                                "error_code")),
+                             403);
+        }
+        cr_assert(!has_header(r, "Access-Control-Allow-Origin"), "%s", r->hdrs);
+        resp_free(r);
+}
+
+Test(rest, cross_origin_writes_refused)
+{
+        char self[96];
+        snprintf(self, sizeof(self), "http://127.0.0.1:%d", rest_port(srv));
+        /* a page elsewhere cannot create, change or delete */
+        expect_origin("POST", "/connectors", BODY_S("e"), "http://evil.example",
+                      NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"), "null", NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"),
+                      "http://127.0.0.1:1", NULL, 403);
+        expect_origin("POST", "/connectors", BODY_S("e"), "http://localhost",
+                      NULL, 403);
+        cr_assert_eq(status_of("GET", "/connectors/e", NULL), 404);
+        create("x");
+        expect_origin("DELETE", "/connectors/x", NULL, "http://evil.example",
+                      NULL, 403);
+        expect_origin("PUT", "/connectors/x/pause", NULL, "http://evil.example",
+                      NULL, 403);
+        expect_origin("POST", "/connectors/x/restart", NULL,
+                      "http://evil.example", NULL, 403);
+        /* fetch metadata alone is enough */
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "cross-site",
+                      403);
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "same-site",
+                      403);
+        expect_origin("POST", "/connectors/x/restart", NULL, self, "cross-site",
+                      403);
+        /* reads are answered (without CORS headers the page cannot see
+         * them); a preflight from elsewhere is refused */
+        expect_origin("GET", "/connectors", NULL, "http://evil.example", NULL,
+                      200);
+        expect_origin("OPTIONS", "/connectors", NULL, "http://evil.example",
+                      NULL, 405);
+        resp_t *r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                         (const char *const[]){
+                                 "Origin: http://evil.example",
+                                 "Access-Control-Request-Method: POST", NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        cr_assert(!has_header(r, "Access-Control-Allow"), "%s", r->hdrs);
+        resp_free(r);
+        cr_assert_eq(status_of("GET", "/connectors/x", NULL), 200);
+        /* same origin (a UI served by this worker), curl, fetch metadata
+         * that says so: all fine */
+        expect_origin("POST", "/connectors/x/restart", NULL, self, NULL, 204);
+        expect_origin("POST", "/connectors/x/restart", NULL, self, "same-origin",
+                      204);
+        expect_origin("POST", "/connectors/x/restart", NULL, NULL, "none", 204);
+        expect_origin("POST", "/connectors", BODY_S("s"), self, NULL, 201);
+        expect_origin("DELETE", "/connectors/s", NULL, NULL, NULL, 204);
+}
+
+static rest_t *cors_server(const char *origins, const char *methods)
+{
+        char err[256];
+        static json_t *p;
+        json_decref(p);
+        p = json_pack("{s:s,s:s}", "listeners", "http://127.0.0.1:0",
+                      "access.control.allow.origin", origins);
+        if (methods)
+                json_object_set_new(p, "access.control.allow.methods",
+                                    json_string(methods));
+        static int dummy;
+        rest_t *s2 = rest_start((herder_t *)&dummy, p, err, sizeof(err));
+        cr_assert_not_null(s2, "%s", err);
+        snprintf(base, sizeof(base), "http://127.0.0.1:%d", rest_port(s2));
+        return s2;
+}
+
+Test(rest, cors_allowed_origins)
+{
+        rest_t *s2 = cors_server("http://ui.example, http://*.corp.example",
+                                 NULL);
+        /* preflight: Jetty's CrossOriginFilter headers */
+        resp_t *r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                         (const char *const[]){
+                                 "Origin: http://ui.example",
+                                 "Access-Control-Request-Method: POST",
+                                 "Access-Control-Request-Headers: content-type",
+                                 NULL });
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://ui.example\r\n"),
+                  "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Allow-Methods: GET,POST,HEAD\r\n"),
+                  "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Allow-Headers: "), "%s", r->hdrs);
+        cr_assert(has_header(r, "Access-Control-Max-Age: 1800"), "%s", r->hdrs);
+        resp_free(r);
+        /* a method or header outside the lists */
+        r = reqh("OPTIONS", "/connectors/x", NULL, NULL,
+                 (const char *const[]){ "Origin: http://ui.example",
+                                        "Access-Control-Request-Method: DELETE",
+                                        NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        resp_free(r);
+        r = reqh("OPTIONS", "/connectors", NULL, NULL,
+                 (const char *const[]){ "Origin: http://ui.example",
+                                        "Access-Control-Request-Method: POST",
+                                        "Access-Control-Request-Headers: X-Evil",
+                                        NULL });
+        cr_assert_eq(r->status, 403, "%s", r->body);
+        resp_free(r);
+        /* the real requests */
+        r = with_origin("POST", "/connectors", BODY_S("c"), "http://ui.example",
+                        "cross-site");
+        cr_assert_eq(r->status, 201, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://ui.example"),
+                  "%s", r->hdrs);
+        resp_free(r);
+        r = with_origin("GET", "/connectors", NULL, "http://a.corp.example",
+                        NULL);
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: "
+                                "http://a.corp.example"), "%s", r->hdrs);
+        resp_free(r);
+        expect_origin("DELETE", "/connectors/c", NULL, "http://ui.example", NULL,
+                      403);
+        expect_origin("POST", "/connectors", BODY_S("d"), "http://corp.example",
+                      NULL, 403);
+        expect_origin("GET", "/connectors", NULL, "http://evil.example", NULL,
+                      200);
+        rest_stop(s2);
+
+        s2 = cors_server("*", "GET,POST,PUT,DELETE");
+        r = with_origin("DELETE", "/connectors/c", NULL, "http://any.example",
+                        NULL);
+        cr_assert_eq(r->status, 204, "%s", r->body);
+        cr_assert(has_header(r, "Access-Control-Allow-Origin: http://any.example"),
+                  "%s", r->hdrs);
+        resp_free(r);
+        expect_origin("PATCH", "/connectors/c/config", "{}", "http://any.example",
+                      NULL, 403);
+        rest_stop(s2);
+}
+
+/* ------------------------------------------------------------------ */
+/* The connection-less entry point the fuzz target drives */
+
+Test(rest, handle_without_connection)
+{
+        char *out = NULL;
+        const char *json_ct[] = { "content-type", "application/json", NULL };
+        const char *evil[] = { "Origin", "http://evil.example", "Host",
+                               "127.0.0.1:1", NULL };
+
+        cr_assert_eq(rest_handle(srv, "GET", "/connectors/%FF?expand=status",
+                                 NULL, NULL, 0, &out), 404);
+        cr_assert(strstr(out, "Connector \xef\xbf\xbd not found"), "%s", out);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", NULL, BODY_S("h"),
+                                 strlen(BODY_S("h")), &out), 415);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", evil, BODY_S("h"),
+                                 strlen(BODY_S("h")), &out), 403);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "POST", "/connectors", json_ct,
+                                 BODY_S("h"), strlen(BODY_S("h")), &out), 201);
+        free(out);
+        cr_assert_eq(rest_handle(srv, "GET", "/connectors?expand=info&expand=status",
+                                 NULL, NULL, 0, &out), 200);
+        cr_assert(strstr(out, "\"h\""), "%s", out);
+        free(out);
+        char *big = malloc(20000);
+        memset(big, 'a', 19999);
+        big[0] = '/';
+        big[19999] = '\0';
+        cr_assert_eq(rest_handle(srv, "GET", big, NULL, NULL, 0, &out), 414);
+        free(out);
+        free(big);
+        big = calloc(1, 5000);
+        cr_assert_eq(rest_handle(srv, "PUT", "/connectors/h/config", json_ct,
+                                 big, 5000, &out), 413);
+        free(out);
+        free(big);
 }
