@@ -172,6 +172,47 @@ Test(worker, version_and_config_reference)
         cr_assert(saw_row);
 }
 
+/* README's worker configuration reference is the binary's own table: every
+ * line `--worker-config-reference` prints stands in README.md, in order. */
+Test(worker, readme_config_reference_is_current)
+{
+        char cmd[1024], path[1024], *readme, *at, *nl;
+        char line[4096];
+        FILE *fp;
+        int rows = 0;
+
+        snprintf(path, sizeof(path), "%s/README.md",
+                 getenv("CONNECTD_SOURCE_DIR"));
+        readme = slurp(path);
+        cr_assert_not_null(readme, "cannot read %s", path);
+        at = strstr(readme, "\n## Worker configuration reference\n");
+        cr_assert_not_null(at, "README has no worker configuration reference");
+        snprintf(cmd, sizeof(cmd), "'%s' --worker-config-reference",
+                 getenv("CONNECTD_BIN"));
+        fp = popen(cmd, "r");
+        cr_assert_not_null(fp);
+        while (fgets(line, sizeof(line), fp)) {
+                char *hit;
+
+                if ((nl = strchr(line, '\n')))
+                        *nl = '\0';
+                if (!*line)
+                        continue;
+                hit = strstr(at, line);
+                cr_assert(hit && (hit[-1] == '\n') &&
+                                  (hit[strlen(line)] == '\n'),
+                          "README's worker configuration reference lacks (or "
+                          "misorders) this line; paste the output of "
+                          "`connectd --worker-config-reference`:\n%s",
+                          line);
+                at = hit + strlen(line);
+                rows++;
+        }
+        pclose(fp);
+        cr_assert_gt(rows, 40);
+        free(readme);
+}
+
 static char *source_body(const worker_t *w, const char *name, size_t filler)
 {
         char in[512], *body, *pad = malloc(filler + 1);
