@@ -668,12 +668,14 @@ static int control_chars(const char *s, char *buf, size_t n)
 static double regex_cost(const char *p)
 {
         double seq[REGEX_MAX_DEPTH], last[REGEX_MAX_DEPTH];
-        int d = 0;
+        int d = 0, run = 0; /* run: repetition operators in a row */
 
         seq[0] = last[0] = 0;
         while (*p) {
                 double factor = 0;
 
+                if (*p != '*' && *p != '+' && *p != '?' && *p != '{')
+                        run = 0;
                 switch (*p) {
                 case '(':
                         if (++d >= REGEX_MAX_DEPTH)
@@ -747,7 +749,12 @@ static double regex_cost(const char *p)
                         last[d] = 1;
                         continue;
                 }
-                /* a repetition of the last atom or group */
+                /* a repetition of the last atom or group. Java allows two
+                 * in a row at most (x+?, x*+, x{2}+); glibc takes any number,
+                 * and its compile time grows exponentially with them
+                 * ("c++*+++++++++++" ran for minutes). */
+                if (++run > 2)
+                        return 1e300;
                 seq[d] += last[d] * (factor - 1);
                 last[d] *= factor;
                 if (seq[d] > 1e300)
