@@ -102,6 +102,10 @@ int kcat_produce(const char *bootstrap, const char *topic, const char *data,
 
 /* Files. */
 char *slurp(const char *path);          /* malloc'd or NULL */
+/* Runs connectd with a worker.properties holding `props` (in a temporary
+ * directory, 30 s at most); returns the exit code and the stderr text
+ * (*err, malloc'd). For configs that must stop the start. */
+int run_worker_config(const char *props, char **err);
 int spit(const char *path, const char *data, int append);
 char *tmpdir_new(const char *tag);      /* mkdtemp under $TMPDIR; malloc'd */
 void rm_rf(const char *path);

@@ -12,26 +12,6 @@
 
 #include "harness.h"
 
-/* Runs connectd with a worker.properties holding `props`; returns the exit
- * code and the stderr text (*err, malloc'd). */
-static int run_worker_config(const char *props, char **err)
-{
-        char *dir = tmpdir_new("cfg");
-        char path[512], errp[512], cmd[2048];
-        int status;
-
-        snprintf(path, sizeof(path), "%s/worker.properties", dir);
-        snprintf(errp, sizeof(errp), "%s/stderr.log", dir);
-        cr_assert(spit(path, props, 0) == 0);
-        snprintf(cmd, sizeof(cmd), "cd '%s' && timeout 30 '%s' '%s' "
-                 ">/dev/null 2>'%s'", dir, getenv("CONNECTD_BIN"), path, errp);
-        status = system(cmd);
-        *err = slurp(errp);
-        rm_rf(dir);
-        free(dir);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 Test(worker, unknown_setting_is_refused_naming_the_key)
 {
         char *err;
