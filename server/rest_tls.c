@@ -329,7 +329,7 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
         char *loc = NULL, *chain = NULL, *inkey = NULL, *tloc = NULL,
              *tcerts = NULL, *ksp = NULL, *tsp = NULL, *text = NULL;
         const char *kname, *ca;
-        int mode;
+        int mode, ok = 0;
 
         if (!t) {
                 snprintf(errstr, errstr_size, "out of memory");
@@ -337,17 +337,17 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
         }
         if (type_is_pem(props, "ssl.keystore.type", errstr, errstr_size) ||
             type_is_pem(props, "ssl.truststore.type", errstr, errstr_size))
-                goto fail;
+                goto out;
         mode = rest_tls_client_auth(props);
         if (mode < 0) {
                 rest_tls_setting(props, "ssl.client.auth", &ca);
                 snprintf(errstr, errstr_size, "%s: must be none, requested "
                          "or required", ca);
-                goto fail;
+                goto out;
         }
         t->client_auth = (rest_tls_client_auth_t)mode;
         if (set_priorities(t, props, errstr, errstr_size))
-                goto fail;
+                goto out;
         loc = dup_setting(props, "ssl.keystore.location", NULL, loc_k,
                           sizeof(loc_k));
         chain = dup_setting(props, "ssl.keystore.certificate.chain", NULL,
@@ -370,44 +370,44 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
                 snprintf(errstr, errstr_size, "%s: SSL key store password "
                          "cannot be specified with PEM format, only key "
                          "password may be specified (%s)", ksp_k, pass_k);
-                goto fail;
+                goto out;
         }
         if (tsp) {
                 snprintf(errstr, errstr_size, "%s: SSL trust store password "
                          "cannot be specified for PEM format", tsp_k);
-                goto fail;
+                goto out;
         }
         if (loc && (chain || inkey)) {
                 snprintf(errstr, errstr_size, "%s: cannot be combined with "
                          "%s / %s", loc_k, chain_k, key_k);
-                goto fail;
+                goto out;
         }
         if (loc) {
                 text = read_file(loc_k, loc, errstr, errstr_size);
                 if (!text)
-                        goto fail;
+                        goto out;
                 t->cert = pem_blocks(text, 0);
                 t->key = pem_blocks(text, 1);
                 if (!t->cert || !t->key) {
                         snprintf(errstr, errstr_size, "out of memory");
-                        goto fail;
+                        goto out;
                 }
                 if (check_certs(loc_k, t->cert, errstr, errstr_size) ||
                     check_key(loc_k, t->key, t->key_pass, pass_k, errstr,
                               errstr_size))
-                        goto fail;
+                        goto out;
                 kname = loc_k;
         } else if (chain || inkey) {
                 if (!chain || !inkey) {
                         snprintf(errstr, errstr_size, "%s: must be set "
                                  "together with %s", chain ? chain_k : key_k,
                                  chain ? key_k : chain_k);
-                        goto fail;
+                        goto out;
                 }
                 if (check_certs(chain_k, chain, errstr, errstr_size) ||
                     check_key(key_k, inkey, t->key_pass, pass_k, errstr,
                               errstr_size))
-                        goto fail;
+                        goto out;
                 t->cert = chain;
                 t->key = inkey;
                 chain = inkey = NULL;
@@ -418,31 +418,31 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
                          "%s (PEM file with the certificate chain and "
                          "private key), or %s and %s",
                          loc_k, chain_k, key_k);
-                goto fail;
+                goto out;
         }
         if (check_pair(t, kname, errstr, errstr_size))
-                goto fail;
+                goto out;
 
         if (tloc && tcerts) {
                 snprintf(errstr, errstr_size, "%s: cannot be combined with "
                          "%s", tloc_k, tcert_k);
-                goto fail;
+                goto out;
         }
         if (tloc) {
                 free(text);
                 text = read_file(tloc_k, tloc, errstr, errstr_size);
                 if (!text)
-                        goto fail;
+                        goto out;
                 t->trust = pem_blocks(text, 0);
                 if (!t->trust) {
                         snprintf(errstr, errstr_size, "out of memory");
-                        goto fail;
+                        goto out;
                 }
                 if (check_certs(tloc_k, t->trust, errstr, errstr_size))
-                        goto fail;
+                        goto out;
         } else if (tcerts) {
                 if (check_certs(tcert_k, tcerts, errstr, errstr_size))
-                        goto fail;
+                        goto out;
                 t->trust = tcerts;
                 tcerts = NULL;
         }
@@ -450,20 +450,22 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
                 rest_tls_setting(props, "ssl.client.auth", &ca);
                 snprintf(errstr, errstr_size, "%s: client certificates need "
                          "a truststore: set %s or %s", ca, tloc_k, tcert_k);
-                goto fail;
+                goto out;
         }
         if (t->key_pass &&
             MHD_is_feature_supported(MHD_FEATURE_HTTPS_KEY_PASSWORD) !=
                     MHD_YES) {
                 snprintf(errstr, errstr_size, "%s: this libmicrohttpd cannot "
                          "use encrypted keys", pass_k);
-                goto fail;
+                goto out;
         }
         if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
                 snprintf(errstr, errstr_size, "this libmicrohttpd was built "
                          "without TLS support");
-                goto fail;
+                goto out;
         }
+        ok = 1;
+out:
         free(loc);
         free(chain);
         free(inkey);
@@ -472,18 +474,11 @@ rest_tls_t *rest_tls_load(const json_t *props, char *errstr,
         free(ksp);
         free(tsp);
         free(text);
+        if (!ok) {
+                rest_tls_free(t);
+                t = NULL;
+        }
         return t;
-fail:
-        free(loc);
-        free(chain);
-        free(inkey);
-        free(tloc);
-        free(tcerts);
-        free(ksp);
-        free(tsp);
-        free(text);
-        rest_tls_free(t);
-        return NULL;
 }
 
 static void free_secret(char *s)
