@@ -1,0 +1,42 @@
+/*
+ * forward — the REST client one worker uses to pass a request to another
+ * (the leader, or a connector's owner), as Java Connect's RestClient does
+ * (distributed spec, section 5.2), and the signatures of internal requests
+ * (section 5.4).
+ */
+#ifndef CONNECTD_FORWARD_H
+#define CONNECTD_FORWARD_H
+
+#include <stddef.h>
+
+typedef struct forward_result {
+        long status;    /* HTTP status; 500 on transport failure */
+        char *body;     /* malloc'd response body (JSON), never NULL */
+} forward_result_t;
+
+/* Calls base_url (e.g. "http://w2:8083/") + path_and_query with method and
+ * body (may be NULL). Headers: Authorization (if non-NULL) copied,
+ * Accept and Content-Type application/json, User-Agent kafka-connect, and
+ * any extra "Name: value" lines in extra_headers (may be NULL). A
+ * transport failure gives status 500 and the body
+ * {"error_code":500,"message":"IO Error trying to forward REST request: <detail>"}.
+ * TLS: ca_file/cert/key may be NULL. timeout_ms bounds the whole call. */
+int forward_request(const char *base_url, const char *method,
+                    const char *path_and_query, const char *body,
+                    const char *authorization, const char *extra_headers,
+                    int timeout_ms, forward_result_t *out);
+void forward_result_free(forward_result_t *r);
+
+/* Adds forward=true (no forward parameter yet) or forward=false (it was
+ * true) to a path+query; NULL when the request must not hop again
+ * (forward=false given). malloc'd. */
+char *forward_next_path(const char *path_and_query);
+
+/* Internal request signatures: base64 of HMAC-SHA256(key, body). 0/-1. */
+int forward_sign(const unsigned char *key, size_t keylen, const void *body,
+                 size_t bodylen, char *out_b64, size_t out_size);
+/* 1 valid, 0 invalid. Constant-time comparison. */
+int forward_verify(const unsigned char *key, size_t keylen, const void *body,
+                   size_t bodylen, const char *signature_b64);
+
+#endif
