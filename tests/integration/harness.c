@@ -242,11 +242,10 @@ static int health_ok(void *arg)
         return ok;
 }
 
-static void worker_launch(worker_t *w)
+static void worker_launch_begin(worker_t *w)
 {
         char *argv[64];
-        int n = 0, i, got;
-        char val[256];
+        int n = 0, i;
 
         argv[n++] = (char *)bin();
         argv[n++] = w->props_path;
@@ -255,6 +254,13 @@ static void worker_launch(worker_t *w)
         argv[n] = NULL;
         w->pid = spawn(w->dir, argv, 1, w->fsize_limit);
         cr_assert(w->pid > 0, "fork failed");
+}
+
+static void worker_launch_end(worker_t *w)
+{
+        int got;
+        char val[256];
+
         got = wait_stdout_line(w->dir, w->pid, "REST API listening on ", val,
                                sizeof(val), 30000);
         if (got != 1) {
@@ -281,7 +287,14 @@ static void worker_launch(worker_t *w)
         }
 }
 
-worker_t *worker_start(const char *props, const char *const *extra_args)
+static void worker_launch(worker_t *w)
+{
+        worker_launch_begin(w);
+        worker_launch_end(w);
+}
+
+static worker_t *worker_prepare(const char *props,
+                                const char *const *extra_args)
 {
         worker_t *w = calloc(1, sizeof(*w));
         char *dir = tmpdir_new("worker");
@@ -314,8 +327,29 @@ worker_t *worker_start(const char *props, const char *const *extra_args)
                 for (i = 0; i < n; i++)
                         w->extra_args[i] = strdup(extra_args[i]);
         }
+        return w;
+}
+
+worker_t *worker_start(const char *props, const char *const *extra_args)
+{
+        worker_t *w = worker_prepare(props, extra_args);
+
         worker_launch(w);
         return w;
+}
+
+worker_t *worker_spawn(const char *props, const char *const *extra_args)
+{
+        worker_t *w = worker_prepare(props, extra_args);
+
+        worker_launch_begin(w);
+        return w;
+}
+
+void worker_wait_ready(worker_t *w)
+{
+        cr_assert(w->pid > 0, "worker_wait_ready on a worker not spawned");
+        worker_launch_end(w);
 }
 
 void worker_restart(worker_t *w)
@@ -373,19 +407,37 @@ void worker_free(worker_t *w)
 
 ekafka_t *ekafka_start(void)
 {
+        return ekafka_start_props(NULL);
+}
+
+ekafka_t *ekafka_start_props(const char *worker_props)
+{
         ekafka_t *k = calloc(1, sizeof(*k));
         char *dir = tmpdir_new("kafka");
-        char *argv[] = { (char *)bin(), "--embedded-kafka-only", NULL };
+        char props[512];
+        char *argv[] = { (char *)bin(), "--embedded-kafka-only", props, NULL };
         char val[256];
+        const char *sp;
 
         snprintf(k->dir, sizeof(k->dir), "%s", dir);
         free(dir);
+        snprintf(props, sizeof(props), "%s/worker.properties", k->dir);
+        if (worker_props)
+                cr_assert(spit(props, worker_props, 0) == 0);
+        else
+                argv[2] = NULL;
         k->pid = spawn(k->dir, argv, 1, 0);
-        /* The first line on stdout is the bootstrap address. */
-        cr_assert(wait_stdout_line(k->dir, k->pid, "", val, sizeof(val),
-                                   20000) == 1,
-                  "embedded Kafka did not start");
-        snprintf(k->bootstrap, sizeof(k->bootstrap), "%s", val);
+        /* The first line on stdout ends with the bootstrap address. */
+        if (wait_stdout_line(k->dir, k->pid, "", val, sizeof(val), 20000) !=
+            1) {
+                char p[512], *e;
+                snprintf(p, sizeof(p), "%s/stderr.log", k->dir);
+                e = slurp(p);
+                cr_assert_fail("embedded Kafka did not start; stderr tail:\n%s",
+                               tail(e ? e : "", 3000));
+        }
+        sp = strrchr(val, ' ');
+        snprintf(k->bootstrap, sizeof(k->bootstrap), "%s", sp ? sp + 1 : val);
         return k;
 }
 
@@ -654,6 +706,33 @@ char *kcat_consume(const char *bootstrap, const char *topic, int count,
         argv[n++] = cnt;
         argv[n++] = "-f";
         argv[n++] = (char *)(fmt ? fmt : "%k\t%s\n");
+        argv[n] = NULL;
+        return run_capture(argv, NULL, NULL);
+}
+
+char *kcat_dump(const char *bootstrap, const char *topic, const char *fmt,
+                int timeout_ms)
+{
+        char secs[32];
+        char *argv[20];
+        int n = 0;
+
+        snprintf(secs, sizeof(secs), "%.1f", scaled_ms(timeout_ms) / 1000.0);
+        argv[n++] = "timeout";
+        argv[n++] = secs;
+        argv[n++] = "kcat";
+        argv[n++] = "-C";
+        argv[n++] = "-e";
+        argv[n++] = "-q";
+        argv[n++] = "-Z";
+        argv[n++] = "-b";
+        argv[n++] = (char *)bootstrap;
+        argv[n++] = "-t";
+        argv[n++] = (char *)topic;
+        argv[n++] = "-o";
+        argv[n++] = "beginning";
+        argv[n++] = "-f";
+        argv[n++] = (char *)(fmt ? fmt : "%p|%o|%k|%S|%s\n");
         argv[n] = NULL;
         return run_capture(argv, NULL, NULL);
 }

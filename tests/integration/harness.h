@@ -35,6 +35,10 @@ typedef struct worker {
  * be NULL). Waits (deadline) until GET /health answers 200; aborts the test
  * with the worker's stderr tail on failure. */
 worker_t *worker_start(const char *props, const char *const *extra_args);
+/* Start a worker like worker_start without waiting for it: several then
+ * start (and join their cluster) side by side. worker_wait_ready waits. */
+worker_t *worker_spawn(const char *props, const char *const *extra_args);
+void worker_wait_ready(worker_t *w);
 /* Start again with the same dir/props (same SQLite file, same cluster). */
 void worker_restart(worker_t *w);
 /* SIGTERM and wait (bounded); returns the exit status (or -1). */
@@ -55,6 +59,9 @@ typedef struct ekafka {
         char dir[256];
 } ekafka_t;
 ekafka_t *ekafka_start(void);
+/* `connectd --embedded-kafka-only worker.properties` with that text: the
+ * cluster pre-creates the internal topics the properties name. */
+ekafka_t *ekafka_start_props(const char *worker_props);
 void ekafka_stop(ekafka_t *k);
 
 /* HTTP. path is relative to the worker URL ("/connectors"). body may be
@@ -90,6 +97,11 @@ int wait_status(const worker_t *w, const char *name, const char *state,
  * kcat's stdout (malloc'd). */
 char *kcat_consume(const char *bootstrap, const char *topic, int count,
                    const char *fmt, int timeout_ms);
+/* kcat -C -e -Z: every record of `topic` from the beginning until the end
+ * of each partition, in format fmt (NULL: "%p|%o|%k|%S|%s\n": partition,
+ * offset, key, value size (-1 for a tombstone), value). malloc'd. */
+char *kcat_dump(const char *bootstrap, const char *topic, const char *fmt,
+                int timeout_ms);
 /* Records in `topic` (sum of high watermarks over its partitions), via
  * librdkafka metadata and watermark queries; -1 if the topic is unknown.
  * Cheap enough to poll with wait_until. */
