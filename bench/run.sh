@@ -1,15 +1,28 @@
 #!/bin/sh
 # Generation benchmark: connectd's datagen core vs @faker-js/faker (one core).
 # Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
+#        bench/run.sh cluster [rounds]  (only (d) below)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
+# (d) distributed mode: a 3-worker cluster's time to run a new 12-task
+# connector, to fail over after kill -9 and to hand over after SIGTERM
+# (bench_cluster; CLUSTER_ROUNDS rounds, BENCH_WORKER_PROPS extra settings).
 set -eu
-SECS=${1:-3}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster connectd >/dev/null
+
+cluster() {
+  echo "== (d) distributed mode: 3 workers on one embedded cluster"
+  "$BUILD/bench/bench_cluster" "$BUILD/connectd" "${1:-${CLUSTER_ROUNDS:-3}}"
+}
+if [ "${1:-}" = cluster ]; then
+  cluster "${2:-}"
+  exit 0
+fi
+SECS=${1:-3}
 
 echo "== (a) connectd datagen, generation only, 1 core, ${SECS}s"
 C_GEN=$(taskset -c 0 "$BUILD/bench/bench_datagen" "$SECS" | tee /dev/stderr | awk '/records_per_sec/ {print $2}')
@@ -27,3 +40,5 @@ awk -v a="$C_JSON" -v b="$JS" 'BEGIN { printf "ratio connectd(gen+json)/faker-js
 
 echo "== (b) end to end, tasks.max=3, acknowledged by the embedded cluster, vs kcat -P (3 alternating rounds)"
 "$BUILD/bench/bench_e2e" "$BUILD/connectd" "${RECORDS:-200000}"
+
+cluster
