@@ -1165,6 +1165,22 @@ Test(cluster, whole_cluster_restart_with_fresh_state, .timeout = 240)
         }
         json_decref(tasks_before);
 
+        /* The committed offset, as the new workers read it. */
+        for (i = 0; i < c.n; i++) {
+                json_t *j = http_json(c.w[i], "GET", "/connectors/fsrc/offsets",
+                                      NULL, 200);
+                json_t *o = json_array_get(json_object_get(j, "offsets"), 0);
+                cr_assert_str_eq(json_string_value(json_object_get(
+                                         json_object_get(o, "partition"),
+                                         "filename")) ?: "",
+                                 in, "%s: offsets of fsrc", c.w[i]->url);
+                cr_assert_eq(json_integer_value(json_object_get(
+                                     json_object_get(o, "offset"), "position")),
+                             file_size(in), "%s: offsets of fsrc",
+                             c.w[i]->url);
+                json_decref(j);
+        }
+
         /* The source goes on after line 20: no line twice. */
         append_lines(in, 21, 30);
         cw.want = 30;
