@@ -391,8 +391,8 @@ static int cmp_shed(const void *a, const void *b)
  * tasks of the connector it holds most of go first, round-robin over
  * connectors, so what stays is spread.
  */
-static int shed(asg_t *asg, size_t lo, size_t hi, int w, int excess,
-                asg_item_t **scratch)
+static void shed(asg_t *asg, size_t lo, size_t hi, int w, int excess,
+                 asg_item_t **scratch)
 {
         size_t i, n = 0, run_start = 0;
 
@@ -431,7 +431,6 @@ static int shed(asg_t *asg, size_t lo, size_t hi, int w, int excess,
                 it->holder = -1;
                 it->state = it->shed_class == 0 ? ITEM_FREE : ITEM_PENDING;
         }
-        return 0;
 }
 
 /* Balance one kind: items[lo, hi). */

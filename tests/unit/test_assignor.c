@@ -496,18 +496,20 @@ Test(assignor, item_run_twice_stays_null_until_one_stops)
 
 Test(assignor, revoked_item_stays_null_while_still_run)
 {
-        /* Revoked last round (null), the old owner still runs it; it is
-         * over its share, so it stays null and goes to nobody else. */
+        /* Task 0 was revoked last round (null), the old owner still runs
+         * it; w1 is still over its share, so task 0 stays null and goes to
+         * nobody else; and it is task 0 that stays revoked, not another
+         * task of w1 in its place. */
         json_t *workers = js("['w1','w2']");
         json_t *work = js("{'a':2}");
-        json_t *prev = js("{'connectors':{'a':'w1'},'tasks':{'a':['w1',null]}}");
+        json_t *prev = js("{'connectors':{'a':'w1'},'tasks':{'a':[null,'w1']}}");
         json_t *running = js("{'w1':{'connectors':['a'],'tasks':{'a':[0,1]}},"
                              "'w2':{}}");
         json_t *a = assignor_compute(workers, work, prev, running);
 
         cr_assert_not_null(a);
-        cr_assert_str_eq(task_owner(a, "a", 0), "w1");
-        cr_assert_null(task_owner(a, "a", 1));
+        cr_assert_null(task_owner(a, "a", 0));
+        cr_assert_str_eq(task_owner(a, "a", 1), "w1");
         json_decref(a);
         json_decref(workers);
         json_decref(work);
