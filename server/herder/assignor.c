@@ -595,9 +595,11 @@ static const char **sorted_keys(const json_t *a, const json_t *b, size_t *np)
         if (!keys)
                 return NULL;
         if (json_is_object(a))
-                json_object_foreach((json_t *)a, k, v) keys[n++] = k;
+                json_object_foreach((json_t *)a, k, v)
+                        keys[n++] = k;
         if (json_is_object(b))
-                json_object_foreach((json_t *)b, k, v) keys[n++] = k;
+                json_object_foreach((json_t *)b, k, v)
+                        keys[n++] = k;
         qsort(keys, n, sizeof(*keys), cmp_str);
         for (i = 0; i < n; i++)
                 if (!out || strcmp(keys[out - 1], keys[i]))
@@ -658,8 +660,9 @@ static int has_id(const json_t *ids, json_int_t id)
         size_t i;
         json_t *v;
 
-        json_array_foreach(ids, i, v) if (json_integer_value(v) == id &&
-                                          json_is_integer(v)) return 1;
+        json_array_foreach(ids, i, v)
+                if (json_is_integer(v) && json_integer_value(v) == id)
+                        return 1;
         return 0;
 }
 
@@ -668,8 +671,7 @@ static int has_str(const json_t *arr, const char *s)
         size_t i;
         json_t *v;
 
-        json_array_foreach(arr, i, v)
-        {
+        json_array_foreach(arr, i, v) {
                 const char *x = json_string_value(v);
 
                 if (x && !strcmp(x, s))
@@ -708,8 +710,9 @@ static json_t *minus(const json_t *a, const json_t *b)
         if (!names)
                 goto fail;
         k = 0;
-        json_array_foreach(ac, i, v) if (json_is_string(v)) names[k++] =
-                json_string_value(v);
+        json_array_foreach(ac, i, v)
+                if (json_is_string(v))
+                        names[k++] = json_string_value(v);
         qsort(names, k, sizeof(*names), cmp_str);
         for (i = 0; i < k; i++) {
                 if ((i && !strcmp(names[i], names[i - 1])) ||
@@ -733,8 +736,9 @@ static json_t *minus(const json_t *a, const json_t *b)
                 ids = calloc(json_array_size(aids) + 1, sizeof(*ids));
                 if (!ids)
                         goto fail;
-                json_array_foreach(aids, j, v) if (json_is_integer(v)) ids[m++] =
-                        json_integer_value(v);
+                json_array_foreach(aids, j, v)
+                        if (json_is_integer(v))
+                                ids[m++] = json_integer_value(v);
                 qsort(ids, m, sizeof(*ids), cmp_jint);
                 for (j = 0; j < m; j++) {
                         if ((j && ids[j] == ids[j - 1]) || has_id(bids, ids[j]))
