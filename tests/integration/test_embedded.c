@@ -322,6 +322,34 @@ Test(embedded, old_broker_count_form)
         free(dir);
 }
 
+/* With several brokers, --listen places the first; the others get free
+ * ports, and every one is in the bootstrap list. */
+Test(embedded, listen_with_several_brokers)
+{
+        cluster_t c = { 0 };
+        char *dir = tmpdir_new("ekafka");
+        char listen[64], *p;
+        int status, n = 1;
+
+        snprintf(listen, sizeof(listen), "127.0.0.1:%d", free_port());
+        {
+                const char *args[] = { "--brokers", "3", "--listen", listen,
+                                       NULL };
+                cr_assert(cluster_run(&c, dir, args, &status), "exited %d",
+                          status);
+        }
+        cr_assert(!strncmp(c.bootstrap, listen, strlen(listen)) &&
+                          c.bootstrap[strlen(listen)] == ',',
+                  "%s", c.bootstrap);
+        for (p = c.bootstrap; (p = strchr(p, ',')); p++)
+                n++;
+        cr_assert_eq(n, 3, "%s", c.bootstrap);
+        cr_assert_eq(kcat_produce(listen, "t", "x\n", 0), 0);
+        cluster_stop(&c);
+        rm_rf(dir);
+        free(dir);
+}
+
 /* A worker config that is not distributed has no internal topics. */
 Test(embedded, standalone_worker_config_refused)
 {
