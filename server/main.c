@@ -38,7 +38,10 @@ static void usage(FILE *fp)
         fprintf(fp,
                 "usage: connectd worker.properties [connector.properties|"
                 "connector.json ...]\n"
-                "       connectd --embedded-kafka-only [brokers]\n"
+                "       connectd --embedded-kafka-only [--brokers N] "
+                "[--listen HOST:PORT]\n"
+                "                [--topic NAME:PARTITIONS ...] "
+                "[worker.properties]\n"
                 "       connectd --worker-config-reference\n"
                 "       connectd --version\n");
 }
@@ -207,6 +210,120 @@ static void *shutdown_watchdog(void *arg)
         return NULL;
 }
 
+static int all_digits(const char *s)
+{
+        if (!*s)
+                return 0;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return 0;
+        return 1;
+}
+
+/* A positive int from a command-line word, or -1. */
+static int arg_int(const char *s, int max)
+{
+        long v;
+        char *end;
+
+        if (!all_digits(s) || strlen(s) > 9)
+                return -1;
+        v = strtol(s, &end, 10);
+        return v >= 1 && v <= max ? (int)v : -1;
+}
+
+/* `connectd --embedded-kafka-only [N | --brokers N] [--listen HOST:PORT]
+ * [--topic NAME:PARTITIONS ...] [worker.properties]`. */
+static int embedded_only(int argc, char **argv)
+{
+        kafka_embedded_opts_t o = { .brokers = 1 };
+        kafka_embedded_topic_t *topics = NULL;
+        char errstr[1024];
+        const char *props_path = NULL;
+        json_t *props = NULL;
+        int i, rc = 2;
+
+        topics = calloc((size_t)argc, sizeof(*topics));
+        if (!topics)
+                return 1;
+        o.topics = topics;
+        for (i = 2; i < argc; i++) {
+                const char *a = argv[i];
+                const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+                if (!strcmp(a, "--brokers") || !strcmp(a, "--listen") ||
+                    !strcmp(a, "--topic")) {
+                        if (!val) {
+                                fprintf(stderr, "connectd: %s needs a "
+                                        "value\n", a);
+                                goto out;
+                        }
+                        i++;
+                }
+                if (!strcmp(a, "--brokers") ||
+                    (i == 2 && all_digits(a))) {
+                        o.brokers = arg_int(a[0] == '-' ? val : a, 64);
+                        if (o.brokers < 1) {
+                                fprintf(stderr, "connectd: --brokers: a "
+                                        "number from 1 to 64, not '%s'\n",
+                                        a[0] == '-' ? val : a);
+                                goto out;
+                        }
+                } else if (!strcmp(a, "--listen")) {
+                        o.listen = val;
+                } else if (!strcmp(a, "--topic")) {
+                        const char *colon = strrchr(val, ':');
+                        kafka_embedded_topic_t *t = &topics[o.ntopics];
+
+                        t->partitions = colon ? arg_int(colon + 1, 100000)
+                                              : -1;
+                        if (!colon || colon == val || t->partitions < 1) {
+                                fprintf(stderr, "connectd: --topic %s: "
+                                        "expected NAME:PARTITIONS (at least "
+                                        "1 partition)\n", val);
+                                goto out;
+                        }
+                        /* NAME:PARTITIONS, cut in place at the colon. */
+                        argv[i][colon - val] = '\0';
+                        t->name = val;
+                        o.ntopics++;
+                } else if (a[0] == '-' || props_path) {
+                        fprintf(stderr, "connectd: --embedded-kafka-only: "
+                                "unexpected argument '%s'\n", a);
+                        usage(stderr);
+                        goto out;
+                } else {
+                        props_path = a;
+                }
+        }
+        rc = 1;
+        if (props_path) {
+                props = props_parse_file(props_path, errstr, sizeof(errstr));
+                if (!props) {
+                        fprintf(stderr, "connectd: %s\n", errstr);
+                        goto out;
+                }
+                if (worker_config_check(props, errstr, sizeof(errstr))) {
+                        fprintf(stderr, "connectd: %s: %s\n", props_path,
+                                errstr);
+                        goto out;
+                }
+                if (!wc_is_distributed(props)) {
+                        fprintf(stderr, "connectd: %s: no group.id: "
+                                "--embedded-kafka-only creates the internal "
+                                "topics of a distributed worker config\n",
+                                props_path);
+                        goto out;
+                }
+                o.worker_props = props;
+        }
+        rc = kafka_embedded_only_main(&o);
+out:
+        json_decref(props);
+        free(topics);
+        return rc;
+}
+
 static int load_connector_file(herder_t *h, const char *path)
 {
         char errstr[1024];
@@ -276,7 +393,7 @@ int main(int argc, char **argv)
 
         if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
                 log_init();
-                return kafka_embedded_only_main(argc >= 3 ? atoi(argv[2]) : 1);
+                return embedded_only(argc, argv);
         }
         if (argc >= 2 && !strcmp(argv[1], "--version")) {
                 printf("connectd %s (%s)\n", CONNECTD_VERSION,
@@ -318,6 +435,16 @@ int main(int argc, char **argv)
         }
         if (worker_config_check(props, errstr, sizeof(errstr))) {
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
+                goto out;
+        }
+        /* connect-distributed takes only the worker config: connectors
+         * live in the config topic and are created through the REST API. */
+        if (wc_is_distributed(props) && argc > 2) {
+                fprintf(stderr, "connectd: %s sets group.id, so this worker "
+                        "runs distributed and takes only the worker config; "
+                        "create connectors with the REST API (POST "
+                        "/connectors) instead of naming connector files "
+                        "(here: %s)\n", argv[1], argv[2]);
                 goto out;
         }
         /* Refuse an unauthenticated non-loopback listener before anything
