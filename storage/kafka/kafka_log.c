@@ -798,14 +798,33 @@ out:
         return rc;
 }
 
+/* Whether the cluster names a controller among its brokers: the Admin
+ * requests go there. The embedded mock cluster names none (and serves no
+ * CreateTopics or DescribeConfigs), so there the Admin API is skipped
+ * instead of waiting out the timeout. */
+static int cluster_has_controller(rd_kafka_t *rk, int timeout_ms)
+{
+        const struct rd_kafka_metadata *md = NULL;
+        int32_t ctrl = rd_kafka_controllerid(rk, timeout_ms);
+        int i, found = 0;
+
+        if (ctrl < 0 || rd_kafka_metadata(rk, 0, NULL, &md, timeout_ms))
+                return 0;
+        for (i = 0; i < md->broker_cnt; i++)
+                if (md->brokers[i].id == ctrl)
+                        found = 1;
+        rd_kafka_metadata_destroy(md);
+        return found;
+}
+
 int kafka_log_topic_ensure(rd_kafka_conf_t *admin_conf, const char *topic,
                            int partitions, int replication_factor,
                            const void *configs, int exactly_one_partition,
                            int timeout_ms, char *errstr, size_t errstr_size)
 {
         rd_kafka_t *rk;
-        char e[512], why[512], policy[256];
-        int created, n, rc = -1;
+        char e[512], why[512] = "", policy[256];
+        int admin, n, rc = -1;
 
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, admin_conf, e, sizeof(e));
         if (!rk) {
@@ -814,28 +833,47 @@ int kafka_log_topic_ensure(rd_kafka_conf_t *admin_conf, const char *topic,
                          "Kafka admin client for topic %s: %s", topic, e);
                 return -1;
         }
-        created = create_topic(rk, topic, partitions, replication_factor,
-                               configs, timeout_ms, why, sizeof(why));
-        if (created < 0) {
-                snprintf(errstr, errstr_size, "Could not create topic '%s': %s",
-                         topic, why);
-                goto out;
-        }
-        if (created == 0) {
-                rc = 0;
-                goto out;
-        }
-        if (why[0])
-                LOG_DEBUG(lg(), "Topic %s not created here (%s); checking it "
-                          "exists", topic, why);
         n = topic_partitions(rk, topic, timeout_ms, errstr, errstr_size);
         if (n < 0)
                 goto out;
+        admin = cluster_has_controller(rk, timeout_ms);
         if (n == 0) {
-                snprintf(errstr, errstr_size,
-                         "Topic '%s' does not exist and could not be created%s%s",
-                         topic, why[0] ? ": " : "", why);
-                goto out;
+                int created;
+
+                if (!admin) {
+                        snprintf(errstr, errstr_size,
+                                 "Topic '%s' does not exist and the cluster "
+                                 "can not create topics (no Admin API): "
+                                 "create it with %d partition(s) and "
+                                 "cleanup.policy=compact",
+                                 topic, partitions);
+                        goto out;
+                }
+                created = create_topic(rk, topic, partitions,
+                                       replication_factor, configs,
+                                       timeout_ms, why, sizeof(why));
+                if (created < 0) {
+                        snprintf(errstr, errstr_size,
+                                 "Could not create topic '%s': %s", topic,
+                                 why);
+                        goto out;
+                }
+                if (created == 0) {
+                        rc = 0;
+                        goto out;
+                }
+                /* Created meanwhile by another worker, or not creatable. */
+                n = topic_partitions(rk, topic, timeout_ms, errstr,
+                                     errstr_size);
+                if (n < 0)
+                        goto out;
+                if (n == 0) {
+                        snprintf(errstr, errstr_size,
+                                 "Topic '%s' does not exist and could not be "
+                                 "created: %s",
+                                 topic, why);
+                        goto out;
+                }
         }
         if (exactly_one_partition && n != 1) {
                 snprintf(errstr, errstr_size,
@@ -846,7 +884,8 @@ int kafka_log_topic_ensure(rd_kafka_conf_t *admin_conf, const char *topic,
                          topic, config_topic_key, n);
                 goto out;
         }
-        if (describe_cleanup_policy(rk, topic, timeout_ms, policy,
+        if (admin &&
+            describe_cleanup_policy(rk, topic, timeout_ms, policy,
                                     sizeof(policy)) == 0 &&
             strcmp(policy, "compact") != 0) {
                 snprintf(errstr, errstr_size,
