@@ -336,6 +336,24 @@ out:
         return rc;
 }
 
+int kafka_config_store_restart(config_store_t *cs, const char *name,
+                               int include_tasks, int only_failed,
+                               char *errstr, size_t errstr_size)
+{
+        kcs_t *k = K(cs);
+        config_recs_t l = { 0 };
+        int rc;
+
+        if (config_recs_restart(&l, name, include_tasks, only_failed, errstr,
+                                errstr_size))
+                return -1;
+        pthread_mutex_lock(&k->write_lock);
+        rc = send_all(k, &l, errstr, errstr_size);
+        pthread_mutex_unlock(&k->write_lock);
+        config_recs_clear(&l);
+        return rc;
+}
+
 /* ---------------------------- reads ----------------------------- */
 
 typedef struct snap_ent {
@@ -469,10 +487,11 @@ static int64_t end_offset_now(const char *topic, rd_kafka_conf_t *conf)
         rd_kafka_t *rk;
         int64_t lo = -1, hi = -1;
         rd_kafka_resp_err_t err;
+        rd_kafka_error_t *serr;
 
         if (!c)
                 return -1;
-        /* A plain client for one ListOffsets: no callbacks of the caller. */
+        /* A plain client for one ListOffsets: no delivery reports. */
         rd_kafka_conf_set_dr_msg_cb(c, NULL);
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, sizeof(e));
         if (!rk) {
@@ -480,6 +499,11 @@ static int64_t end_offset_now(const char *topic, rd_kafka_conf_t *conf)
                 LOG_WARN(lg(), "config topic %s: end offset: %s", topic, e);
                 return -1;
         }
+        /* A SASL/OAUTHBEARER token callback (MSK IAM) must run while
+         * this thread blocks in the query below; harmless without one. */
+        serr = rd_kafka_sasl_background_callbacks_enable(rk);
+        if (serr)
+                rd_kafka_error_destroy(serr);
         err = rd_kafka_query_watermark_offsets(rk, topic, 0, &lo, &hi,
                                                KCS_IO_TIMEOUT_MS);
         rd_kafka_destroy(rk);

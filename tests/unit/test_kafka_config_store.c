@@ -471,8 +471,15 @@ Test(kafka_config_store, two_workers_see_each_others_writes)
         each_expect(a, "c:PAUSED ");
         cr_assert(rl_wait(&rla, "target c PAUSED\n", 10000), "%s",
                   rla.text);
+        /* a restart request written by one is reported by both */
+        cr_assert_eq(kafka_config_store_restart(a, "c", 1, 0, err,
+                                                sizeof(err)),
+                     0, "%s", err);
+        cr_assert(rl_wait(&rla, "restart c 1,0\n", 10000), "%s", rla.text);
+        cr_assert(rl_wait(&rlb, "restart c 1,0\n", 10000), "%s", rlb.text);
         /* nothing new: waiting for a later offset times out */
         cr_assert_eq(kafka_config_store_wait_offset(a, 100, 200), -1);
+        cr_assert_eq(kafka_config_store_offset(a), 5);
         json_decref(cfg);
         json_decref(t1);
         config_store_close(a);
