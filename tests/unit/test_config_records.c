@@ -542,3 +542,16 @@ Test(config_records, tasks_differ_rules)
         json_decref(two);
         config_reader_destroy(cr);
 }
+
+Test(config_records, escaping_as_jackson)
+{
+        /* Jackson: short escapes for \t \n " \\, \u00XX (upper-case hex)
+         * for other control characters, '/' and non-ASCII as they are. */
+        json_t *cfg = json_pack("{s:s}", "k", "a\x01\x1f\t\n\"\\/\xc3\xa9");
+        char *v = config_value_properties(cfg);
+
+        cr_assert_str_eq(v, "{\"properties\":{\"k\":\"a\\u0001\\u001F\\t\\n"
+                            "\\\"\\\\/\xc3\xa9\"}}");
+        free(v);
+        json_decref(cfg);
+}
