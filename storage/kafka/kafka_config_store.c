@@ -493,6 +493,9 @@ static int64_t end_offset_now(const char *topic, rd_kafka_conf_t *conf)
                 return -1;
         /* A plain client for one ListOffsets: no delivery reports. */
         rd_kafka_conf_set_dr_msg_cb(c, NULL);
+        /* Looking the topic up must not create it (broker defaults). */
+        rd_kafka_conf_set(c, "allow.auto.create.topics", "false", e,
+                          sizeof(e));
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, sizeof(e));
         if (!rk) {
                 rd_kafka_conf_destroy(c);
