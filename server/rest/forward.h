@@ -20,7 +20,10 @@ typedef struct forward_result {
  * any extra "Name: value" lines in extra_headers (may be NULL). A
  * transport failure gives status 500 and the body
  * {"error_code":500,"message":"IO Error trying to forward REST request: <detail>"}.
- * TLS: ca_file/cert/key may be NULL. timeout_ms bounds the whole call. */
+ * TLS: ca_file/cert/key may be NULL. timeout_ms bounds the whole call.
+ * Returns 0 when out holds the peer's answer, -1 when it holds a 500 made
+ * here (transport failure, an answer Java would not accept, bad
+ * arguments); out must be freed with forward_result_free either way. */
 int forward_request(const char *base_url, const char *method,
                     const char *path_and_query, const char *body,
                     const char *authorization, const char *extra_headers,
@@ -38,5 +41,16 @@ int forward_sign(const unsigned char *key, size_t keylen, const void *body,
 /* 1 valid, 0 invalid. Constant-time comparison. */
 int forward_verify(const unsigned char *key, size_t keylen, const void *body,
                    size_t bodylen, const char *signature_b64);
+
+/* The session key of internal requests (the config topic's `session-key`
+ * record, HmacSHA256): 32 random bytes, and its base64 text. 0/-1. */
+#define FORWARD_SESSION_KEY_LEN 32
+int forward_session_key_new(unsigned char key[FORWARD_SESSION_KEY_LEN]);
+/* out_size >= 4 * ceil(keylen / 3) + 1 (45 for a 32-byte key). */
+int forward_key_encode(const unsigned char *key, size_t keylen, char *out_b64,
+                       size_t out_size);
+/* Strict standard base64; -1 when malformed or longer than key_size. */
+int forward_key_decode(const char *b64, unsigned char *key, size_t key_size,
+                       size_t *keylen);
 
 #endif
