@@ -450,6 +450,25 @@ Test(forward, error_answer_that_is_not_json_becomes_io_error)
         forward_result_free(&r);
 }
 
+/* A detail with quotes and a backslash stays a JSON string. */
+Test(forward, io_error_detail_is_escaped)
+{
+        forward_result_t r;
+        const char *detail;
+        json_t *j = NULL;
+
+        srv.status = 409;
+        srv.body = "\"a\\b";
+        cr_assert_eq(forward_request(base_url, "POST", "/connectors", "{}",
+                                     NULL, NULL, 5000, &r), -1);
+        detail = io_error_detail(&r, &j);
+        cr_assert(strstr(detail, "\"a\\b") != NULL, "detail: %s", detail);
+        /* ... escaped in the body text */
+        cr_assert(strstr(r.body, "\\\"a\\\\b") != NULL, "body: %s", r.body);
+        json_decref(j);
+        forward_result_free(&r);
+}
+
 Test(forward, unexpected_status_becomes_500)
 {
         forward_result_t r;
