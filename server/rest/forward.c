@@ -13,7 +13,9 @@
  *   Authorization copied from the incoming request, Accept and
  *   Content-Type application/json, User-Agent kafka-connect, plus the
  *   caller's extra header lines (internal-request signatures). No
- *   redirects, no proxies, no Expect: 100-continue.
+ *   redirects, no proxies, no Expect: 100-continue. https peers are
+ *   verified (certificate and host name) against the caller's CAs or the
+ *   system's; the caller's client certificate goes along when given.
  * - What comes back is relayed as Java relays it: 204 without a body; 2xx
  *   and >= 400 with the peer's status and JSON body; any other status, or a
  *   body that is not JSON, or a transport failure becomes a 500 with
@@ -303,10 +305,53 @@ static int relay(forward_result_t *out, long status, struct answer *a)
         return 0;
 }
 
+/* A PEM text as a curl blob (curl copies it). */
+static void set_blob(CURL *c, CURLoption opt, const char *pem)
+{
+        struct curl_blob blob = {
+                .data = (void *)pem,
+                .len = strlen(pem),
+                .flags = CURL_BLOB_COPY,
+        };
+
+        curl_easy_setopt(c, opt, &blob);
+}
+
+static void set_tls(CURL *c, const forward_tls_t *tls)
+{
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!tls)
+                return;
+        if (tls->ca_pem)
+                set_blob(c, CURLOPT_CAINFO_BLOB, tls->ca_pem);
+        if (tls->cert_pem) {
+                set_blob(c, CURLOPT_SSLCERT_BLOB, tls->cert_pem);
+                curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+                set_blob(c, CURLOPT_SSLKEY_BLOB,
+                         tls->key_pem ? tls->key_pem : tls->cert_pem);
+                curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+                if (tls->key_password)
+                        curl_easy_setopt(c, CURLOPT_KEYPASSWD,
+                                         tls->key_password);
+        }
+}
+
 int forward_request(const char *base_url, const char *method,
                     const char *path_and_query, const char *body,
                     const char *authorization, const char *extra_headers,
                     int timeout_ms, forward_result_t *out)
+{
+        return forward_request_tls(base_url, method, path_and_query, body,
+                                   authorization, extra_headers, NULL,
+                                   timeout_ms, out);
+}
+
+int forward_request_tls(const char *base_url, const char *method,
+                        const char *path_and_query, const char *body,
+                        const char *authorization, const char *extra_headers,
+                        const forward_tls_t *tls, int timeout_ms,
+                        forward_result_t *out)
 {
         char errstr[CURL_ERROR_SIZE + 64] = "";
         char cerr[CURL_ERROR_SIZE] = "";
@@ -358,6 +403,7 @@ int forward_request(const char *base_url, const char *method,
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, answer_cb);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+        set_tls(c, tls);
         if (body) {
                 curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                                  (curl_off_t)strlen(body));

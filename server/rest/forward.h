@@ -20,7 +20,7 @@ typedef struct forward_result {
  * any extra "Name: value" lines in extra_headers (may be NULL). A
  * transport failure gives status 500 and the body
  * {"error_code":500,"message":"IO Error trying to forward REST request: <detail>"}.
- * TLS: ca_file/cert/key may be NULL. timeout_ms bounds the whole call.
+ * TLS settings: forward_request_tls. timeout_ms bounds the whole call.
  * Returns 0 when out holds the peer's answer, -1 when it holds a 500 made
  * here (transport failure, an answer Java would not accept, bad
  * arguments); out must be freed with forward_result_free either way. */
@@ -29,6 +29,22 @@ int forward_request(const char *base_url, const char *method,
                     const char *authorization, const char *extra_headers,
                     int timeout_ms, forward_result_t *out);
 void forward_result_free(forward_result_t *r);
+
+/* TLS of an https base_url (Java: the worker's ssl.* settings on its REST
+ * client). PEM text in memory, as rest_tls reads the keystore and
+ * truststore. The peer's certificate and host name are always verified. */
+typedef struct forward_tls {
+        const char *ca_pem;       /* trusted CAs; NULL: the system's */
+        const char *cert_pem;     /* client certificate chain; NULL: none */
+        const char *key_pem;      /* its private key; NULL: in cert_pem */
+        const char *key_password; /* of an encrypted key; may be NULL */
+} forward_tls_t;
+/* forward_request with tls (may be NULL: forward_request itself). */
+int forward_request_tls(const char *base_url, const char *method,
+                        const char *path_and_query, const char *body,
+                        const char *authorization, const char *extra_headers,
+                        const forward_tls_t *tls, int timeout_ms,
+                        forward_result_t *out);
 
 /* Adds forward=true (no forward parameter yet) or forward=false (it was
  * true) to a path+query; NULL when the request must not hop again

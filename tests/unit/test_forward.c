@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "forward.h"
@@ -674,4 +676,191 @@ Test(forward_sign, session_key_round_trip)
         cr_assert_eq(back[0], 'A');
         cr_assert_eq(forward_key_decode("Q=Q=", back, sizeof(back), &n), -1);
         cr_assert_eq(forward_key_decode("QR==", back, sizeof(back), &n), -1);
+}
+
+/* ---- https ------------------------------------------------------------- */
+
+static char pki[256];
+static char *ca_pem, *srv_pem, *srv_key, *cli_pem, *cli_key, *cli_enc_key;
+
+static void sh(const char *fmt, ...)
+{
+        char cmd[2048];
+        va_list ap;
+        int rc;
+
+        va_start(ap, fmt);
+        vsnprintf(cmd, sizeof(cmd), fmt, ap);
+        va_end(ap);
+        rc = system(cmd);
+        cr_assert_eq(rc, 0, "command failed (%d): %s", rc, cmd);
+}
+
+static char *slurp(const char *name)
+{
+        char path[512], *text;
+        FILE *f;
+        long n;
+
+        snprintf(path, sizeof(path), "%s/%s", pki, name);
+        f = fopen(path, "rb");
+        cr_assert_not_null(f, "%s", path);
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        text = calloc(1, (size_t)n + 1);
+        cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+        fclose(f);
+        return text;
+}
+
+/* A CA, a server certificate for 127.0.0.1 and a client certificate
+ * (EC keys: quick to make), and a TLS server that asks for a client
+ * certificate and records whether one came. */
+static int got_client_cert;
+
+static enum MHD_Result tls_handler(void *cls, struct MHD_Connection *conn,
+                                   const char *url, const char *method,
+                                   const char *version,
+                                   const char *upload_data,
+                                   size_t *upload_data_size, void **con_cls)
+{
+        const union MHD_ConnectionInfo *ci;
+        unsigned int n = 0;
+
+        if (*con_cls == NULL) {
+                ci = MHD_get_connection_info(conn,
+                                             MHD_CONNECTION_INFO_GNUTLS_SESSION);
+                if (ci && ci->tls_session &&
+                    gnutls_certificate_get_peers(ci->tls_session, &n) && n)
+                        got_client_cert = 1;
+        }
+        return handler(cls, conn, url, method, version, upload_data,
+                       upload_data_size, con_cls);
+}
+
+static void start_tls_server(void)
+{
+        const char *q = "2>/dev/null";
+        const char *ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1";
+        const char *tmp = getenv("TMPDIR");
+        struct sockaddr_in sa = { .sin_family = AF_INET };
+        const union MHD_DaemonInfo *di;
+
+        snprintf(pki, sizeof(pki), "%s/forward_pki.XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
+        cr_assert_not_null(mkdtemp(pki));
+        sh("cd '%s' && openssl req -x509 %s -nodes -days 2 "
+           "-subj /CN=forward-test-ca -keyout ca.key -out ca.pem %s",
+           pki, ec, q);
+        sh("cd '%s' && printf 'subjectAltName=IP:127.0.0.1\\n' > san.cnf && "
+           "openssl req %s -nodes -subj /CN=127.0.0.1 -keyout srv.key "
+           "-out srv.csr %s && openssl x509 -req -in srv.csr -CA ca.pem "
+           "-CAkey ca.key -CAcreateserial -days 2 -extfile san.cnf "
+           "-out srv.pem %s", pki, ec, q, q);
+        sh("cd '%s' && openssl req %s -nodes -subj /CN=client -keyout cli.key "
+           "-out cli.csr %s && openssl x509 -req -in cli.csr -CA ca.pem "
+           "-CAkey ca.key -CAcreateserial -days 2 -out cli.pem %s && "
+           "openssl pkcs8 -topk8 -in cli.key -passout pass:s3cret "
+           "-out cli.enc.key %s", pki, ec, q, q, q);
+        ca_pem = slurp("ca.pem");
+        srv_pem = slurp("srv.pem");
+        srv_key = slurp("srv.key");
+        cli_pem = slurp("cli.pem");
+        cli_key = slurp("cli.key");
+        cli_enc_key = slurp("cli.enc.key");
+
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        srv.status = 200;
+        srv.body = "{\"ok\":true}";
+        daemon_ = MHD_start_daemon(
+                MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL, tls_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                MHD_OPTION_HTTPS_MEM_KEY, srv_key, MHD_OPTION_HTTPS_MEM_CERT,
+                srv_pem, MHD_OPTION_HTTPS_MEM_TRUST, ca_pem,
+                MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        cr_assert_not_null(daemon_);
+        di = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+        snprintf(base_url, sizeof(base_url), "https://127.0.0.1:%u/",
+                 (unsigned)di->port);
+}
+
+static void stop_tls_server(void)
+{
+        stop_server();
+        sh("rm -rf '%s'", pki);
+        free(ca_pem);
+        free(srv_pem);
+        free(srv_key);
+        free(cli_pem);
+        free(cli_key);
+        free(cli_enc_key);
+}
+
+TestSuite(forward_tls, .init = start_tls_server, .fini = stop_tls_server,
+          .timeout = 60);
+
+Test(forward_tls, verified_against_the_given_ca)
+{
+        forward_tls_t tls = { .ca_pem = ca_pem };
+        forward_result_t r;
+
+        cr_assert_eq(forward_request_tls(base_url, "POST", "/connectors",
+                                         "{}", "Basic x", NULL, &tls, 5000,
+                                         &r), 0, "%s", r.body);
+        cr_assert_eq(r.status, 200);
+        cr_assert_str_eq(r.body, "{\"ok\":true}");
+        forward_result_free(&r);
+        cr_assert_str_eq(hdr("authorization"), "Basic x");
+        cr_assert_eq(got_client_cert, 0);
+}
+
+Test(forward_tls, unknown_ca_is_an_io_error)
+{
+        forward_result_t r;
+        json_t *j = NULL;
+
+        /* The system's CAs do not know the test CA. */
+        cr_assert_eq(forward_request(base_url, "POST", "/connectors", "{}",
+                                     NULL, NULL, 5000, &r), -1);
+        io_error_detail(&r, &j);
+        json_decref(j);
+        forward_result_free(&r);
+        cr_assert_eq(srv.count, 0);
+}
+
+Test(forward_tls, client_certificate_sent)
+{
+        forward_tls_t tls = { .ca_pem = ca_pem, .cert_pem = cli_pem,
+                              .key_pem = cli_key };
+        forward_result_t r;
+
+        cr_assert_eq(forward_request_tls(base_url, "GET", "/", NULL, NULL,
+                                         NULL, &tls, 5000, &r), 0, "%s",
+                     r.body);
+        forward_result_free(&r);
+        cr_assert_eq(got_client_cert, 1);
+}
+
+Test(forward_tls, client_keystore_in_one_pem_with_encrypted_key)
+{
+        char *keystore = NULL;
+        forward_tls_t tls = { .ca_pem = ca_pem, .key_password = "s3cret" };
+        forward_result_t r;
+
+        cr_assert_gt(asprintf(&keystore, "%s%s", cli_pem, cli_enc_key), 0);
+        tls.cert_pem = keystore;
+        cr_assert_eq(forward_request_tls(base_url, "GET", "/", NULL, NULL,
+                                         NULL, &tls, 5000, &r), 0, "%s",
+                     r.body);
+        forward_result_free(&r);
+        cr_assert_eq(got_client_cert, 1);
+        /* A wrong password: no request. */
+        tls.key_password = "wrong";
+        srv.count = 0;
+        cr_assert_eq(forward_request_tls(base_url, "GET", "/", NULL, NULL,
+                                         NULL, &tls, 5000, &r), -1);
+        cr_assert_eq(r.status, 500);
+        forward_result_free(&r);
+        cr_assert_eq(srv.count, 0);
+        free(keystore);
 }
