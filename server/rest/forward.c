@@ -612,6 +612,22 @@ int forward_sign(const unsigned char *key, size_t keylen, const void *body,
         return rc;
 }
 
+int forward_sign_headers(const unsigned char *key, size_t keylen,
+                         const void *body, size_t bodylen, char *out,
+                         size_t out_size)
+{
+        char sig[4 * ((FORWARD_HMAC_LEN + 2) / 3) + 1];
+        int n;
+
+        if (!out || forward_sign(key, keylen, body, bodylen, sig, sizeof(sig)))
+                return -1;
+        n = snprintf(out, out_size, "%s: %s\n%s: %s\n",
+                     FORWARD_SIGNATURE_HEADER, sig,
+                     FORWARD_SIGNATURE_ALGORITHM_HEADER,
+                     FORWARD_SIGNATURE_ALGORITHM);
+        return n > 0 && (size_t)n < out_size ? 0 : -1;
+}
+
 int forward_verify(const unsigned char *key, size_t keylen, const void *body,
                    size_t bodylen, const char *signature_b64)
 {

@@ -54,6 +54,18 @@ char *forward_next_path(const char *path_and_query);
 /* Internal request signatures: base64 of HMAC-SHA256(key, body). 0/-1. */
 int forward_sign(const unsigned char *key, size_t keylen, const void *body,
                  size_t bodylen, char *out_b64, size_t out_size);
+/* The headers of a signed internal request (Java's
+ * InternalRequestSignature) and the one algorithm connectd signs with. */
+#define FORWARD_SIGNATURE_HEADER "X-Connect-Authorization"
+#define FORWARD_SIGNATURE_ALGORITHM_HEADER \
+        "X-Connect-Request-Signature-Algorithm"
+#define FORWARD_SIGNATURE_ALGORITHM "HmacSHA256"
+/* Both header lines for forward_request's extra_headers, signing body:
+ * "X-Connect-Authorization: <b64>\nX-Connect-Request-Signature-Algorithm:
+ * HmacSHA256\n". out_size >= 128 is enough. 0/-1. */
+int forward_sign_headers(const unsigned char *key, size_t keylen,
+                         const void *body, size_t bodylen, char *out,
+                         size_t out_size);
 /* 1 valid, 0 invalid. Constant-time comparison. */
 int forward_verify(const unsigned char *key, size_t keylen, const void *body,
                    size_t bodylen, const char *signature_b64);

@@ -405,6 +405,40 @@ Test(forward, malformed_header_input_is_refused_without_a_request)
         cr_assert_eq(srv.count, 0);
 }
 
+/* A signed internal request end to end: the receiver verifies the exact
+ * body bytes it got against the header it got. */
+Test(forward, signed_internal_request_verifies_on_arrival)
+{
+        static const char body[] = "[{\"k\":\"v\",\"n\":\"\\u00e9\"}]";
+        unsigned char key[FORWARD_SESSION_KEY_LEN];
+        forward_result_t r;
+        char extra[128];
+
+        srv.status = 204;
+        srv.body = "";
+        cr_assert_eq(forward_session_key_new(key), 0);
+        cr_assert_eq(forward_sign_headers(key, sizeof(key), body,
+                                          strlen(body), extra, sizeof(extra)),
+                     0);
+        cr_assert_eq(forward_request(base_url, "POST",
+                                     "/connectors/a/tasks?forward=true", body,
+                                     NULL, extra, 5000, &r), 0);
+        forward_result_free(&r);
+        cr_assert_str_eq(hdr("x-connect-request-signature-algorithm"),
+                         "HmacSHA256");
+        cr_assert_not_null(hdr("x-connect-authorization"));
+        cr_assert_eq(forward_verify(key, sizeof(key), srv.req_body,
+                                    srv.req_body_len,
+                                    hdr("x-connect-authorization")), 1);
+        key[0] ^= 1;
+        cr_assert_eq(forward_verify(key, sizeof(key), srv.req_body,
+                                    srv.req_body_len,
+                                    hdr("x-connect-authorization")), 0);
+        /* Too small a buffer for both lines. */
+        cr_assert_eq(forward_sign_headers(key, sizeof(key), body,
+                                          strlen(body), extra, 60), -1);
+}
+
 /* ---- forward_request: what comes back ---------------------------------- */
 
 Test(forward, relays_status_and_body)
