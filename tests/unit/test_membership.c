@@ -638,3 +638,28 @@ Test(membership, start_refuses_a_topic_of_another_partition_count)
         cr_assert_eq(membership_start(members[0].m, err, sizeof(err)), -1);
         cr_assert(strstr(err, "partitions"), "%s", err);
 }
+
+Test(membership, a_restarted_cluster_ignores_the_dead_view_in_the_log)
+{
+        int all3[] = {0, 1, 2}, alone[] = {3};
+        int leader, k, views;
+        const json_t *mem;
+
+        mock_up(PARTS);
+        for (k = 0; k < 3; k++)
+                member_start(k);
+        wait_view(all3, 3, 30000, &leader);
+        /* Everybody stops: the log ends in a complete view of 3. */
+        for (k = 0; k < 3; k++)
+                membership_leave(members[k].m);
+
+        member_start(3);
+        wait_view(alone, 1, 30000, &leader);
+        cr_assert_eq(leader, 3);
+        pthread_mutex_lock(&members[3].lock);
+        views = members[3].views;
+        mem = json_object_get(members[3].view, "members");
+        cr_assert_eq(json_object_size(mem), 1);
+        pthread_mutex_unlock(&members[3].lock);
+        cr_assert_eq(views, 1, "the dead view of 3 was reported first");
+}
