@@ -792,17 +792,25 @@ out:
         return rc;
 }
 
-int membership_is_leader(membership_t *m)
+/* @locks lock held */
+static int is_leader_locked(membership_t *m)
 {
-        int i, owns_p0 = 0, rc;
+        int i, owns_p0 = 0;
 
-        pthread_mutex_lock(&m->lock);
         for (i = 0; i < m->nowned; i++)
                 if (m->owned[i] == 0)
                         owns_p0 = 1;
-        rc = owns_p0 && m->have_view && m->nonce[0] && m->member_id &&
-             strcmp(m->view_member, m->member_id) == 0 &&
-             strcmp(m->view_nonce, m->nonce) == 0;
+        return owns_p0 && m->have_view && m->nonce[0] && m->member_id &&
+               strcmp(m->view_member, m->member_id) == 0 &&
+               strcmp(m->view_nonce, m->nonce) == 0;
+}
+
+int membership_is_leader(membership_t *m)
+{
+        int rc;
+
+        pthread_mutex_lock(&m->lock);
+        rc = is_leader_locked(m);
         pthread_mutex_unlock(&m->lock);
         return rc;
 }
@@ -810,24 +818,26 @@ int membership_is_leader(membership_t *m)
 int membership_publish_assignment(membership_t *m, const json_t *assignment,
                                   char *errstr, size_t errstr_size)
 {
-        char member[512] = "", nonce[NONCE_HEX + 1];
+        char member[512], nonce[NONCE_HEX + 1];
         json_t *rec = NULL;
         char *value = NULL;
-        int rc = -1;
+        int leader, rc = -1;
 
         if (!json_is_object(assignment)) {
                 snprintf(errstr, errstr_size,
                          "membership: an assignment is a JSON object");
                 return -1;
         }
-        pthread_mutex_lock(&m->lock);
-        if (m->member_id)
-                snprintf(member, sizeof(member), "%s", m->member_id);
-        memcpy(nonce, m->nonce, sizeof(nonce));
-        pthread_mutex_unlock(&m->lock);
         /* A round may start right after this check; the record is then
          * behind a newer claim and ignored by every reader alike. */
-        if (!membership_is_leader(m)) {
+        pthread_mutex_lock(&m->lock);
+        leader = is_leader_locked(m);
+        if (leader) {
+                snprintf(member, sizeof(member), "%s", m->member_id);
+                memcpy(nonce, m->nonce, sizeof(nonce));
+        }
+        pthread_mutex_unlock(&m->lock);
+        if (!leader) {
                 snprintf(errstr, errstr_size,
                          "membership: this worker does not lead the group");
                 return -1;
