@@ -714,11 +714,17 @@ static int create_topic(rd_kafka_t *rk, const char *topic, int partitions,
                 json_t *v;
 
                 json_object_foreach((json_t *)configs, k, v) {
-                        if (strcmp(k, "cleanup.policy") == 0 ||
-                            !json_is_string(v))
+                        char num[32];
+                        const char *val = json_string_value(v);
+
+                        if (json_is_integer(v)) {
+                                snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                                         json_integer_value(v));
+                                val = num;
+                        }
+                        if (strcmp(k, "cleanup.policy") == 0 || !val)
                                 continue;
-                        rd_kafka_NewTopic_set_config(nt, k,
-                                                     json_string_value(v));
+                        rd_kafka_NewTopic_set_config(nt, k, val);
                 }
         }
         opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);

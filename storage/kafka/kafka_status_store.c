@@ -17,9 +17,10 @@
  * is RUNNING with a generation >= its own. Writes do not touch the cache;
  * the reader applies them when it reads them back, as in Java.
  *
- * Blind puts and removals are sent without waiting (failures are logged by
- * kafka_log); a safe put (Java's putSafe) is dropped when the cached status
- * is another worker's with a higher generation, else sent and waited for.
+ * Puts and removals are sent without waiting, as Java does (failures are
+ * logged by kafka_log; a worker shutting down with the cluster gone is not
+ * held up by them); a safe put (Java's putSafe) is dropped when the cached
+ * status is another worker's with a higher generation.
  * max_generation: the highest generation of any record read.
  *
  * Threads: any caller; the cache under mu; the reader thread fills it.
@@ -202,7 +203,10 @@ static int kss_put(status_store_t *base, const char *connector, int task,
         int rc = -1;
 
         if (!key || !value) {
-                snprintf(errstr, errstr_size, "out of memory");
+                snprintf(errstr, errstr_size,
+                         "status of %s could not be encoded (out of memory, "
+                         "or text that is not UTF-8)",
+                         connector);
                 goto out;
         }
         if (safe) {
@@ -230,7 +234,7 @@ static int kss_put(status_store_t *base, const char *connector, int task,
                 }
         }
         rc = kafka_log_send(ss->kl, -1, key, strlen(key), value,
-                            strlen(value), safe, errstr, errstr_size);
+                            strlen(value), 0, errstr, errstr_size);
 out:
         free(key);
         free(value);

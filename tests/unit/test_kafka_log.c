@@ -306,3 +306,55 @@ Test(kafka_log_topic_ensure, missing_topic_is_not_auto_created,
         cr_assert_eq(partitions_of("offsets-x"), 0);
         cr_assert_eq(partitions_of("t5"), 5);
 }
+
+/* Records of a transactional writer (a leader writing the config topic with
+ * exactly.once.source.support) are read once committed (read_committed),
+ * and read to end finishes after them. (The embedded cluster writes no
+ * commit markers, so the gap they leave in a real log can not be shown
+ * here; read to end waits for the reader's position, never for a record at
+ * hwm-1, which covers it.) */
+Test(kafka_log, read_to_end_after_transactions, .init = setup,
+     .fini = teardown, .timeout = 120)
+{
+        struct seen s = {.mu = PTHREAD_MUTEX_INITIALIZER};
+        kafka_log_t *kl = open_log("cfg1", &s);
+        rd_kafka_conf_t *conf = kmock_conf(&km);
+        rd_kafka_error_t *txerr;
+        char err[512] = "";
+        rd_kafka_t *tx;
+        int i;
+
+        cr_assert_eq(rd_kafka_conf_set(conf, "transactional.id", "tx-1", err,
+                                       sizeof(err)), RD_KAFKA_CONF_OK);
+        tx = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+        cr_assert_not_null(tx, "%s", err);
+        txerr = rd_kafka_init_transactions(tx, 20000);
+        cr_assert_null(txerr, "%s", rd_kafka_error_string(txerr));
+        for (i = 0; i < 2; i++) {
+                cr_assert_null(rd_kafka_begin_transaction(tx));
+                cr_assert_eq(rd_kafka_producev(
+                                     tx, RD_KAFKA_V_TOPIC("cfg1"),
+                                     RD_KAFKA_V_PARTITION(0),
+                                     RD_KAFKA_V_KEY("k", 1),
+                                     RD_KAFKA_V_VALUE("v", 1),
+                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                     RD_KAFKA_V_END),
+                             0);
+                txerr = rd_kafka_commit_transaction(tx, 20000);
+                cr_assert_null(txerr, "%s", rd_kafka_error_string(txerr));
+        }
+        rd_kafka_destroy(tx);
+        cr_assert_eq(kafka_log_read_to_end(kl, 20000, err, sizeof(err)), 0,
+                     "%s", err);
+        pthread_mutex_lock(&s.mu);
+        cr_assert_eq(s.n, 2);
+        pthread_mutex_unlock(&s.mu);
+        kafka_log_destroy(kl);
+
+        /* And a reader started afterwards. */
+        memset(&s, 0, sizeof(s));
+        pthread_mutex_init(&s.mu, NULL);
+        kl = open_log("cfg1", &s);
+        cr_assert_eq(s.n, 2);
+        kafka_log_destroy(kl);
+}
