@@ -666,11 +666,18 @@ void kafka_log_destroy(kafka_log_t *kl)
         if (kl->consumer_conf)
                 rd_kafka_conf_destroy(kl->consumer_conf);
         if (kl->producer) {
-                if (rd_kafka_flush(kl->producer, DESTROY_FLUSH_MS))
+                if (rd_kafka_flush(kl->producer, DESTROY_FLUSH_MS)) {
                         LOG_WARN(lg(),
                                  "%d record(s) to topic %s not delivered at "
                                  "shutdown",
                                  rd_kafka_outq_len(kl->producer), kl->topic);
+                        /* Their delivery reports (purged) release the
+                         * waiters of senders that gave up. */
+                        rd_kafka_purge(kl->producer,
+                                       RD_KAFKA_PURGE_F_QUEUE |
+                                               RD_KAFKA_PURGE_F_INFLIGHT);
+                        rd_kafka_flush(kl->producer, 1000);
+                }
                 rd_kafka_destroy(kl->producer);
         }
         pthread_cond_destroy(&kl->cond);
