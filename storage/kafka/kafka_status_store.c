@@ -258,23 +258,46 @@ static int kss_remove(status_store_t *base, const char *connector, int task,
         return rc;
 }
 
+static int row_cmp(const void *a, const void *b)
+{
+        const json_t *x = *(const json_t *const *)a;
+        const json_t *y = *(const json_t *const *)b;
+        int c = strcmp(json_string_value(json_object_get(x, "c")),
+                       json_string_value(json_object_get(y, "c")));
+        json_int_t tx = json_integer_value(json_object_get(x, "t"));
+        json_int_t ty = json_integer_value(json_object_get(y, "t"));
+
+        if (c)
+                return c;
+        return tx < ty ? -1 : tx > ty;
+}
+
+/* Statuses by connector, then task (the connector's own first). */
 static int kss_each(status_store_t *base, status_store_cb cb, void *opaque,
                     char *errstr, size_t errstr_size)
 {
         kss_t *ss = (kss_t *)base;
-        json_t *snap, *e;
+        json_t *snap, *e, **rows = NULL;
         const char *k;
+        size_t n = 0, i;
+        int rc = -1;
 
-        (void)errstr;
-        (void)errstr_size;
         pthread_mutex_lock(&ss->mu);
         snap = json_deep_copy(ss->cache);
         pthread_mutex_unlock(&ss->mu);
-        json_object_foreach(snap, k, e) {
-                json_t *v = json_object_get(e, "v");
+        if (!snap ||
+            !(rows = calloc(json_object_size(snap) + 1, sizeof(*rows)))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+        json_object_foreach(snap, k, e)
+                rows[n++] = e;
+        qsort(rows, n, sizeof(*rows), row_cmp);
+        for (i = 0; i < n; i++) {
+                json_t *v = json_object_get(rows[i], "v");
 
-                if (cb(opaque, json_string_value(json_object_get(e, "c")),
-                       (int)json_integer_value(json_object_get(e, "t")),
+                if (cb(opaque, json_string_value(json_object_get(rows[i], "c")),
+                       (int)json_integer_value(json_object_get(rows[i], "t")),
                        json_string_value(json_object_get(v, "state")),
                        json_string_value(json_object_get(v, "trace")),
                        json_string_value(json_object_get(v, "worker_id")),
@@ -282,8 +305,11 @@ static int kss_each(status_store_t *base, status_store_cb cb, void *opaque,
                                json_object_get(v, "generation"))))
                         break;
         }
+        rc = 0;
+out:
+        free(rows);
         json_decref(snap);
-        return 0;
+        return rc;
 }
 
 static void kss_close(status_store_t *base)

@@ -392,9 +392,25 @@ Test(kafka_status, two_workers_and_names_with_dashes, .init = setup,
         cr_assert_eq(status_store_put(a, "my-conn-2", 12, "RUNNING", NULL,
                                       "h1:1", 3, 0, err, sizeof(err)), 0);
         await_status(b, "my-conn-2", 12, "RUNNING/h1:1/3");
+        cr_assert_eq(status_store_put(a, "my-conn-2", 2, "RUNNING", NULL,
+                                      "h1:1", 3, 0, err, sizeof(err)), 0);
+        cr_assert_eq(status_store_put(a, "my-conn-2", -1, "RUNNING", NULL,
+                                      "h1:1", 3, 0, err, sizeof(err)), 0);
+        cr_assert_eq(status_store_put(a, "a", 0, "PAUSED", NULL, "h1:1", 3, 0,
+                                      err, sizeof(err)), 0);
+        await_status(b, "my-conn-2", 2, "RUNNING/h1:1/3");
+        await_status(b, "my-conn-2", -1, "RUNNING/h1:1/3");
+        await_status(b, "a", 0, "PAUSED/h1:1/3");
         cr_assert_eq(status_store_each(b, st_cb, &acc, err, sizeof(err)), 0);
+        /* Ordered by connector, then task, the connector first. */
+        cr_assert_eq(acc.n, 4);
+        cr_assert_str_eq(acc.r[0].conn, "a");
+        cr_assert_eq(acc.r[1].task, -1);
+        cr_assert_eq(acc.r[2].task, 2);
+        cr_assert_eq(acc.r[3].task, 12);
         for (i = 0; i < acc.n; i++)
-                if (strcmp(acc.r[i].conn, "my-conn-2") == 0) {
+                if (strcmp(acc.r[i].conn, "my-conn-2") == 0 &&
+                    acc.r[i].task == 12) {
                         found++;
                         cr_assert_eq(acc.r[i].task, 12);
                         cr_assert_eq(acc.r[i].has_trace, 0);
