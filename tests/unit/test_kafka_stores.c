@@ -507,3 +507,46 @@ Test(kafka_status, put_safe_and_remove, .init = setup, .fini = teardown,
         cr_assert_eq(n, 3 + 2 + 1);
         kmock_recs_free(recs, n);
 }
+
+/* Records a store can not use are skipped: other key kinds, keys without a
+ * task number, values that are not status objects. */
+Test(kafka_status, junk_records_are_ignored, .init = setup, .fini = teardown,
+     .timeout = 120)
+{
+        static const char *junk[][2] = {
+                {"status-topic-lines:connector-x",
+                 "{\"topic\":{\"name\":\"lines\",\"connector\":\"x\","
+                 "\"task\":0,\"discoverTimestamp\":1}}"},
+                {"status-task-x", "{\"state\":\"RUNNING\"}"},
+                {"status-task-x-", "{\"state\":\"RUNNING\"}"},
+                {"status-task--3", "{\"state\":\"RUNNING\"}"},
+                {"status-task-x-+1", "{\"state\":\"RUNNING\"}"},
+                {"status-task-x-1a", "{\"state\":\"RUNNING\"}"},
+                {"status-connector-y", "not json"},
+                {"status-connector-y", "[1,2]"},
+                {"status-connector-y", "{\"state\":5}"},
+                {"status-connector-y",
+                 "{\"state\":\"RUNNING\",\"generation\":\"7\"}"},
+                {"other", "{\"state\":\"RUNNING\"}"},
+        };
+        struct st_acc acc = {0};
+        status_store_t *ss;
+        size_t i;
+
+        for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+                produce_raw("connect-status", (int32_t)(i % 5), junk[i][0],
+                            junk[i][1]);
+        /* One good record, tolerant of a missing trace. */
+        produce_raw("connect-status", 0, "status-task-x-y-7",
+                    "{\"state\":\"PAUSED\",\"worker_id\":\"w:1\","
+                    "\"generation\":4}");
+        ss = open_status();
+        cr_assert_eq(status_store_each(ss, st_cb, &acc, err, sizeof(err)), 0);
+        cr_assert_eq(acc.n, 1);
+        cr_assert_str_eq(acc.r[0].conn, "x-y");
+        cr_assert_eq(acc.r[0].task, 7);
+        cr_assert_str_eq(acc.r[0].state, "PAUSED");
+        cr_assert_eq(acc.r[0].has_trace, 0);
+        cr_assert_eq(kafka_status_store_max_generation(ss), 4);
+        status_store_close(ss);
+}
