@@ -560,6 +560,49 @@ int kafka_log_send_all(kafka_log_t *kl, int n, const void *const *keys,
                             errstr_size);
 }
 
+/* Log start and end offsets of every partition, in one ListOffsets request
+ * each (per leader). Asked through the producer's connections: the
+ * reader's may be held up by a fetch waiting for data. */
+static int end_offsets(kafka_log_t *kl, int64_t *lo, int64_t *hi,
+                       int timeout_ms, char *errstr, size_t errstr_size)
+{
+        rd_kafka_topic_partition_list_t *parts;
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        int64_t *out[2] = {lo, hi};
+        int64_t which[2] = {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END};
+        int64_t deadline = now_ms() + timeout_ms;
+        int w, i;
+        int32_t p;
+
+        for (w = 0; w < 2 && !err; w++) {
+                int left = (int)(deadline - now_ms());
+
+                parts = rd_kafka_topic_partition_list_new(kl->partitions);
+                for (p = 0; p < kl->partitions; p++)
+                        rd_kafka_topic_partition_list_add(parts, kl->topic, p)
+                                ->offset = which[w];
+                err = rd_kafka_offsets_for_times(kl->producer, parts,
+                                                 left > 0 ? left : 1);
+                for (i = 0; i < parts->cnt && !err; i++) {
+                        rd_kafka_topic_partition_t *tp = &parts->elems[i];
+
+                        if (tp->err)
+                                err = tp->err;
+                        else if (tp->partition >= 0 &&
+                                 tp->partition < kl->partitions)
+                                out[w][tp->partition] = tp->offset;
+                }
+                rd_kafka_topic_partition_list_destroy(parts);
+        }
+        if (err) {
+                snprintf(errstr, errstr_size,
+                         "Could not read the end offsets of topic %s: %s",
+                         kl->topic, rd_kafka_err2str(err));
+                return -1;
+        }
+        return 0;
+}
+
 int kafka_log_read_to_end(kafka_log_t *kl, int timeout_ms, char *errstr,
                           size_t errstr_size)
 {
@@ -579,19 +622,9 @@ int kafka_log_read_to_end(kafka_log_t *kl, int timeout_ms, char *errstr,
                 snprintf(errstr, errstr_size, "out of memory");
                 goto out;
         }
-        for (p = 0; p < kl->partitions; p++) {
-                int left = (int)(deadline - now_ms());
-                rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-                        kl->consumer, kl->topic, p, &lo[p], &hi[p],
-                        left > 0 ? left : 1);
-
-                if (err) {
-                        snprintf(errstr, errstr_size,
-                                 "Could not read the end offsets of topic %s: %s",
-                                 kl->topic, rd_kafka_err2str(err));
-                        goto out;
-                }
-        }
+        if (end_offsets(kl, lo, hi, (int)(deadline - now_ms()), errstr,
+                        errstr_size))
+                goto out;
         pthread_mutex_lock(&kl->mu);
         for (;;) {
                 int behind = 0;
@@ -633,11 +666,18 @@ void kafka_log_destroy(kafka_log_t *kl)
         if (kl->consumer_conf)
                 rd_kafka_conf_destroy(kl->consumer_conf);
         if (kl->producer) {
-                if (rd_kafka_flush(kl->producer, DESTROY_FLUSH_MS))
+                if (rd_kafka_flush(kl->producer, DESTROY_FLUSH_MS)) {
                         LOG_WARN(lg(),
                                  "%d record(s) to topic %s not delivered at "
                                  "shutdown",
                                  rd_kafka_outq_len(kl->producer), kl->topic);
+                        /* Their delivery reports (purged) release the
+                         * waiters of senders that gave up. */
+                        rd_kafka_purge(kl->producer,
+                                       RD_KAFKA_PURGE_F_QUEUE |
+                                               RD_KAFKA_PURGE_F_INFLIGHT);
+                        rd_kafka_flush(kl->producer, 1000);
+                }
                 rd_kafka_destroy(kl->producer);
         }
         pthread_cond_destroy(&kl->cond);
@@ -681,11 +721,17 @@ static int create_topic(rd_kafka_t *rk, const char *topic, int partitions,
                 json_t *v;
 
                 json_object_foreach((json_t *)configs, k, v) {
-                        if (strcmp(k, "cleanup.policy") == 0 ||
-                            !json_is_string(v))
+                        char num[32];
+                        const char *val = json_string_value(v);
+
+                        if (json_is_integer(v)) {
+                                snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                                         json_integer_value(v));
+                                val = num;
+                        }
+                        if (strcmp(k, "cleanup.policy") == 0 || !val)
                                 continue;
-                        rd_kafka_NewTopic_set_config(nt, k,
-                                                     json_string_value(v));
+                        rd_kafka_NewTopic_set_config(nt, k, val);
                 }
         }
         opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
