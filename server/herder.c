@@ -124,8 +124,8 @@ static void set_conn_state(connector_t *c, const char *state,
         }
         set_conn_state_locked(c, state, trace);
         pthread_mutex_unlock(&h->lock);
-        if (store_status_put(h->st, c->name, -1, state, trace, errstr,
-                             sizeof(errstr)))
+        if (status_store_put(h->ss, c->name, -1, state, trace, h->worker_id,
+                             0, 0, errstr, sizeof(errstr)))
                 LOG_WARN(lg(), "status not stored: %s", errstr);
         if (trace && *trace)
                 LOG_ERROR(lg(), "Connector %s is %s: %s", c->name, state,
@@ -148,8 +148,8 @@ void herder_task_set_state(task_t *t, const char *state, const char *trace)
         free(t->trace);
         t->trace = trace && *trace ? strdup(trace) : NULL;
         pthread_mutex_unlock(&h->lock);
-        if (store_status_put(h->st, t->conn_name, t->id, state, trace, errstr,
-                             sizeof(errstr)))
+        if (status_store_put(h->ss, t->conn_name, t->id, state, trace,
+                             h->worker_id, 0, 0, errstr, sizeof(errstr)))
                 LOG_WARN(lg(), "status not stored: %s", errstr);
         if (trace && *trace)
                 LOG_ERROR(lg(), "Task %s-%d is %s: %s", t->conn_name, t->id,
@@ -198,7 +198,7 @@ int herder_offsets_commit(task_t *t, json_t *offsets)
                 pthread_mutex_unlock(&t->h->lock);
                 goto out;
         }
-        if (store_offsets_put(t->h->st, t->conn_name, (int)n, parts, offs,
+        if (offset_store_put(t->h->os, t->conn_name, (int)n, parts, offs,
                               errstr, sizeof(errstr))) {
                 pthread_mutex_unlock(&t->h->lock);
                 LOG_ERROR(lg(), "Task %s-%d: committing offsets failed: %s",
@@ -492,35 +492,14 @@ static json_t *generate_task_configs(connector_t *c, instance_t *in,
 
 static void store_task_configs(connector_t *c, json_t *arr)
 {
-        size_t i, n = arr ? json_array_size(arr) : 0;
-        char **txt = calloc(n ? n : 1, sizeof(*txt));
+        json_t *none = arr ? NULL : json_array();
         char errstr[256];
 
-        for (i = 0; i < n; i++)
-                txt[i] = json_dumps(json_array_get(arr, i), JSON_COMPACT);
-        if (store_tasks_put(c->h->st, c->name, (int)n,
-                            (const char *const *)txt, errstr, sizeof(errstr)))
+        if (config_store_tasks_put(c->h->cs, c->name, arr ? arr : none,
+                                   errstr, sizeof(errstr)))
                 LOG_ERROR(lg(), "Connector %s: storing task configs failed: "
                           "%s", c->name, errstr);
-        for (i = 0; i < n; i++)
-                free(txt[i]);
-        free(txt);
-}
-
-static int stored_task_cb(void *opaque, const char *connector, int task,
-                          const char *config_json)
-{
-        json_t *arr = opaque, *cfg = json_loads(config_json, 0, NULL);
-
-        (void)connector;
-        /* Ids must run 0..n-1: a gap or an unreadable row spoils the set. */
-        if (!cfg || task != (int)json_array_size(arr)) {
-                json_decref(cfg);
-                json_array_clear(arr);
-                return 1;
-        }
-        json_array_append_new(arr, cfg);
-        return 0;
+        json_decref(none);
 }
 
 /* The task configs the store holds for c (an array, maybe empty), if
@@ -530,15 +509,15 @@ static int stored_task_cb(void *opaque, const char *connector, int task,
 static json_t *stored_task_configs(connector_t *c,
                                    const connectd_connector_desc_t *d)
 {
-        json_t *arr = json_array();
+        json_t *arr = NULL;
         char errstr[256], task_class[512];
         size_t i;
 
-        if (arr && store_tasks_each(c->h->st, c->name, stored_task_cb, arr,
-                                    errstr, sizeof(errstr))) {
+        if (config_store_tasks_get(c->h->cs, c->name, &arr, errstr,
+                                   sizeof(errstr))) {
                 LOG_WARN(lg(), "Connector %s: stored task configs not read: "
                          "%s", c->name, errstr);
-                json_array_clear(arr);
+                arr = json_array();
         }
         task_class_of(d, task_class, sizeof(task_class));
         for (i = 0; i < json_array_size(arr); i++) {
@@ -864,7 +843,8 @@ static void wake_locked(connector_t *c)
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 
-herder_t *herder_new(struct store *st, struct kafka *kf,
+herder_t *herder_new(config_store_t *cs, offset_store_t *os,
+                     status_store_t *ss, struct kafka *kf,
                      const json_t *props, const char *worker_id,
                      char *errstr, size_t errstr_size)
 {
@@ -874,7 +854,9 @@ herder_t *herder_new(struct store *st, struct kafka *kf,
                 snprintf(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        h->st = st;
+        h->cs = cs;
+        h->os = os;
+        h->ss = ss;
         h->kf = kf;
         h->props = json_incref((json_t *)props);
         h->worker_id = strdup(worker_id);
@@ -889,16 +871,14 @@ herder_t *herder_new(struct store *st, struct kafka *kf,
         return h;
 }
 
-static int restore_cb(void *opaque, const char *name, const char *config_json,
+static int restore_cb(void *opaque, const char *name, const json_t *stored,
                       const char *target_state)
 {
         herder_t *h = opaque;
-        json_error_t jerr;
-        json_t *config = json_loads(config_json, 0, &jerr);
+        json_t *config = json_deep_copy(stored);
 
         if (!config) {
-                LOG_ERROR(lg(), "Stored config of connector %s is unreadable "
-                          "(%s); skipped", name, jerr.text);
+                LOG_ERROR(lg(), "Could not restore connector %s", name);
                 return 0;
         }
         pthread_mutex_lock(&h->lock);
@@ -916,7 +896,7 @@ static int restore_cb(void *opaque, const char *name, const char *config_json,
 
 int herder_start(herder_t *h, char *errstr, size_t errstr_size)
 {
-        if (store_connector_each(h->st, restore_cb, h, errstr, errstr_size))
+        if (config_store_connector_each(h->cs, restore_cb, h, errstr, errstr_size))
                 return -1;
         pthread_mutex_lock(&h->lock);
         h->started = 1;
@@ -1025,9 +1005,9 @@ static herder_err_t put_config(herder_t *h, const char *name,
                 goto out;
         }
         if (c) {
-                if (store_connector_put(h->st, name, txt,
-                                        target_name(c->target), errstr,
-                                        errstr_size))
+                if (config_store_connector_put(h->cs, name, config,
+                                               target_name(c->target), errstr,
+                                               errstr_size))
                         goto out;
                 json_decref(c->config);
                 c->config = json_deep_copy(config);
@@ -1039,8 +1019,9 @@ static herder_err_t put_config(herder_t *h, const char *name,
         } else {
                 target_t t = target_parse(target_state);
                 json_t *copy;
-                if (store_connector_put(h->st, name, txt, target_name(t),
-                                        errstr, errstr_size))
+                if (config_store_connector_put(h->cs, name, config,
+                                               target_name(t), errstr,
+                                               errstr_size))
                         goto out;
                 copy = json_deep_copy(config);
                 c = conn_new_locked(h, name, copy, t);
@@ -1099,7 +1080,8 @@ herder_err_t herder_connector_delete(herder_t *h, const char *name,
         if (!c) {
                 snprintf(errstr, errstr_size, "Connector %s not found", name);
                 rc = HERDER_NOT_FOUND;
-        } else if (store_connector_delete(h->st, name, errstr, errstr_size)) {
+        } else if (config_store_connector_delete(h->cs, name, errstr,
+                                                 errstr_size)) {
                 rc = HERDER_ERROR;
         } else {
                 c->deleted = 1;
@@ -1234,8 +1216,8 @@ static herder_err_t set_target(herder_t *h, const char *name, target_t t,
         if (!c) {
                 snprintf(errstr, n, "Unknown connector %s", name);
                 rc = HERDER_NOT_FOUND;
-        } else if (store_connector_set_target(h->st, name, target_name(t),
-                                              errstr, n)) {
+        } else if (config_store_target_put(h->cs, name, target_name(t),
+                                           errstr, n)) {
                 rc = HERDER_ERROR;
         } else {
                 c->target = t;
@@ -1458,7 +1440,7 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                 return rc;
         }
         arr = json_array();
-        if (store_offsets_each(h->st, name, offsets_collect, arr, errstr, n)) {
+        if (offset_store_each(h->os, name, offsets_collect, arr, errstr, n)) {
                 json_decref(arr);
                 return HERDER_ERROR;
         }
@@ -1561,7 +1543,7 @@ static herder_err_t sink_offsets_get(herder_t *h, const char *name,
                 free(k);
         }
         json_decref(committed);
-        if (store_offsets_each(h->st, name, overlay_cb, by_part, errstr, n)) {
+        if (offset_store_each(h->os, name, overlay_cb, by_part, errstr, n)) {
                 json_decref(by_part);
                 return HERDER_ERROR;
         }
@@ -1678,8 +1660,8 @@ static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
                          "request; try again", name);
                 goto out;
         }
-        if (cnt && store_offsets_put(h->st, name, (int)cnt, parts, offs,
-                                     errstr, n)) {
+        if (cnt && offset_store_put(h->os, name, (int)cnt, parts, offs,
+                                    errstr, n)) {
                 pthread_mutex_unlock(&h->lock);
                 rc = HERDER_ERROR;
                 goto out;
@@ -1746,7 +1728,7 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 int rc2;
                 pthread_mutex_lock(&h->lock);
                 rc2 = still_stopped_locked(h, name)
-                              ? store_offsets_delete_all(h->st, name, errstr, n)
+                              ? offset_store_delete_all(h->os, name, errstr, n)
                               : 1;
                 pthread_mutex_unlock(&h->lock);
                 if (rc2 > 0) {
@@ -1801,8 +1783,8 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 rc = HERDER_BAD_REQUEST;
                 goto out;
         }
-        if (store_offsets_put(h->st, name, (int)cnt, parts, offs, errstr,
-                              n)) {
+        if (offset_store_put(h->os, name, (int)cnt, parts, offs, errstr,
+                             n)) {
                 pthread_mutex_unlock(&h->lock);
                 goto out;
         }

@@ -19,7 +19,9 @@
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
-#include "store.h"
+#include "config_store.h"
+#include "offset_store.h"
+#include "status_store.h"
 
 typedef struct connector connector_t;
 typedef struct task task_t;
@@ -97,7 +99,9 @@ struct connector {
 };
 
 struct herder {
-        store_t *st;
+        config_store_t *cs;
+        offset_store_t *os;
+        status_store_t *ss;
         kafka_t *kf;
         json_t *props;
         char *worker_id;

@@ -30,7 +30,7 @@
 #include "plugins.h"
 #include "rest.h"
 #include "rest_auth.h"
-#include "store.h"
+#include "sqlite/sqlite_stores.h"
 #include "validate.h"
 
 static void usage(FILE *fp)
@@ -266,7 +266,9 @@ int main(int argc, char **argv)
         char *listeners = NULL;
         const char *v;
         json_t *props = NULL;
-        store_t *st = NULL;
+        config_store_t *cs = NULL;
+        offset_store_t *os = NULL;
+        status_store_t *ss = NULL;
         kafka_t *kf = NULL;
         herder_t *h = NULL;
         rest_t *rest = NULL;
@@ -356,9 +358,8 @@ int main(int argc, char **argv)
         LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
                  CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
 
-        st = store_open(wc_get(props, "storage.path"), errstr,
-                        sizeof(errstr));
-        if (!st) {
+        if (sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,
+                               errstr, sizeof(errstr))) {
                 LOG_ERROR(lg, "%s", errstr);
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
@@ -379,7 +380,8 @@ int main(int argc, char **argv)
         if (v && *v)
                 plugins_load_path(v);
 
-        h = herder_new(st, kf, props, worker_id, errstr, sizeof(errstr));
+        h = herder_new(cs, os, ss, kf, props, worker_id, errstr,
+                       sizeof(errstr));
         if (!h) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
@@ -437,7 +439,9 @@ out:
                 herder_destroy(h);
         }
         kafka_destroy(kf);
-        store_close(st);
+        config_store_close(cs);
+        offset_store_close(os);
+        status_store_close(ss);
         if (rc == 0)
                 LOG_INFO(lg, "Stopped");
         log_shutdown();
