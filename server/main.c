@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "connector_check.h"
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
@@ -31,7 +32,6 @@
 #include "rest.h"
 #include "rest_auth.h"
 #include "sqlite/sqlite_stores.h"
-#include "validate.h"
 
 static void usage(FILE *fp)
 {
@@ -211,10 +211,8 @@ static int load_connector_file(herder_t *h, const char *path)
 {
         char errstr[1024];
         json_t *cfg = connector_file_load(path, errstr, sizeof(errstr));
-        const char *name, *cls;
-        const connectd_connector_desc_t *desc;
-        json_t *infos = NULL;
-        int errors = 0, created = 0, rc = -1;
+        const char *name;
+        int created = 0, rc = -1;
         char *msg = NULL;
 
         if (!cfg) {
@@ -222,27 +220,12 @@ static int load_connector_file(herder_t *h, const char *path)
                 return -1;
         }
         name = json_string_value(json_object_get(cfg, "name"));
-        cls = json_string_value(json_object_get(cfg, "connector.class"));
         if (!name || !*name) {
                 fprintf(stderr, "connectd: %s: no connector name (\"name\")\n",
                         path);
                 goto out;
         }
-        if (!cls) {
-                fprintf(stderr, "connectd: %s: Connector config contains no "
-                        "connector type\n", path);
-                goto out;
-        }
-        desc = plugins_find(cls);
-        if (!desc) {
-                fprintf(stderr, "connectd: %s: Failed to find any class that "
-                        "implements Connector and which name matches %s\n",
-                        path, cls);
-                goto out;
-        }
-        infos = validate_config(desc, cls, cfg, &errors);
-        if (errors) {
-                msg = validate_error_message(infos, cls);
+        if (connector_config_check(cfg, &msg) != HERDER_OK) {
                 fprintf(stderr, "connectd: %s: %s\n", path,
                         msg ? msg : "invalid connector configuration");
                 goto out;
@@ -255,7 +238,6 @@ static int load_connector_file(herder_t *h, const char *path)
         rc = 0;
 out:
         free(msg);
-        json_decref(infos);
         json_decref(cfg);
         return rc;
 }
