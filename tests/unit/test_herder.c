@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/herder.c through its public calls, on a real store
+ * Unit tests for server/herder/herder.c through its public calls, on a real store
  * in a temporary directory and the built-in plugins; no Kafka is needed
  * (connectors are created STOPPED or PAUSED, so no task starts).
  */
