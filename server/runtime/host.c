@@ -15,7 +15,7 @@
 
 #include "canonical_json.h"
 #include "cfgmap.h"
-#include "herder_int.h"
+#include "runtime.h"
 #include "plugins.h"
 #include "record.h"
 #include "validate.h"

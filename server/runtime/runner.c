@@ -34,7 +34,7 @@
 #include "cfgmap.h"
 #include "config.h"
 #include "converter.h"
-#include "herder_int.h"
+#include "runtime.h"
 #include "record.h"
 #include "canonical_json.h"
 
