@@ -24,14 +24,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "connector_check.h"
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
 #include "plugins.h"
 #include "rest.h"
 #include "rest_auth.h"
-#include "store.h"
-#include "validate.h"
+#include "sqlite/sqlite_stores.h"
 
 static void usage(FILE *fp)
 {
@@ -328,10 +328,8 @@ static int load_connector_file(herder_t *h, const char *path)
 {
         char errstr[1024];
         json_t *cfg = connector_file_load(path, errstr, sizeof(errstr));
-        const char *name, *cls;
-        const connectd_connector_desc_t *desc;
-        json_t *infos = NULL;
-        int errors = 0, created = 0, rc = -1;
+        const char *name;
+        int created = 0, rc = -1;
         char *msg = NULL;
 
         if (!cfg) {
@@ -339,27 +337,12 @@ static int load_connector_file(herder_t *h, const char *path)
                 return -1;
         }
         name = json_string_value(json_object_get(cfg, "name"));
-        cls = json_string_value(json_object_get(cfg, "connector.class"));
         if (!name || !*name) {
                 fprintf(stderr, "connectd: %s: no connector name (\"name\")\n",
                         path);
                 goto out;
         }
-        if (!cls) {
-                fprintf(stderr, "connectd: %s: Connector config contains no "
-                        "connector type\n", path);
-                goto out;
-        }
-        desc = plugins_find(cls);
-        if (!desc) {
-                fprintf(stderr, "connectd: %s: Failed to find any class that "
-                        "implements Connector and which name matches %s\n",
-                        path, cls);
-                goto out;
-        }
-        infos = validate_config(desc, cls, cfg, &errors);
-        if (errors) {
-                msg = validate_error_message(infos, cls);
+        if (connector_config_check(cfg, &msg) != HERDER_OK) {
                 fprintf(stderr, "connectd: %s: %s\n", path,
                         msg ? msg : "invalid connector configuration");
                 goto out;
@@ -372,7 +355,6 @@ static int load_connector_file(herder_t *h, const char *path)
         rc = 0;
 out:
         free(msg);
-        json_decref(infos);
         json_decref(cfg);
         return rc;
 }
@@ -383,7 +365,9 @@ int main(int argc, char **argv)
         char *listeners = NULL;
         const char *v;
         json_t *props = NULL;
-        store_t *st = NULL;
+        config_store_t *cs = NULL;
+        offset_store_t *os = NULL;
+        status_store_t *ss = NULL;
         kafka_t *kf = NULL;
         herder_t *h = NULL;
         rest_t *rest = NULL;
@@ -483,9 +467,8 @@ int main(int argc, char **argv)
         LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
                  CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
 
-        st = store_open(wc_get(props, "storage.path"), errstr,
-                        sizeof(errstr));
-        if (!st) {
+        if (sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,
+                               errstr, sizeof(errstr))) {
                 LOG_ERROR(lg, "%s", errstr);
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
@@ -506,7 +489,8 @@ int main(int argc, char **argv)
         if (v && *v)
                 plugins_load_path(v);
 
-        h = herder_new(st, kf, props, worker_id, errstr, sizeof(errstr));
+        h = herder_new(cs, os, ss, kf, props, worker_id, errstr,
+                       sizeof(errstr));
         if (!h) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
@@ -564,7 +548,9 @@ out:
                 herder_destroy(h);
         }
         kafka_destroy(kf);
-        store_close(st);
+        config_store_close(cs);
+        offset_store_close(os);
+        status_store_close(ss);
         if (rc == 0)
                 LOG_INFO(lg, "Stopped");
         log_shutdown();

@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/config.c: Java .properties semantics (the tricky
+ * Unit tests for server/config/config.c: Java .properties semantics (the tricky
  * corners of java.util.Properties.load), connector files (.json in both
  * shapes, .properties), and the worker config table and its checks.
  */

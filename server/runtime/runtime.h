@@ -1,14 +1,16 @@
 /*
- * herder_int.h — herder, connector and task internals shared by herder.c
- * (REST-facing state, connector threads), runner.c (task threads) and
- * host.c (the plugin host table).
+ * runtime.h — connector and task internals shared by the herder
+ * (server/herder: REST-facing state), connector.c (the connector list and
+ * the connector threads), runner.c (task threads) and host.c (the plugin
+ * host table). Another herder reuses the same runtime through the calls
+ * declared here.
  *
  * Locking: h->lock guards the connector list, every connector's desired
  * state and every status field below marked (H). A task's own mutex guards
  * only its wake-up flags (T). Plugin code is never called with h->lock held.
  */
-#ifndef CONNECTD_HERDER_INT_H
-#define CONNECTD_HERDER_INT_H
+#ifndef CONNECTD_RUNTIME_H
+#define CONNECTD_RUNTIME_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +21,9 @@
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
-#include "store.h"
+#include "config_store.h"
+#include "offset_store.h"
+#include "status_store.h"
 
 typedef struct connector connector_t;
 typedef struct task task_t;
@@ -97,7 +101,9 @@ struct connector {
 };
 
 struct herder {
-        store_t *st;
+        config_store_t *cs;
+        offset_store_t *os;
+        status_store_t *ss;
         kafka_t *kf;
         json_t *props;
         char *worker_id;
@@ -157,7 +163,24 @@ int runner_task_wait_paused(task_t *t);
 int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline);
 void task_release(task_t *t);
 
-/* herder.c helpers used by runner.c and host.c (take h->lock). */
+/* connector.c: the connector list (h->lock held). */
+connector_t *conn_find_locked(herder_t *h, const char *name);
+/* Creates the in-memory connector and starts its thread; takes its own
+ * reference to config. NULL on failure. */
+connector_t *conn_new_locked(herder_t *h, const char *name, json_t *config,
+                             target_t target);
+/* Marks the desired state changed and wakes the connector's thread. */
+void conn_wake_locked(connector_t *c);
+/* Joins and frees deleted connectors whose thread has finished. */
+void conn_reap_locked(herder_t *h);
+/* Frees a connector whose thread has finished (or never started). */
+void conn_free(connector_t *c);
+void conn_set_state_locked(connector_t *c, const char *state,
+                           const char *trace);
+/* "STARTED", "PAUSED", "STOPPED" (anything else: STARTED). */
+target_t target_parse(const char *s);
+
+/* connector.c helpers used by runner.c and host.c (take h->lock). */
 void herder_task_set_state(task_t *t, const char *state, const char *trace);
 void herder_topic_seen(task_t *t, const char *topic);
 /* Offsets committed by a source task (one transaction). */

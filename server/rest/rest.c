@@ -53,6 +53,7 @@
 
 #include "rest.h"
 #include "config.h"
+#include "connector_check.h"
 #include "converter.h"
 #include "javafmt.h"
 #include "log.h"
@@ -502,50 +503,6 @@ static json_t *q_body_object(req_t *q)
         return j;
 }
 
-/* Java Map.toString of a config map (insertion order). */
-static char *java_map_str(const json_t *m)
-{
-        size_t cap = 256, len = 0;
-        char *s = malloc(cap);
-        const char *k;
-        json_t *v;
-        int first = 1;
-
-        if (!s)
-                return NULL;
-        s[len++] = '{';
-        json_object_foreach((json_t *)m, k, v) {
-                const char *vs = json_is_string(v) ? json_string_value(v) : "null";
-                size_t need = len + strlen(k) + strlen(vs) + 8;
-                if (need > 1024 * 1024)
-                        break;
-                if (need > cap) {
-                        while (cap < need)
-                                cap *= 2;
-                        char *p = realloc(s, cap);
-                        if (!p) {
-                                free(s);
-                                return NULL;
-                        }
-                        s = p;
-                }
-                len += (size_t)snprintf(s + len, cap - len, "%s%s=%s",
-                                        first ? "" : ", ", k, vs);
-                first = 0;
-        }
-        if (len + 2 > cap) {
-                char *p = realloc(s, len + 2);
-                if (!p) {
-                        free(s);
-                        return NULL;
-                }
-                s = p;
-        }
-        s[len++] = '}';
-        s[len] = '\0';
-        return s;
-}
-
 /* checkAndPutConnectorConfigName: 0, or -1 after answering 400. */
 static int put_name(req_t *q, const char *name, json_t *config)
 {
@@ -566,100 +523,39 @@ static int put_name(req_t *q, const char *name, json_t *config)
 
 static void unknown_class(req_t *q, const char *cls)
 {
-        char list[4096];
-        size_t off = 0;
-        const connectd_connector_desc_t *d;
+        char *m = connector_check_unknown_class_msg(cls);
 
-        list[0] = '\0';
-        for (size_t i = 0; (d = plugins_at(i)) != NULL && off < sizeof(list);
-             i++)
-                off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-                                        i ? ", " : "", d->class_name);
-        q_error(q, 400, "Failed to find any class that implements Connector "
-                        "and which name matches %s, available connectors are: %s",
-                cls, list);
+        q_error(q, 400, "%s", m ? m : "Failed to find any class that "
+                "implements Connector");
+        free(m);
 }
 
 static void no_connector_type(req_t *q, const json_t *config)
 {
-        char *m = java_map_str(config);
-        q_error(q, 400, "Connector config %s contains no connector type",
-                m ? m : "{}");
+        char *m = connector_check_no_type_msg(config);
+
+        q_error(q, 400, "%s", m ? m : "Connector config contains no "
+                "connector type");
         free(m);
-}
-
-/* Decimal code points of the ISO control characters (U+0000..U+001F,
- * U+007F..U+009F) in s, ", "-separated as Connect lists them, into buf;
- * returns how many. */
-static int iso_controls(const char *s, char *buf, size_t n)
-{
-        const unsigned char *p = (const unsigned char *)s;
-        size_t off = 0;
-        int count = 0;
-
-        buf[0] = '\0';
-        for (; *p; p++) {
-                unsigned cp;
-
-                if (*p < 0x20 || *p == 0x7f)
-                        cp = *p;
-                else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-                        cp = *++p;
-                else
-                        continue;
-                if (off < n)
-                        off += (size_t)snprintf(buf + off, n - off, "%s%u",
-                                                count ? ", " : "", cp);
-                count++;
-        }
-        return count;
 }
 
 /* Validate a connector config for create/update. 0 when it may be stored,
  * else -1 after answering. */
 static int check_config(req_t *q, const json_t *config)
 {
-        const char *cls = json_string_value(json_object_get(config,
-                                                            "connector.class"));
-        const connectd_connector_desc_t *d;
-        int nerr = 0;
+        char *m = NULL;
+        herder_err_t rc = connector_config_check(config, &m);
 
-        if (!cls) {
-                no_connector_type(q, config);
-                return -1;
-        }
-        d = plugins_find(cls);
-        if (!d) {
-                unknown_class(q, cls);
-                return -1;
-        }
-        json_t *infos = validate_config(d, cls, config, &nerr);
-        if (!infos) {
-                q_error(q, 500, "Could not validate the connector configuration");
-                return -1;
-        }
-        if (nerr > 0) {
-                char *m = validate_error_message(infos, cls);
-                q_error(q, 400, "%s", m ? m : "Connector configuration is invalid");
-                free(m);
-                json_decref(infos);
-                return -1;
-        }
-        json_decref(infos);
-        /* The validator (as Connect's) trims before it looks for control
-         * characters, so a name that only begins or ends with them passes
-         * it; the name itself keeps them (a URL path is not trimmed). A
-         * connector name goes into every log line and status: refuse any
-         * control character in it. */
-        const char *name = json_string_value(json_object_get(config, "name"));
-        char ctl[256];
-        if (name && iso_controls(name, ctl, sizeof(ctl)) > 0) {
-                q_error(q, 400, "Connector name may not contain control "
-                                "sequences but had the following ASCII chars: "
-                                "%s", ctl);
-                return -1;
-        }
-        return 0;
+        if (rc == HERDER_OK)
+                return 0;
+        if (rc == HERDER_BAD_REQUEST)
+                q_error(q, 400, "%s", m ? m : "Connector configuration is "
+                        "invalid");
+        else
+                q_error(q, 500, "%s", m ? m : "Could not validate the "
+                        "connector configuration");
+        free(m);
+        return -1;
 }
 
 static void set_location(req_t *q, const char *name)

@@ -18,7 +18,9 @@
 #include <jansson.h>
 
 typedef struct herder herder_t;
-struct store;
+struct config_store;
+struct offset_store;
+struct status_store;
 struct kafka;
 
 /* Every call below that returns a herder_err_t and takes an `errstr`
@@ -35,7 +37,10 @@ typedef enum {
         HERDER_ERROR          /* 500 */
 } herder_err_t;
 
-herder_t *herder_new(struct store *st, struct kafka *kf,
+/* The herder uses the stores but does not own them (the caller closes
+ * them after herder_free). */
+herder_t *herder_new(struct config_store *cs, struct offset_store *os,
+                     struct status_store *ss, struct kafka *kf,
                      const json_t *worker_props, const char *worker_id,
                      char *errstr, size_t errstr_size);
 /* Bring back every stored connector in its target state. */
