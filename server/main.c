@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "connector_check.h"
+#include "distributed.h"
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
@@ -359,6 +360,22 @@ out:
         return rc;
 }
 
+/* The URL other workers reach this one at: the advertised host and port
+ * (worker_id) and the advertised listener's scheme (unset: http, unless
+ * only https listeners exist). */
+static void advertised_url(const json_t *props, const char *listeners,
+                           const char *worker_id, char *buf, size_t n)
+{
+        const char *al = wc_get(props, "rest.advertised.listener");
+        const char *scheme = "http";
+
+        if (al && *al)
+                scheme = strcasecmp(al, "https") ? "http" : "https";
+        else if (!strstr(listeners, "http://"))
+                scheme = "https";
+        snprintf(buf, n, "%s://%s/", scheme, worker_id);
+}
+
 int main(int argc, char **argv)
 {
         char errstr[1024], host[256], listener[300], worker_id[300];
@@ -369,6 +386,7 @@ int main(int argc, char **argv)
         offset_store_t *os = NULL;
         status_store_t *ss = NULL;
         kafka_t *kf = NULL;
+        dist_t *d = NULL;
         herder_t *h = NULL;
         rest_t *rest = NULL;
         sigset_t sigs;
@@ -467,7 +485,8 @@ int main(int argc, char **argv)
         LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
                  CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
 
-        if (sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,
+        if (!wc_is_distributed(props) &&
+            sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,
                                errstr, sizeof(errstr))) {
                 LOG_ERROR(lg, "%s", errstr);
                 fprintf(stderr, "connectd: %s\n", errstr);
@@ -477,6 +496,18 @@ int main(int argc, char **argv)
         if (!kf) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
+        }
+        if (wc_is_distributed(props)) {
+                /* A cluster member: state lives in Connect's topics. */
+                char url[400];
+                advertised_url(props, listeners, worker_id, url, sizeof(url));
+                d = dist_new(kf, props, worker_id, url, errstr,
+                             sizeof(errstr));
+                if (!d) {
+                        LOG_ERROR(lg, "%s", errstr);
+                        fprintf(stderr, "connectd: %s\n", errstr);
+                        goto out;
+                }
         }
         if (plugins_register_builtins()) {
                 fprintf(stderr, "connectd: built-in connectors failed to "
@@ -489,12 +520,17 @@ int main(int argc, char **argv)
         if (v && *v)
                 plugins_load_path(v);
 
-        h = herder_new(cs, os, ss, kf, props, worker_id, errstr,
-                       sizeof(errstr));
+        h = d ? herder_new(dist_config_store(d), dist_offset_store(d),
+                           dist_status_store(d), kf, props, worker_id,
+                           errstr, sizeof(errstr))
+              : herder_new(cs, os, ss, kf, props, worker_id, errstr,
+                           sizeof(errstr));
         if (!h) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
         }
+        if (d)
+                herder_set_dist(h, d);
         rest = rest_start(h, props, errstr, sizeof(errstr));
         if (!rest) {
                 fprintf(stderr, "connectd: REST server: %s\n", errstr);
@@ -533,8 +569,11 @@ out:
         }
         if (rest)
                 rest_stop(rest);
+        /* A cluster member hands its work over as it stops it. */
+        dist_prepare_leave(d);
         if (h) {
                 herder_stop(h);
+                dist_leave(d);
                 if (herder_live_tasks(h) > 0) {
                         /* Abandoned task threads may still return into
                          * the herder, Kafka and store: leave them be. */
@@ -547,6 +586,7 @@ out:
                 }
                 herder_destroy(h);
         }
+        dist_destroy(d);
         kafka_destroy(kf);
         config_store_close(cs);
         offset_store_close(os);

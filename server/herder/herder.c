@@ -21,6 +21,8 @@
 
 #include "cfgmap.h"
 #include "config.h"
+#include "distributed.h"
+#include "kafka_stores.h"
 #include "plugins.h"
 #include "runtime.h"
 
@@ -88,6 +90,91 @@ static json_t *status_locked(const connector_t *c)
                          "tasks", tasks, "type", conn_type(c));
 }
 
+/* Distributed mode: the statuses every worker wrote to the status
+ * topic, with this worker's own items taken from memory (fresher). */
+typedef struct st_collect {
+        const char *name;
+        json_t *conn;   /* the connector's state object, or NULL */
+        json_t *tasks;  /* "id" -> state object */
+} st_collect_t;
+
+static int st_collect_cb(void *opaque, const char *connector, int task,
+                         const char *state, const char *trace,
+                         const char *worker_id, int generation)
+{
+        st_collect_t *sc = opaque;
+        char key[32];
+
+        (void)generation;
+        if (strcmp(connector, sc->name))
+                return 0;
+        if (task < 0) {
+                json_decref(sc->conn);
+                sc->conn = state_obj(state, trace, worker_id ?: "", -1);
+        } else {
+                snprintf(key, sizeof(key), "%d", task);
+                json_object_set_new(sc->tasks, key,
+                                    state_obj(state, trace, worker_id ?: "",
+                                              task));
+        }
+        return 0;
+}
+
+/* c's status in a cluster (h->lock held; sc collected before). */
+static json_t *dist_status_locked(const connector_t *c, st_collect_t *sc)
+{
+        json_t *tasks = json_array(), *conn;
+        int i, ncfg = (int)json_array_size(c->task_configs);
+        char key[32];
+
+        if (c->own_conn)
+                conn = state_obj(c->state, c->trace, c->h->worker_id, -1);
+        else if (sc->conn)
+                conn = json_incref(sc->conn);
+        else
+                conn = state_obj("UNASSIGNED", NULL, "", -1);
+        for (i = 0; i < ncfg; i++) {
+                const task_t *t = i < c->ntasks ? c->tasks[i] : NULL;
+                json_t *o;
+                snprintf(key, sizeof(key), "%d", i);
+                if (t)
+                        o = state_obj(t->state, t->trace, c->h->worker_id, i);
+                else if ((o = json_object_get(sc->tasks, key)))
+                        json_incref(o);
+                else
+                        o = state_obj("UNASSIGNED", NULL, "", i);
+                json_array_append_new(tasks, o);
+        }
+        return json_pack("{s:s, s:o, s:o, s:s}", "name", c->name, "connector",
+                         conn, "tasks", tasks, "type", conn_type(c));
+}
+
+static json_t *dist_status(herder_t *h, const char *name, int task)
+{
+        st_collect_t sc = { name, NULL, json_object() };
+        json_t *r = NULL;
+        connector_t *c;
+        char err[256];
+
+        /* The status store is read without h->lock held. */
+        if (status_store_each(h->ss, st_collect_cb, &sc, err, sizeof(err)))
+                LOG_WARN(lg(), "statuses not read: %s", err);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        if (c)
+                r = dist_status_locked(c, &sc);
+        pthread_mutex_unlock(&h->lock);
+        json_decref(sc.conn);
+        json_decref(sc.tasks);
+        if (r && task >= 0) {
+                json_t *t = json_incref(json_array_get(
+                        json_object_get(r, "tasks"), (size_t)task));
+                json_decref(r);
+                r = t;
+        }
+        return r;
+}
+
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 
@@ -115,6 +202,7 @@ herder_t *herder_new(config_store_t *cs, offset_store_t *os,
         h->topic_tracking_reset = wc_get_bool(props,
                                               "topic.tracking.allow.reset");
         pthread_mutex_init(&h->lock, NULL);
+        pthread_mutex_init(&h->write_lock, NULL);
         pthread_cond_init(&h->cond, NULL);
         return h;
 }
@@ -142,10 +230,24 @@ static int restore_cb(void *opaque, const char *name, const json_t *stored,
         return 0;
 }
 
+void herder_set_dist(herder_t *h, struct dist *d)
+{
+        h->dist = d;
+        h->dist_mine = json_pack("{s:[],s:{}}", "connectors", "tasks");
+        h->dist_targets = json_object();
+}
+
 int herder_start(herder_t *h, char *errstr, size_t errstr_size)
 {
-        if (config_store_connector_each(h->cs, restore_cb, h, errstr, errstr_size))
+        if (h->dist) {
+                /* The view comes from the config topic, the work from the
+                 * cluster's assignments. */
+                if (dist_start(h->dist, h, errstr, errstr_size))
+                        return -1;
+        } else if (config_store_connector_each(h->cs, restore_cb, h, errstr,
+                                               errstr_size)) {
                 return -1;
+        }
         pthread_mutex_lock(&h->lock);
         h->started = 1;
         pthread_mutex_unlock(&h->lock);
@@ -178,10 +280,59 @@ void herder_destroy(herder_t *h)
         if (!h)
                 return;
         json_decref(h->props);
+        json_decref(h->dist_mine);
+        json_decref(h->dist_targets);
         free(h->worker_id);
         pthread_mutex_destroy(&h->lock);
+        pthread_mutex_destroy(&h->write_lock);
         pthread_cond_destroy(&h->cond);
         free(h);
+}
+
+herder_err_t herder_route(herder_t *h, herder_route_t kind, const char *name,
+                          int task, char **url, char *errstr, size_t n)
+{
+        connector_t *c;
+        int here = 0, known;
+
+        *url = NULL;
+        if (!h->dist || kind == HERDER_ROUTE_HERE)
+                return HERDER_OK;
+        if (kind == HERDER_ROUTE_LEADER) {
+                if (dist_is_leader(h->dist))
+                        return HERDER_OK;
+                *url = dist_leader_url(h->dist);
+                if (*url)
+                        return HERDER_OK;
+                snprintf(errstr, n, "Cannot complete request momentarily due "
+                         "to no known leader URL, likely because a rebalance "
+                         "was underway.");
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        /* Unknown connector or task: the handler answers 404 here. */
+        known = c && (task < 0 ||
+                      (size_t)task < json_array_size(c->task_configs));
+        if (c && task < 0)
+                here = c->own_conn;
+        else if (c && task < c->ntasks)
+                here = c->tasks[task] != NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (!known || here)
+                return HERDER_OK;
+        *url = dist_owner_url(h->dist, name, task);
+        if (*url && !strcmp(*url, dist_url(h->dist))) {
+                free(*url);     /* ours, just not started yet */
+                *url = NULL;
+                return HERDER_OK;
+        }
+        if (!*url) {
+                snprintf(errstr, n, "Cannot complete request because of a "
+                         "conflicting operation (e.g. worker rebalance)");
+                return HERDER_CONFLICT;
+        }
+        return HERDER_OK;
 }
 
 int herder_live_tasks(herder_t *h)
@@ -215,6 +366,157 @@ int herder_health(herder_t *h)
 /* ------------------------------------------------------------------ */
 /* REST-facing calls                                                   */
 
+/* ------------------------------------------------------------------ */
+/* Distributed mode: writes go to the config topic (REST has forwarded
+ * what only the leader may write); the view follows when the topic is
+ * read back.                                                           */
+
+static const char NOT_LEADER[] =
+        "Cannot complete request momentarily due to no known leader URL, "
+        "likely because a rebalance was underway.";
+static const char CONFLICTING[] =
+        "Cannot complete request because of a conflicting operation (e.g. "
+        "worker rebalance)";
+
+static herder_err_t dist_put_config(herder_t *h, const char *name,
+                                    const json_t *config,
+                                    const char *target_state,
+                                    int allow_update, const json_t *expected,
+                                    int *created, json_t **info_out,
+                                    char *errstr, size_t errstr_size)
+{
+        herder_err_t rc = HERDER_ERROR;
+        const connectd_connector_desc_t *d;
+        connector_t *c;
+        int exists;
+
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, errstr_size, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        /* One writer at a time: check and write are one step. */
+        pthread_mutex_lock(&h->write_lock);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        exists = c != NULL;
+        if (c && !allow_update) {
+                snprintf(errstr, errstr_size, "Connector %s already exists",
+                         name);
+                rc = HERDER_EXISTS;
+        } else if (expected && !c) {
+                snprintf(errstr, errstr_size, "Connector %s not found", name);
+                rc = HERDER_NOT_FOUND;
+        } else if (expected && !json_equal(c->config, (json_t *)expected)) {
+                snprintf(errstr, errstr_size, "The config of connector %s "
+                         "changed during the request; try again", name);
+                rc = HERDER_CONFLICT;
+        } else {
+                rc = HERDER_OK;
+        }
+        pthread_mutex_unlock(&h->lock);
+        if (rc != HERDER_OK)
+                goto out;
+        /* A new connector's initial state goes first (as Java writes it);
+         * an update keeps the target state. */
+        if (config_store_connector_put(h->cs, name, config,
+                                       exists ? NULL : target_state, errstr,
+                                       errstr_size)) {
+                rc = HERDER_ERROR;
+                goto out;
+        }
+        *created = !exists;
+        LOG_INFO(lg(), "Connector %s %s", name, exists ? "updated" :
+                 "created");
+        if (info_out) {
+                json_t *tasks = NULL;
+                pthread_mutex_lock(&h->lock);
+                c = conn_find_locked(h, name);
+                if (c && json_equal(c->config, (json_t *)config))
+                        *info_out = info_locked(c);
+                else
+                        c = NULL;
+                pthread_mutex_unlock(&h->lock);
+                if (!c) {
+                        /* Written and read back by the store; the herder's
+                         * view is a moment behind. */
+                        d = plugins_find(json_string_value(json_object_get(
+                                config, "connector.class")) ?: "");
+                        tasks = json_array();
+                        *info_out = json_pack(
+                                "{s:s, s:O, s:o, s:s}", "name", name,
+                                "config", config, "tasks", tasks, "type",
+                                !d ? "unknown" : d->type == CONNECTD_SINK ?
+                                "sink" : "source");
+                }
+        }
+out:
+        pthread_mutex_unlock(&h->write_lock);
+        return rc;
+}
+
+static herder_err_t dist_delete(herder_t *h, const char *name, char *errstr,
+                                size_t errstr_size)
+{
+        herder_err_t rc = HERDER_OK;
+        connector_t *c;
+        int ntasks = 0, i;
+        char err[256];
+
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, errstr_size, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->write_lock);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        if (c)
+                ntasks = (int)json_array_size(c->task_configs);
+        pthread_mutex_unlock(&h->lock);
+        if (!c) {
+                snprintf(errstr, errstr_size, "Connector %s not found", name);
+                rc = HERDER_NOT_FOUND;
+        } else if (config_store_connector_delete(h->cs, name, errstr,
+                                                 errstr_size)) {
+                rc = HERDER_ERROR;
+        } else {
+                /* Gone from the config: its statuses go too (tasks, then
+                 * the connector), as Java's leader does. */
+                for (i = 0; i < ntasks; i++)
+                        if (status_store_remove(h->ss, name, i, err,
+                                                sizeof(err)))
+                                LOG_WARN(lg(), "status not removed: %s", err);
+                if (status_store_remove(h->ss, name, -1, err, sizeof(err)))
+                        LOG_WARN(lg(), "status not removed: %s", err);
+                LOG_INFO(lg(), "Connector %s deleted", name);
+        }
+        pthread_mutex_unlock(&h->write_lock);
+        return rc;
+}
+
+static herder_err_t dist_set_target(herder_t *h, const char *name,
+                                    target_t t, char *errstr, size_t n)
+{
+        herder_err_t rc = HERDER_OK;
+        int known;
+
+        /* Stopping is the leader's (it writes the empty task set too);
+         * pause and resume may be written by any worker. */
+        if (t == TARGET_STOPPED && !dist_is_leader(h->dist)) {
+                snprintf(errstr, n, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->lock);
+        known = conn_find_locked(h, name) != NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (!known) {
+                snprintf(errstr, n, "Unknown connector %s", name);
+                return HERDER_NOT_FOUND;
+        }
+        if (config_store_target_put(h->cs, name, target_name(t), errstr, n))
+                rc = HERDER_ERROR;
+        return rc;
+}
+
 /* allow_update: 0 create only, 1 create or update; with `expected` set,
  * update only, and only while the stored config still equals it. */
 static herder_err_t put_config(herder_t *h, const char *name,
@@ -227,6 +529,10 @@ static herder_err_t put_config(herder_t *h, const char *name,
         connector_t *c;
         char *txt = NULL;
 
+        if (h->dist)
+                return dist_put_config(h, name, config, target_state,
+                                       allow_update, expected, created,
+                                       info_out, errstr, errstr_size);
         txt = json_dumps(config, JSON_COMPACT);
         if (!txt) {
                 snprintf(errstr, errstr_size, "config is not serializable");
@@ -323,6 +629,8 @@ herder_err_t herder_connector_delete(herder_t *h, const char *name,
         herder_err_t rc = HERDER_OK;
         connector_t *c;
 
+        if (h->dist)
+                return dist_delete(h, name, errstr, errstr_size);
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         if (!c) {
@@ -420,6 +728,8 @@ json_t *herder_connector_config(herder_t *h, const char *name)
 
 json_t *herder_connector_status(herder_t *h, const char *name)
 {
+        if (h->dist)
+                return dist_status(h, name, -1);
         return with_conn(h, name, status_locked);
 }
 
@@ -438,6 +748,8 @@ json_t *herder_task_status(herder_t *h, const char *name, int task)
         json_t *r = NULL;
         connector_t *c;
 
+        if (h->dist)
+                return task >= 0 ? dist_status(h, name, task) : NULL;
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         if (c && task >= 0 && task < c->ntasks)
@@ -459,6 +771,8 @@ static herder_err_t set_target(herder_t *h, const char *name, target_t t,
         herder_err_t rc = HERDER_OK;
         connector_t *c;
 
+        if (h->dist)
+                return dist_set_target(h, name, t, errstr, n);
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         if (!c) {
@@ -493,20 +807,55 @@ herder_err_t herder_stop_connector(herder_t *h, const char *name,
         return set_target(h, name, TARGET_STOPPED, errstr, n);
 }
 
-/* Adds a task id to the connector's restart list once (h->lock held). */
-static int queue_task_restart_locked(connector_t *c, int id)
+/* A restart in a cluster: the leader writes restart-connector-NAME and
+ * every worker restarts what it runs of the connector when it reads it.
+ * The answer shows the plan, as Java's does. */
+static herder_err_t dist_restart(herder_t *h, const char *name,
+                                 int include_tasks, int only_failed,
+                                 json_t **status_out, char *errstr, size_t n)
 {
-        int i, *tr;
+        json_t *st, *o;
+        size_t i;
 
-        for (i = 0; i < c->ntask_restarts; i++)
-                if (c->task_restarts[i] == id)
-                        return 0;
-        tr = realloc(c->task_restarts, (c->ntask_restarts + 1) * sizeof(*tr));
-        if (!tr)
-                return -1;
-        c->task_restarts = tr;
-        c->task_restarts[c->ntask_restarts++] = id;
-        return 0;
+        if (status_out)
+                *status_out = NULL;
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, n, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        st = dist_status(h, name, -1);
+        if (!st) {
+                snprintf(errstr, n, "Unknown connector: %s", name);
+                return HERDER_NOT_FOUND;
+        }
+        if (kafka_config_store_restart(h->cs, name, include_tasks, only_failed,
+                                       errstr, n)) {
+                json_decref(st);
+                return HERDER_ERROR;
+        }
+        if (!include_tasks && !only_failed) {
+                json_decref(st);
+                return HERDER_OK;
+        }
+        o = json_object_get(st, "connector");
+        if (!only_failed || !strcmp(json_string_value(json_object_get(
+                                            o, "state")) ?: "", "FAILED")) {
+                json_object_set_new(o, "state", json_string("RESTARTING"));
+                json_object_del(o, "trace");
+        }
+        json_array_foreach(json_object_get(st, "tasks"), i, o) {
+                if (!include_tasks ||
+                    (only_failed && strcmp(json_string_value(json_object_get(
+                                           o, "state")) ?: "", "FAILED")))
+                        continue;
+                json_object_set_new(o, "state", json_string("RESTARTING"));
+                json_object_del(o, "trace");
+        }
+        if (status_out)
+                *status_out = st;
+        else
+                json_decref(st);
+        return HERDER_OK;
 }
 
 herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
@@ -516,6 +865,9 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
         connector_t *c;
         int i, conn_restart;
 
+        if (h->dist)
+                return dist_restart(h, name, include_tasks, only_failed,
+                                    status_out, errstr, n);
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         if (!c) {
@@ -549,7 +901,7 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                         t->trace = NULL;
                         /* The ids chosen now, not states read later: the
                          * task may overwrite its state meanwhile. */
-                        if (queue_task_restart_locked(c, t->id)) {
+                        if (conn_queue_task_restart_locked(c, t->id)) {
                                 pthread_mutex_unlock(&h->lock);
                                 snprintf(errstr, n, "out of memory");
                                 return HERDER_ERROR;
@@ -568,6 +920,35 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
 {
         connector_t *c;
 
+        if (h->dist) {
+                herder_err_t rc = HERDER_OK;
+                task_t *t;
+                pthread_mutex_lock(&h->lock);
+                c = conn_find_locked(h, name);
+                t = c && task >= 0 && task < c->ntasks ? c->tasks[task] : NULL;
+                if (!c || task < 0 ||
+                    (size_t)task >= json_array_size(c->task_configs)) {
+                        snprintf(errstr, n, "Task %s-%d not found", name,
+                                 task);
+                        rc = HERDER_NOT_FOUND;
+                } else if (!t) {
+                        /* Runs elsewhere, or nowhere yet: REST forwards
+                         * to the owner; a race with a rebalance ends
+                         * here. */
+                        snprintf(errstr, n, "%s", CONFLICTING);
+                        rc = HERDER_CONFLICT;
+                } else if (conn_queue_task_restart_locked(c, task)) {
+                        snprintf(errstr, n, "out of memory");
+                        rc = HERDER_ERROR;
+                } else {
+                        snprintf(t->state, sizeof(t->state), "RESTARTING");
+                        free(t->trace);
+                        t->trace = NULL;
+                        conn_wake_locked(c);
+                }
+                pthread_mutex_unlock(&h->lock);
+                return rc;
+        }
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         /* The task configs decide, as in Connect, not the task threads:
@@ -579,7 +960,7 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 snprintf(errstr, n, "Task %s-%d not found", name, task);
                 return HERDER_NOT_FOUND;
         }
-        if (queue_task_restart_locked(c, task)) {
+        if (conn_queue_task_restart_locked(c, task)) {
                 pthread_mutex_unlock(&h->lock);
                 snprintf(errstr, n, "out of memory");
                 return HERDER_ERROR;
@@ -687,6 +1068,9 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                 free(topics);
                 return rc;
         }
+        /* In a cluster other workers commit too: read up to now. */
+        if (offset_store_sync(h->os, errstr, n))
+                return HERDER_ERROR;
         arr = json_array();
         if (offset_store_each(h->os, name, offsets_collect, arr, errstr, n)) {
                 json_decref(arr);
@@ -935,6 +1319,12 @@ static int still_stopped_locked(herder_t *h, const char *name)
 {
         connector_t *c = conn_find_locked(h, name);
 
+        /* In a cluster the connector may be another worker's: the config
+         * topic decides (stopped, and no task configs), as in Java. */
+        if (h->dist)
+                return c && c->target == TARGET_STOPPED &&
+                       json_array_size(c->task_configs) == 0;
+
         return c && c->target == TARGET_STOPPED && c->ntasks == 0 &&
                !strcmp(c->state, "STOPPED");
 }
@@ -952,8 +1342,7 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
 
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
-        stopped = c && c->target == TARGET_STOPPED && c->ntasks == 0 &&
-                  !strcmp(c->state, "STOPPED");
+        stopped = c && still_stopped_locked(h, name);
         sink = c && c->desc && c->desc->type == CONNECTD_SINK;
         pthread_mutex_unlock(&h->lock);
         if (!c) {

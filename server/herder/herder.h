@@ -43,6 +43,25 @@ herder_t *herder_new(struct config_store *cs, struct offset_store *os,
                      struct status_store *ss, struct kafka *kf,
                      const json_t *worker_props, const char *worker_id,
                      char *errstr, size_t errstr_size);
+/* Distributed mode (before herder_start): the view and the work follow
+ * the cluster (server/herder/distributed.h), not a local file. */
+struct dist;
+void herder_set_dist(herder_t *h, struct dist *d);
+
+/* Where a request must be served (distributed spec, section 5.1): here,
+ * at the leader, or at the worker running the connector (task < 0) or
+ * one of its tasks. */
+typedef enum {
+        HERDER_ROUTE_HERE = 0,
+        HERDER_ROUTE_LEADER,
+        HERDER_ROUTE_OWNER
+} herder_route_t;
+/* *url: NULL to serve here (always so standalone), else the base URL of
+ * the worker to forward to (malloc'd). HERDER_CONFLICT with Java's 409
+ * text when that worker is unknown right now (a rebalance). */
+herder_err_t herder_route(herder_t *h, herder_route_t kind, const char *name,
+                          int task, char **url, char *errstr, size_t n);
+
 /* Bring back every stored connector in its target state. */
 int herder_start(herder_t *h, char *errstr, size_t errstr_size);
 /* Stop all connectors and tasks, flush producers and commit offsets, all

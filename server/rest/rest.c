@@ -55,6 +55,7 @@
 #include "config.h"
 #include "connector_check.h"
 #include "converter.h"
+#include "forward.h"
 #include "javafmt.h"
 #include "log.h"
 #include "plugins.h"
@@ -113,6 +114,8 @@ struct rest {
 };
 
 #define REST_MAX_RESP_HEADERS 8
+/* A forwarded request waits for the leader's durable write. */
+#define REST_FORWARD_TIMEOUT_MS 60000
 
 typedef struct req {
         rest_t *rest;
@@ -153,6 +156,9 @@ typedef struct route {
         const char *pattern;
         handler_fn fn;
         int needs_herder;
+        /* distributed mode: who serves it (spec section 5.1); for
+         * HERDER_ROUTE_OWNER, the {task} capture names the task */
+        herder_route_t where;
 } route_t;
 
 /* ------------------------------------------------------------------ */
@@ -676,7 +682,7 @@ static void h_create(req_t *q)
 {
         json_t *body = q_body_object(q), *config = NULL, *info = NULL;
         char *name = NULL;
-        const char *target = "STARTED";
+        const char *target = NULL; /* no initial_state: STARTED */
         char err[1024] = "";
         int created = 0;
 
@@ -1334,36 +1340,36 @@ out:
 /* The route table */
 
 static const route_t routes[] = {
-        { "GET", "/", h_root, 0 },
-        { "GET", "/health", h_health, 0 },
-        { "GET", "/connectors", h_list, 1 },
-        { "POST", "/connectors", h_create, 1 },
-        { "GET", "/connectors/{connector}", h_info, 1 },
-        { "DELETE", "/connectors/{connector}", h_delete, 1 },
-        { "GET", "/connectors/{connector}/config", h_config_get, 1 },
-        { "PUT", "/connectors/{connector}/config", h_config_put, 1 },
-        { "PATCH", "/connectors/{connector}/config", h_config_patch, 1 },
-        { "GET", "/connectors/{connector}/status", h_status, 1 },
-        { "GET", "/connectors/{connector}/tasks", h_tasks, 1 },
-        { "GET", "/connectors/{connector}/tasks-config", h_tasks_config, 1 },
-        { "GET", "/connectors/{connector}/tasks/{task}/status", h_task_status, 1 },
-        { "POST", "/connectors/{connector}/tasks/{task}/restart", h_task_restart, 1 },
-        { "POST", "/connectors/{connector}/restart", h_restart, 1 },
-        { "PUT", "/connectors/{connector}/pause", h_pause, 1 },
-        { "PUT", "/connectors/{connector}/resume", h_resume, 1 },
-        { "PUT", "/connectors/{connector}/stop", h_stop, 1 },
-        { "GET", "/connectors/{connector}/topics", h_topics, 1 },
-        { "PUT", "/connectors/{connector}/topics/reset", h_topics_reset, 1 },
-        { "GET", "/connectors/{connector}/offsets", h_offsets_get, 1 },
-        { "PATCH", "/connectors/{connector}/offsets", h_offsets_patch, 1 },
-        { "DELETE", "/connectors/{connector}/offsets", h_offsets_delete, 1 },
-        { "GET", "/connector-plugins", h_plugins, 0 },
-        { "GET", "/connector-plugins/{plugin}/config", h_plugin_config, 0 },
-        { "PUT", "/connector-plugins/{plugin}/config/validate", h_plugin_validate, 0 },
-        { "GET", "/admin/loggers", h_loggers, 0 },
-        { "GET", "/admin/loggers/{logger}", h_logger_get, 0 },
-        { "PUT", "/admin/loggers/{logger}", h_logger_put, 0 },
-        { NULL, NULL, NULL, 0 }
+        { "GET", "/", h_root, 0, HERDER_ROUTE_HERE },
+        { "GET", "/health", h_health, 0, HERDER_ROUTE_HERE },
+        { "GET", "/connectors", h_list, 1, HERDER_ROUTE_HERE },
+        { "POST", "/connectors", h_create, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}", h_info, 1, HERDER_ROUTE_HERE },
+        { "DELETE", "/connectors/{connector}", h_delete, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/config", h_config_get, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/config", h_config_put, 1, HERDER_ROUTE_LEADER },
+        { "PATCH", "/connectors/{connector}/config", h_config_patch, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/status", h_status, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks", h_tasks, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks-config", h_tasks_config, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks/{task}/status", h_task_status, 1, HERDER_ROUTE_HERE },
+        { "POST", "/connectors/{connector}/tasks/{task}/restart", h_task_restart, 1, HERDER_ROUTE_OWNER },
+        { "POST", "/connectors/{connector}/restart", h_restart, 1, HERDER_ROUTE_LEADER },
+        { "PUT", "/connectors/{connector}/pause", h_pause, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/resume", h_resume, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/stop", h_stop, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/topics", h_topics, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/topics/reset", h_topics_reset, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/offsets", h_offsets_get, 1, HERDER_ROUTE_HERE },
+        { "PATCH", "/connectors/{connector}/offsets", h_offsets_patch, 1, HERDER_ROUTE_LEADER },
+        { "DELETE", "/connectors/{connector}/offsets", h_offsets_delete, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connector-plugins", h_plugins, 0, HERDER_ROUTE_HERE },
+        { "GET", "/connector-plugins/{plugin}/config", h_plugin_config, 0, HERDER_ROUTE_HERE },
+        { "PUT", "/connector-plugins/{plugin}/config/validate", h_plugin_validate, 0, HERDER_ROUTE_HERE },
+        { "GET", "/admin/loggers", h_loggers, 0, HERDER_ROUTE_HERE },
+        { "GET", "/admin/loggers/{logger}", h_logger_get, 0, HERDER_ROUTE_HERE },
+        { "PUT", "/admin/loggers/{logger}", h_logger_put, 0, HERDER_ROUTE_HERE },
+        { NULL, NULL, NULL, 0, HERDER_ROUTE_HERE }
 };
 
 int rest_route_at(size_t i, const char **method, const char **pattern)
@@ -1582,6 +1588,61 @@ refuse:
         return 1;
 }
 
+/* Distributed mode: a request another worker must serve goes there (the
+ * leader, or the worker running the task), as Java Connect forwards it:
+ * same method, path, query and body, the Authorization header, and
+ * forward=true/false so it makes at most two hops. 1 if answered. */
+static int forwarded(req_t *q, const route_t *r)
+{
+        char err[512] = "", *url = NULL, *target = NULL, *path = NULL;
+        forward_result_t res = { 0, NULL };
+        herder_err_t e;
+        int task = -1;
+        json_t *body;
+
+        if (r->where == HERDER_ROUTE_OWNER && q->ncap > 1) {
+                char *end;
+                long v = strtol(q->cap[1], &end, 10);
+                if (*end || end == q->cap[1] || v < 0 || v > INT32_MAX)
+                        return 0; /* the handler refuses it */
+                task = (int)v;
+        }
+        e = herder_route(q->rest->h, r->where, q->ncap ? q->cap[0] : NULL,
+                         task, &url, err, sizeof(err));
+        if (e != HERDER_OK) {
+                q_herr(q, e, err, NULL);
+                return 1;
+        }
+        if (!url)
+                return 0;
+        if (asprintf(&target, "%s%s%s", q->url, q->query ? "?" : "",
+                     q->query ? q->query : "") < 0)
+                target = NULL;
+        path = target ? forward_next_path(target) : NULL;
+        if (!path) {
+                /* forward=false: this was the last hop. */
+                q_error(q, 409, "Cannot complete request because of a "
+                                "conflicting operation (e.g. worker "
+                                "rebalance)");
+                goto out;
+        }
+        forward_request(url, q->method, path, q->body_len ? q->body : NULL,
+                        req_header(q, MHD_HTTP_HEADER_AUTHORIZATION), NULL,
+                        REST_FORWARD_TIMEOUT_MS, &res);
+        body = res.body && *res.body ? json_loads(res.body, 0, NULL) : NULL;
+        if (res.body && *res.body && !body)
+                q_error(q, 500, "IO Error trying to forward REST request: "
+                                "unreadable answer");
+        else
+                q_json(q, (unsigned)res.status, body);
+out:
+        forward_result_free(&res);
+        free(path);
+        free(target);
+        free(url);
+        return 1;
+}
+
 static void dispatch(req_t *q)
 {
         const char *seg[REST_MAX_SEGS], *pseg[REST_MAX_SEGS];
@@ -1647,6 +1708,8 @@ static void dispatch(req_t *q)
                 q_error(q, 503, "Worker is still starting up.");
                 return;
         }
+        if (hit->where != HERDER_ROUTE_HERE && forwarded(q, hit))
+                return;
         hit->fn(q);
 }
 

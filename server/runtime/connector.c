@@ -19,6 +19,7 @@
 
 #include "cfgmap.h"
 #include "config.h"
+#include "distributed.h"
 #include "plugins.h"
 #include "runtime.h"
 
@@ -63,9 +64,12 @@ void conn_free(connector_t *c)
         int i;
 
         for (i = 0; i < c->ntasks; i++)
-                task_release(c->tasks[i]);
+                if (c->tasks[i])
+                        task_release(c->tasks[i]);
         free(c->tasks);
         free(c->task_restarts);
+        json_decref(c->own_tasks);
+        json_decref(c->busy);
         json_decref(c->config);
         json_decref(c->task_configs);
         json_decref(c->topics);
@@ -99,6 +103,13 @@ void conn_set_state_locked(connector_t *c, const char *state,
         c->trace = trace && *trace ? strdup(trace) : NULL;
 }
 
+/* As Java: FAILED and UNASSIGNED never overwrite a newer generation's
+ * status of another worker; the others are written blind. */
+static int put_safe(const char *state)
+{
+        return !strcmp(state, "FAILED") || !strcmp(state, "UNASSIGNED");
+}
+
 static void set_conn_state(connector_t *c, const char *state,
                            const char *trace)
 {
@@ -115,7 +126,8 @@ static void set_conn_state(connector_t *c, const char *state,
         conn_set_state_locked(c, state, trace);
         pthread_mutex_unlock(&h->lock);
         if (status_store_put(h->ss, c->name, -1, state, trace, h->worker_id,
-                             0, 0, errstr, sizeof(errstr)))
+                             atomic_load(&h->generation), put_safe(state),
+                             errstr, sizeof(errstr)))
                 LOG_WARN(lg(), "status not stored: %s", errstr);
         if (trace && *trace)
                 LOG_ERROR(lg(), "Connector %s is %s: %s", c->name, state,
@@ -139,7 +151,8 @@ void herder_task_set_state(task_t *t, const char *state, const char *trace)
         t->trace = trace && *trace ? strdup(trace) : NULL;
         pthread_mutex_unlock(&h->lock);
         if (status_store_put(h->ss, t->conn_name, t->id, state, trace,
-                             h->worker_id, 0, 0, errstr, sizeof(errstr)))
+                             h->worker_id, atomic_load(&h->generation),
+                             put_safe(state), errstr, sizeof(errstr)))
                 LOG_WARN(lg(), "status not stored: %s", errstr);
         if (trace && *trace)
                 LOG_ERROR(lg(), "Task %s-%d is %s: %s", t->conn_name, t->id,
@@ -510,13 +523,17 @@ static void pause_tasks(connector_t *c)
         tasks = calloc(n ? n : 1, sizeof(*tasks));
         for (i = 0; i < n; i++) {
                 tasks[i] = c->tasks[i];
-                atomic_fetch_add(&tasks[i]->refcnt, 1);
+                if (tasks[i])
+                        atomic_fetch_add(&tasks[i]->refcnt, 1);
         }
         pthread_mutex_unlock(&h->lock);
         for (i = 0; i < n; i++)
-                runner_task_pause(tasks[i], 1);
+                if (tasks[i])
+                        runner_task_pause(tasks[i], 1);
         deadline_in(&deadline, h->graceful_ms);
         for (i = 0; i < n; i++) {
+                if (!tasks[i])
+                        continue;
                 runner_task_wait_paused_until(tasks[i], &deadline);
                 task_release(tasks[i]);
         }
@@ -530,7 +547,8 @@ static void resume_tasks(connector_t *c)
 
         pthread_mutex_lock(&h->lock);
         for (i = 0; i < c->ntasks; i++)
-                runner_task_pause(c->tasks[i], 0);
+                if (c->tasks[i])
+                        runner_task_pause(c->tasks[i], 0);
         pthread_mutex_unlock(&h->lock);
 }
 
@@ -556,6 +574,294 @@ static int interrupted(connector_t *c)
         r = c->deleted || c->h->stopping;
         pthread_mutex_unlock(&c->h->lock);
         return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Distributed mode: the connector thread runs this worker's share       */
+
+static int json_int_in(const json_t *arr, int v)
+{
+        size_t i;
+        json_t *o;
+
+        json_array_foreach(arr, i, o)
+                if (json_integer_value(o) == v)
+                        return 1;
+        return 0;
+}
+
+int conn_queue_task_restart_locked(connector_t *c, int id)
+{
+        int i, *tr;
+
+        for (i = 0; i < c->ntask_restarts; i++)
+                if (c->task_restarts[i] == id)
+                        return 0;
+        tr = realloc(c->task_restarts, (c->ntask_restarts + 1) * sizeof(*tr));
+        if (!tr)
+                return -1;
+        c->task_restarts = tr;
+        c->task_restarts[c->ntask_restarts++] = id;
+        return 0;
+}
+
+void conn_own_from_assignment_locked(connector_t *c)
+{
+        herder_t *h = c->h;
+        json_t *conns = json_object_get(h->dist_mine, "connectors");
+        json_t *t = json_object_get(json_object_get(h->dist_mine, "tasks"),
+                                    c->name);
+        int own = 0;
+        size_t i;
+        json_t *o;
+
+        json_array_foreach(conns, i, o)
+                if (json_is_string(o) && !strcmp(json_string_value(o),
+                                                 c->name))
+                        own = 1;
+        if (!t)
+                t = json_array();
+        else
+                json_incref(t);
+        if (own != c->own_conn || !json_equal(t, c->own_tasks)) {
+                c->own_conn = own;
+                json_decref(c->own_tasks);
+                c->own_tasks = json_deep_copy(t);
+                conn_wake_locked(c);
+        }
+        json_decref(t);
+}
+
+/* set_conn_state, but only when the state is another. */
+static void set_conn_state_changed(connector_t *c, const char *state)
+{
+        int same;
+
+        pthread_mutex_lock(&c->h->lock);
+        same = !strcmp(c->state, state);
+        pthread_mutex_unlock(&c->h->lock);
+        if (!same)
+                set_conn_state(c, state, NULL);
+}
+
+/* Stops tasks taken out of c->tasks; `unassign`: say so in the status
+ * (they run elsewhere next, or nowhere). */
+static void stop_tasks_dist(connector_t *c, task_t **tasks, int n,
+                            int unassign)
+{
+        herder_t *h = c->h;
+        struct timespec deadline;
+        int i;
+
+        if (!n)
+                return;
+        pthread_mutex_lock(&h->lock);
+        if (h->stopping)
+                deadline = h->stop_by;
+        else
+                deadline_in(&deadline, h->graceful_ms);
+        pthread_mutex_unlock(&h->lock);
+        for (i = 0; i < n; i++)
+                runner_task_request_stop(tasks[i], &deadline);
+        for (i = 0; i < n; i++) {
+                if (runner_task_stop_until(tasks[i], &deadline))
+                        LOG_WARN(lg(), "Task %s-%d did not stop in time and "
+                                 "was abandoned", c->name, tasks[i]->id);
+                else if (unassign)
+                        herder_task_set_state(tasks[i], "UNASSIGNED", NULL);
+                task_release(tasks[i]);
+        }
+}
+
+/* The tasks this worker must run, from the config topic's task configs
+ * and the assignment; everything else stops. */
+static void reconcile_tasks_dist(connector_t *c, json_t *config,
+                                 target_t target, json_t *own,
+                                 json_t *topic_tasks, int *restarts,
+                                 int nrestarts, int unassign)
+{
+        herder_t *h = c->h;
+        const connectd_connector_desc_t *desc;
+        int n = topic_tasks && target != TARGET_STOPPED ?
+                (int)json_array_size(topic_tasks) : 0;
+        task_t **stop = NULL, **nt;
+        int nstop = 0, i;
+
+        pthread_mutex_lock(&h->lock);
+        desc = c->desc;
+        if (!desc || h->stopping || c->deleted)
+                n = 0;
+        stop = calloc(c->ntasks ? c->ntasks : 1, sizeof(*stop));
+        for (i = 0; i < c->ntasks; i++) {
+                task_t *t = c->tasks[i];
+                if (!t)
+                        continue;
+                if (i >= n || !json_int_in(own, i) || t->desc != desc ||
+                    !json_equal(t->config, json_array_get(topic_tasks, i)) ||
+                    !json_equal(t->conn_config, config)) {
+                        stop[nstop++] = t;
+                        c->tasks[i] = NULL;
+                        json_array_append_new(c->busy, json_integer(i));
+                }
+        }
+        pthread_mutex_unlock(&h->lock);
+        stop_tasks_dist(c, stop, nstop, unassign);
+        free(stop);
+        pthread_mutex_lock(&h->lock);
+        json_array_clear(c->busy);
+        pthread_mutex_unlock(&h->lock);
+
+        pthread_mutex_lock(&h->lock);
+        if (n > c->ntasks) {
+                nt = realloc(c->tasks, (size_t)n * sizeof(*nt));
+                if (nt) {
+                        for (i = c->ntasks; i < n; i++)
+                                nt[i] = NULL;
+                        c->tasks = nt;
+                        c->ntasks = n;
+                }
+        } else {
+                c->ntasks = n; /* every slot >= n was emptied above */
+        }
+        n = c->ntasks;
+        pthread_mutex_unlock(&h->lock);
+
+        for (i = 0; i < n; i++) {
+                task_t *t;
+                int have;
+                if (!json_int_in(own, i))
+                        continue;
+                pthread_mutex_lock(&h->lock);
+                have = c->tasks[i] != NULL;
+                if (!have)
+                        json_array_append_new(c->busy, json_integer(i));
+                pthread_mutex_unlock(&h->lock);
+                if (have)
+                        continue;
+                t = runner_task_start(h, c, desc, config, i,
+                                      json_array_get(topic_tasks, i),
+                                      target == TARGET_PAUSED);
+                pthread_mutex_lock(&h->lock);
+                c->tasks[i] = t;
+                json_array_clear(c->busy);
+                pthread_mutex_unlock(&h->lock);
+        }
+        for (i = 0; i < nrestarts; i++)
+                if (json_int_in(own, restarts[i]))
+                        restart_task(c, restarts[i],
+                                     target == TARGET_PAUSED);
+        if (target == TARGET_PAUSED)
+                pause_tasks(c);
+        else
+                resume_tasks(c);
+}
+
+static void set_inst_running(connector_t *c, int running)
+{
+        pthread_mutex_lock(&c->h->lock);
+        c->inst_running = running;
+        pthread_mutex_unlock(&c->h->lock);
+}
+
+static void conn_main_dist(connector_t *c)
+{
+        herder_t *h = c->h;
+        instance_t in;
+        unsigned applied_gen = 0;
+        int published = 0;
+
+        memset(&in, 0, sizeof(in));
+        for (;;) {
+                json_t *config, *own, *topic_tasks;
+                target_t target;
+                unsigned gen;
+                int deleted, stopping, restart_conn, own_conn, fresh;
+                int *task_restarts, ntask_restarts;
+
+                pthread_mutex_lock(&h->lock);
+                while (!c->dirty)
+                        pthread_cond_wait(&c->cond, &h->lock);
+                c->dirty = 0;
+                deleted = c->deleted;
+                stopping = h->stopping;
+                config = json_incref(c->config);
+                target = c->target;
+                gen = c->config_gen;
+                restart_conn = c->restart_conn;
+                own_conn = c->own_conn;
+                own = json_incref(c->own_tasks);
+                topic_tasks = json_incref(c->task_configs);
+                task_restarts = c->task_restarts;
+                ntask_restarts = c->ntask_restarts;
+                c->restart_conn = 0;
+                c->task_restarts = NULL;
+                c->ntask_restarts = 0;
+                pthread_mutex_unlock(&h->lock);
+
+                if (deleted || stopping) {
+                        json_t *none = json_array();
+                        reconcile_tasks_dist(c, config, target, none, NULL,
+                                             NULL, 0, !deleted);
+                        json_decref(none);
+                        if (in.running) {
+                                instance_stop(c, &in);
+                                set_inst_running(c, 0);
+                                if (!deleted)
+                                        set_conn_state(c, "UNASSIGNED", NULL);
+                        }
+                        json_decref(config);
+                        json_decref(own);
+                        json_decref(topic_tasks);
+                        free(task_restarts);
+                        break;
+                }
+                if (gen != applied_gen) {
+                        instance_stop(c, &in);
+                        applied_gen = gen;
+                        published = 0;
+                }
+                if (restart_conn && in.running) {
+                        set_conn_state(c, "RESTARTING", NULL);
+                        instance_stop(c, &in);
+                }
+                if (!own_conn) {
+                        if (in.running) {
+                                instance_stop(c, &in);
+                                set_conn_state(c, "UNASSIGNED", NULL);
+                        }
+                } else if (target != TARGET_STARTED) {
+                        instance_stop(c, &in);
+                        set_conn_state_changed(c, target == TARGET_PAUSED ?
+                                               "PAUSED" : "STOPPED");
+                } else {
+                        fresh = !in.running;
+                        if (fresh)
+                                set_inst_running(c, 1); /* starting */
+                        if (fresh && instance_start(c, &in, config) == 0)
+                                set_conn_state(c, "RUNNING", NULL);
+                        if (in.running && (fresh || !published)) {
+                                json_t *arr = generate_task_configs(c, &in,
+                                                                    config);
+                                if (arr) {
+                                        dist_publish_tasks(h->dist, c->name,
+                                                           arr);
+                                        published = 1;
+                                        json_decref(arr);
+                                } else {
+                                        instance_stop(c, &in);
+                                }
+                        }
+                }
+                set_inst_running(c, in.running);
+                reconcile_tasks_dist(c, config, target, own, topic_tasks,
+                                     task_restarts, ntask_restarts, 1);
+                dist_poke(h->dist);
+                free(task_restarts);
+                json_decref(config);
+                json_decref(own);
+                json_decref(topic_tasks);
+        }
+        dist_poke(h->dist);
 }
 
 static void *conn_main(void *arg)
@@ -584,6 +890,10 @@ static void *conn_main(void *arg)
         pthread_mutex_unlock(&h->lock);
 
         for (;;) {
+                if (h->dist) {
+                        conn_main_dist(c);
+                        break;
+                }
                 json_t *config;
                 target_t target;
                 unsigned gen;
@@ -755,7 +1065,11 @@ connector_t *conn_new_locked(herder_t *h, const char *name,
         snprintf(c->state, sizeof(c->state), "UNASSIGNED");
         c->desc = plugins_find(json_string_value(
                 json_object_get(config, "connector.class")) ?: "");
+        c->own_tasks = json_array();
+        c->busy = json_array();
         pthread_cond_init(&c->cond, NULL);
+        if (h->dist)
+                conn_own_from_assignment_locked(c);
         if (pthread_create(&c->thread, NULL, conn_main, c)) {
                 conn_free(c);
                 return NULL;

@@ -97,6 +97,16 @@ struct connector {
         json_t *topics;           /* active topics: object used as a set */
         int finished;             /* the thread has exited */
 
+        /* (H) distributed mode only: this worker's share of the connector
+         * (from the assignment), and what it runs or is busy starting or
+         * stopping (what it acknowledges). task_configs then are the
+         * config topic's, and tasks[] has NULL slots for tasks that run
+         * on other workers. */
+        int own_conn;             /* run the connector instance here */
+        json_t *own_tasks;        /* array of task ids to run here */
+        int inst_running;         /* the instance is started (or starting) */
+        json_t *busy;             /* task ids being started or stopped */
+
         pthread_t thread;
 };
 
@@ -121,6 +131,13 @@ struct herder {
         int started;
         int stopping;
         struct timespec stop_by; /* the worker's stop deadline (stopping) */
+
+        /* Distributed mode (NULL/unused standalone). */
+        struct dist *dist;
+        pthread_mutex_t write_lock; /* one config write at a time (leader) */
+        json_t *dist_mine;        /* (H) this worker's items, assigned */
+        json_t *dist_targets;     /* (H) target states as the topic says */
+        atomic_int generation;    /* statuses are written with it */
 };
 
 /* CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
@@ -177,6 +194,10 @@ void conn_reap_locked(herder_t *h);
 void conn_free(connector_t *c);
 void conn_set_state_locked(connector_t *c, const char *state,
                            const char *trace);
+/* Adds a task id to the connector's restart list once. 0 or -1 (OOM). */
+int conn_queue_task_restart_locked(connector_t *c, int id);
+/* Distributed mode: c's share per h->dist_mine; wakes c if it changed. */
+void conn_own_from_assignment_locked(connector_t *c);
 /* "STARTED", "PAUSED", "STOPPED" (anything else: STARTED). */
 target_t target_parse(const char *s);
 
