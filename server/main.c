@@ -24,21 +24,25 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "connector_check.h"
+#include "distributed.h"
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
 #include "plugins.h"
 #include "rest.h"
 #include "rest_auth.h"
-#include "store.h"
-#include "validate.h"
+#include "sqlite/sqlite_stores.h"
 
 static void usage(FILE *fp)
 {
         fprintf(fp,
                 "usage: connectd worker.properties [connector.properties|"
                 "connector.json ...]\n"
-                "       connectd --embedded-kafka-only [brokers]\n"
+                "       connectd --embedded-kafka-only [--brokers N] "
+                "[--listen HOST:PORT]\n"
+                "                [--topic NAME:PARTITIONS ...] "
+                "[worker.properties]\n"
                 "       connectd --worker-config-reference\n"
                 "       connectd --version\n");
 }
@@ -207,14 +211,126 @@ static void *shutdown_watchdog(void *arg)
         return NULL;
 }
 
+static int all_digits(const char *s)
+{
+        if (!*s)
+                return 0;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return 0;
+        return 1;
+}
+
+/* A positive int from a command-line word, or -1. */
+static int arg_int(const char *s, int max)
+{
+        long v;
+        char *end;
+
+        if (!all_digits(s) || strlen(s) > 9)
+                return -1;
+        v = strtol(s, &end, 10);
+        return v >= 1 && v <= max ? (int)v : -1;
+}
+
+/* `connectd --embedded-kafka-only [N | --brokers N] [--listen HOST:PORT]
+ * [--topic NAME:PARTITIONS ...] [worker.properties]`. */
+static int embedded_only(int argc, char **argv)
+{
+        kafka_embedded_opts_t o = { .brokers = 1 };
+        kafka_embedded_topic_t *topics = NULL;
+        char errstr[1024];
+        const char *props_path = NULL;
+        json_t *props = NULL;
+        int i, rc = 2;
+
+        topics = calloc((size_t)argc, sizeof(*topics));
+        if (!topics)
+                return 1;
+        o.topics = topics;
+        for (i = 2; i < argc; i++) {
+                const char *a = argv[i];
+                const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+                if (!strcmp(a, "--brokers") || !strcmp(a, "--listen") ||
+                    !strcmp(a, "--topic")) {
+                        if (!val) {
+                                fprintf(stderr, "connectd: %s needs a "
+                                        "value\n", a);
+                                goto out;
+                        }
+                        i++;
+                }
+                if (!strcmp(a, "--brokers") ||
+                    (i == 2 && all_digits(a))) {
+                        o.brokers = arg_int(a[0] == '-' ? val : a, 64);
+                        if (o.brokers < 1) {
+                                fprintf(stderr, "connectd: --brokers: a "
+                                        "number from 1 to 64, not '%s'\n",
+                                        a[0] == '-' ? val : a);
+                                goto out;
+                        }
+                } else if (!strcmp(a, "--listen")) {
+                        o.listen = val;
+                } else if (!strcmp(a, "--topic")) {
+                        const char *colon = strrchr(val, ':');
+                        kafka_embedded_topic_t *t = &topics[o.ntopics];
+
+                        t->partitions = colon ? arg_int(colon + 1, 100000)
+                                              : -1;
+                        if (!colon || colon == val || t->partitions < 1) {
+                                fprintf(stderr, "connectd: --topic %s: "
+                                        "expected NAME:PARTITIONS (at least "
+                                        "1 partition)\n", val);
+                                goto out;
+                        }
+                        /* NAME:PARTITIONS, cut in place at the colon. */
+                        argv[i][colon - val] = '\0';
+                        t->name = val;
+                        o.ntopics++;
+                } else if (a[0] == '-' || props_path) {
+                        fprintf(stderr, "connectd: --embedded-kafka-only: "
+                                "unexpected argument '%s'\n", a);
+                        usage(stderr);
+                        goto out;
+                } else {
+                        props_path = a;
+                }
+        }
+        rc = 1;
+        if (props_path) {
+                props = props_parse_file(props_path, errstr, sizeof(errstr));
+                if (!props) {
+                        fprintf(stderr, "connectd: %s\n", errstr);
+                        goto out;
+                }
+                if (worker_config_check(props, errstr, sizeof(errstr))) {
+                        fprintf(stderr, "connectd: %s: %s\n", props_path,
+                                errstr);
+                        goto out;
+                }
+                if (!wc_is_distributed(props)) {
+                        fprintf(stderr, "connectd: %s: no group.id: "
+                                "--embedded-kafka-only creates the internal "
+                                "topics of a distributed worker config\n",
+                                props_path);
+                        goto out;
+                }
+                o.worker_props = props;
+        }
+        rc = kafka_embedded_only_main(&o);
+out:
+        json_decref(props);
+        free(topics);
+        return rc;
+}
+
 static int load_connector_file(herder_t *h, const char *path)
 {
         char errstr[1024];
         json_t *cfg = connector_file_load(path, errstr, sizeof(errstr));
-        const char *name, *cls;
-        const connectd_connector_desc_t *desc;
-        json_t *infos = NULL;
-        int errors = 0, created = 0, rc = -1;
+        const char *name;
+        int created = 0, rc = -1;
         char *msg = NULL;
 
         if (!cfg) {
@@ -222,27 +338,12 @@ static int load_connector_file(herder_t *h, const char *path)
                 return -1;
         }
         name = json_string_value(json_object_get(cfg, "name"));
-        cls = json_string_value(json_object_get(cfg, "connector.class"));
         if (!name || !*name) {
                 fprintf(stderr, "connectd: %s: no connector name (\"name\")\n",
                         path);
                 goto out;
         }
-        if (!cls) {
-                fprintf(stderr, "connectd: %s: Connector config contains no "
-                        "connector type\n", path);
-                goto out;
-        }
-        desc = plugins_find(cls);
-        if (!desc) {
-                fprintf(stderr, "connectd: %s: Failed to find any class that "
-                        "implements Connector and which name matches %s\n",
-                        path, cls);
-                goto out;
-        }
-        infos = validate_config(desc, cls, cfg, &errors);
-        if (errors) {
-                msg = validate_error_message(infos, cls);
+        if (connector_config_check(cfg, &msg) != HERDER_OK) {
                 fprintf(stderr, "connectd: %s: %s\n", path,
                         msg ? msg : "invalid connector configuration");
                 goto out;
@@ -255,9 +356,24 @@ static int load_connector_file(herder_t *h, const char *path)
         rc = 0;
 out:
         free(msg);
-        json_decref(infos);
         json_decref(cfg);
         return rc;
+}
+
+/* The URL other workers reach this one at: the advertised host and port
+ * (worker_id) and the advertised listener's scheme (unset: http, unless
+ * only https listeners exist). */
+static void advertised_url(const json_t *props, const char *listeners,
+                           const char *worker_id, char *buf, size_t n)
+{
+        const char *al = wc_get(props, "rest.advertised.listener");
+        const char *scheme = "http";
+
+        if (al && *al)
+                scheme = strcasecmp(al, "https") ? "http" : "https";
+        else if (!strstr(listeners, "http://"))
+                scheme = "https";
+        snprintf(buf, n, "%s://%s/", scheme, worker_id);
 }
 
 int main(int argc, char **argv)
@@ -266,8 +382,11 @@ int main(int argc, char **argv)
         char *listeners = NULL;
         const char *v;
         json_t *props = NULL;
-        store_t *st = NULL;
+        config_store_t *cs = NULL;
+        offset_store_t *os = NULL;
+        status_store_t *ss = NULL;
         kafka_t *kf = NULL;
+        dist_t *d = NULL;
         herder_t *h = NULL;
         rest_t *rest = NULL;
         sigset_t sigs;
@@ -276,7 +395,7 @@ int main(int argc, char **argv)
 
         if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
                 log_init();
-                return kafka_embedded_only_main(argc >= 3 ? atoi(argv[2]) : 1);
+                return embedded_only(argc, argv);
         }
         if (argc >= 2 && !strcmp(argv[1], "--version")) {
                 printf("connectd %s (%s)\n", CONNECTD_VERSION,
@@ -320,6 +439,16 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
+        /* connect-distributed takes only the worker config: connectors
+         * live in the config topic and are created through the REST API. */
+        if (wc_is_distributed(props) && argc > 2) {
+                fprintf(stderr, "connectd: %s sets group.id, so this worker "
+                        "runs distributed and takes only the worker config; "
+                        "create connectors with the REST API (POST "
+                        "/connectors) instead of naming connector files "
+                        "(here: %s)\n", argv[1], argv[2]);
+                goto out;
+        }
         /* Refuse an unauthenticated non-loopback listener before anything
          * binds (picking a free port below binds briefly), and a bad
          * keystore or credentials file before the rest starts. */
@@ -356,9 +485,9 @@ int main(int argc, char **argv)
         LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
                  CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
 
-        st = store_open(wc_get(props, "storage.path"), errstr,
-                        sizeof(errstr));
-        if (!st) {
+        if (!wc_is_distributed(props) &&
+            sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,
+                               errstr, sizeof(errstr))) {
                 LOG_ERROR(lg, "%s", errstr);
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
@@ -367,6 +496,18 @@ int main(int argc, char **argv)
         if (!kf) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
+        }
+        if (wc_is_distributed(props)) {
+                /* A cluster member: state lives in Connect's topics. */
+                char url[400];
+                advertised_url(props, listeners, worker_id, url, sizeof(url));
+                d = dist_new(kf, props, worker_id, url, errstr,
+                             sizeof(errstr));
+                if (!d) {
+                        LOG_ERROR(lg, "%s", errstr);
+                        fprintf(stderr, "connectd: %s\n", errstr);
+                        goto out;
+                }
         }
         if (plugins_register_builtins()) {
                 fprintf(stderr, "connectd: built-in connectors failed to "
@@ -379,11 +520,17 @@ int main(int argc, char **argv)
         if (v && *v)
                 plugins_load_path(v);
 
-        h = herder_new(st, kf, props, worker_id, errstr, sizeof(errstr));
+        h = d ? herder_new(dist_config_store(d), dist_offset_store(d),
+                           dist_status_store(d), kf, props, worker_id,
+                           errstr, sizeof(errstr))
+              : herder_new(cs, os, ss, kf, props, worker_id, errstr,
+                           sizeof(errstr));
         if (!h) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
         }
+        if (d)
+                herder_set_dist(h, d);
         rest = rest_start(h, props, errstr, sizeof(errstr));
         if (!rest) {
                 fprintf(stderr, "connectd: REST server: %s\n", errstr);
@@ -422,8 +569,11 @@ out:
         }
         if (rest)
                 rest_stop(rest);
+        /* A cluster member hands its work over as it stops it. */
+        dist_prepare_leave(d);
         if (h) {
                 herder_stop(h);
+                dist_leave(d);
                 if (herder_live_tasks(h) > 0) {
                         /* Abandoned task threads may still return into
                          * the herder, Kafka and store: leave them be. */
@@ -436,8 +586,11 @@ out:
                 }
                 herder_destroy(h);
         }
+        dist_destroy(d);
         kafka_destroy(kf);
-        store_close(st);
+        config_store_close(cs);
+        offset_store_close(os);
+        status_store_close(ss);
         if (rc == 0)
                 LOG_INFO(lg, "Stopped");
         log_shutdown();

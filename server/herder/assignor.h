@@ -35,4 +35,24 @@
 json_t *assignor_compute(const json_t *workers, const json_t *work,
                          const json_t *previous, const json_t *running);
 
+/*
+ * What `worker_id` should run under `assignment` (the result shape above):
+ *   {"connectors":["conn"],"tasks":{"conn":[0,2]}}
+ * names sorted, ids ascending, connectors without a task of this worker
+ * left out of "tasks". New reference; NULL on OOM or if `assignment` is
+ * not an object.
+ */
+json_t *assignor_for_worker(const json_t *assignment, const char *worker_id);
+
+/*
+ * What `worker_id` must start and stop to go from `running` (its own
+ * report, the per-worker shape above; NULL = nothing) to its share of
+ * `assignment`:
+ *   {"start":{"connectors":[...],"tasks":{...}},
+ *    "stop": {"connectors":[...],"tasks":{...}}}
+ * New reference; NULL on OOM or malformed input.
+ */
+json_t *assignor_worker_diff(const json_t *assignment, const char *worker_id,
+                             const json_t *running);
+
 #endif

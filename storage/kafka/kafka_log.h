@@ -42,6 +42,15 @@ int kafka_log_start(kafka_log_t *kl, int timeout_ms, char *errstr,
 int kafka_log_send(kafka_log_t *kl, int32_t partition, const void *key,
                    size_t keylen, const void *value, size_t valuelen,
                    int wait, char *errstr, size_t errstr_size);
+/* Sends n records (each to its key's murmur2 partition; values[i] NULL is
+ * a tombstone) and waits until all are acknowledged, and with read_back
+ * also until the reader has passed them to the callback (so the caller's
+ * own writes are visible in its state). 0, or -1 with errstr when one
+ * failed or timeout_ms (-1: none) passed. */
+int kafka_log_send_all(kafka_log_t *kl, int n, const void *const *keys,
+                       const size_t *keylens, const void *const *values,
+                       const size_t *valuelens, int read_back, int timeout_ms,
+                       char *errstr, size_t errstr_size);
 /* Blocks until every record written before the call has been passed to
  * the callback (or timeout_ms: -1 with errstr). */
 int kafka_log_read_to_end(kafka_log_t *kl, int timeout_ms, char *errstr,

@@ -19,7 +19,12 @@
 #include "offset_store.h"
 #include "status_store.h"
 
-/* The listener may be NULL; it is called on the store's reader thread. */
+/* The listener may be NULL; it is called on the store's reader thread, for
+ * every record read (this worker's own writes too, once read back, and the
+ * topic's history during the open: connector, target and tasks; restart
+ * requests only when written after the open began). It may read from the
+ * store, but must not write to it or sync/wait_offset: those wait for the
+ * very thread that runs the listener. */
 config_store_t *kafka_config_store_open(const char *topic,
                                         rd_kafka_conf_t *producer_conf,
                                         rd_kafka_conf_t *consumer_conf,
@@ -34,6 +39,11 @@ int kafka_config_store_sync(config_store_t *cs, int timeout_ms, char *errstr,
 /* Waits until the store has read up to `offset` (exclusive). */
 int kafka_config_store_wait_offset(config_store_t *cs, int64_t offset,
                                    int timeout_ms);
+/* Writes restart-connector-NAME (the leader's part of a restart request,
+ * section 2.2); every store's listener reports it once read. */
+int kafka_config_store_restart(config_store_t *cs, const char *name,
+                               int include_tasks, int only_failed,
+                               char *errstr, size_t errstr_size);
 
 offset_store_t *kafka_offset_store_open(const char *topic,
                                         rd_kafka_conf_t *producer_conf,

@@ -92,3 +92,110 @@ Test(worker_config, nonsense_values_name_the_key)
                 free(err);
         }
 }
+
+/* Distributed mode (group.id set) needs Connect's three internal topics,
+ * each its own, sane partition and replication settings, a heartbeat
+ * below the session timeout; exactly-once source support is not
+ * available. Each stops the start with a message naming the key. */
+Test(worker_config, distributed_keys_are_checked)
+{
+#define TOPICS "config.storage.topic=c\noffset.storage.topic=o\n" \
+               "status.storage.topic=s\n"
+        static const char *const cases[][2] = {
+                { "group.id=g\n",
+                  "Missing required configuration \"offset.storage.topic\" "
+                  "which has no default value." },
+                { "group.id=g\noffset.storage.topic=o\n"
+                  "status.storage.topic=s\n",
+                  "Missing required configuration \"config.storage.topic\" "
+                  "which has no default value." },
+                { "group.id=g\noffset.storage.topic=o\n"
+                  "config.storage.topic=c\n",
+                  "Missing required configuration \"status.storage.topic\" "
+                  "which has no default value." },
+                { "group.id=g\nconfig.storage.topic=c\n"
+                  "offset.storage.topic=o\nstatus.storage.topic=c\n",
+                  "Invalid value c for configuration status.storage.topic: "
+                  "must differ from config.storage.topic" },
+                { "group.id=g\n" TOPICS "coordination.storage.topic=o\n",
+                  "Invalid value o for configuration "
+                  "coordination.storage.topic: must differ from "
+                  "offset.storage.topic" },
+                { "group.id=g\n" TOPICS "offset.storage.partitions=0\n",
+                  "Invalid value 0 for configuration "
+                  "offset.storage.partitions: Value must be -1 or at least "
+                  "1" },
+                { "group.id=g\n" TOPICS "status.storage.partitions=-2\n",
+                  "Invalid value -2 for configuration "
+                  "status.storage.partitions: Value must be -1 or at least "
+                  "1" },
+                { "group.id=g\n" TOPICS
+                  "config.storage.replication.factor=0\n",
+                  "Invalid value 0 for configuration "
+                  "config.storage.replication.factor: Value must be -1 or "
+                  "at least 1" },
+                { "group.id=g\n" TOPICS
+                  "offset.storage.replication.factor=40000\n",
+                  "Invalid value 40000 for configuration "
+                  "offset.storage.replication.factor: Not a number of type "
+                  "SHORT" },
+                { "group.id=g\n" TOPICS "heartbeat.interval.ms=10000\n",
+                  "Invalid value 10000 for configuration "
+                  "heartbeat.interval.ms: must be lower than "
+                  "session.timeout.ms (10000)" },
+                { "group.id=g\n" TOPICS "session.timeout.ms=2000\n",
+                  "Invalid value 3000 for configuration "
+                  "heartbeat.interval.ms: must be lower than "
+                  "session.timeout.ms (2000)" },
+                { "group.id=g\n" TOPICS "connect.protocol=v3\n",
+                  "Invalid value v3 for configuration connect.protocol: "
+                  "Invalid Connect protocol compatibility" },
+                { "exactly.once.source.support=enabled\n",
+                  "Invalid value enabled for configuration "
+                  "exactly.once.source.support: exactly-once source "
+                  "support is not available in connectd; only disabled is "
+                  "supported" },
+                { "group.id=g\n" TOPICS
+                  "exactly.once.source.support=preparing\n",
+                  "exactly-once source support is not available" },
+                { "group.id=g\n" TOPICS
+                  "inter.worker.signature.algorithm=HmacSHA1\n",
+                  "Invalid value HmacSHA1 for configuration "
+                  "inter.worker.signature.algorithm: the algorithm is not "
+                  "supported by connectd" },
+                { "group.id=\n",
+                  "Invalid value  for configuration group.id: must not be "
+                  "empty" },
+                { "group.id=g\n" TOPICS "coordination.storage.partitions=0\n",
+                  "Invalid value 0 for configuration "
+                  "coordination.storage.partitions: Value must be at least "
+                  "1" },
+        };
+#undef TOPICS
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char props[512], *err;
+                int rc;
+
+                snprintf(props, sizeof(props),
+                         "listeners=http://127.0.0.1:0\n%s", cases[i][0]);
+                rc = run_worker_config(props, &err);
+                cr_assert_eq(rc, 1, "%s: exit %d: %s", cases[i][0], rc, err);
+                cr_assert(strstr(err, cases[i][1]), "%s: %s", cases[i][0],
+                          err);
+                free(err);
+        }
+}
+
+/* Without group.id the distributed keys change nothing: a standalone
+ * worker with Connect's topic keys (a shared properties file) starts. */
+Test(worker_config, standalone_ignores_distributed_topic_keys)
+{
+        worker_t *w = worker_start("offset.storage.topic=o\n"
+                                   "heartbeat.interval.ms=20000\n"
+                                   "scheduled.rebalance.max.delay.ms=0\n",
+                                   NULL);
+
+        json_decref(http_json(w, "GET", "/connectors", NULL, 200));
+        worker_free(w);
+}

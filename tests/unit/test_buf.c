@@ -1,4 +1,4 @@
-/* Unit tests for server/buf.c: growth, ceiling, printf, JSON escaping. */
+/* Unit tests for server/runtime/buf.c: growth, ceiling, printf, JSON escaping. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>

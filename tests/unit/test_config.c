@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/config.c: Java .properties semantics (the tricky
+ * Unit tests for server/config/config.c: Java .properties semantics (the tricky
  * corners of java.util.Properties.load), connector files (.json in both
  * shapes, .properties), and the worker config table and its checks.
  */
@@ -482,8 +482,12 @@ Test(worker, prefixes_pass_through)
                         "log.logger.connectd.rest=DEBUG\n");
         while (pre[n])
                 n++;
-        cr_assert_eq(n, 7);
+        cr_assert_eq(n, 10);
         cr_assert_str_eq(pre[0], "producer.");
+        /* The internal topics' own topic configs (distributed mode). */
+        assert_check_ok("config.storage.segment.bytes=1048576\n"
+                        "offset.storage.min.insync.replicas=2\n"
+                        "status.storage.retention.ms=-1\n");
 }
 
 Test(worker, numbers)
@@ -715,4 +719,132 @@ Test(worker, getters)
         cr_assert_eq(wc_get_bool(NULL, "log.s3.path.style"), 1);
         cr_assert_eq(wc_get_bool(p, "no.such.bool"), 0);
         json_decref(p);
+}
+
+/* Kafka's config/connect-distributed.properties, as users have it. */
+Test(worker, connect_distributed_example_passes)
+{
+        assert_check_ok(
+                "bootstrap.servers=localhost:9092\n"
+                "group.id=connect-cluster\n"
+                "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                "key.converter.schemas.enable=true\n"
+                "value.converter.schemas.enable=true\n"
+                "offset.storage.topic=connect-offsets\n"
+                "offset.storage.replication.factor=1\n"
+                "#offset.storage.partitions=25\n"
+                "config.storage.topic=connect-configs\n"
+                "config.storage.replication.factor=1\n"
+                "status.storage.topic=connect-status\n"
+                "status.storage.replication.factor=1\n"
+                "#status.storage.partitions=5\n"
+                "offset.flush.interval.ms=10000\n"
+                "#listeners=HTTP://:8083\n"
+                "plugin.path=/usr/share/java\n"
+                /* Topic configs of the internal topics pass through. */
+                "offset.storage.min.insync.replicas=1\n");
+}
+
+Test(worker, distributed_keys_have_connects_defaults)
+{
+        static const char *const expect[][2] = {
+                {"session.timeout.ms", "10000"},
+                {"heartbeat.interval.ms", "3000"},
+                {"rebalance.timeout.ms", "60000"},
+                {"scheduled.rebalance.max.delay.ms", "300000"},
+                {"worker.sync.timeout.ms", "3000"},
+                {"worker.unsync.backoff.ms", "300000"},
+                {"connect.protocol", "sessioned"},
+                {"exactly.once.source.support", "disabled"},
+                {"inter.worker.key.ttl.ms", "3600000"},
+                {"inter.worker.key.generation.algorithm", "HmacSHA256"},
+                {"inter.worker.signature.algorithm", "HmacSHA256"},
+                {"inter.worker.verification.algorithms", "HmacSHA256"},
+                {"offset.storage.partitions", "25"},
+                {"status.storage.partitions", "5"},
+                {"config.storage.replication.factor", "3"},
+                {"offset.storage.replication.factor", "3"},
+                {"status.storage.replication.factor", "3"},
+                {"coordination.storage.partitions", "32"},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+                cr_assert_str_eq(wc_get(NULL, expect[i][0]), expect[i][1],
+                                 "%s", expect[i][0]);
+        cr_assert_null(wc_get(NULL, "group.id"));
+        cr_assert_null(wc_get(NULL, "config.storage.topic"));
+        cr_assert_null(wc_get(NULL, "rest.advertised.host.name"));
+}
+
+/* A default is not a setting: scheduled.rebalance.max.delay.ms counts
+ * only when the user wrote it. */
+Test(worker, is_set_tells_a_setting_from_a_default)
+{
+        json_t *p = wprops("scheduled.rebalance.max.delay.ms=0\n");
+
+        cr_assert(wc_is_set(p, "scheduled.rebalance.max.delay.ms"));
+        cr_assert_eq(wc_get_ll(p, "scheduled.rebalance.max.delay.ms"), 0);
+        cr_assert_not(wc_is_set(p, "session.timeout.ms"));
+        cr_assert_eq(wc_get_ll(p, "session.timeout.ms"), 10000);
+        cr_assert_not(wc_is_distributed(p));
+        json_decref(p);
+}
+
+Test(worker, coordination_topic_name)
+{
+        char buf[256];
+        json_t *p = wprops("group.id=blue\n");
+
+        wc_coordination_topic(p, buf, sizeof(buf));
+        cr_assert_str_eq(buf, "connectd-coordination-blue");
+        cr_assert(wc_is_distributed(p));
+        json_object_set_new(p, "coordination.storage.topic",
+                            json_string("coord"));
+        wc_coordination_topic(p, buf, sizeof(buf));
+        cr_assert_str_eq(buf, "coord");
+        json_decref(p);
+}
+
+Test(worker, distributed_cross_key_checks)
+{
+#define TOPICS "group.id=g\nconfig.storage.topic=c\n" \
+               "offset.storage.topic=o\nstatus.storage.topic=s\n"
+        assert_check_ok(TOPICS);
+        assert_check_ok(TOPICS "offset.storage.partitions=-1\n"
+                               "status.storage.replication.factor=-1\n"
+                               "connect.protocol=EAGER\n"
+                               "exactly.once.source.support=DISABLED\n"
+                               "inter.worker.verification.algorithms="
+                               "hmacsha256\n"
+                               "inter.worker.signature.algorithm="
+                               "hmacsha256\n");
+        assert_check_error_has("group.id=g\n",
+                           "Missing required configuration "
+                           "\"offset.storage.topic\" which has no default "
+                           "value.");
+        assert_check_error_has(TOPICS "coordination.storage.topic="
+                                  "connectd-coordination-g\n"
+                                  "status.storage.topic="
+                                  "connectd-coordination-g\n",
+                           "must differ from status.storage.topic");
+        assert_check_error_has("group.id=g\nconfig.storage.topic="
+                           "connectd-coordination-g\noffset.storage.topic=o\n"
+                           "status.storage.topic=s\n",
+                           "Invalid value connectd-coordination-g for "
+                           "configuration coordination.storage.topic: must "
+                           "differ from config.storage.topic");
+        assert_check_error_has(TOPICS "heartbeat.interval.ms=2999\n"
+                                  "session.timeout.ms=2999\n",
+                           "heartbeat.interval.ms: must be lower than "
+                           "session.timeout.ms (2999)");
+        assert_check_error_has(TOPICS "inter.worker.verification.algorithms="
+                                  " , \n",
+                           "At least one signature verification algorithm "
+                           "must be provided");
+        /* Standalone: the cross-key rules do not apply. */
+        assert_check_ok("heartbeat.interval.ms=60000\n"
+                        "config.storage.topic=x\nstatus.storage.topic=x\n");
+#undef TOPICS
 }

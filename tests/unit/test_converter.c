@@ -1,4 +1,4 @@
-/* Unit tests for server/converter.c: exact bytes of String, Json (with and
+/* Unit tests for server/runtime/converter.c: exact bytes of String, Json (with and
  * without schemas) and ByteArray converters, round trips and errors. */
 #include <criterion/criterion.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Unit tests for connectors/filestream: the plugin is driven through a host
- * table built from server/record.c plus small fakes (config maps, task
+ * table built from server/runtime/record.c plus small fakes (config maps, task
  * config lists, registry, offsets, log, sleep) that live in this file. */
 #include <criterion/criterion.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/herder.c through its public calls, on a real store
+ * Unit tests for server/herder/herder.c through its public calls, on a real store
  * in a temporary directory and the built-in plugins; no Kafka is needed
  * (connectors are created STOPPED or PAUSED, so no task starts).
  */
@@ -17,10 +17,12 @@
 #include "herder.h"
 #include "kafka.h"
 #include "plugins.h"
-#include "store.h"
+#include "sqlite/sqlite_stores.h"
 
 static char tmpdir[512];
-static store_t *st;
+static config_store_t *cs;
+static offset_store_t *os;
+static status_store_t *ss;
 static kafka_t *kf;
 static herder_t *h;
 static json_t *props;
@@ -34,14 +36,15 @@ static void setup(void)
                  base && *base ? base : "/tmp");
         cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
         snprintf(path, sizeof(path), "%s/connectd.db", tmpdir);
-        st = store_open(path, err, sizeof(err));
-        cr_assert_not_null(st, "%s", err);
+        cr_assert_eq(sqlite_stores_open(path, &cs, &os, &ss, err,
+                                        sizeof(err)),
+                     0, "%s", err);
         /* Nothing listens on port 1: no task runs in these tests. */
         props = json_pack("{s:s}", "bootstrap.servers", "127.0.0.1:1");
         kf = kafka_new(props, err, sizeof(err));
         cr_assert_not_null(kf, "%s", err);
         plugins_register_builtins();
-        h = herder_new(st, kf, props, "test-worker", err, sizeof(err));
+        h = herder_new(cs, os, ss, kf, props, "test-worker", err, sizeof(err));
         cr_assert_not_null(h, "%s", err);
         cr_assert_eq(herder_start(h, err, sizeof(err)), 0, "%s", err);
 }
@@ -53,7 +56,9 @@ static void teardown(void)
         herder_stop(h);
         herder_destroy(h);
         kafka_destroy(kf);
-        store_close(st);
+        config_store_close(cs);
+        offset_store_close(os);
+        status_store_close(ss);
         json_decref(props);
         plugins_reset();
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

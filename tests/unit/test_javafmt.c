@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/javafmt.c against outputs of Java itself
+ * Unit tests for server/config/javafmt.c against outputs of Java itself
  * (Double.toString, Long.parseLong / Integer.parseInt, Double.parseDouble,
  * ConfigDef's boolean parsing).
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of server/log.c: logger hierarchy and level inheritance,
+ * Unit tests of server/log/log.c: logger hierarchy and level inheritance,
  * Connect's /admin/loggers set semantics, JSON shapes, plain and JSON line
  * formats, thread-local context, secret masking, configuration errors.
  * Criterion runs every test in its own process, so the global registry

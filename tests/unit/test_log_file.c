@@ -1,5 +1,5 @@
 /*
- * Unit tests of server/log_file.c: rotation by size and by time, retention
+ * Unit tests of server/log/log_file.c: rotation by size and by time, retention
  * (older rotated files deleted, leftovers of a larger retention too), and
  * the file appender behind log_configure.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of server/msk_iam.c and its plumbing in server/kafka.c:
+ * Unit tests of server/kafka/msk_iam.c and its plumbing in server/kafka/kafka.c:
  * - the token against fixed credentials and time (expected values from
  *   botocore's SigV4QueryAuth, driven exactly as aws-msk-iam-sasl-signer-
  *   python drives it, with the signing time pinned);

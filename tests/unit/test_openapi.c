@@ -1,6 +1,6 @@
 /*
  * api/openapi.yaml stays true: the set of (path, method) it documents must
- * equal the REST route table of server/rest.c (rest_route_at).
+ * equal the REST route table of server/rest/rest.c (rest_route_at).
  * The YAML is read with libyaml's document API.
  */
 #include <criterion/criterion.h>

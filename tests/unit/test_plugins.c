@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/plugins.c and the example plugins.
+ * Unit tests for server/runtime/plugins.c and the example plugins.
  *
  * Links only plugins.o from the core: this file provides what it needs
  * from elsewhere — a capturing stand-in for log_get/log_enabled/log_write,

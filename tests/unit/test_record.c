@@ -1,4 +1,4 @@
-/* Unit tests for server/record.c: arena, batches, values, value_to_text. */
+/* Unit tests for server/runtime/record.c: arena, batches, values, value_to_text. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/rest.c: the REST layer on an ephemeral loopback
+ * Unit tests for server/rest/rest.c: the REST layer on an ephemeral loopback
  * port, driven with libcurl, with the herder/plugins/log stand-ins of
  * test_rest_stubs.h. Checks routing, decoding, status codes, error bodies
  * and request checks; the real worker is covered by the integration tests.

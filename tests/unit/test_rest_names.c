@@ -1,5 +1,5 @@
 /*
- * Unit tests for connector names over REST (server/rest.c with the
+ * Unit tests for connector names over REST (server/rest/rest.c with the
  * stand-ins of test_rest_stubs.h): Kafka Connect trims the name of a POST
  * with String.trim() and then refuses a name with ISO control characters
  * (U+0000..U+001F, U+007F..U+009F) with 400, wherever it comes from (body,

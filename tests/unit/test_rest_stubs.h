@@ -1,5 +1,5 @@
 /*
- * Weak stand-ins for the modules server/rest.c calls (herder, plugins,
+ * Weak stand-ins for the modules server/rest/rest.c calls (herder, plugins,
  * converter, log, config), so the REST layer can be unit-tested alone. They
  * are weak: a test links only rest.o/validate.o from the core library and
  * these satisfy the references; the real modules are never pulled in.

@@ -1,7 +1,8 @@
 /*
- * Unit tests for storage/store.c: every function round-trips through a real
- * SQLite file in a fresh temporary directory; durability is checked by
- * reopening and by a child process that exits without closing.
+ * Unit tests for storage/sqlite/store.c (the SQLite file under the three
+ * stores): every function round-trips through a real SQLite file in a
+ * fresh temporary directory; durability is checked by reopening and by a
+ * child process that exits without closing.
  */
 #include <criterion/criterion.h>
 
@@ -18,7 +19,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "store.h"
+#include "canonical_json.h"
+#include "sqlite/store.h"
 
 static char tmpdir[512];
 static char dbpath[600];
@@ -807,19 +809,19 @@ Test(store, canonical_json)
 {
         char *s;
 
-        s = store_canonical_json("{ \"b\" : 1, \"a\" : \"x\" }");
+        s = canonical_json("{ \"b\" : 1, \"a\" : \"x\" }");
         cr_assert_str_eq(s, "{\"a\":\"x\",\"b\":1}");
         free(s);
-        s = store_canonical_json("{\"n\":{\"y\":1,\"x\":2},\"m\":null}");
+        s = canonical_json("{\"n\":{\"y\":1,\"x\":2},\"m\":null}");
         cr_assert_str_eq(s, "{\"m\":null,\"n\":{\"x\":2,\"y\":1}}");
         free(s);
-        s = store_canonical_json("{}");
+        s = canonical_json("{}");
         cr_assert_str_eq(s, "{}");
         free(s);
-        cr_assert_null(store_canonical_json("[1,2]"));
-        cr_assert_null(store_canonical_json("\"str\""));
-        cr_assert_null(store_canonical_json("{broken"));
-        cr_assert_null(store_canonical_json(NULL));
+        cr_assert_null(canonical_json("[1,2]"));
+        cr_assert_null(canonical_json("\"str\""));
+        cr_assert_null(canonical_json("{broken"));
+        cr_assert_null(canonical_json(NULL));
 }
 
 /* ---- threads ------------------------------------------------------------- */

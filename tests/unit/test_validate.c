@@ -1,5 +1,5 @@
 /*
- * Unit tests for server/validate.c: framework keys, ConfigDef parse and
+ * Unit tests for server/herder/validate.c: framework keys, ConfigDef parse and
  * validator messages, sink topic rules, aliases, the connector's own table
  * and validate() callback, and the JSON entity shapes.
  */

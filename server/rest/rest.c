@@ -53,7 +53,9 @@
 
 #include "rest.h"
 #include "config.h"
+#include "connector_check.h"
 #include "converter.h"
+#include "forward.h"
 #include "javafmt.h"
 #include "log.h"
 #include "plugins.h"
@@ -112,6 +114,8 @@ struct rest {
 };
 
 #define REST_MAX_RESP_HEADERS 8
+/* A forwarded request waits for the leader's durable write. */
+#define REST_FORWARD_TIMEOUT_MS 60000
 
 typedef struct req {
         rest_t *rest;
@@ -152,6 +156,9 @@ typedef struct route {
         const char *pattern;
         handler_fn fn;
         int needs_herder;
+        /* distributed mode: who serves it (spec section 5.1); for
+         * HERDER_ROUTE_OWNER, the {task} capture names the task */
+        herder_route_t where;
 } route_t;
 
 /* ------------------------------------------------------------------ */
@@ -502,50 +509,6 @@ static json_t *q_body_object(req_t *q)
         return j;
 }
 
-/* Java Map.toString of a config map (insertion order). */
-static char *java_map_str(const json_t *m)
-{
-        size_t cap = 256, len = 0;
-        char *s = malloc(cap);
-        const char *k;
-        json_t *v;
-        int first = 1;
-
-        if (!s)
-                return NULL;
-        s[len++] = '{';
-        json_object_foreach((json_t *)m, k, v) {
-                const char *vs = json_is_string(v) ? json_string_value(v) : "null";
-                size_t need = len + strlen(k) + strlen(vs) + 8;
-                if (need > 1024 * 1024)
-                        break;
-                if (need > cap) {
-                        while (cap < need)
-                                cap *= 2;
-                        char *p = realloc(s, cap);
-                        if (!p) {
-                                free(s);
-                                return NULL;
-                        }
-                        s = p;
-                }
-                len += (size_t)snprintf(s + len, cap - len, "%s%s=%s",
-                                        first ? "" : ", ", k, vs);
-                first = 0;
-        }
-        if (len + 2 > cap) {
-                char *p = realloc(s, len + 2);
-                if (!p) {
-                        free(s);
-                        return NULL;
-                }
-                s = p;
-        }
-        s[len++] = '}';
-        s[len] = '\0';
-        return s;
-}
-
 /* checkAndPutConnectorConfigName: 0, or -1 after answering 400. */
 static int put_name(req_t *q, const char *name, json_t *config)
 {
@@ -566,100 +529,39 @@ static int put_name(req_t *q, const char *name, json_t *config)
 
 static void unknown_class(req_t *q, const char *cls)
 {
-        char list[4096];
-        size_t off = 0;
-        const connectd_connector_desc_t *d;
+        char *m = connector_check_unknown_class_msg(cls);
 
-        list[0] = '\0';
-        for (size_t i = 0; (d = plugins_at(i)) != NULL && off < sizeof(list);
-             i++)
-                off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-                                        i ? ", " : "", d->class_name);
-        q_error(q, 400, "Failed to find any class that implements Connector "
-                        "and which name matches %s, available connectors are: %s",
-                cls, list);
+        q_error(q, 400, "%s", m ? m : "Failed to find any class that "
+                "implements Connector");
+        free(m);
 }
 
 static void no_connector_type(req_t *q, const json_t *config)
 {
-        char *m = java_map_str(config);
-        q_error(q, 400, "Connector config %s contains no connector type",
-                m ? m : "{}");
+        char *m = connector_check_no_type_msg(config);
+
+        q_error(q, 400, "%s", m ? m : "Connector config contains no "
+                "connector type");
         free(m);
-}
-
-/* Decimal code points of the ISO control characters (U+0000..U+001F,
- * U+007F..U+009F) in s, ", "-separated as Connect lists them, into buf;
- * returns how many. */
-static int iso_controls(const char *s, char *buf, size_t n)
-{
-        const unsigned char *p = (const unsigned char *)s;
-        size_t off = 0;
-        int count = 0;
-
-        buf[0] = '\0';
-        for (; *p; p++) {
-                unsigned cp;
-
-                if (*p < 0x20 || *p == 0x7f)
-                        cp = *p;
-                else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-                        cp = *++p;
-                else
-                        continue;
-                if (off < n)
-                        off += (size_t)snprintf(buf + off, n - off, "%s%u",
-                                                count ? ", " : "", cp);
-                count++;
-        }
-        return count;
 }
 
 /* Validate a connector config for create/update. 0 when it may be stored,
  * else -1 after answering. */
 static int check_config(req_t *q, const json_t *config)
 {
-        const char *cls = json_string_value(json_object_get(config,
-                                                            "connector.class"));
-        const connectd_connector_desc_t *d;
-        int nerr = 0;
+        char *m = NULL;
+        herder_err_t rc = connector_config_check(config, &m);
 
-        if (!cls) {
-                no_connector_type(q, config);
-                return -1;
-        }
-        d = plugins_find(cls);
-        if (!d) {
-                unknown_class(q, cls);
-                return -1;
-        }
-        json_t *infos = validate_config(d, cls, config, &nerr);
-        if (!infos) {
-                q_error(q, 500, "Could not validate the connector configuration");
-                return -1;
-        }
-        if (nerr > 0) {
-                char *m = validate_error_message(infos, cls);
-                q_error(q, 400, "%s", m ? m : "Connector configuration is invalid");
-                free(m);
-                json_decref(infos);
-                return -1;
-        }
-        json_decref(infos);
-        /* The validator (as Connect's) trims before it looks for control
-         * characters, so a name that only begins or ends with them passes
-         * it; the name itself keeps them (a URL path is not trimmed). A
-         * connector name goes into every log line and status: refuse any
-         * control character in it. */
-        const char *name = json_string_value(json_object_get(config, "name"));
-        char ctl[256];
-        if (name && iso_controls(name, ctl, sizeof(ctl)) > 0) {
-                q_error(q, 400, "Connector name may not contain control "
-                                "sequences but had the following ASCII chars: "
-                                "%s", ctl);
-                return -1;
-        }
-        return 0;
+        if (rc == HERDER_OK)
+                return 0;
+        if (rc == HERDER_BAD_REQUEST)
+                q_error(q, 400, "%s", m ? m : "Connector configuration is "
+                        "invalid");
+        else
+                q_error(q, 500, "%s", m ? m : "Could not validate the "
+                        "connector configuration");
+        free(m);
+        return -1;
 }
 
 static void set_location(req_t *q, const char *name)
@@ -780,7 +682,7 @@ static void h_create(req_t *q)
 {
         json_t *body = q_body_object(q), *config = NULL, *info = NULL;
         char *name = NULL;
-        const char *target = "STARTED";
+        const char *target = NULL; /* no initial_state: STARTED */
         char err[1024] = "";
         int created = 0;
 
@@ -1438,36 +1340,36 @@ out:
 /* The route table */
 
 static const route_t routes[] = {
-        { "GET", "/", h_root, 0 },
-        { "GET", "/health", h_health, 0 },
-        { "GET", "/connectors", h_list, 1 },
-        { "POST", "/connectors", h_create, 1 },
-        { "GET", "/connectors/{connector}", h_info, 1 },
-        { "DELETE", "/connectors/{connector}", h_delete, 1 },
-        { "GET", "/connectors/{connector}/config", h_config_get, 1 },
-        { "PUT", "/connectors/{connector}/config", h_config_put, 1 },
-        { "PATCH", "/connectors/{connector}/config", h_config_patch, 1 },
-        { "GET", "/connectors/{connector}/status", h_status, 1 },
-        { "GET", "/connectors/{connector}/tasks", h_tasks, 1 },
-        { "GET", "/connectors/{connector}/tasks-config", h_tasks_config, 1 },
-        { "GET", "/connectors/{connector}/tasks/{task}/status", h_task_status, 1 },
-        { "POST", "/connectors/{connector}/tasks/{task}/restart", h_task_restart, 1 },
-        { "POST", "/connectors/{connector}/restart", h_restart, 1 },
-        { "PUT", "/connectors/{connector}/pause", h_pause, 1 },
-        { "PUT", "/connectors/{connector}/resume", h_resume, 1 },
-        { "PUT", "/connectors/{connector}/stop", h_stop, 1 },
-        { "GET", "/connectors/{connector}/topics", h_topics, 1 },
-        { "PUT", "/connectors/{connector}/topics/reset", h_topics_reset, 1 },
-        { "GET", "/connectors/{connector}/offsets", h_offsets_get, 1 },
-        { "PATCH", "/connectors/{connector}/offsets", h_offsets_patch, 1 },
-        { "DELETE", "/connectors/{connector}/offsets", h_offsets_delete, 1 },
-        { "GET", "/connector-plugins", h_plugins, 0 },
-        { "GET", "/connector-plugins/{plugin}/config", h_plugin_config, 0 },
-        { "PUT", "/connector-plugins/{plugin}/config/validate", h_plugin_validate, 0 },
-        { "GET", "/admin/loggers", h_loggers, 0 },
-        { "GET", "/admin/loggers/{logger}", h_logger_get, 0 },
-        { "PUT", "/admin/loggers/{logger}", h_logger_put, 0 },
-        { NULL, NULL, NULL, 0 }
+        { "GET", "/", h_root, 0, HERDER_ROUTE_HERE },
+        { "GET", "/health", h_health, 0, HERDER_ROUTE_HERE },
+        { "GET", "/connectors", h_list, 1, HERDER_ROUTE_HERE },
+        { "POST", "/connectors", h_create, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}", h_info, 1, HERDER_ROUTE_HERE },
+        { "DELETE", "/connectors/{connector}", h_delete, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/config", h_config_get, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/config", h_config_put, 1, HERDER_ROUTE_LEADER },
+        { "PATCH", "/connectors/{connector}/config", h_config_patch, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/status", h_status, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks", h_tasks, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks-config", h_tasks_config, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/tasks/{task}/status", h_task_status, 1, HERDER_ROUTE_HERE },
+        { "POST", "/connectors/{connector}/tasks/{task}/restart", h_task_restart, 1, HERDER_ROUTE_OWNER },
+        { "POST", "/connectors/{connector}/restart", h_restart, 1, HERDER_ROUTE_LEADER },
+        { "PUT", "/connectors/{connector}/pause", h_pause, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/resume", h_resume, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/stop", h_stop, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connectors/{connector}/topics", h_topics, 1, HERDER_ROUTE_HERE },
+        { "PUT", "/connectors/{connector}/topics/reset", h_topics_reset, 1, HERDER_ROUTE_HERE },
+        { "GET", "/connectors/{connector}/offsets", h_offsets_get, 1, HERDER_ROUTE_HERE },
+        { "PATCH", "/connectors/{connector}/offsets", h_offsets_patch, 1, HERDER_ROUTE_LEADER },
+        { "DELETE", "/connectors/{connector}/offsets", h_offsets_delete, 1, HERDER_ROUTE_LEADER },
+        { "GET", "/connector-plugins", h_plugins, 0, HERDER_ROUTE_HERE },
+        { "GET", "/connector-plugins/{plugin}/config", h_plugin_config, 0, HERDER_ROUTE_HERE },
+        { "PUT", "/connector-plugins/{plugin}/config/validate", h_plugin_validate, 0, HERDER_ROUTE_HERE },
+        { "GET", "/admin/loggers", h_loggers, 0, HERDER_ROUTE_HERE },
+        { "GET", "/admin/loggers/{logger}", h_logger_get, 0, HERDER_ROUTE_HERE },
+        { "PUT", "/admin/loggers/{logger}", h_logger_put, 0, HERDER_ROUTE_HERE },
+        { NULL, NULL, NULL, 0, HERDER_ROUTE_HERE }
 };
 
 int rest_route_at(size_t i, const char **method, const char **pattern)
@@ -1686,6 +1588,61 @@ refuse:
         return 1;
 }
 
+/* Distributed mode: a request another worker must serve goes there (the
+ * leader, or the worker running the task), as Java Connect forwards it:
+ * same method, path, query and body, the Authorization header, and
+ * forward=true/false so it makes at most two hops. 1 if answered. */
+static int forwarded(req_t *q, const route_t *r)
+{
+        char err[512] = "", *url = NULL, *target = NULL, *path = NULL;
+        forward_result_t res = { 0, NULL };
+        herder_err_t e;
+        int task = -1;
+        json_t *body;
+
+        if (r->where == HERDER_ROUTE_OWNER && q->ncap > 1) {
+                char *end;
+                long v = strtol(q->cap[1], &end, 10);
+                if (*end || end == q->cap[1] || v < 0 || v > INT32_MAX)
+                        return 0; /* the handler refuses it */
+                task = (int)v;
+        }
+        e = herder_route(q->rest->h, r->where, q->ncap ? q->cap[0] : NULL,
+                         task, &url, err, sizeof(err));
+        if (e != HERDER_OK) {
+                q_herr(q, e, err, NULL);
+                return 1;
+        }
+        if (!url)
+                return 0;
+        if (asprintf(&target, "%s%s%s", q->url, q->query ? "?" : "",
+                     q->query ? q->query : "") < 0)
+                target = NULL;
+        path = target ? forward_next_path(target) : NULL;
+        if (!path) {
+                /* forward=false: this was the last hop. */
+                q_error(q, 409, "Cannot complete request because of a "
+                                "conflicting operation (e.g. worker "
+                                "rebalance)");
+                goto out;
+        }
+        forward_request(url, q->method, path, q->body_len ? q->body : NULL,
+                        req_header(q, MHD_HTTP_HEADER_AUTHORIZATION), NULL,
+                        REST_FORWARD_TIMEOUT_MS, &res);
+        body = res.body && *res.body ? json_loads(res.body, 0, NULL) : NULL;
+        if (res.body && *res.body && !body)
+                q_error(q, 500, "IO Error trying to forward REST request: "
+                                "unreadable answer");
+        else
+                q_json(q, (unsigned)res.status, body);
+out:
+        forward_result_free(&res);
+        free(path);
+        free(target);
+        free(url);
+        return 1;
+}
+
 static void dispatch(req_t *q)
 {
         const char *seg[REST_MAX_SEGS], *pseg[REST_MAX_SEGS];
@@ -1751,6 +1708,8 @@ static void dispatch(req_t *q)
                 q_error(q, 503, "Worker is still starting up.");
                 return;
         }
+        if (hit->where != HERDER_ROUTE_HERE && forwarded(q, hit))
+                return;
         hit->fn(q);
 }
 

@@ -8,15 +8,9 @@
  *    acknowledged change survives kill -9), record the desired state on the
  *    connector, set `dirty` and signal the connector's thread. They never
  *    call plugin code and never wait for it while holding the lock.
- *  - Each connector has its own thread (conn_main) that reconciles the
- *    observed state with the desired one: it starts/stops the plugin's
- *    connector instance, generates task configs and starts/stops/pauses task
- *    threads (runner.c). It drops the lock around every plugin call, so a
- *    connector whose start() hangs only ever blocks its own thread.
- * Statuses live in memory under the lock and are copied to the store as the
- * last known status. A deleted connector stays on the list, flagged, until
- * its thread has finished; then it is reaped by the next REST call or at
- * shutdown.
+ *  - Each connector has its own thread (conn_main in
+ *    server/runtime/connector.c) that reconciles the observed state with
+ *    the desired one.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,191 +21,14 @@
 
 #include "cfgmap.h"
 #include "config.h"
-#include "herder_int.h"
+#include "distributed.h"
+#include "kafka_stores.h"
 #include "plugins.h"
+#include "runtime.h"
 
 #define HEALTH_LOCK_MS 2000
 
 LOG_MODULE_LOGGER(lg, "connectd.herder")
-
-const char *target_name(target_t t)
-{
-        switch (t) {
-        case TARGET_PAUSED:
-                return "PAUSED";
-        case TARGET_STOPPED:
-                return "STOPPED";
-        default:
-                return "STARTED";
-        }
-}
-
-static target_t target_parse(const char *s)
-{
-        if (s && !strcmp(s, "PAUSED"))
-                return TARGET_PAUSED;
-        if (s && !strcmp(s, "STOPPED"))
-                return TARGET_STOPPED;
-        return TARGET_STARTED;
-}
-
-/* ------------------------------------------------------------------ */
-/* Connector list (h->lock held)                                       */
-
-static connector_t *find_locked(herder_t *h, const char *name)
-{
-        connector_t *c;
-
-        for (c = h->conns; c; c = c->next)
-                if (!c->deleted && !strcmp(c->name, name))
-                        return c;
-        return NULL;
-}
-
-static void conn_free(connector_t *c)
-{
-        int i;
-
-        for (i = 0; i < c->ntasks; i++)
-                task_release(c->tasks[i]);
-        free(c->tasks);
-        free(c->task_restarts);
-        json_decref(c->config);
-        json_decref(c->task_configs);
-        json_decref(c->topics);
-        free(c->trace);
-        free(c->name);
-        pthread_cond_destroy(&c->cond);
-        free(c);
-}
-
-/* Join and free deleted connectors whose thread has finished. */
-static void reap_locked(herder_t *h)
-{
-        connector_t **pp = &h->conns, *c;
-
-        while ((c = *pp)) {
-                if (c->deleted && c->finished) {
-                        *pp = c->next;
-                        pthread_join(c->thread, NULL);
-                        conn_free(c);
-                } else {
-                        pp = &c->next;
-                }
-        }
-}
-
-static void set_conn_state_locked(connector_t *c, const char *state,
-                                  const char *trace)
-{
-        snprintf(c->state, sizeof(c->state), "%s", state);
-        free(c->trace);
-        c->trace = trace && *trace ? strdup(trace) : NULL;
-}
-
-static void set_conn_state(connector_t *c, const char *state,
-                           const char *trace)
-{
-        herder_t *h = c->h;
-        char errstr[256];
-
-        pthread_mutex_lock(&h->lock);
-        /* A restart asked for while this cycle ran keeps the connector
-         * RESTARTING until the next cycle has carried it out. */
-        if (!strcmp(state, "RUNNING") && c->restart_conn) {
-                pthread_mutex_unlock(&h->lock);
-                return;
-        }
-        set_conn_state_locked(c, state, trace);
-        pthread_mutex_unlock(&h->lock);
-        if (store_status_put(h->st, c->name, -1, state, trace, errstr,
-                             sizeof(errstr)))
-                LOG_WARN(lg(), "status not stored: %s", errstr);
-        if (trace && *trace)
-                LOG_ERROR(lg(), "Connector %s is %s: %s", c->name, state,
-                          trace);
-        else
-                LOG_INFO(lg(), "Connector %s is %s", c->name, state);
-}
-
-void herder_task_set_state(task_t *t, const char *state, const char *trace)
-{
-        herder_t *h = t->h;
-        char errstr[256];
-
-        pthread_mutex_lock(&h->lock);
-        if (atomic_load(&t->abandoned)) {
-                pthread_mutex_unlock(&h->lock);
-                return;
-        }
-        snprintf(t->state, sizeof(t->state), "%s", state);
-        free(t->trace);
-        t->trace = trace && *trace ? strdup(trace) : NULL;
-        pthread_mutex_unlock(&h->lock);
-        if (store_status_put(h->st, t->conn_name, t->id, state, trace, errstr,
-                             sizeof(errstr)))
-                LOG_WARN(lg(), "status not stored: %s", errstr);
-        if (trace && *trace)
-                LOG_ERROR(lg(), "Task %s-%d is %s: %s", t->conn_name, t->id,
-                          state, trace);
-        else
-                LOG_INFO(lg(), "Task %s-%d is %s", t->conn_name, t->id, state);
-}
-
-void herder_topic_seen(task_t *t, const char *topic)
-{
-        herder_t *h = t->h;
-
-        if (!h->topic_tracking)
-                return;
-        pthread_mutex_lock(&h->lock);
-        if (!atomic_load(&t->abandoned) && t->conn && t->conn->topics &&
-            !json_object_get(t->conn->topics, topic))
-                json_object_set_new(t->conn->topics, topic, json_true());
-        pthread_mutex_unlock(&h->lock);
-}
-
-int herder_offsets_commit(task_t *t, json_t *offsets)
-{
-        size_t n = json_object_size(offsets), i = 0;
-        const char **parts, **offs;
-        const char *key;
-        json_t *val;
-        char errstr[256];
-        int rc = -1;
-
-        if (!n)
-                return 0;
-        parts = calloc(n, sizeof(*parts));
-        offs = calloc(n, sizeof(*offs));
-        if (!parts || !offs)
-                goto out;
-        json_object_foreach(offsets, key, val) {
-                parts[i] = key;
-                offs[i] = json_string_value(val);
-                i++;
-        }
-        /* Under the lock: an abandoned task must never commit (its
-         * connector may be stopped and its offsets reset meanwhile). */
-        pthread_mutex_lock(&t->h->lock);
-        if (atomic_load(&t->abandoned)) {
-                pthread_mutex_unlock(&t->h->lock);
-                goto out;
-        }
-        if (store_offsets_put(t->h->st, t->conn_name, (int)n, parts, offs,
-                              errstr, sizeof(errstr))) {
-                pthread_mutex_unlock(&t->h->lock);
-                LOG_ERROR(lg(), "Task %s-%d: committing offsets failed: %s",
-                          t->conn_name, t->id, errstr);
-                goto out;
-        }
-        pthread_mutex_unlock(&t->h->lock);
-        rc = 0;
-out:
-        free(parts);
-        free(offs);
-        return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* JSON views (h->lock held)                                           */
@@ -273,598 +90,96 @@ static json_t *status_locked(const connector_t *c)
                          "tasks", tasks, "type", conn_type(c));
 }
 
-/* ------------------------------------------------------------------ */
-/* The connector thread                                                */
+/* Distributed mode: the statuses every worker wrote to the status
+ * topic, with this worker's own items taken from memory (fresher). */
+typedef struct st_collect {
+        const char *name;
+        json_t *conn;   /* the connector's state object, or NULL */
+        json_t *tasks;  /* "id" -> state object */
+} st_collect_t;
 
-/* The running plugin connector; `desc` is the one it was started with (a
- * config update may change the class under it). */
-typedef struct instance {
-        const connectd_connector_desc_t *desc;
-        void *state;
-        int running;
-        struct connectd_ctx ctx;
-} instance_t;
-
-static void instance_stop(connector_t *c, instance_t *in)
+static int st_collect_cb(void *opaque, const char *connector, int task,
+                         const char *state, const char *trace,
+                         const char *worker_id, int generation)
 {
-        (void)c;
-        if (!in->running)
-                return;
-        if (in->desc && in->desc->stop)
-                in->desc->stop(in->state);
-        in->running = 0;
-        in->state = NULL;
-}
+        st_collect_t *sc = opaque;
+        char key[32];
 
-/* Starts the plugin's connector. 0, or -1 with the connector FAILED. */
-static int instance_start(connector_t *c, instance_t *in, json_t *config)
-{
-        char errstr[1024] = "";
-        const char *cls = json_string_value(json_object_get(config,
-                                                            "connector.class"));
-        const connectd_connector_desc_t *desc = plugins_find(cls ? cls : "");
-
-        pthread_mutex_lock(&c->h->lock);
-        c->desc = desc;
-        pthread_mutex_unlock(&c->h->lock);
-        if (!desc) {
-                snprintf(errstr, sizeof(errstr),
-                         "Failed to find any class that implements Connector "
-                         "and which name matches %s",
-                         cls ? cls : "(none)");
-                set_conn_state(c, "FAILED", errstr);
-                return -1;
-        }
-        in->desc = desc;
-        in->ctx.conn = c;
-        in->ctx.task = NULL;
-        in->ctx.lg = log_get(desc->class_name);
-        in->state = NULL;
-        if (desc->start(&in->ctx, cfgmap_of(config), &in->state, errstr,
-                        sizeof(errstr))) {
-                if (!*errstr)
-                        snprintf(errstr, sizeof(errstr),
-                                 "connector start failed");
-                set_conn_state(c, "FAILED", errstr);
-                return -1;
-        }
-        in->running = 1;
-        return 0;
-}
-
-/* Removes and stops every task thread. */
-static void stop_all_tasks(connector_t *c)
-{
-        herder_t *h = c->h;
-        struct timespec deadline;
-        task_t **tasks;
-        int n, i;
-
-        pthread_mutex_lock(&h->lock);
-        tasks = c->tasks;
-        n = c->ntasks;
-        c->tasks = NULL;
-        c->ntasks = 0;
-        pthread_mutex_unlock(&h->lock);
-        /* Ask all first, then wait: the timeouts run in parallel. At
-         * shutdown, every connector's tasks share the worker's one
-         * deadline. */
-        pthread_mutex_lock(&h->lock);
-        if (h->stopping)
-                deadline = h->stop_by;
-        else
-                deadline_in(&deadline, h->graceful_ms);
-        pthread_mutex_unlock(&h->lock);
-        for (i = 0; i < n; i++)
-                runner_task_request_stop(tasks[i], &deadline);
-        for (i = 0; i < n; i++) {
-                if (runner_task_stop_until(tasks[i], &deadline))
-                        LOG_WARN(lg(), "Task %s-%d did not stop in time and "
-                                 "was abandoned", c->name, tasks[i]->id);
-                task_release(tasks[i]);
-        }
-        free(tasks);
-}
-
-/* Starts one task thread per config; the connector owns the references. */
-static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
-                        json_t *config, json_t *task_configs, int paused)
-{
-        herder_t *h = c->h;
-        size_t i, n = json_array_size(task_configs);
-        task_t **tasks = calloc(n ? n : 1, sizeof(*tasks));
-
-        for (i = 0; i < n; i++) {
-                tasks[i] = runner_task_start(h, c, desc, config, (int)i,
-                                             json_array_get(task_configs, i),
-                                             paused);
-                if (!tasks[i])
-                        break; /* out of memory */
-        }
-        n = i;
-        pthread_mutex_lock(&h->lock);
-        free(c->tasks);
-        c->tasks = tasks;
-        c->ntasks = (int)n;
-        pthread_mutex_unlock(&h->lock);
-}
-
-/* Restarts the task with id `id` in place (the new one starts paused if
- * `paused`). */
-static void restart_task(connector_t *c, int id, int paused)
-{
-        herder_t *h = c->h;
-        task_t *old = NULL, *nt;
-        json_t *cfg = NULL;
-
-        pthread_mutex_lock(&h->lock);
-        if (id >= 0 && id < c->ntasks && c->task_configs) {
-                old = c->tasks[id];
-                cfg = json_incref(json_array_get(c->task_configs, id));
-        }
-        pthread_mutex_unlock(&h->lock);
-        if (!old || !cfg) {
-                json_decref(cfg);
-                return;
-        }
-        herder_task_set_state(old, "RESTARTING", NULL);
-        if (runner_task_stop(old) != 0) {
-                /* It stays in its slot as FAILED with the reason; the next
-                 * restart replaces it. */
-                json_decref(cfg);
-                return;
-        }
-        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg,
-                               paused);
-        json_decref(cfg);
-        if (!nt)
-                return; /* out of memory: keep the old one */
-        pthread_mutex_lock(&h->lock);
-        c->tasks[id] = nt;
-        pthread_mutex_unlock(&h->lock);
-        task_release(old);
-}
-
-/* "task.class" as Connect shows it for tasks of connector plugin d:
- * the class name with "Connector" at its end replaced by "Task". */
-static void task_class_of(const connectd_connector_desc_t *d, char *buf,
-                          size_t n)
-{
-        size_t len;
-
-        snprintf(buf, n, "%s", d->class_name);
-        len = strlen(buf);
-        if (len > 9 && !strcmp(buf + len - 9, "Connector"))
-                snprintf(buf + len - 9, n - len + 9, "Task");
-}
-
-/* Asks the connector for task configs; 0 or -1 (connector FAILED). */
-static json_t *generate_task_configs(connector_t *c, instance_t *in,
-                                     json_t *config)
-{
-        const connectd_connector_desc_t *d = in->desc;
-        const char *tm = json_string_value(json_object_get(config,
-                                                           "tasks.max"));
-        long long max = tm ? strtoll(tm, NULL, 10) : 1;
-        json_t *arr = json_array();
-        char errstr[1024] = "";
-        char task_class[512];
-        size_t i;
-
-        if (max < 1)
-                max = 1;
-        if (d->task_configs(in->state, (int)max,
-                            (connectd_task_configs_t *)arr, errstr,
-                            sizeof(errstr))) {
-                if (!*errstr)
-                        snprintf(errstr, sizeof(errstr),
-                                 "task_configs failed");
-                set_conn_state(c, "FAILED", errstr);
-                json_decref(arr);
-                return NULL;
-        }
-        if ((long long)json_array_size(arr) > max) {
-                snprintf(errstr, sizeof(errstr),
-                         "The connector %s has generated %zu tasks, which is "
-                         "greater than %lld, the maximum number of tasks it "
-                         "is configured to create.",
-                         c->name, json_array_size(arr), max);
-                set_conn_state(c, "FAILED", errstr);
-                json_decref(arr);
-                return NULL;
-        }
-        /* task.class as Connect shows it; topics copied for sinks. */
-        task_class_of(d, task_class, sizeof(task_class));
-        for (i = 0; i < json_array_size(arr); i++) {
-                json_t *tc = json_array_get(arr, i);
-                json_object_set_new(tc, "task.class", json_string(task_class));
-                if (d->type == CONNECTD_SINK) {
-                        json_t *v = json_object_get(config, "topics");
-                        if (v)
-                                json_object_set(tc, "topics", v);
-                        v = json_object_get(config, "topics.regex");
-                        if (v)
-                                json_object_set(tc, "topics.regex", v);
-                }
-        }
-        return arr;
-}
-
-static void store_task_configs(connector_t *c, json_t *arr)
-{
-        size_t i, n = arr ? json_array_size(arr) : 0;
-        char **txt = calloc(n ? n : 1, sizeof(*txt));
-        char errstr[256];
-
-        for (i = 0; i < n; i++)
-                txt[i] = json_dumps(json_array_get(arr, i), JSON_COMPACT);
-        if (store_tasks_put(c->h->st, c->name, (int)n,
-                            (const char *const *)txt, errstr, sizeof(errstr)))
-                LOG_ERROR(lg(), "Connector %s: storing task configs failed: "
-                          "%s", c->name, errstr);
-        for (i = 0; i < n; i++)
-                free(txt[i]);
-        free(txt);
-}
-
-static int stored_task_cb(void *opaque, const char *connector, int task,
-                          const char *config_json)
-{
-        json_t *arr = opaque, *cfg = json_loads(config_json, 0, NULL);
-
-        (void)connector;
-        /* Ids must run 0..n-1: a gap or an unreadable row spoils the set. */
-        if (!cfg || task != (int)json_array_size(arr)) {
-                json_decref(cfg);
-                json_array_clear(arr);
-                return 1;
-        }
-        json_array_append_new(arr, cfg);
-        return 0;
-}
-
-/* The task configs the store holds for c (an array, maybe empty), if
- * they were made for tasks of plugin d: a config changed to another
- * connector class while paused leaves the old class's task configs
- * behind, which d's tasks could not run. */
-static json_t *stored_task_configs(connector_t *c,
-                                   const connectd_connector_desc_t *d)
-{
-        json_t *arr = json_array();
-        char errstr[256], task_class[512];
-        size_t i;
-
-        if (arr && store_tasks_each(c->h->st, c->name, stored_task_cb, arr,
-                                    errstr, sizeof(errstr))) {
-                LOG_WARN(lg(), "Connector %s: stored task configs not read: "
-                         "%s", c->name, errstr);
-                json_array_clear(arr);
-        }
-        task_class_of(d, task_class, sizeof(task_class));
-        for (i = 0; i < json_array_size(arr); i++) {
-                const char *tc = json_string_value(json_object_get(
-                        json_array_get(arr, i), "task.class"));
-                if (!tc || strcmp(tc, task_class)) {
-                        LOG_INFO(lg(), "Connector %s: stored task configs "
-                                 "are for %s, not %s; not restored",
-                                 c->name, tc ? tc : "(no task.class)",
-                                 task_class);
-                        json_array_clear(arr);
-                        break;
-                }
-        }
-        return arr;
-}
-
-/* 1 if the running tasks are exactly `arr`, started from connector config
- * `config` with plugin `d` (h->lock held): then a regeneration that gives
- * the same task configs leaves them running, as Connect does. */
-static int tasks_current_locked(const connector_t *c,
-                                const connectd_connector_desc_t *d,
-                                const json_t *config, const json_t *arr)
-{
-        int i;
-
-        if (!c->task_configs || !json_equal(c->task_configs, (json_t *)arr) ||
-            c->ntasks != (int)json_array_size(arr))
+        (void)generation;
+        if (strcmp(connector, sc->name))
                 return 0;
-        for (i = 0; i < c->ntasks; i++)
-                if (c->tasks[i]->desc != d ||
-                    !json_equal(c->tasks[i]->conn_config, (json_t *)config))
-                        return 0;
-        return 1;
-}
-
-static void publish_task_configs(connector_t *c, json_t *arr)
-{
-        herder_t *h = c->h;
-
-        pthread_mutex_lock(&h->lock);
-        json_decref(c->task_configs);
-        c->task_configs = arr; /* steals */
-        c->tasks_gen++;
-        pthread_cond_broadcast(&h->cond);
-        pthread_mutex_unlock(&h->lock);
-}
-
-/* Asks every task to pause; each acknowledges by going PAUSED. */
-static void pause_tasks(connector_t *c)
-{
-        herder_t *h = c->h;
-        struct timespec deadline;
-        int i, n;
-        task_t **tasks;
-
-        pthread_mutex_lock(&h->lock);
-        n = c->ntasks;
-        tasks = calloc(n ? n : 1, sizeof(*tasks));
-        for (i = 0; i < n; i++) {
-                tasks[i] = c->tasks[i];
-                atomic_fetch_add(&tasks[i]->refcnt, 1);
+        if (task < 0) {
+                json_decref(sc->conn);
+                sc->conn = state_obj(state, trace, worker_id ?: "", -1);
+        } else {
+                snprintf(key, sizeof(key), "%d", task);
+                json_object_set_new(sc->tasks, key,
+                                    state_obj(state, trace, worker_id ?: "",
+                                              task));
         }
-        pthread_mutex_unlock(&h->lock);
-        for (i = 0; i < n; i++)
-                runner_task_pause(tasks[i], 1);
-        deadline_in(&deadline, h->graceful_ms);
-        for (i = 0; i < n; i++) {
-                runner_task_wait_paused_until(tasks[i], &deadline);
-                task_release(tasks[i]);
-        }
-        free(tasks);
-}
-
-static void resume_tasks(connector_t *c)
-{
-        herder_t *h = c->h;
-        int i;
-
-        pthread_mutex_lock(&h->lock);
-        for (i = 0; i < c->ntasks; i++)
-                runner_task_pause(c->tasks[i], 0);
-        pthread_mutex_unlock(&h->lock);
-}
-
-/* 1 if a deleted connector of the same name has not finished stopping
- * (h->lock held). */
-static int predecessor_running_locked(const connector_t *c)
-{
-        const connector_t *o;
-
-        for (o = c->h->conns; o; o = o->next)
-                if (o != c && o->deleted && !o->finished &&
-                    !strcmp(o->name, c->name))
-                        return 1;
         return 0;
 }
 
-/* 1 if the connector was deleted or the worker is stopping. */
-static int interrupted(connector_t *c)
+/* c's status in a cluster (h->lock held; sc collected before). */
+static json_t *dist_status_locked(const connector_t *c, st_collect_t *sc)
 {
-        int r;
+        json_t *tasks = json_array(), *conn;
+        int i, ncfg = (int)json_array_size(c->task_configs);
+        char key[32];
 
-        pthread_mutex_lock(&c->h->lock);
-        r = c->deleted || c->h->stopping;
-        pthread_mutex_unlock(&c->h->lock);
+        if (c->own_conn)
+                conn = state_obj(c->state, c->trace, c->h->worker_id, -1);
+        else if (sc->conn)
+                conn = json_incref(sc->conn);
+        else
+                conn = state_obj("UNASSIGNED", NULL, "", -1);
+        for (i = 0; i < ncfg; i++) {
+                const task_t *t = i < c->ntasks ? c->tasks[i] : NULL;
+                json_t *o;
+                snprintf(key, sizeof(key), "%d", i);
+                if (t)
+                        o = state_obj(t->state, t->trace, c->h->worker_id, i);
+                else if ((o = json_object_get(sc->tasks, key)))
+                        json_incref(o);
+                else
+                        o = state_obj("UNASSIGNED", NULL, "", i);
+                json_array_append_new(tasks, o);
+        }
+        return json_pack("{s:s, s:o, s:o, s:s}", "name", c->name, "connector",
+                         conn, "tasks", tasks, "type", conn_type(c));
+}
+
+static json_t *dist_status(herder_t *h, const char *name, int task)
+{
+        st_collect_t sc = { name, NULL, json_object() };
+        json_t *r = NULL;
+        connector_t *c;
+        char err[256];
+
+        /* The status store is read without h->lock held. */
+        if (status_store_each(h->ss, st_collect_cb, &sc, err, sizeof(err)))
+                LOG_WARN(lg(), "statuses not read: %s", err);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        if (c)
+                r = dist_status_locked(c, &sc);
+        pthread_mutex_unlock(&h->lock);
+        json_decref(sc.conn);
+        json_decref(sc.tasks);
+        if (r && task >= 0) {
+                json_t *t = json_incref(json_array_get(
+                        json_object_get(r, "tasks"), (size_t)task));
+                json_decref(r);
+                r = t;
+        }
         return r;
-}
-
-static void *conn_main(void *arg)
-{
-        connector_t *c = arg;
-        herder_t *h = c->h;
-        instance_t in;
-        unsigned applied_gen = 0;
-        int have_configs = 0;
-        char ctxname[512];
-
-        memset(&in, 0, sizeof(in));
-        snprintf(ctxname, sizeof(ctxname), "%s|worker", c->name);
-        log_context_set(ctxname);
-        {
-                char tname[16];
-                snprintf(tname, sizeof(tname), "conn:%s", c->name);
-                pthread_setname_np(pthread_self(), tname);
-        }
-
-        /* A connector of the same name that was deleted may still be
-         * stopping: let it finish (final offset commit, statuses) first. */
-        pthread_mutex_lock(&h->lock);
-        while (predecessor_running_locked(c) && !c->deleted && !h->stopping)
-                pthread_cond_wait(&h->cond, &h->lock);
-        pthread_mutex_unlock(&h->lock);
-
-        for (;;) {
-                json_t *config;
-                target_t target;
-                unsigned gen;
-                int deleted, restart_conn, fresh, started_now = 0;
-                int *task_restarts, ntask_restarts, i;
-
-                pthread_mutex_lock(&h->lock);
-                while (!c->dirty)
-                        pthread_cond_wait(&c->cond, &h->lock);
-                c->dirty = 0;
-                deleted = c->deleted || h->stopping;
-                config = json_incref(c->config);
-                target = c->target;
-                gen = c->config_gen;
-                restart_conn = c->restart_conn;
-                task_restarts = c->task_restarts;
-                ntask_restarts = c->ntask_restarts;
-                c->restart_conn = 0;
-                c->task_restarts = NULL;
-                c->ntask_restarts = 0;
-                pthread_mutex_unlock(&h->lock);
-
-                if (deleted) {
-                        stop_all_tasks(c);
-                        instance_stop(c, &in);
-                        json_decref(config);
-                        free(task_restarts);
-                        break;
-                }
-                if (gen != applied_gen) {
-                        /* New config: everything starts over. While
-                         * paused, as in Connect, the tasks stay as they
-                         * are (paused) until the connector starts again,
-                         * which regenerates their configs. */
-                        if (applied_gen) {
-                                if (target != TARGET_PAUSED) {
-                                        stop_all_tasks(c);
-                                        have_configs = 0;
-                                }
-                                instance_stop(c, &in);
-                        }
-                        applied_gen = gen;
-                }
-                if (restart_conn) {
-                        if (in.running || target == TARGET_STARTED)
-                                set_conn_state(c, "RESTARTING", NULL);
-                        instance_stop(c, &in);
-                }
-
-                switch (target) {
-                case TARGET_STOPPED:
-                        stop_all_tasks(c);
-                        instance_stop(c, &in);
-                        if (have_configs || applied_gen) {
-                                store_task_configs(c, NULL);
-                                publish_task_configs(c, json_array());
-                        }
-                        have_configs = 0;
-                        set_conn_state(c, "STOPPED", NULL);
-                        break;
-                case TARGET_PAUSED:
-                        instance_stop(c, &in);
-                        /* Restored paused (first cycle, config unchanged):
-                         * its tasks come back paused from the stored task
-                         * configs, as Connect shows them, without starting
-                         * the connector. */
-                        if (!have_configs && gen == 1 && c->desc) {
-                                json_t *arr = stored_task_configs(c, c->desc);
-                                if (arr && json_array_size(arr)) {
-                                        start_tasks(c, c->desc, config, arr,
-                                                    1);
-                                        publish_task_configs(c, arr);
-                                        have_configs = 1;
-                                } else {
-                                        json_decref(arr);
-                                }
-                        }
-                        /* Restarted tasks come back paused. */
-                        for (i = 0; i < ntask_restarts; i++)
-                                restart_task(c, task_restarts[i], 1);
-                        pause_tasks(c);
-                        set_conn_state(c, "PAUSED", NULL);
-                        break;
-                case TARGET_STARTED:
-                        /* Every start of the connector (creation, resume,
-                         * restart, new config, worker start) asks it for
-                         * task configs again, as Connect does; tasks whose
-                         * configs come out the same keep running. */
-                        fresh = !in.running;
-                        if (!in.running) {
-                                if (instance_start(c, &in, config)) {
-                                        stop_all_tasks(c);
-                                        have_configs = 0;
-                                        break;
-                                }
-                        }
-                        /* A delete or shutdown may have come while the
-                         * plugin's start() ran: do no more work for it. */
-                        if (interrupted(c))
-                                break;
-                        set_conn_state(c, "RUNNING", NULL);
-                        if (!have_configs || restart_conn || fresh) {
-                                json_t *arr = generate_task_configs(c, &in,
-                                                                    config);
-                                int same;
-                                if (!arr) {
-                                        stop_all_tasks(c);
-                                        instance_stop(c, &in);
-                                        have_configs = 0;
-                                        break;
-                                }
-                                if (interrupted(c)) {
-                                        json_decref(arr);
-                                        break;
-                                }
-                                pthread_mutex_lock(&h->lock);
-                                same = have_configs &&
-                                       tasks_current_locked(c, in.desc,
-                                                            config, arr);
-                                pthread_mutex_unlock(&h->lock);
-                                if (!same) {
-                                        stop_all_tasks(c);
-                                        store_task_configs(c, arr);
-                                        publish_task_configs(c, json_incref(arr));
-                                        start_tasks(c, in.desc, config, arr,
-                                                    0);
-                                        started_now = 1;
-                                } else {
-                                        publish_task_configs(c, json_incref(arr));
-                                }
-                                json_decref(arr);
-                                have_configs = 1;
-                        }
-                        /* Tasks started just now already are restarted
-                         * ones (a restart asked for right after a config
-                         * update). */
-                        for (i = 0; i < ntask_restarts && !started_now; i++)
-                                restart_task(c, task_restarts[i], 0);
-                        resume_tasks(c);
-                        break;
-                }
-                free(task_restarts);
-                json_decref(config);
-        }
-
-        pthread_mutex_lock(&h->lock);
-        c->finished = 1;
-        pthread_cond_broadcast(&h->cond);
-        pthread_mutex_unlock(&h->lock);
-        log_context_set(NULL);
-        return NULL;
-}
-
-/* Creates the in-memory connector and its thread (h->lock held). */
-static connector_t *conn_new_locked(herder_t *h, const char *name,
-                                    json_t *config, target_t target)
-{
-        connector_t *c = calloc(1, sizeof(*c));
-
-        if (!c)
-                return NULL;
-        c->h = h;
-        c->name = strdup(name);
-        c->config = json_incref(config);
-        c->target = target;
-        c->config_gen = 1;
-        c->dirty = 1;
-        c->topics = json_object();
-        snprintf(c->state, sizeof(c->state), "UNASSIGNED");
-        c->desc = plugins_find(json_string_value(
-                json_object_get(config, "connector.class")) ?: "");
-        pthread_cond_init(&c->cond, NULL);
-        if (pthread_create(&c->thread, NULL, conn_main, c)) {
-                conn_free(c);
-                return NULL;
-        }
-        c->next = h->conns;
-        h->conns = c;
-        return c;
-}
-
-static void wake_locked(connector_t *c)
-{
-        c->dirty = 1;
-        pthread_cond_signal(&c->cond);
 }
 
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                          */
 
-herder_t *herder_new(struct store *st, struct kafka *kf,
+herder_t *herder_new(config_store_t *cs, offset_store_t *os,
+                     status_store_t *ss, struct kafka *kf,
                      const json_t *props, const char *worker_id,
                      char *errstr, size_t errstr_size)
 {
@@ -874,7 +189,9 @@ herder_t *herder_new(struct store *st, struct kafka *kf,
                 snprintf(errstr, errstr_size, "out of memory");
                 return NULL;
         }
-        h->st = st;
+        h->cs = cs;
+        h->os = os;
+        h->ss = ss;
         h->kf = kf;
         h->props = json_incref((json_t *)props);
         h->worker_id = strdup(worker_id);
@@ -885,24 +202,23 @@ herder_t *herder_new(struct store *st, struct kafka *kf,
         h->topic_tracking_reset = wc_get_bool(props,
                                               "topic.tracking.allow.reset");
         pthread_mutex_init(&h->lock, NULL);
+        pthread_mutex_init(&h->write_lock, NULL);
         pthread_cond_init(&h->cond, NULL);
         return h;
 }
 
-static int restore_cb(void *opaque, const char *name, const char *config_json,
+static int restore_cb(void *opaque, const char *name, const json_t *stored,
                       const char *target_state)
 {
         herder_t *h = opaque;
-        json_error_t jerr;
-        json_t *config = json_loads(config_json, 0, &jerr);
+        json_t *config = json_deep_copy(stored);
 
         if (!config) {
-                LOG_ERROR(lg(), "Stored config of connector %s is unreadable "
-                          "(%s); skipped", name, jerr.text);
+                LOG_ERROR(lg(), "Could not restore connector %s", name);
                 return 0;
         }
         pthread_mutex_lock(&h->lock);
-        if (find_locked(h, name))
+        if (conn_find_locked(h, name))
                 ; /* created over REST while we were restoring */
         else if (!conn_new_locked(h, name, config, target_parse(target_state)))
                 LOG_ERROR(lg(), "Could not restore connector %s", name);
@@ -914,10 +230,24 @@ static int restore_cb(void *opaque, const char *name, const char *config_json,
         return 0;
 }
 
+void herder_set_dist(herder_t *h, struct dist *d)
+{
+        h->dist = d;
+        h->dist_mine = json_pack("{s:[],s:{}}", "connectors", "tasks");
+        h->dist_targets = json_object();
+}
+
 int herder_start(herder_t *h, char *errstr, size_t errstr_size)
 {
-        if (store_connector_each(h->st, restore_cb, h, errstr, errstr_size))
+        if (h->dist) {
+                /* The view comes from the config topic, the work from the
+                 * cluster's assignments. */
+                if (dist_start(h->dist, h, errstr, errstr_size))
+                        return -1;
+        } else if (config_store_connector_each(h->cs, restore_cb, h, errstr,
+                                               errstr_size)) {
                 return -1;
+        }
         pthread_mutex_lock(&h->lock);
         h->started = 1;
         pthread_mutex_unlock(&h->lock);
@@ -932,7 +262,7 @@ void herder_stop(herder_t *h)
         h->stopping = 1;
         deadline_in(&h->stop_by, h->graceful_ms);
         for (c = h->conns; c; c = c->next)
-                wake_locked(c);
+                conn_wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         /* Connector threads stop their tasks in parallel. */
         for (c = h->conns; c; c = c->next)
@@ -950,10 +280,59 @@ void herder_destroy(herder_t *h)
         if (!h)
                 return;
         json_decref(h->props);
+        json_decref(h->dist_mine);
+        json_decref(h->dist_targets);
         free(h->worker_id);
         pthread_mutex_destroy(&h->lock);
+        pthread_mutex_destroy(&h->write_lock);
         pthread_cond_destroy(&h->cond);
         free(h);
+}
+
+herder_err_t herder_route(herder_t *h, herder_route_t kind, const char *name,
+                          int task, char **url, char *errstr, size_t n)
+{
+        connector_t *c;
+        int here = 0, known;
+
+        *url = NULL;
+        if (!h->dist || kind == HERDER_ROUTE_HERE)
+                return HERDER_OK;
+        if (kind == HERDER_ROUTE_LEADER) {
+                if (dist_is_leader(h->dist))
+                        return HERDER_OK;
+                *url = dist_leader_url(h->dist);
+                if (*url)
+                        return HERDER_OK;
+                snprintf(errstr, n, "Cannot complete request momentarily due "
+                         "to no known leader URL, likely because a rebalance "
+                         "was underway.");
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        /* Unknown connector or task: the handler answers 404 here. */
+        known = c && (task < 0 ||
+                      (size_t)task < json_array_size(c->task_configs));
+        if (c && task < 0)
+                here = c->own_conn;
+        else if (c && task < c->ntasks)
+                here = c->tasks[task] != NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (!known || here)
+                return HERDER_OK;
+        *url = dist_owner_url(h->dist, name, task);
+        if (*url && !strcmp(*url, dist_url(h->dist))) {
+                free(*url);     /* ours, just not started yet */
+                *url = NULL;
+                return HERDER_OK;
+        }
+        if (!*url) {
+                snprintf(errstr, n, "Cannot complete request because of a "
+                         "conflicting operation (e.g. worker rebalance)");
+                return HERDER_CONFLICT;
+        }
+        return HERDER_OK;
 }
 
 int herder_live_tasks(herder_t *h)
@@ -987,6 +366,157 @@ int herder_health(herder_t *h)
 /* ------------------------------------------------------------------ */
 /* REST-facing calls                                                   */
 
+/* ------------------------------------------------------------------ */
+/* Distributed mode: writes go to the config topic (REST has forwarded
+ * what only the leader may write); the view follows when the topic is
+ * read back.                                                           */
+
+static const char NOT_LEADER[] =
+        "Cannot complete request momentarily due to no known leader URL, "
+        "likely because a rebalance was underway.";
+static const char CONFLICTING[] =
+        "Cannot complete request because of a conflicting operation (e.g. "
+        "worker rebalance)";
+
+static herder_err_t dist_put_config(herder_t *h, const char *name,
+                                    const json_t *config,
+                                    const char *target_state,
+                                    int allow_update, const json_t *expected,
+                                    int *created, json_t **info_out,
+                                    char *errstr, size_t errstr_size)
+{
+        herder_err_t rc = HERDER_ERROR;
+        const connectd_connector_desc_t *d;
+        connector_t *c;
+        int exists;
+
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, errstr_size, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        /* One writer at a time: check and write are one step. */
+        pthread_mutex_lock(&h->write_lock);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        exists = c != NULL;
+        if (c && !allow_update) {
+                snprintf(errstr, errstr_size, "Connector %s already exists",
+                         name);
+                rc = HERDER_EXISTS;
+        } else if (expected && !c) {
+                snprintf(errstr, errstr_size, "Connector %s not found", name);
+                rc = HERDER_NOT_FOUND;
+        } else if (expected && !json_equal(c->config, (json_t *)expected)) {
+                snprintf(errstr, errstr_size, "The config of connector %s "
+                         "changed during the request; try again", name);
+                rc = HERDER_CONFLICT;
+        } else {
+                rc = HERDER_OK;
+        }
+        pthread_mutex_unlock(&h->lock);
+        if (rc != HERDER_OK)
+                goto out;
+        /* A new connector's initial state goes first (as Java writes it);
+         * an update keeps the target state. */
+        if (config_store_connector_put(h->cs, name, config,
+                                       exists ? NULL : target_state, errstr,
+                                       errstr_size)) {
+                rc = HERDER_ERROR;
+                goto out;
+        }
+        *created = !exists;
+        LOG_INFO(lg(), "Connector %s %s", name, exists ? "updated" :
+                 "created");
+        if (info_out) {
+                json_t *tasks = NULL;
+                pthread_mutex_lock(&h->lock);
+                c = conn_find_locked(h, name);
+                if (c && json_equal(c->config, (json_t *)config))
+                        *info_out = info_locked(c);
+                else
+                        c = NULL;
+                pthread_mutex_unlock(&h->lock);
+                if (!c) {
+                        /* Written and read back by the store; the herder's
+                         * view is a moment behind. */
+                        d = plugins_find(json_string_value(json_object_get(
+                                config, "connector.class")) ?: "");
+                        tasks = json_array();
+                        *info_out = json_pack(
+                                "{s:s, s:O, s:o, s:s}", "name", name,
+                                "config", config, "tasks", tasks, "type",
+                                !d ? "unknown" : d->type == CONNECTD_SINK ?
+                                "sink" : "source");
+                }
+        }
+out:
+        pthread_mutex_unlock(&h->write_lock);
+        return rc;
+}
+
+static herder_err_t dist_delete(herder_t *h, const char *name, char *errstr,
+                                size_t errstr_size)
+{
+        herder_err_t rc = HERDER_OK;
+        connector_t *c;
+        int ntasks = 0, i;
+        char err[256];
+
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, errstr_size, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->write_lock);
+        pthread_mutex_lock(&h->lock);
+        c = conn_find_locked(h, name);
+        if (c)
+                ntasks = (int)json_array_size(c->task_configs);
+        pthread_mutex_unlock(&h->lock);
+        if (!c) {
+                snprintf(errstr, errstr_size, "Connector %s not found", name);
+                rc = HERDER_NOT_FOUND;
+        } else if (config_store_connector_delete(h->cs, name, errstr,
+                                                 errstr_size)) {
+                rc = HERDER_ERROR;
+        } else {
+                /* Gone from the config: its statuses go too (tasks, then
+                 * the connector), as Java's leader does. */
+                for (i = 0; i < ntasks; i++)
+                        if (status_store_remove(h->ss, name, i, err,
+                                                sizeof(err)))
+                                LOG_WARN(lg(), "status not removed: %s", err);
+                if (status_store_remove(h->ss, name, -1, err, sizeof(err)))
+                        LOG_WARN(lg(), "status not removed: %s", err);
+                LOG_INFO(lg(), "Connector %s deleted", name);
+        }
+        pthread_mutex_unlock(&h->write_lock);
+        return rc;
+}
+
+static herder_err_t dist_set_target(herder_t *h, const char *name,
+                                    target_t t, char *errstr, size_t n)
+{
+        herder_err_t rc = HERDER_OK;
+        int known;
+
+        /* Stopping is the leader's (it writes the empty task set too);
+         * pause and resume may be written by any worker. */
+        if (t == TARGET_STOPPED && !dist_is_leader(h->dist)) {
+                snprintf(errstr, n, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        pthread_mutex_lock(&h->lock);
+        known = conn_find_locked(h, name) != NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (!known) {
+                snprintf(errstr, n, "Unknown connector %s", name);
+                return HERDER_NOT_FOUND;
+        }
+        if (config_store_target_put(h->cs, name, target_name(t), errstr, n))
+                rc = HERDER_ERROR;
+        return rc;
+}
+
 /* allow_update: 0 create only, 1 create or update; with `expected` set,
  * update only, and only while the stored config still equals it. */
 static herder_err_t put_config(herder_t *h, const char *name,
@@ -999,14 +529,18 @@ static herder_err_t put_config(herder_t *h, const char *name,
         connector_t *c;
         char *txt = NULL;
 
+        if (h->dist)
+                return dist_put_config(h, name, config, target_state,
+                                       allow_update, expected, created,
+                                       info_out, errstr, errstr_size);
         txt = json_dumps(config, JSON_COMPACT);
         if (!txt) {
                 snprintf(errstr, errstr_size, "config is not serializable");
                 return HERDER_ERROR;
         }
         pthread_mutex_lock(&h->lock);
-        reap_locked(h);
-        c = find_locked(h, name);
+        conn_reap_locked(h);
+        c = conn_find_locked(h, name);
         if (c && !allow_update) {
                 snprintf(errstr, errstr_size, "Connector %s already exists",
                          name);
@@ -1025,22 +559,23 @@ static herder_err_t put_config(herder_t *h, const char *name,
                 goto out;
         }
         if (c) {
-                if (store_connector_put(h->st, name, txt,
-                                        target_name(c->target), errstr,
-                                        errstr_size))
+                if (config_store_connector_put(h->cs, name, config,
+                                               target_name(c->target), errstr,
+                                               errstr_size))
                         goto out;
                 json_decref(c->config);
                 c->config = json_deep_copy(config);
                 c->config_gen++;
                 c->desc = plugins_find(json_string_value(json_object_get(
                         config, "connector.class")) ?: "");
-                wake_locked(c);
+                conn_wake_locked(c);
                 *created = 0;
         } else {
                 target_t t = target_parse(target_state);
                 json_t *copy;
-                if (store_connector_put(h->st, name, txt, target_name(t),
-                                        errstr, errstr_size))
+                if (config_store_connector_put(h->cs, name, config,
+                                               target_name(t), errstr,
+                                               errstr_size))
                         goto out;
                 copy = json_deep_copy(config);
                 c = conn_new_locked(h, name, copy, t);
@@ -1094,16 +629,19 @@ herder_err_t herder_connector_delete(herder_t *h, const char *name,
         herder_err_t rc = HERDER_OK;
         connector_t *c;
 
+        if (h->dist)
+                return dist_delete(h, name, errstr, errstr_size);
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (!c) {
                 snprintf(errstr, errstr_size, "Connector %s not found", name);
                 rc = HERDER_NOT_FOUND;
-        } else if (store_connector_delete(h->st, name, errstr, errstr_size)) {
+        } else if (config_store_connector_delete(h->cs, name, errstr,
+                                                 errstr_size)) {
                 rc = HERDER_ERROR;
         } else {
                 c->deleted = 1;
-                wake_locked(c);
+                conn_wake_locked(c);
                 LOG_INFO(lg(), "Connector %s deleted", name);
         }
         pthread_mutex_unlock(&h->lock);
@@ -1116,7 +654,7 @@ json_t *herder_connector_names(herder_t *h)
         connector_t *c;
 
         pthread_mutex_lock(&h->lock);
-        reap_locked(h);
+        conn_reap_locked(h);
         for (c = h->conns; c; c = c->next)
                 if (!c->deleted)
                         json_array_append_new(arr, json_string(c->name));
@@ -1132,7 +670,7 @@ static json_t *with_conn(herder_t *h, const char *name,
         connector_t *c;
 
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (c)
                 r = fn(c);
         pthread_mutex_unlock(&h->lock);
@@ -1190,6 +728,8 @@ json_t *herder_connector_config(herder_t *h, const char *name)
 
 json_t *herder_connector_status(herder_t *h, const char *name)
 {
+        if (h->dist)
+                return dist_status(h, name, -1);
         return with_conn(h, name, status_locked);
 }
 
@@ -1208,8 +748,10 @@ json_t *herder_task_status(herder_t *h, const char *name, int task)
         json_t *r = NULL;
         connector_t *c;
 
+        if (h->dist)
+                return task >= 0 ? dist_status(h, name, task) : NULL;
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (c && task >= 0 && task < c->ntasks)
                 r = state_obj(c->tasks[task]->state, c->tasks[task]->trace,
                               h->worker_id, task);
@@ -1229,17 +771,19 @@ static herder_err_t set_target(herder_t *h, const char *name, target_t t,
         herder_err_t rc = HERDER_OK;
         connector_t *c;
 
+        if (h->dist)
+                return dist_set_target(h, name, t, errstr, n);
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (!c) {
                 snprintf(errstr, n, "Unknown connector %s", name);
                 rc = HERDER_NOT_FOUND;
-        } else if (store_connector_set_target(h->st, name, target_name(t),
-                                              errstr, n)) {
+        } else if (config_store_target_put(h->cs, name, target_name(t),
+                                           errstr, n)) {
                 rc = HERDER_ERROR;
         } else {
                 c->target = t;
-                wake_locked(c);
+                conn_wake_locked(c);
         }
         pthread_mutex_unlock(&h->lock);
         return rc;
@@ -1263,20 +807,55 @@ herder_err_t herder_stop_connector(herder_t *h, const char *name,
         return set_target(h, name, TARGET_STOPPED, errstr, n);
 }
 
-/* Adds a task id to the connector's restart list once (h->lock held). */
-static int queue_task_restart_locked(connector_t *c, int id)
+/* A restart in a cluster: the leader writes restart-connector-NAME and
+ * every worker restarts what it runs of the connector when it reads it.
+ * The answer shows the plan, as Java's does. */
+static herder_err_t dist_restart(herder_t *h, const char *name,
+                                 int include_tasks, int only_failed,
+                                 json_t **status_out, char *errstr, size_t n)
 {
-        int i, *tr;
+        json_t *st, *o;
+        size_t i;
 
-        for (i = 0; i < c->ntask_restarts; i++)
-                if (c->task_restarts[i] == id)
-                        return 0;
-        tr = realloc(c->task_restarts, (c->ntask_restarts + 1) * sizeof(*tr));
-        if (!tr)
-                return -1;
-        c->task_restarts = tr;
-        c->task_restarts[c->ntask_restarts++] = id;
-        return 0;
+        if (status_out)
+                *status_out = NULL;
+        if (!dist_is_leader(h->dist)) {
+                snprintf(errstr, n, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        st = dist_status(h, name, -1);
+        if (!st) {
+                snprintf(errstr, n, "Unknown connector: %s", name);
+                return HERDER_NOT_FOUND;
+        }
+        if (kafka_config_store_restart(h->cs, name, include_tasks, only_failed,
+                                       errstr, n)) {
+                json_decref(st);
+                return HERDER_ERROR;
+        }
+        if (!include_tasks && !only_failed) {
+                json_decref(st);
+                return HERDER_OK;
+        }
+        o = json_object_get(st, "connector");
+        if (!only_failed || !strcmp(json_string_value(json_object_get(
+                                            o, "state")) ?: "", "FAILED")) {
+                json_object_set_new(o, "state", json_string("RESTARTING"));
+                json_object_del(o, "trace");
+        }
+        json_array_foreach(json_object_get(st, "tasks"), i, o) {
+                if (!include_tasks ||
+                    (only_failed && strcmp(json_string_value(json_object_get(
+                                           o, "state")) ?: "", "FAILED")))
+                        continue;
+                json_object_set_new(o, "state", json_string("RESTARTING"));
+                json_object_del(o, "trace");
+        }
+        if (status_out)
+                *status_out = st;
+        else
+                json_decref(st);
+        return HERDER_OK;
 }
 
 herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
@@ -1286,8 +865,11 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
         connector_t *c;
         int i, conn_restart;
 
+        if (h->dist)
+                return dist_restart(h, name, include_tasks, only_failed,
+                                    status_out, errstr, n);
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (!c) {
                 pthread_mutex_unlock(&h->lock);
                 snprintf(errstr, n, "Unknown connector: %s", name);
@@ -1296,9 +878,9 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
         if (!include_tasks && !only_failed) {
                 /* Visible at once, so a client polling /status after the
                  * 204 sees the restart before it sees RUNNING again. */
-                set_conn_state_locked(c, "RESTARTING", NULL);
+                conn_set_state_locked(c, "RESTARTING", NULL);
                 c->restart_conn = 1;
-                wake_locked(c);
+                conn_wake_locked(c);
                 if (status_out)
                         *status_out = NULL;
                 pthread_mutex_unlock(&h->lock);
@@ -1306,7 +888,7 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
         }
         conn_restart = !only_failed || !strcmp(c->state, "FAILED");
         if (conn_restart) {
-                set_conn_state_locked(c, "RESTARTING", NULL);
+                conn_set_state_locked(c, "RESTARTING", NULL);
                 c->restart_conn = 1;
         }
         if (include_tasks) {
@@ -1319,7 +901,7 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
                         t->trace = NULL;
                         /* The ids chosen now, not states read later: the
                          * task may overwrite its state meanwhile. */
-                        if (queue_task_restart_locked(c, t->id)) {
+                        if (conn_queue_task_restart_locked(c, t->id)) {
                                 pthread_mutex_unlock(&h->lock);
                                 snprintf(errstr, n, "out of memory");
                                 return HERDER_ERROR;
@@ -1328,7 +910,7 @@ herder_err_t herder_restart(herder_t *h, const char *name, int include_tasks,
         }
         if (status_out)
                 *status_out = status_locked(c);
-        wake_locked(c);
+        conn_wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         return HERDER_OK;
 }
@@ -1338,8 +920,37 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
 {
         connector_t *c;
 
+        if (h->dist) {
+                herder_err_t rc = HERDER_OK;
+                task_t *t;
+                pthread_mutex_lock(&h->lock);
+                c = conn_find_locked(h, name);
+                t = c && task >= 0 && task < c->ntasks ? c->tasks[task] : NULL;
+                if (!c || task < 0 ||
+                    (size_t)task >= json_array_size(c->task_configs)) {
+                        snprintf(errstr, n, "Task %s-%d not found", name,
+                                 task);
+                        rc = HERDER_NOT_FOUND;
+                } else if (!t) {
+                        /* Runs elsewhere, or nowhere yet: REST forwards
+                         * to the owner; a race with a rebalance ends
+                         * here. */
+                        snprintf(errstr, n, "%s", CONFLICTING);
+                        rc = HERDER_CONFLICT;
+                } else if (conn_queue_task_restart_locked(c, task)) {
+                        snprintf(errstr, n, "out of memory");
+                        rc = HERDER_ERROR;
+                } else {
+                        snprintf(t->state, sizeof(t->state), "RESTARTING");
+                        free(t->trace);
+                        t->trace = NULL;
+                        conn_wake_locked(c);
+                }
+                pthread_mutex_unlock(&h->lock);
+                return rc;
+        }
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         /* The task configs decide, as in Connect, not the task threads:
          * right after a config update the tasks are being started again
          * and the restart applies to the new ones. */
@@ -1349,7 +960,7 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 snprintf(errstr, n, "Task %s-%d not found", name, task);
                 return HERDER_NOT_FOUND;
         }
-        if (queue_task_restart_locked(c, task)) {
+        if (conn_queue_task_restart_locked(c, task)) {
                 pthread_mutex_unlock(&h->lock);
                 snprintf(errstr, n, "out of memory");
                 return HERDER_ERROR;
@@ -1360,7 +971,7 @@ herder_err_t herder_task_restart(herder_t *h, const char *name, int task,
                 free(c->tasks[task]->trace);
                 c->tasks[task]->trace = NULL;
         }
-        wake_locked(c);
+        conn_wake_locked(c);
         pthread_mutex_unlock(&h->lock);
         return HERDER_OK;
 }
@@ -1373,7 +984,7 @@ json_t *herder_topics(herder_t *h, const char *name)
         json_t *v;
 
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (c) {
                 arr = json_array();
                 json_object_foreach(c->topics, topic, v)
@@ -1395,7 +1006,7 @@ herder_err_t herder_topics_reset(herder_t *h, const char *name, char *errstr,
                 return HERDER_FORBIDDEN;
         }
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         if (!c) {
                 snprintf(errstr, n, "Connector %s not found", name);
                 rc = HERDER_NOT_FOUND;
@@ -1440,7 +1051,7 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
         int sink;
 
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
+        c = conn_find_locked(h, name);
         sink = c && c->desc && c->desc->type == CONNECTD_SINK;
         if (sink)
                 topics = strdup(json_string_value(json_object_get(
@@ -1457,8 +1068,11 @@ herder_err_t herder_offsets_get(herder_t *h, const char *name, json_t **out,
                 free(topics);
                 return rc;
         }
+        /* In a cluster other workers commit too: read up to now. */
+        if (offset_store_sync(h->os, errstr, n))
+                return HERDER_ERROR;
         arr = json_array();
-        if (store_offsets_each(h->st, name, offsets_collect, arr, errstr, n)) {
+        if (offset_store_each(h->os, name, offsets_collect, arr, errstr, n)) {
                 json_decref(arr);
                 return HERDER_ERROR;
         }
@@ -1561,7 +1175,7 @@ static herder_err_t sink_offsets_get(herder_t *h, const char *name,
                 free(k);
         }
         json_decref(committed);
-        if (store_offsets_each(h->st, name, overlay_cb, by_part, errstr, n)) {
+        if (offset_store_each(h->os, name, overlay_cb, by_part, errstr, n)) {
                 json_decref(by_part);
                 return HERDER_ERROR;
         }
@@ -1616,7 +1230,7 @@ static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
                 /* Reset: every partition with a committed offset. */
                 connector_t *c;
                 pthread_mutex_lock(&h->lock);
-                c = find_locked(h, name);
+                c = conn_find_locked(h, name);
                 topics = strdup(c ? json_string_value(json_object_get(
                                             c->config, "topics")) ?: ""
                                   : "");
@@ -1678,8 +1292,8 @@ static herder_err_t sink_offsets_modify(herder_t *h, const char *name,
                          "request; try again", name);
                 goto out;
         }
-        if (cnt && store_offsets_put(h->st, name, (int)cnt, parts, offs,
-                                     errstr, n)) {
+        if (cnt && offset_store_put(h->os, name, (int)cnt, parts, offs,
+                                    errstr, n)) {
                 pthread_mutex_unlock(&h->lock);
                 rc = HERDER_ERROR;
                 goto out;
@@ -1703,7 +1317,13 @@ out:
 
 static int still_stopped_locked(herder_t *h, const char *name)
 {
-        connector_t *c = find_locked(h, name);
+        connector_t *c = conn_find_locked(h, name);
+
+        /* In a cluster the connector may be another worker's: the config
+         * topic decides (stopped, and no task configs), as in Java. */
+        if (h->dist)
+                return c && c->target == TARGET_STOPPED &&
+                       json_array_size(c->task_configs) == 0;
 
         return c && c->target == TARGET_STOPPED && c->ntasks == 0 &&
                !strcmp(c->state, "STOPPED");
@@ -1721,9 +1341,8 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
         herder_err_t rc = HERDER_ERROR;
 
         pthread_mutex_lock(&h->lock);
-        c = find_locked(h, name);
-        stopped = c && c->target == TARGET_STOPPED && c->ntasks == 0 &&
-                  !strcmp(c->state, "STOPPED");
+        c = conn_find_locked(h, name);
+        stopped = c && still_stopped_locked(h, name);
         sink = c && c->desc && c->desc->type == CONNECTD_SINK;
         pthread_mutex_unlock(&h->lock);
         if (!c) {
@@ -1746,7 +1365,7 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 int rc2;
                 pthread_mutex_lock(&h->lock);
                 rc2 = still_stopped_locked(h, name)
-                              ? store_offsets_delete_all(h->st, name, errstr, n)
+                              ? offset_store_delete_all(h->os, name, errstr, n)
                               : 1;
                 pthread_mutex_unlock(&h->lock);
                 if (rc2 > 0) {
@@ -1801,8 +1420,8 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
                 rc = HERDER_BAD_REQUEST;
                 goto out;
         }
-        if (store_offsets_put(h->st, name, (int)cnt, parts, offs, errstr,
-                              n)) {
+        if (offset_store_put(h->os, name, (int)cnt, parts, offs, errstr,
+                             n)) {
                 pthread_mutex_unlock(&h->lock);
                 goto out;
         }

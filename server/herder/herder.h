@@ -18,7 +18,9 @@
 #include <jansson.h>
 
 typedef struct herder herder_t;
-struct store;
+struct config_store;
+struct offset_store;
+struct status_store;
 struct kafka;
 
 /* Every call below that returns a herder_err_t and takes an `errstr`
@@ -35,9 +37,31 @@ typedef enum {
         HERDER_ERROR          /* 500 */
 } herder_err_t;
 
-herder_t *herder_new(struct store *st, struct kafka *kf,
+/* The herder uses the stores but does not own them (the caller closes
+ * them after herder_free). */
+herder_t *herder_new(struct config_store *cs, struct offset_store *os,
+                     struct status_store *ss, struct kafka *kf,
                      const json_t *worker_props, const char *worker_id,
                      char *errstr, size_t errstr_size);
+/* Distributed mode (before herder_start): the view and the work follow
+ * the cluster (server/herder/distributed.h), not a local file. */
+struct dist;
+void herder_set_dist(herder_t *h, struct dist *d);
+
+/* Where a request must be served (distributed spec, section 5.1): here,
+ * at the leader, or at the worker running the connector (task < 0) or
+ * one of its tasks. */
+typedef enum {
+        HERDER_ROUTE_HERE = 0,
+        HERDER_ROUTE_LEADER,
+        HERDER_ROUTE_OWNER
+} herder_route_t;
+/* *url: NULL to serve here (always so standalone), else the base URL of
+ * the worker to forward to (malloc'd). HERDER_CONFLICT with Java's 409
+ * text when that worker is unknown right now (a rebalance). */
+herder_err_t herder_route(herder_t *h, herder_route_t kind, const char *name,
+                          int task, char **url, char *errstr, size_t n);
+
 /* Bring back every stored connector in its target state. */
 int herder_start(herder_t *h, char *errstr, size_t errstr_size);
 /* Stop all connectors and tasks, flush producers and commit offsets, all

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "canonical_json.h"
 #include "cfgmap.h"
-#include "herder_int.h"
+#include "runtime.h"
 #include "plugins.h"
 #include "record.h"
 #include "validate.h"
@@ -146,10 +147,10 @@ static int host_offset_get(connectd_ctx_t *ctx, const char *partition_json,
         if (!ctx || !partition_json)
                 return -1;
         h = ctx->task ? ctx->task->h : ctx->conn->h;
-        canon = store_canonical_json(partition_json);
+        canon = canonical_json(partition_json);
         if (!canon)
                 return -1;
-        if (store_offset_get(h->st, name, canon, &off, errstr,
+        if (offset_store_get(h->os, name, canon, &off, errstr,
                              sizeof(errstr)) == 0 && off) {
                 len = (int)strlen(off);
                 if (buf && bufsize)

@@ -5,6 +5,11 @@
  * Owns the embedded Kafka-protocol cluster (librdkafka's mock cluster, run
  * by a dedicated rd_kafka_t handle that lives as long as the worker) when
  * the worker config names no bootstrap.servers, and the cached cluster id.
+ * A distributed worker's internal topics are created in it before its
+ * address is handed out (the mock auto-creates unknown topics with 4
+ * partitions and has no CreateTopics). `--embedded-kafka-only` runs the
+ * same cluster alone, optionally on a fixed address (see "A fixed address"
+ * below).
  * Client configs are assembled here and nowhere else: bootstrap, then the
  * worker's producer.* / consumer.* settings, then the connector's
  * producer.override.* / consumer.override.* (policy All, as Connect's
@@ -19,7 +24,12 @@
  * id is fetched by a small background thread so that a missing broker never
  * slows start-up or a REST call.
  */
+#include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
@@ -27,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -315,13 +326,126 @@ static rd_kafka_t *internal_client_new(rd_kafka_type_t type,
         return rk;
 }
 
+/* ---- A fixed address for the embedded cluster's first broker ----
+ *
+ * librdkafka's mock brokers (2.0.2) bind a fresh socket to 127.0.0.1:0 on
+ * the thread that calls rd_kafka_mock_cluster_new and advertise whatever
+ * getsockname() then reports; the mock API has no address setting. So
+ * mock_start binds the wanted address itself first (errors are ours to
+ * report) and, for the duration of rd_kafka_mock_cluster_new on that
+ * thread only, leaves the socket in listen_prebound. This file's bind()
+ * hands it to the first mock broker: dup3() puts it in place of the
+ * broker's own socket, which then listens on, and advertises, the fixed
+ * address. Every other bind() (other threads, other sockets, any other
+ * time) goes straight to the C library's. */
+static __thread int listen_prebound = -1;
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+        int (*real_bind)(int, const struct sockaddr *, socklen_t);
+
+        if (listen_prebound >= 0 && addr && len >= sizeof(struct sockaddr_in) &&
+            addr->sa_family == AF_INET &&
+            ((const struct sockaddr_in *)addr)->sin_port == 0) {
+                int pfd = listen_prebound, rc, e;
+
+                listen_prebound = -1;
+                rc = dup3(pfd, fd, O_CLOEXEC) < 0 ? -1 : 0;
+                e = errno;
+                close(pfd);
+                errno = e;
+                return rc;
+        }
+        *(void **)&real_bind = dlsym(RTLD_NEXT, "bind");
+        if (!real_bind) {
+                errno = ENOSYS;
+                return -1;
+        }
+        return real_bind(fd, addr, len);
+}
+
+/* Binds HOST:PORT (IPv4; HOST a name or address, not the wildcard) for the
+ * first mock broker. The socket, or -1 with errstr. *want receives the
+ * address the broker must then advertise. */
+static int listen_prebind(const char *hostport, char *want, size_t want_size,
+                          char *errstr, size_t errstr_size)
+{
+        struct addrinfo hints, *res = NULL;
+        struct sockaddr_in sin;
+        const char *colon = strrchr(hostport, ':');
+        char host[256], addr[INET_ADDRSTRLEN];
+        long long port;
+        char *end;
+        int fd = -1, on = 1, rc;
+
+        if (!colon || colon == hostport ||
+            (size_t)(colon - hostport) >= sizeof(host)) {
+                snprintf(errstr, errstr_size,
+                         "--listen %s: expected HOST:PORT", hostport);
+                return -1;
+        }
+        errno = 0;
+        port = strtoll(colon + 1, &end, 10);
+        if (errno || end == colon + 1 || *end || port < 1 || port > 65535) {
+                snprintf(errstr, errstr_size,
+                         "--listen %s: the port must be a number from 1 to "
+                         "65535", hostport);
+                return -1;
+        }
+        memcpy(host, hostport, (size_t)(colon - hostport));
+        host[colon - hostport] = '\0';
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_family = AF_INET; /* the mock brokers are IPv4 only */
+        hints.ai_socktype = SOCK_STREAM;
+        rc = getaddrinfo(host, NULL, &hints, &res);
+        if (rc) {
+                snprintf(errstr, errstr_size,
+                         "--listen %s: cannot resolve '%s' to an IPv4 "
+                         "address: %s", hostport, host, gai_strerror(rc));
+                return -1;
+        }
+        memcpy(&sin, res->ai_addr, sizeof(sin));
+        freeaddrinfo(res);
+        if (sin.sin_addr.s_addr == htonl(INADDR_ANY)) {
+                snprintf(errstr, errstr_size,
+                         "--listen %s: give a specific address (the broker "
+                         "advertises it to its clients)", hostport);
+                return -1;
+        }
+        sin.sin_port = htons((uint16_t)port);
+        inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
+        snprintf(want, want_size, "%s:%lld", addr, port);
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        /* SO_REUSEADDR: a cluster restarted on its address must not wait
+         * for the old connections' TIME_WAIT; a live listener on the
+         * address still makes bind fail. */
+        if (fd < 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+            bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+                snprintf(errstr, errstr_size, "--listen %s%s%s%s: %s%s",
+                         hostport, strcmp(hostport, want) ? " (" : "",
+                         strcmp(hostport, want) ? want : "",
+                         strcmp(hostport, want) ? ")" : "", strerror(errno),
+                         errno == EADDRINUSE
+                                 ? " (is another cluster or program using "
+                                   "it?)"
+                                 : "");
+                if (fd >= 0)
+                        close(fd);
+                return -1;
+        }
+        return fd;
+}
+
 static rd_kafka_mock_cluster_t *mock_start(rd_kafka_t **rkp, int brokers,
+                                           const char *listen_at,
                                            char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         rd_kafka_mock_cluster_t *mc;
-        char err[256];
+        char err[256], want[300] = "";
         rd_kafka_t *rk;
+        int pfd = -1;
 
         rd_kafka_conf_set_log_cb(conf, log_cb);
         /* The owner handle never talks to a broker itself. */
@@ -331,15 +455,114 @@ static rd_kafka_mock_cluster_t *mock_start(rd_kafka_t **rkp, int brokers,
                 snprintf(errstr, errstr_size, "embedded Kafka: %s", err);
                 return NULL;
         }
+        if (listen_at) {
+                pfd = listen_prebind(listen_at, want, sizeof(want), errstr,
+                                     errstr_size);
+                if (pfd < 0) {
+                        rd_kafka_destroy(rk);
+                        return NULL;
+                }
+                listen_prebound = pfd;
+        }
         mc = rd_kafka_mock_cluster_new(rk, brokers);
+        pfd = listen_prebound; /* -1 once a broker took it */
+        listen_prebound = -1;
         if (!mc) {
+                if (pfd >= 0)
+                        close(pfd);
                 snprintf(errstr, errstr_size,
                          "embedded Kafka: could not start the cluster");
                 rd_kafka_destroy(rk);
                 return NULL;
         }
+        if (listen_at) {
+                const char *bs = rd_kafka_mock_cluster_bootstraps(mc);
+                size_t n = strlen(want);
+
+                if (pfd >= 0 || strncmp(bs, want, n) ||
+                    (bs[n] && bs[n] != ',')) {
+                        if (pfd >= 0)
+                                close(pfd);
+                        snprintf(errstr, errstr_size,
+                                 "embedded Kafka: --listen %s: the broker "
+                                 "did not take the address (it listens on "
+                                 "%s)", listen_at, bs);
+                        rd_kafka_mock_cluster_destroy(mc);
+                        rd_kafka_destroy(rk);
+                        return NULL;
+                }
+        }
         *rkp = rk;
         return mc;
+}
+
+/* Creates `topic` in the mock cluster unless it exists (replication
+ * factor capped at the broker count). 0 or -1 with errstr. */
+static int mock_topic_create(rd_kafka_mock_cluster_t *mc, int brokers,
+                             const char *topic, int partitions, int rf,
+                             char *errstr, size_t errstr_size)
+{
+        rd_kafka_resp_err_t err;
+
+        if (rf < 1 || rf > brokers)
+                rf = brokers;
+        err = rd_kafka_mock_topic_create(mc, topic, partitions, rf);
+        if (err && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                snprintf(errstr, errstr_size,
+                         "embedded Kafka: creating topic %s: %s", topic,
+                         rd_kafka_err2str(err));
+                return -1;
+        }
+        return 0;
+}
+
+/* A distributed worker config's internal topics, created with the
+ * partition counts the workers expect (the mock would auto-create them
+ * with 4 partitions at first use, and has no CreateTopics): config 1,
+ * offsets, status and coordination as configured (-1: the broker default
+ * of 1). 0 or -1 with errstr. */
+static int internal_topics_create(rd_kafka_mock_cluster_t *mc, int brokers,
+                                  const json_t *props, char *errstr,
+                                  size_t errstr_size)
+{
+        static const char *const prefixes[] = {
+                "config.storage.", "offset.storage.", "status.storage.",
+        };
+        char key[64], coord[512];
+        size_t i;
+
+        for (i = 0; i < 3; i++) {
+                const char *topic;
+                long long parts = 1, rf;
+
+                snprintf(key, sizeof(key), "%stopic", prefixes[i]);
+                topic = wc_get(props, key);
+                if (!topic || !*topic)
+                        continue;
+                if (i > 0) {
+                        snprintf(key, sizeof(key), "%spartitions",
+                                 prefixes[i]);
+                        parts = wc_get_ll(props, key);
+                }
+                snprintf(key, sizeof(key), "%sreplication.factor",
+                         prefixes[i]);
+                rf = wc_get_ll(props, key);
+                if (mock_topic_create(mc, brokers, topic,
+                                      parts < 1 ? 1 : (int)parts, (int)rf,
+                                      errstr, errstr_size))
+                        return -1;
+                LOG_INFO(lg(), "Embedded Kafka: topic %s with %lld "
+                         "partition(s)", topic, parts < 1 ? 1 : parts);
+        }
+        wc_coordination_topic(props, coord, sizeof(coord));
+        if (mock_topic_create(mc, brokers, coord,
+                              (int)wc_get_ll(props,
+                                             "coordination.storage.partitions"),
+                              -1, errstr, errstr_size))
+                return -1;
+        LOG_INFO(lg(), "Embedded Kafka: topic %s with %lld partition(s)",
+                 coord, wc_get_ll(props, "coordination.storage.partitions"));
+        return 0;
 }
 
 /* Fetches the cluster id in the background, retrying until it is known. */
@@ -438,9 +661,15 @@ kafka_t *kafka_new(const json_t *props, char *errstr, size_t errstr_size)
         if (bs && *bs) {
                 kf->bootstrap = strdup(bs);
         } else {
-                kf->mcluster = mock_start(&kf->mock_rk, 1, errstr,
+                kf->mcluster = mock_start(&kf->mock_rk, 1, NULL, errstr,
                                           errstr_size);
                 if (!kf->mcluster)
+                        goto fail;
+                /* Before anyone has the address: no client can have
+                 * auto-created them with the mock's 4 partitions. */
+                if (wc_is_distributed(props) &&
+                    internal_topics_create(kf->mcluster, 1, props, errstr,
+                                           errstr_size))
                         goto fail;
                 kf->bootstrap =
                         strdup(rd_kafka_mock_cluster_bootstraps(kf->mcluster));
@@ -527,13 +756,32 @@ out:
         pthread_mutex_unlock(&kf->lock);
 }
 
-int kafka_embedded_only_main(int brokers)
+int kafka_embedded_topic_create(kafka_t *kf, const char *topic,
+                                int partitions, char *errstr,
+                                size_t errstr_size)
 {
-        char errstr[256];
+        int rc;
+
+        if (!kf->mcluster) {
+                snprintf(errstr, errstr_size,
+                         "not an embedded Kafka cluster");
+                return -1;
+        }
+        pthread_mutex_lock(&kf->lock);
+        rc = mock_topic_create(kf->mcluster, 1, topic, partitions, 1, errstr,
+                               errstr_size);
+        pthread_mutex_unlock(&kf->lock);
+        return rc;
+}
+
+int kafka_embedded_only_main(const kafka_embedded_opts_t *o)
+{
+        char errstr[1024];
         rd_kafka_t *rk = NULL;
         rd_kafka_mock_cluster_t *mc;
         sigset_t sigs;
-        int sig = 0;
+        int sig = 0, brokers = o->brokers > 0 ? o->brokers : 1;
+        size_t i;
 
         /* Block before the cluster's threads start; sigwait takes them. */
         sigemptyset(&sigs);
@@ -541,11 +789,26 @@ int kafka_embedded_only_main(int brokers)
         sigaddset(&sigs, SIGINT);
         pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-        mc = mock_start(&rk, brokers > 0 ? brokers : 1, errstr,
-                        sizeof(errstr));
+        mc = mock_start(&rk, brokers, o->listen, errstr, sizeof(errstr));
         if (!mc) {
                 fprintf(stderr, "connectd: %s\n", errstr);
                 return 1;
+        }
+        /* Topics first: the address printed below is what clients wait
+         * for, and a client's first use would auto-create a topic with the
+         * mock's 4 partitions. */
+        if (o->worker_props &&
+            internal_topics_create(mc, brokers, o->worker_props, errstr,
+                                   sizeof(errstr)))
+                goto fail;
+        for (i = 0; i < o->ntopics; i++) {
+                if (mock_topic_create(mc, brokers, o->topics[i].name,
+                                      o->topics[i].partitions, -1, errstr,
+                                      sizeof(errstr)))
+                        goto fail;
+                LOG_INFO(lg(), "Embedded Kafka: topic %s with %d "
+                         "partition(s)", o->topics[i].name,
+                         o->topics[i].partitions);
         }
         printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
         fflush(stdout);
@@ -556,6 +819,11 @@ int kafka_embedded_only_main(int brokers)
         rd_kafka_mock_cluster_destroy(mc);
         rd_kafka_destroy(rk);
         return 0;
+fail:
+        fprintf(stderr, "connectd: %s\n", errstr);
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+        return 1;
 }
 
 /* Committed offsets of consumer group `group` for every partition of the

@@ -991,6 +991,144 @@ static int check_bootstrap(const char *name, const char *value, char *errstr,
                        errstr, errstr_size);
 }
 
+/* Internal topics' partitions and replication factor: -1 (the broker's
+ * default) or at least 1, as Connect's TopicCreationConfig. */
+static int check_minus_one_or_positive(const char *name, const char *value,
+                                       char *errstr, size_t errstr_size)
+{
+        long long v;
+
+        if (parse_ll(value, -1, LLONG_MAX, &v) || v == 0)
+                return invalid(name, value, "Value must be -1 or at least 1",
+                               errstr, errstr_size);
+        return 0;
+}
+
+/* A replication factor is a Java short. */
+static int check_replication_factor(const char *name, const char *value,
+                                    char *errstr, size_t errstr_size)
+{
+        long long v;
+
+        if (parse_ll(value, -32768, 32767, &v))
+                return invalid(name, value, "Not a number of type SHORT",
+                               errstr, errstr_size);
+        return check_minus_one_or_positive(name, value, errstr,
+                                           errstr_size);
+}
+
+static int check_not_empty(const char *name, const char *value, char *errstr,
+                           size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        int empty = !t || !*t;
+
+        free(t);
+        if (empty)
+                return invalid(name, value, "must not be empty", errstr,
+                               errstr_size);
+        return 0;
+}
+
+static int check_group_id(const char *name, const char *value, char *errstr,
+                          size_t errstr_size)
+{
+        if (check_not_empty(name, value, errstr, errstr_size))
+                return invalid(name, value,
+                               "must not be empty (leave group.id out for a "
+                               "standalone worker)",
+                               errstr, errstr_size);
+        return 0;
+}
+
+/* connect.protocol: ConnectProtocolCompatibility's names, any case. */
+static int check_connect_protocol(const char *name, const char *value,
+                                  char *errstr, size_t errstr_size)
+{
+        if (!strcasecmp(value, "eager") || !strcasecmp(value, "compatible") ||
+            !strcasecmp(value, "sessioned"))
+                return 0;
+        return invalid(name, value,
+                       "Invalid Connect protocol compatibility (eager, "
+                       "compatible or sessioned)",
+                       errstr, errstr_size);
+}
+
+/* exactly.once.source.support: Connect's values are disabled, preparing
+ * and enabled (any case); connectd runs only disabled. */
+static int check_eos(const char *name, const char *value, char *errstr,
+                     size_t errstr_size)
+{
+        if (!strcasecmp(value, "disabled"))
+                return 0;
+        if (!strcasecmp(value, "preparing") || !strcasecmp(value, "enabled"))
+                return invalid(name, value,
+                               "exactly-once source support is not "
+                               "available in connectd; only disabled is "
+                               "supported",
+                               errstr, errstr_size);
+        return invalid(name, value,
+                       "String must be one of (case insensitive): DISABLED, "
+                       "PREPARING, ENABLED",
+                       errstr, errstr_size);
+}
+
+/* The MAC algorithms connectd has for internal request keys and
+ * signatures (JCA names are case-insensitive). */
+static int mac_supported(const char *alg)
+{
+        return !strcasecmp(alg, "HmacSHA256");
+}
+
+static int check_mac_algorithm(const char *name, const char *value,
+                               char *errstr, size_t errstr_size)
+{
+        char *t = java_trim_dup(value);
+        int ok = t && mac_supported(t);
+
+        free(t);
+        if (ok)
+                return 0;
+        return invalid(name, value,
+                       "the algorithm is not supported by connectd; the "
+                       "supported algorithms are: [HmacSHA256]",
+                       errstr, errstr_size);
+}
+
+static int check_mac_algorithms(const char *name, const char *value,
+                                char *errstr, size_t errstr_size)
+{
+        char *copy = strdup(value), *save = NULL, *tok;
+        int n = 0, rc = 0;
+
+        if (!copy) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        for (tok = strtok_r(copy, ",", &save); tok && !rc;
+             tok = strtok_r(NULL, ",", &save)) {
+                char *t = java_trim_dup(tok);
+
+                if (t && *t) {
+                        n++;
+                        if (!mac_supported(t))
+                                rc = invalid(name, value,
+                                             "the algorithm is not supported "
+                                             "by connectd; the supported "
+                                             "algorithms are: [HmacSHA256]",
+                                             errstr, errstr_size);
+                }
+                free(t);
+        }
+        free(copy);
+        if (!rc && !n)
+                rc = invalid(name, value,
+                             "At least one signature verification algorithm "
+                             "must be provided",
+                             errstr, errstr_size);
+        return rc;
+}
+
 #define JSON_CONVERTER "org.apache.kafka.connect.json.JsonConverter"
 
 /* The worker's known keys: Kafka Connect's names, then ours (log.*). */
@@ -1057,13 +1195,16 @@ static const wc_def_t wc_defs_table[] = {
          "Let a listener on a non-loopback address start without "
          "authentication (logged as a warning at every start).", NULL},
         {"rest.advertised.host.name", WC_TYPE_STRING, NULL,
-         "Host name given to clients when it differs from the listener's.",
+         "Host name given to clients and, in distributed mode, to the "
+         "other workers when it differs from the listener's.",
          NULL},
         {"rest.advertised.port", WC_TYPE_INT, NULL,
-         "Port given to clients when it differs from the listener's.",
+         "Port given to clients and other workers when it differs from the "
+         "listener's.",
          check_port},
         {"rest.advertised.listener", WC_TYPE_STRING, NULL,
-         "Protocol given to clients (http or https).", NULL},
+         "Protocol given to clients and other workers (http or https; "
+         "unset: http unless only https listeners exist).", NULL},
         {"plugin.path", WC_TYPE_LIST, NULL,
          "Comma-separated directories holding connector plugins (.so).",
          NULL},
@@ -1114,8 +1255,110 @@ static const wc_def_t wc_defs_table[] = {
          NULL},
         {"access.control.allow.methods", WC_TYPE_STRING, NULL,
          "Methods allowed from those origins (unset: GET,POST,HEAD).", NULL},
+        /* Distributed mode (group.id set): Connect's DistributedConfig. */
         {"group.id", WC_TYPE_STRING, NULL,
-         "Connect cluster group id (unused in standalone mode).", NULL},
+         "A unique string that identifies the Connect cluster group this "
+         "worker belongs to. Set: the worker runs distributed (like "
+         "connect-distributed; the three *.storage.topic keys are then "
+         "required); unset: standalone.",
+         check_group_id},
+        {"config.storage.topic", WC_TYPE_STRING, NULL,
+         "The name of the Kafka topic where connector configurations are "
+         "stored (distributed mode: required; always 1 partition).",
+         check_not_empty},
+        {"config.storage.replication.factor", WC_TYPE_INT, "3",
+         "Replication factor used when creating the configuration storage "
+         "topic (-1: the broker's default).",
+         check_replication_factor},
+        {"offset.storage.topic", WC_TYPE_STRING, NULL,
+         "The name of the Kafka topic where connector offsets are stored "
+         "(distributed mode: required).",
+         check_not_empty},
+        {"offset.storage.partitions", WC_TYPE_INT, "25",
+         "The number of partitions used when creating the offset storage "
+         "topic (-1: the broker's default).",
+         check_minus_one_or_positive},
+        {"offset.storage.replication.factor", WC_TYPE_INT, "3",
+         "Replication factor used when creating the offset storage topic "
+         "(-1: the broker's default).",
+         check_replication_factor},
+        {"status.storage.topic", WC_TYPE_STRING, NULL,
+         "The name of the Kafka topic where connector and task status are "
+         "stored (distributed mode: required).",
+         check_not_empty},
+        {"status.storage.partitions", WC_TYPE_INT, "5",
+         "The number of partitions used when creating the status storage "
+         "topic (-1: the broker's default).",
+         check_minus_one_or_positive},
+        {"status.storage.replication.factor", WC_TYPE_INT, "3",
+         "Replication factor used when creating the status storage topic "
+         "(-1: the broker's default).",
+         check_replication_factor},
+        {"session.timeout.ms", WC_TYPE_INT, "10000",
+         "The timeout used to detect worker failures: a worker whose "
+         "heartbeats stop for this long is removed from the group and its "
+         "work is rebalanced. Must be within the broker's "
+         "group.min.session.timeout.ms and group.max.session.timeout.ms.",
+         check_positive},
+        {"heartbeat.interval.ms", WC_TYPE_INT, "3000",
+         "The expected time between heartbeats to the group coordinator. "
+         "Must be lower than session.timeout.ms, typically no higher than "
+         "1/3 of it.",
+         check_positive},
+        {"rebalance.timeout.ms", WC_TYPE_INT, "60000",
+         "The maximum time each worker may take to rejoin the group once a "
+         "rebalance has begun (stopping its tasks and committing offsets).",
+         check_positive},
+        {"scheduled.rebalance.max.delay.ms", WC_TYPE_INT, "300000",
+         "The maximum delay that is scheduled in order to wait for the "
+         "return of one or more departed workers before rebalancing and "
+         "reassigning their connectors and tasks to the group; during this "
+         "period the connectors and tasks of the departed workers remain "
+         "unassigned. connectd honours it only when it is set explicitly: "
+         "unset, a departed worker's work is reassigned at once.",
+         check_non_negative},
+        {"worker.sync.timeout.ms", WC_TYPE_INT, "3000",
+         "When the worker is out of sync with other workers and needs to "
+         "resynchronize configurations, wait up to this amount of time "
+         "before giving up, leaving the group, and waiting a backoff period "
+         "before rejoining.",
+         check_non_negative},
+        {"worker.unsync.backoff.ms", WC_TYPE_INT, "300000",
+         "When the worker is out of sync with other workers and fails to "
+         "catch up within worker.sync.timeout.ms, leave the Connect cluster "
+         "for this long before rejoining.",
+         check_non_negative},
+        {"connect.protocol", WC_TYPE_STRING, "sessioned",
+         "Compatibility mode for Kafka Connect Protocol: eager, compatible "
+         "or sessioned (internal requests between workers signed).",
+         check_connect_protocol},
+        {"exactly.once.source.support", WC_TYPE_STRING, "disabled",
+         "Exactly-once support for source connectors (Connect: disabled, "
+         "preparing, enabled). connectd supports only disabled; the other "
+         "values are refused.",
+         check_eos},
+        {"inter.worker.key.ttl.ms", WC_TYPE_INT, "3600000",
+         "The TTL of generated session keys used for internal request "
+         "validation (in milliseconds).",
+         check_non_negative},
+        {"inter.worker.key.generation.algorithm", WC_TYPE_STRING,
+         "HmacSHA256",
+         "The algorithm to use for generating internal request keys "
+         "(connectd: HmacSHA256).",
+         check_mac_algorithm},
+        {"inter.worker.key.size", WC_TYPE_INT, NULL,
+         "The size of the key to use for signing internal requests, in "
+         "bits; unset: the key generation algorithm's default (256).",
+         check_positive},
+        {"inter.worker.signature.algorithm", WC_TYPE_STRING, "HmacSHA256",
+         "The algorithm used to sign internal requests (connectd: "
+         "HmacSHA256).",
+         check_mac_algorithm},
+        {"inter.worker.verification.algorithms", WC_TYPE_LIST, "HmacSHA256",
+         "A list of permitted algorithms for verifying internal requests, "
+         "which must include the algorithm used for the "
+         "inter.worker.signature.algorithm property (connectd: HmacSHA256).",
+         check_mac_algorithms},
         {"client.id", WC_TYPE_STRING, NULL,
          "Prefix of the Kafka client ids this worker uses.", NULL},
         {"security.protocol", WC_TYPE_STRING, NULL,
@@ -1193,6 +1436,16 @@ static const wc_def_t wc_defs_table[] = {
          "Longest wait between upload retries.", check_non_negative},
         {"log.s3.timeout.ms", WC_TYPE_LONG, "10000",
          "Timeout of one upload request.", check_positive},
+        {"coordination.storage.topic", WC_TYPE_STRING, NULL,
+         "Distributed mode: the compacted Kafka topic on which workers "
+         "publish membership, assignments and acknowledgements (unset: "
+         "connectd-coordination-<group.id>). connectd's own; Java workers "
+         "coordinate through the group protocol instead.",
+         check_not_empty},
+        {"coordination.storage.partitions", WC_TYPE_INT, "32",
+         "The number of partitions used when creating the coordination "
+         "topic; a cluster has at most this many workers.",
+         check_positive},
         {"msk.iam.region", WC_TYPE_STRING, NULL,
          "AWS region that MSK IAM tokens (sasl.mechanism=AWS_MSK_IAM) are "
          "signed for. Unset: the region in the MSK broker names of "
@@ -1204,7 +1457,10 @@ static const wc_def_t wc_defs_table[] = {
 static const char *const wc_prefixes_table[] = {
         "producer.",       "consumer.",        "admin.",
         "key.converter.",  "value.converter.", "header.converter.",
-        "log.logger.",     NULL,
+        "log.logger.",
+        /* Topic configs of the internal topics (distributed mode). */
+        "config.storage.", "offset.storage.",  "status.storage.",
+        NULL,
 };
 
 const wc_def_t *wc_defs(size_t *n)
@@ -1288,6 +1544,83 @@ static int check_value(const wc_def_t *def, const char *value, char *errstr,
         return 0;
 }
 
+/* Distributed mode (group.id set): what DistributedConfig requires across
+ * keys. The per-key checks have run. */
+static int distributed_check(const json_t *props, char *errstr,
+                             size_t errstr_size)
+{
+        /* DistributedConfig's definition order, which is the order Java
+         * reports missing keys in. */
+        static const char *const topics[] = {
+                "offset.storage.topic", "config.storage.topic",
+                "status.storage.topic", "coordination.storage.topic",
+        };
+        char coord[512];
+        const char *names[4];
+        long long hb, st;
+        const char *sig, *ver;
+        size_t i, j;
+        int found;
+
+        for (i = 0; i < 3; i++)
+                if (!wc_is_set(props, topics[i])) {
+                        snprintf(errstr, errstr_size,
+                                 "Missing required configuration \"%s\" "
+                                 "which has no default value.",
+                                 topics[i]);
+                        return -1;
+                }
+        wc_coordination_topic(props, coord, sizeof(coord));
+        for (i = 0; i < 4; i++)
+                names[i] = i < 3 ? wc_get(props, topics[i]) : coord;
+        for (i = 1; i < 4; i++)
+                for (j = 0; j < i; j++)
+                        if (!strcmp(names[i], names[j])) {
+                                char why[300];
+                                snprintf(why, sizeof(why),
+                                         "must differ from %s (each "
+                                         "internal topic is a log of its "
+                                         "own)",
+                                         topics[j]);
+                                return invalid(topics[i], names[i], why,
+                                               errstr, errstr_size);
+                        }
+        hb = wc_get_ll(props, "heartbeat.interval.ms");
+        st = wc_get_ll(props, "session.timeout.ms");
+        if (hb >= st) {
+                char why[200], val[32];
+                snprintf(why, sizeof(why),
+                         "must be lower than session.timeout.ms (%lld)", st);
+                snprintf(val, sizeof(val), "%lld", hb);
+                return invalid("heartbeat.interval.ms", val, why, errstr,
+                               errstr_size);
+        }
+        /* DistributedConfig: the signature algorithm must be among the
+         * verification algorithms. */
+        sig = wc_get(props, "inter.worker.signature.algorithm");
+        ver = wc_get(props, "inter.worker.verification.algorithms");
+        found = 0;
+        {
+                char *copy = strdup(ver), *save = NULL, *tok;
+                char *ts = java_trim_dup(sig);
+
+                for (tok = copy ? strtok_r(copy, ",", &save) : NULL;
+                     tok && ts && !found; tok = strtok_r(NULL, ",", &save)) {
+                        char *t = java_trim_dup(tok);
+                        found = t && !strcmp(t, ts);
+                        free(t);
+                }
+                free(ts);
+                free(copy);
+        }
+        if (!found)
+                return invalid("inter.worker.signature.algorithm", sig,
+                               "Signature algorithm must be present in "
+                               "inter.worker.verification.algorithms list",
+                               errstr, errstr_size);
+        return 0;
+}
+
 int worker_config_check(const json_t *props, char *errstr, size_t errstr_size)
 {
         const char *key;
@@ -1324,7 +1657,32 @@ not_string:
                          key);
                 return -1;
         }
+        if (wc_is_distributed(props))
+                return distributed_check(props, errstr, errstr_size);
         return 0;
+}
+
+int wc_is_set(const json_t *props, const char *key)
+{
+        return json_object_get(props, key) != NULL;
+}
+
+int wc_is_distributed(const json_t *props)
+{
+        return wc_is_set(props, "group.id");
+}
+
+void wc_coordination_topic(const json_t *props, char *buf, size_t n)
+{
+        const char *t = json_string_value(
+                json_object_get(props, "coordination.storage.topic"));
+
+        if (t)
+                snprintf(buf, n, "%s", t);
+        else
+                snprintf(buf, n, "connectd-coordination-%s",
+                         wc_get(props, "group.id") ? wc_get(props, "group.id")
+                                                   : "");
 }
 
 const char *wc_get(const json_t *props, const char *key)

@@ -39,8 +39,34 @@ void kafka_topic_ensure(kafka_t *kf, const char *topic);
 int kafka_group_offsets(kafka_t *kf, const char *group, const char *topics,
                         json_t **out, char *errstr, size_t errstr_size);
 
-/* Run only an embedded cluster: print its bootstrap address on stdout and
- * serve until SIGTERM/SIGINT. Returns the exit code. */
-int kafka_embedded_only_main(int brokers);
+/* Embedded cluster only: create `topic` with `partitions` partitions
+ * unless it exists (an existing topic keeps its partitions). For topics
+ * whose partition count matters (a distributed worker's internal topics
+ * are created this way by kafka_new, before the address is handed out).
+ * 0, or -1 with errstr (not embedded, or the cluster refused). */
+int kafka_embedded_topic_create(kafka_t *kf, const char *topic,
+                                int partitions, char *errstr,
+                                size_t errstr_size);
+
+/* `connectd --embedded-kafka-only` options. */
+typedef struct kafka_embedded_topic {
+        const char *name;
+        int partitions;
+} kafka_embedded_topic_t;
+
+typedef struct kafka_embedded_opts {
+        int brokers;                   /* <= 0: 1 */
+        const char *listen;            /* HOST:PORT of the first broker, or
+                                        * NULL for a free port */
+        const json_t *worker_props;    /* a distributed worker config whose
+                                        * internal topics to create, or NULL */
+        const kafka_embedded_topic_t *topics; /* more topics to create */
+        size_t ntopics;
+} kafka_embedded_opts_t;
+
+/* Run only an embedded cluster: create the topics, print its bootstrap
+ * address on stdout and serve until SIGTERM/SIGINT. Returns the exit
+ * code (1 with a message on stderr when it cannot start). */
+int kafka_embedded_only_main(const kafka_embedded_opts_t *o);
 
 #endif

@@ -893,7 +893,7 @@ json_t *log_mask_config(const json_t *config)
 /* ---------- configuration ---------- */
 
 /* Value or default of a log.* key: the defaults live in the one worker
- * config table (server/config.c). json_object_get copes with NULL props. */
+ * config table (server/config/config.c). json_object_get copes with NULL props. */
 static const char *cfg_given(const json_t *props, const char *key)
 {
         const json_t *v = props ? json_object_get(props, key) : NULL;

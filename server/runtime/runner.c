@@ -34,9 +34,9 @@
 #include "cfgmap.h"
 #include "config.h"
 #include "converter.h"
-#include "herder_int.h"
+#include "runtime.h"
 #include "record.h"
-#include "store.h"
+#include "canonical_json.h"
 
 #define MAX_TOPIC_HANDLES 64
 #define SINK_BATCH_MAX 500
@@ -241,7 +241,7 @@ static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
 static void remember_offset(source_t *s, const char *part, const char *off)
 {
         if (!s->last_part_raw || strcmp(s->last_part_raw, part)) {
-                char *canon = store_canonical_json(part);
+                char *canon = canonical_json(part);
                 if (!canon)
                         return;
                 free(s->last_part_raw);
@@ -700,8 +700,8 @@ static int sink_commit(sink_t *s)
         else if (!err && s->overrides) {
                 /* The group now holds what REST asked for. */
                 char errstr[256];
-                if (store_offsets_delete_all(s->t->h->st, s->t->conn_name,
-                                             errstr, sizeof(errstr)) == 0)
+                if (offset_store_delete_all(s->t->h->os, s->t->conn_name,
+                                            errstr, sizeof(errstr)) == 0)
                         s->overrides = 0;
         }
         rd_kafka_topic_partition_list_destroy(s->pending);
@@ -724,7 +724,7 @@ static void apply_offset_overrides(sink_t *s, rd_kafka_topic_partition_list_t *p
                 char *off = NULL;
 
                 json_decref(key);
-                if (k && store_offset_get(s->t->h->st, s->t->conn_name, k,
+                if (k && offset_store_get(s->t->h->os, s->t->conn_name, k,
                                           &off, errstr, sizeof(errstr)) == 0 &&
                     off) {
                         json_t *o = json_loads(off, 0, NULL);

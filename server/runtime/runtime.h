@@ -1,14 +1,16 @@
 /*
- * herder_int.h — herder, connector and task internals shared by herder.c
- * (REST-facing state, connector threads), runner.c (task threads) and
- * host.c (the plugin host table).
+ * runtime.h — connector and task internals shared by the herder
+ * (server/herder: REST-facing state), connector.c (the connector list and
+ * the connector threads), runner.c (task threads) and host.c (the plugin
+ * host table). Another herder reuses the same runtime through the calls
+ * declared here.
  *
  * Locking: h->lock guards the connector list, every connector's desired
  * state and every status field below marked (H). A task's own mutex guards
  * only its wake-up flags (T). Plugin code is never called with h->lock held.
  */
-#ifndef CONNECTD_HERDER_INT_H
-#define CONNECTD_HERDER_INT_H
+#ifndef CONNECTD_RUNTIME_H
+#define CONNECTD_RUNTIME_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +21,9 @@
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
-#include "store.h"
+#include "config_store.h"
+#include "offset_store.h"
+#include "status_store.h"
 
 typedef struct connector connector_t;
 typedef struct task task_t;
@@ -93,11 +97,23 @@ struct connector {
         json_t *topics;           /* active topics: object used as a set */
         int finished;             /* the thread has exited */
 
+        /* (H) distributed mode only: this worker's share of the connector
+         * (from the assignment), and what it runs or is busy starting or
+         * stopping (what it acknowledges). task_configs then are the
+         * config topic's, and tasks[] has NULL slots for tasks that run
+         * on other workers. */
+        int own_conn;             /* run the connector instance here */
+        json_t *own_tasks;        /* array of task ids to run here */
+        int inst_running;         /* the instance is started (or starting) */
+        json_t *busy;             /* task ids being started or stopped */
+
         pthread_t thread;
 };
 
 struct herder {
-        store_t *st;
+        config_store_t *cs;
+        offset_store_t *os;
+        status_store_t *ss;
         kafka_t *kf;
         json_t *props;
         char *worker_id;
@@ -115,6 +131,13 @@ struct herder {
         int started;
         int stopping;
         struct timespec stop_by; /* the worker's stop deadline (stopping) */
+
+        /* Distributed mode (NULL/unused standalone). */
+        struct dist *dist;
+        pthread_mutex_t write_lock; /* one config write at a time (leader) */
+        json_t *dist_mine;        /* (H) this worker's items, assigned */
+        json_t *dist_targets;     /* (H) target states as the topic says */
+        atomic_int generation;    /* statuses are written with it */
 };
 
 /* CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
@@ -157,7 +180,28 @@ int runner_task_wait_paused(task_t *t);
 int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline);
 void task_release(task_t *t);
 
-/* herder.c helpers used by runner.c and host.c (take h->lock). */
+/* connector.c: the connector list (h->lock held). */
+connector_t *conn_find_locked(herder_t *h, const char *name);
+/* Creates the in-memory connector and starts its thread; takes its own
+ * reference to config. NULL on failure. */
+connector_t *conn_new_locked(herder_t *h, const char *name, json_t *config,
+                             target_t target);
+/* Marks the desired state changed and wakes the connector's thread. */
+void conn_wake_locked(connector_t *c);
+/* Joins and frees deleted connectors whose thread has finished. */
+void conn_reap_locked(herder_t *h);
+/* Frees a connector whose thread has finished (or never started). */
+void conn_free(connector_t *c);
+void conn_set_state_locked(connector_t *c, const char *state,
+                           const char *trace);
+/* Adds a task id to the connector's restart list once. 0 or -1 (OOM). */
+int conn_queue_task_restart_locked(connector_t *c, int id);
+/* Distributed mode: c's share per h->dist_mine; wakes c if it changed. */
+void conn_own_from_assignment_locked(connector_t *c);
+/* "STARTED", "PAUSED", "STOPPED" (anything else: STARTED). */
+target_t target_parse(const char *s);
+
+/* connector.c helpers used by runner.c and host.c (take h->lock). */
 void herder_task_set_state(task_t *t, const char *state, const char *trace);
 void herder_topic_seen(task_t *t, const char *topic);
 /* Offsets committed by a source task (one transaction). */

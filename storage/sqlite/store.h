@@ -23,7 +23,8 @@ typedef struct store store_t;
 store_t *store_open(const char *path, char *errstr, size_t errstr_size);
 void store_close(store_t *st);
 
-/* Connectors. target_state: "STARTED", "PAUSED" or "STOPPED". */
+/* Connectors. target_state: "STARTED", "PAUSED" or "STOPPED"; NULL in a
+ * put keeps the connector's current one (STARTED for a new connector). */
 int store_connector_put(store_t *st, const char *name, const char *config_json,
                         const char *target_state, char *errstr,
                         size_t errstr_size);
@@ -71,13 +72,13 @@ int store_offsets_delete_all(store_t *st, const char *connector, char *errstr,
 int store_status_put(store_t *st, const char *connector, int task,
                      const char *state, const char *trace, char *errstr,
                      size_t errstr_size);
+/* Removes one status (absent is fine). */
+int store_status_remove(store_t *st, const char *connector, int task,
+                        char *errstr, size_t errstr_size);
 typedef int (*store_status_cb)(void *opaque, const char *connector, int task,
                                const char *state, const char *trace);
 int store_status_each(store_t *st, store_status_cb cb, void *opaque,
                       char *errstr, size_t errstr_size);
 
-/* Canonical text of a flat JSON object (sorted keys, compact); malloc'd,
- * NULL if `json` is not a JSON object. */
-char *store_canonical_json(const char *json);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "connect/plugin.h"
 
-/* The host table every plugin receives (server/host.c). */
+/* The host table every plugin receives (server/runtime/host.c). */
 extern const connectd_host_t connectd_host;
 
 /* Register the built-in connectors (FileStream, datagen). 0 or -1. */

@@ -35,6 +35,16 @@ int worker_config_check(const json_t *props, char *errstr, size_t errstr_size);
 const char *wc_get(const json_t *props, const char *key);
 long long wc_get_ll(const json_t *props, const char *key);
 int wc_get_bool(const json_t *props, const char *key);
+/* 1 if the worker config sets `key` itself (a default does not count):
+ * for keys whose default applies only when asked for, such as
+ * scheduled.rebalance.max.delay.ms. */
+int wc_is_set(const json_t *props, const char *key);
+/* 1 if the worker runs distributed (group.id set), as connect-distributed;
+ * worker_config_check has then checked the distributed keys together. */
+int wc_is_distributed(const json_t *props);
+/* The coordination topic's name: coordination.storage.topic, else
+ * connectd-coordination-<group.id>. */
+void wc_coordination_topic(const json_t *props, char *buf, size_t n);
 /* connector.client.config.override.policy as "All", "None" or "Principal"
  * (aliases and class names both accepted by the check). */
 const char *wc_override_policy(const json_t *props);

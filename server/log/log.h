@@ -36,7 +36,7 @@ typedef struct logger logger_t;
 void log_init(void);
 
 /* Configure appenders and levels from the worker config (a JSON object of
- * strings; keys starting with "log."; see server/config.c for the table).
+ * strings; keys starting with "log."; see server/config/config.c for the table).
  * Returns 0, or -1 with a sentence in errstr. */
 int log_configure(const json_t *worker_props, const char *worker_id,
                   char *errstr, size_t errstr_size);

@@ -47,6 +47,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "canonical_json.h"
 #include "log.h"
 
 /* Milliseconds SQLite waits on a lock held by another connection. */
@@ -601,7 +602,8 @@ int store_connector_put(store_t *st, const char *name, const char *config_json,
                 snprintf(errstr, errstr_size, "connector name is empty");
                 return -1;
         }
-        if (check_target_state(target_state, errstr, errstr_size) ||
+        if ((target_state &&
+             check_target_state(target_state, errstr, errstr_size)) ||
             check_json_object("connector config", config_json, errstr,
                               errstr_size))
                 return -1;
@@ -612,7 +614,9 @@ int store_connector_put(store_t *st, const char *name, const char *config_json,
         /* An update keeps the connector's place in creation order. */
         stmt = prepare(st,
                        "INSERT INTO connectors (name, config_json, "
-                       "target_state, seq) VALUES (?1, ?2, ?3, "
+                       "target_state, seq) VALUES (?1, ?2, "
+                       "COALESCE(?3, (SELECT target_state FROM connectors "
+                       "WHERE name = ?1), 'STARTED'), "
                        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM connectors)) "
                        "ON CONFLICT(name) DO UPDATE SET "
                        "config_json = excluded.config_json, "
@@ -815,24 +819,10 @@ int store_tasks_each(store_t *st, const char *connector, store_task_cb cb,
 
 /* ---- offsets ------------------------------------------------------------- */
 
-char *store_canonical_json(const char *json)
-{
-        json_t *v;
-        char *out = NULL;
-
-        if (!json)
-                return NULL;
-        v = json_loads(json, 0, NULL);
-        if (v && json_is_object(v))
-                out = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(v);
-        return out;
-}
-
 static int canonical_partition(const char *partition_json, char **out,
                                char *errstr, size_t errstr_size)
 {
-        *out = store_canonical_json(partition_json);
+        *out = canonical_json(partition_json);
         if (!*out) {
                 snprintf(errstr, errstr_size,
                          "source partition is not a JSON object: %.200s",
@@ -1033,6 +1023,44 @@ int store_status_put(store_t *st, const char *connector, int task,
             step_done(st, stmt, "write status", errstr, errstr_size))
                 goto out;
         if (txn_commit(st, errstr, errstr_size))
+                goto out;
+        rc = 0;
+out:
+        sqlite3_finalize(stmt);
+        if (rc)
+                txn_rollback(st);
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+}
+
+int store_status_remove(store_t *st, const char *connector, int task,
+                        char *errstr, size_t errstr_size)
+{
+        sqlite3_stmt *stmt = NULL;
+        int rc = -1;
+
+        if (!connector || !*connector || task < -1) {
+                snprintf(errstr, errstr_size,
+                         "store status: connector and a task >= -1 are "
+                         "required");
+                return -1;
+        }
+        pthread_mutex_lock(&st->lock);
+        if (txn_begin(st, errstr, errstr_size))
+                goto out;
+        stmt = prepare(st,
+                       "DELETE FROM status WHERE connector = ?1 AND "
+                       "task = ?2",
+                       errstr, errstr_size);
+        if (!stmt || bind_text(st, stmt, 1, connector, errstr, errstr_size))
+                goto out;
+        if (sqlite3_bind_int(stmt, 2, task) != SQLITE_OK) {
+                snprintf(errstr, errstr_size, "store bind: %s",
+                         sqlite3_errmsg(st->db));
+                goto out;
+        }
+        if (step_done(st, stmt, "remove status", errstr, errstr_size) ||
+            txn_commit(st, errstr, errstr_size))
                 goto out;
         rc = 0;
 out:

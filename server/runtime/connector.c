@@ -1,0 +1,1087 @@
+/*
+ * connector — the runtime of one connector (shared by every herder): the
+ * connector list, the statuses, and the connector thread (conn_main) that
+ * reconciles the observed state with the desired one. It starts/stops the
+ * plugin's connector instance, generates task configs and starts/stops/
+ * pauses task threads (runner.c). It drops h->lock around every plugin
+ * call, so a connector whose start() hangs only ever blocks its own
+ * thread. Statuses live in memory under the lock and are copied to the
+ * status store as the last known status. A deleted connector stays on the
+ * list, flagged, until its thread has finished; then it is reaped by the
+ * next REST call or at shutdown.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfgmap.h"
+#include "config.h"
+#include "distributed.h"
+#include "plugins.h"
+#include "runtime.h"
+
+LOG_MODULE_LOGGER(lg, "connectd.herder")
+
+const char *target_name(target_t t)
+{
+        switch (t) {
+        case TARGET_PAUSED:
+                return "PAUSED";
+        case TARGET_STOPPED:
+                return "STOPPED";
+        default:
+                return "STARTED";
+        }
+}
+
+target_t target_parse(const char *s)
+{
+        if (s && !strcmp(s, "PAUSED"))
+                return TARGET_PAUSED;
+        if (s && !strcmp(s, "STOPPED"))
+                return TARGET_STOPPED;
+        return TARGET_STARTED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Connector list (h->lock held)                                       */
+
+connector_t *conn_find_locked(herder_t *h, const char *name)
+{
+        connector_t *c;
+
+        for (c = h->conns; c; c = c->next)
+                if (!c->deleted && !strcmp(c->name, name))
+                        return c;
+        return NULL;
+}
+
+void conn_free(connector_t *c)
+{
+        int i;
+
+        for (i = 0; i < c->ntasks; i++)
+                if (c->tasks[i])
+                        task_release(c->tasks[i]);
+        free(c->tasks);
+        free(c->task_restarts);
+        json_decref(c->own_tasks);
+        json_decref(c->busy);
+        json_decref(c->config);
+        json_decref(c->task_configs);
+        json_decref(c->topics);
+        free(c->trace);
+        free(c->name);
+        pthread_cond_destroy(&c->cond);
+        free(c);
+}
+
+/* Join and free deleted connectors whose thread has finished. */
+void conn_reap_locked(herder_t *h)
+{
+        connector_t **pp = &h->conns, *c;
+
+        while ((c = *pp)) {
+                if (c->deleted && c->finished) {
+                        *pp = c->next;
+                        pthread_join(c->thread, NULL);
+                        conn_free(c);
+                } else {
+                        pp = &c->next;
+                }
+        }
+}
+
+void conn_set_state_locked(connector_t *c, const char *state,
+                           const char *trace)
+{
+        snprintf(c->state, sizeof(c->state), "%s", state);
+        free(c->trace);
+        c->trace = trace && *trace ? strdup(trace) : NULL;
+}
+
+/* As Java: FAILED and UNASSIGNED never overwrite a newer generation's
+ * status of another worker; the others are written blind. */
+static int put_safe(const char *state)
+{
+        return !strcmp(state, "FAILED") || !strcmp(state, "UNASSIGNED");
+}
+
+static void set_conn_state(connector_t *c, const char *state,
+                           const char *trace)
+{
+        herder_t *h = c->h;
+        char errstr[256];
+
+        pthread_mutex_lock(&h->lock);
+        /* A restart asked for while this cycle ran keeps the connector
+         * RESTARTING until the next cycle has carried it out. */
+        if (!strcmp(state, "RUNNING") && c->restart_conn) {
+                pthread_mutex_unlock(&h->lock);
+                return;
+        }
+        conn_set_state_locked(c, state, trace);
+        pthread_mutex_unlock(&h->lock);
+        if (status_store_put(h->ss, c->name, -1, state, trace, h->worker_id,
+                             atomic_load(&h->generation), put_safe(state),
+                             errstr, sizeof(errstr)))
+                LOG_WARN(lg(), "status not stored: %s", errstr);
+        if (trace && *trace)
+                LOG_ERROR(lg(), "Connector %s is %s: %s", c->name, state,
+                          trace);
+        else
+                LOG_INFO(lg(), "Connector %s is %s", c->name, state);
+}
+
+void herder_task_set_state(task_t *t, const char *state, const char *trace)
+{
+        herder_t *h = t->h;
+        char errstr[256];
+
+        pthread_mutex_lock(&h->lock);
+        if (atomic_load(&t->abandoned)) {
+                pthread_mutex_unlock(&h->lock);
+                return;
+        }
+        snprintf(t->state, sizeof(t->state), "%s", state);
+        free(t->trace);
+        t->trace = trace && *trace ? strdup(trace) : NULL;
+        pthread_mutex_unlock(&h->lock);
+        if (status_store_put(h->ss, t->conn_name, t->id, state, trace,
+                             h->worker_id, atomic_load(&h->generation),
+                             put_safe(state), errstr, sizeof(errstr)))
+                LOG_WARN(lg(), "status not stored: %s", errstr);
+        if (trace && *trace)
+                LOG_ERROR(lg(), "Task %s-%d is %s: %s", t->conn_name, t->id,
+                          state, trace);
+        else
+                LOG_INFO(lg(), "Task %s-%d is %s", t->conn_name, t->id, state);
+}
+
+void herder_topic_seen(task_t *t, const char *topic)
+{
+        herder_t *h = t->h;
+
+        if (!h->topic_tracking)
+                return;
+        pthread_mutex_lock(&h->lock);
+        if (!atomic_load(&t->abandoned) && t->conn && t->conn->topics &&
+            !json_object_get(t->conn->topics, topic))
+                json_object_set_new(t->conn->topics, topic, json_true());
+        pthread_mutex_unlock(&h->lock);
+}
+
+int herder_offsets_commit(task_t *t, json_t *offsets)
+{
+        size_t n = json_object_size(offsets), i = 0;
+        const char **parts, **offs;
+        const char *key;
+        json_t *val;
+        char errstr[256];
+        int rc = -1;
+
+        if (!n)
+                return 0;
+        parts = calloc(n, sizeof(*parts));
+        offs = calloc(n, sizeof(*offs));
+        if (!parts || !offs)
+                goto out;
+        json_object_foreach(offsets, key, val) {
+                parts[i] = key;
+                offs[i] = json_string_value(val);
+                i++;
+        }
+        /* Under the lock: an abandoned task must never commit (its
+         * connector may be stopped and its offsets reset meanwhile). */
+        pthread_mutex_lock(&t->h->lock);
+        if (atomic_load(&t->abandoned)) {
+                pthread_mutex_unlock(&t->h->lock);
+                goto out;
+        }
+        if (offset_store_put(t->h->os, t->conn_name, (int)n, parts, offs,
+                              errstr, sizeof(errstr))) {
+                pthread_mutex_unlock(&t->h->lock);
+                LOG_ERROR(lg(), "Task %s-%d: committing offsets failed: %s",
+                          t->conn_name, t->id, errstr);
+                goto out;
+        }
+        pthread_mutex_unlock(&t->h->lock);
+        rc = 0;
+out:
+        free(parts);
+        free(offs);
+        return rc;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The connector thread                                                */
+
+/* The running plugin connector; `desc` is the one it was started with (a
+ * config update may change the class under it). */
+typedef struct instance {
+        const connectd_connector_desc_t *desc;
+        void *state;
+        int running;
+        struct connectd_ctx ctx;
+} instance_t;
+
+static void instance_stop(connector_t *c, instance_t *in)
+{
+        (void)c;
+        if (!in->running)
+                return;
+        if (in->desc && in->desc->stop)
+                in->desc->stop(in->state);
+        in->running = 0;
+        in->state = NULL;
+}
+
+/* Starts the plugin's connector. 0, or -1 with the connector FAILED. */
+static int instance_start(connector_t *c, instance_t *in, json_t *config)
+{
+        char errstr[1024] = "";
+        const char *cls = json_string_value(json_object_get(config,
+                                                            "connector.class"));
+        const connectd_connector_desc_t *desc = plugins_find(cls ? cls : "");
+
+        pthread_mutex_lock(&c->h->lock);
+        c->desc = desc;
+        pthread_mutex_unlock(&c->h->lock);
+        if (!desc) {
+                snprintf(errstr, sizeof(errstr),
+                         "Failed to find any class that implements Connector "
+                         "and which name matches %s",
+                         cls ? cls : "(none)");
+                set_conn_state(c, "FAILED", errstr);
+                return -1;
+        }
+        in->desc = desc;
+        in->ctx.conn = c;
+        in->ctx.task = NULL;
+        in->ctx.lg = log_get(desc->class_name);
+        in->state = NULL;
+        if (desc->start(&in->ctx, cfgmap_of(config), &in->state, errstr,
+                        sizeof(errstr))) {
+                if (!*errstr)
+                        snprintf(errstr, sizeof(errstr),
+                                 "connector start failed");
+                set_conn_state(c, "FAILED", errstr);
+                return -1;
+        }
+        in->running = 1;
+        return 0;
+}
+
+/* Removes and stops every task thread. */
+static void stop_all_tasks(connector_t *c)
+{
+        herder_t *h = c->h;
+        struct timespec deadline;
+        task_t **tasks;
+        int n, i;
+
+        pthread_mutex_lock(&h->lock);
+        tasks = c->tasks;
+        n = c->ntasks;
+        c->tasks = NULL;
+        c->ntasks = 0;
+        pthread_mutex_unlock(&h->lock);
+        /* Ask all first, then wait: the timeouts run in parallel. At
+         * shutdown, every connector's tasks share the worker's one
+         * deadline. */
+        pthread_mutex_lock(&h->lock);
+        if (h->stopping)
+                deadline = h->stop_by;
+        else
+                deadline_in(&deadline, h->graceful_ms);
+        pthread_mutex_unlock(&h->lock);
+        for (i = 0; i < n; i++)
+                runner_task_request_stop(tasks[i], &deadline);
+        for (i = 0; i < n; i++) {
+                if (runner_task_stop_until(tasks[i], &deadline))
+                        LOG_WARN(lg(), "Task %s-%d did not stop in time and "
+                                 "was abandoned", c->name, tasks[i]->id);
+                task_release(tasks[i]);
+        }
+        free(tasks);
+}
+
+/* Starts one task thread per config; the connector owns the references. */
+static void start_tasks(connector_t *c, const connectd_connector_desc_t *desc,
+                        json_t *config, json_t *task_configs, int paused)
+{
+        herder_t *h = c->h;
+        size_t i, n = json_array_size(task_configs);
+        task_t **tasks = calloc(n ? n : 1, sizeof(*tasks));
+
+        for (i = 0; i < n; i++) {
+                tasks[i] = runner_task_start(h, c, desc, config, (int)i,
+                                             json_array_get(task_configs, i),
+                                             paused);
+                if (!tasks[i])
+                        break; /* out of memory */
+        }
+        n = i;
+        pthread_mutex_lock(&h->lock);
+        free(c->tasks);
+        c->tasks = tasks;
+        c->ntasks = (int)n;
+        pthread_mutex_unlock(&h->lock);
+}
+
+/* Restarts the task with id `id` in place (the new one starts paused if
+ * `paused`). */
+static void restart_task(connector_t *c, int id, int paused)
+{
+        herder_t *h = c->h;
+        task_t *old = NULL, *nt;
+        json_t *cfg = NULL;
+
+        pthread_mutex_lock(&h->lock);
+        if (id >= 0 && id < c->ntasks && c->task_configs) {
+                old = c->tasks[id];
+                cfg = json_incref(json_array_get(c->task_configs, id));
+        }
+        pthread_mutex_unlock(&h->lock);
+        if (!old || !cfg) {
+                json_decref(cfg);
+                return;
+        }
+        herder_task_set_state(old, "RESTARTING", NULL);
+        if (runner_task_stop(old) != 0) {
+                /* It stays in its slot as FAILED with the reason; the next
+                 * restart replaces it. */
+                json_decref(cfg);
+                return;
+        }
+        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg,
+                               paused);
+        json_decref(cfg);
+        if (!nt)
+                return; /* out of memory: keep the old one */
+        pthread_mutex_lock(&h->lock);
+        c->tasks[id] = nt;
+        pthread_mutex_unlock(&h->lock);
+        task_release(old);
+}
+
+/* "task.class" as Connect shows it for tasks of connector plugin d:
+ * the class name with "Connector" at its end replaced by "Task". */
+static void task_class_of(const connectd_connector_desc_t *d, char *buf,
+                          size_t n)
+{
+        size_t len;
+
+        snprintf(buf, n, "%s", d->class_name);
+        len = strlen(buf);
+        if (len > 9 && !strcmp(buf + len - 9, "Connector"))
+                snprintf(buf + len - 9, n - len + 9, "Task");
+}
+
+/* Asks the connector for task configs; 0 or -1 (connector FAILED). */
+static json_t *generate_task_configs(connector_t *c, instance_t *in,
+                                     json_t *config)
+{
+        const connectd_connector_desc_t *d = in->desc;
+        const char *tm = json_string_value(json_object_get(config,
+                                                           "tasks.max"));
+        long long max = tm ? strtoll(tm, NULL, 10) : 1;
+        json_t *arr = json_array();
+        char errstr[1024] = "";
+        char task_class[512];
+        size_t i;
+
+        if (max < 1)
+                max = 1;
+        if (d->task_configs(in->state, (int)max,
+                            (connectd_task_configs_t *)arr, errstr,
+                            sizeof(errstr))) {
+                if (!*errstr)
+                        snprintf(errstr, sizeof(errstr),
+                                 "task_configs failed");
+                set_conn_state(c, "FAILED", errstr);
+                json_decref(arr);
+                return NULL;
+        }
+        if ((long long)json_array_size(arr) > max) {
+                snprintf(errstr, sizeof(errstr),
+                         "The connector %s has generated %zu tasks, which is "
+                         "greater than %lld, the maximum number of tasks it "
+                         "is configured to create.",
+                         c->name, json_array_size(arr), max);
+                set_conn_state(c, "FAILED", errstr);
+                json_decref(arr);
+                return NULL;
+        }
+        /* task.class as Connect shows it; topics copied for sinks. */
+        task_class_of(d, task_class, sizeof(task_class));
+        for (i = 0; i < json_array_size(arr); i++) {
+                json_t *tc = json_array_get(arr, i);
+                json_object_set_new(tc, "task.class", json_string(task_class));
+                if (d->type == CONNECTD_SINK) {
+                        json_t *v = json_object_get(config, "topics");
+                        if (v)
+                                json_object_set(tc, "topics", v);
+                        v = json_object_get(config, "topics.regex");
+                        if (v)
+                                json_object_set(tc, "topics.regex", v);
+                }
+        }
+        return arr;
+}
+
+static void store_task_configs(connector_t *c, json_t *arr)
+{
+        json_t *none = arr ? NULL : json_array();
+        char errstr[256];
+
+        if (config_store_tasks_put(c->h->cs, c->name, arr ? arr : none,
+                                   errstr, sizeof(errstr)))
+                LOG_ERROR(lg(), "Connector %s: storing task configs failed: "
+                          "%s", c->name, errstr);
+        json_decref(none);
+}
+
+/* The task configs the store holds for c (an array, maybe empty), if
+ * they were made for tasks of plugin d: a config changed to another
+ * connector class while paused leaves the old class's task configs
+ * behind, which d's tasks could not run. */
+static json_t *stored_task_configs(connector_t *c,
+                                   const connectd_connector_desc_t *d)
+{
+        json_t *arr = NULL;
+        char errstr[256], task_class[512];
+        size_t i;
+
+        if (config_store_tasks_get(c->h->cs, c->name, &arr, errstr,
+                                   sizeof(errstr))) {
+                LOG_WARN(lg(), "Connector %s: stored task configs not read: "
+                         "%s", c->name, errstr);
+                arr = json_array();
+        }
+        task_class_of(d, task_class, sizeof(task_class));
+        for (i = 0; i < json_array_size(arr); i++) {
+                const char *tc = json_string_value(json_object_get(
+                        json_array_get(arr, i), "task.class"));
+                if (!tc || strcmp(tc, task_class)) {
+                        LOG_INFO(lg(), "Connector %s: stored task configs "
+                                 "are for %s, not %s; not restored",
+                                 c->name, tc ? tc : "(no task.class)",
+                                 task_class);
+                        json_array_clear(arr);
+                        break;
+                }
+        }
+        return arr;
+}
+
+/* 1 if the running tasks are exactly `arr`, started from connector config
+ * `config` with plugin `d` (h->lock held): then a regeneration that gives
+ * the same task configs leaves them running, as Connect does. */
+static int tasks_current_locked(const connector_t *c,
+                                const connectd_connector_desc_t *d,
+                                const json_t *config, const json_t *arr)
+{
+        int i;
+
+        if (!c->task_configs || !json_equal(c->task_configs, (json_t *)arr) ||
+            c->ntasks != (int)json_array_size(arr))
+                return 0;
+        for (i = 0; i < c->ntasks; i++)
+                if (c->tasks[i]->desc != d ||
+                    !json_equal(c->tasks[i]->conn_config, (json_t *)config))
+                        return 0;
+        return 1;
+}
+
+static void publish_task_configs(connector_t *c, json_t *arr)
+{
+        herder_t *h = c->h;
+
+        pthread_mutex_lock(&h->lock);
+        json_decref(c->task_configs);
+        c->task_configs = arr; /* steals */
+        c->tasks_gen++;
+        pthread_cond_broadcast(&h->cond);
+        pthread_mutex_unlock(&h->lock);
+}
+
+/* Asks every task to pause; each acknowledges by going PAUSED. */
+static void pause_tasks(connector_t *c)
+{
+        herder_t *h = c->h;
+        struct timespec deadline;
+        int i, n;
+        task_t **tasks;
+
+        pthread_mutex_lock(&h->lock);
+        n = c->ntasks;
+        tasks = calloc(n ? n : 1, sizeof(*tasks));
+        for (i = 0; i < n; i++) {
+                tasks[i] = c->tasks[i];
+                if (tasks[i])
+                        atomic_fetch_add(&tasks[i]->refcnt, 1);
+        }
+        pthread_mutex_unlock(&h->lock);
+        for (i = 0; i < n; i++)
+                if (tasks[i])
+                        runner_task_pause(tasks[i], 1);
+        deadline_in(&deadline, h->graceful_ms);
+        for (i = 0; i < n; i++) {
+                if (!tasks[i])
+                        continue;
+                runner_task_wait_paused_until(tasks[i], &deadline);
+                task_release(tasks[i]);
+        }
+        free(tasks);
+}
+
+static void resume_tasks(connector_t *c)
+{
+        herder_t *h = c->h;
+        int i;
+
+        pthread_mutex_lock(&h->lock);
+        for (i = 0; i < c->ntasks; i++)
+                if (c->tasks[i])
+                        runner_task_pause(c->tasks[i], 0);
+        pthread_mutex_unlock(&h->lock);
+}
+
+/* 1 if a deleted connector of the same name has not finished stopping
+ * (h->lock held). */
+static int predecessor_running_locked(const connector_t *c)
+{
+        const connector_t *o;
+
+        for (o = c->h->conns; o; o = o->next)
+                if (o != c && o->deleted && !o->finished &&
+                    !strcmp(o->name, c->name))
+                        return 1;
+        return 0;
+}
+
+/* 1 if the connector was deleted or the worker is stopping. */
+static int interrupted(connector_t *c)
+{
+        int r;
+
+        pthread_mutex_lock(&c->h->lock);
+        r = c->deleted || c->h->stopping;
+        pthread_mutex_unlock(&c->h->lock);
+        return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Distributed mode: the connector thread runs this worker's share       */
+
+static int json_int_in(const json_t *arr, int v)
+{
+        size_t i;
+        json_t *o;
+
+        json_array_foreach(arr, i, o)
+                if (json_integer_value(o) == v)
+                        return 1;
+        return 0;
+}
+
+int conn_queue_task_restart_locked(connector_t *c, int id)
+{
+        int i, *tr;
+
+        for (i = 0; i < c->ntask_restarts; i++)
+                if (c->task_restarts[i] == id)
+                        return 0;
+        tr = realloc(c->task_restarts, (c->ntask_restarts + 1) * sizeof(*tr));
+        if (!tr)
+                return -1;
+        c->task_restarts = tr;
+        c->task_restarts[c->ntask_restarts++] = id;
+        return 0;
+}
+
+void conn_own_from_assignment_locked(connector_t *c)
+{
+        herder_t *h = c->h;
+        json_t *conns = json_object_get(h->dist_mine, "connectors");
+        json_t *t = json_object_get(json_object_get(h->dist_mine, "tasks"),
+                                    c->name);
+        int own = 0;
+        size_t i;
+        json_t *o;
+
+        json_array_foreach(conns, i, o)
+                if (json_is_string(o) && !strcmp(json_string_value(o),
+                                                 c->name))
+                        own = 1;
+        if (!t)
+                t = json_array();
+        else
+                json_incref(t);
+        if (own != c->own_conn || !json_equal(t, c->own_tasks)) {
+                c->own_conn = own;
+                json_decref(c->own_tasks);
+                c->own_tasks = json_deep_copy(t);
+                conn_wake_locked(c);
+        }
+        json_decref(t);
+}
+
+/* set_conn_state, but only when the state is another. */
+static void set_conn_state_changed(connector_t *c, const char *state)
+{
+        int same;
+
+        pthread_mutex_lock(&c->h->lock);
+        same = !strcmp(c->state, state);
+        pthread_mutex_unlock(&c->h->lock);
+        if (!same)
+                set_conn_state(c, state, NULL);
+}
+
+/* Stops tasks taken out of c->tasks; `unassign`: say so in the status
+ * (they run elsewhere next, or nowhere). */
+static void stop_tasks_dist(connector_t *c, task_t **tasks, int n,
+                            int unassign)
+{
+        herder_t *h = c->h;
+        struct timespec deadline;
+        int i;
+
+        if (!n)
+                return;
+        pthread_mutex_lock(&h->lock);
+        if (h->stopping)
+                deadline = h->stop_by;
+        else
+                deadline_in(&deadline, h->graceful_ms);
+        pthread_mutex_unlock(&h->lock);
+        for (i = 0; i < n; i++)
+                runner_task_request_stop(tasks[i], &deadline);
+        for (i = 0; i < n; i++) {
+                if (runner_task_stop_until(tasks[i], &deadline))
+                        LOG_WARN(lg(), "Task %s-%d did not stop in time and "
+                                 "was abandoned", c->name, tasks[i]->id);
+                else if (unassign)
+                        herder_task_set_state(tasks[i], "UNASSIGNED", NULL);
+                task_release(tasks[i]);
+        }
+}
+
+/* The tasks this worker must run, from the config topic's task configs
+ * and the assignment; everything else stops. */
+static void reconcile_tasks_dist(connector_t *c, json_t *config,
+                                 target_t target, json_t *own,
+                                 json_t *topic_tasks, int *restarts,
+                                 int nrestarts, int unassign)
+{
+        herder_t *h = c->h;
+        const connectd_connector_desc_t *desc;
+        int n = topic_tasks && target != TARGET_STOPPED ?
+                (int)json_array_size(topic_tasks) : 0;
+        task_t **stop = NULL, **nt;
+        int nstop = 0, i;
+
+        pthread_mutex_lock(&h->lock);
+        desc = c->desc;
+        if (!desc || h->stopping || c->deleted)
+                n = 0;
+        stop = calloc(c->ntasks ? c->ntasks : 1, sizeof(*stop));
+        for (i = 0; i < c->ntasks; i++) {
+                task_t *t = c->tasks[i];
+                if (!t)
+                        continue;
+                if (i >= n || !json_int_in(own, i) || t->desc != desc ||
+                    !json_equal(t->config, json_array_get(topic_tasks, i)) ||
+                    !json_equal(t->conn_config, config)) {
+                        stop[nstop++] = t;
+                        c->tasks[i] = NULL;
+                        json_array_append_new(c->busy, json_integer(i));
+                }
+        }
+        pthread_mutex_unlock(&h->lock);
+        stop_tasks_dist(c, stop, nstop, unassign);
+        free(stop);
+        pthread_mutex_lock(&h->lock);
+        json_array_clear(c->busy);
+        pthread_mutex_unlock(&h->lock);
+
+        pthread_mutex_lock(&h->lock);
+        if (n > c->ntasks) {
+                nt = realloc(c->tasks, (size_t)n * sizeof(*nt));
+                if (nt) {
+                        for (i = c->ntasks; i < n; i++)
+                                nt[i] = NULL;
+                        c->tasks = nt;
+                        c->ntasks = n;
+                }
+        } else {
+                c->ntasks = n; /* every slot >= n was emptied above */
+        }
+        n = c->ntasks;
+        pthread_mutex_unlock(&h->lock);
+
+        for (i = 0; i < n; i++) {
+                task_t *t;
+                int have;
+                if (!json_int_in(own, i))
+                        continue;
+                pthread_mutex_lock(&h->lock);
+                have = c->tasks[i] != NULL;
+                if (!have)
+                        json_array_append_new(c->busy, json_integer(i));
+                pthread_mutex_unlock(&h->lock);
+                if (have)
+                        continue;
+                t = runner_task_start(h, c, desc, config, i,
+                                      json_array_get(topic_tasks, i),
+                                      target == TARGET_PAUSED);
+                pthread_mutex_lock(&h->lock);
+                c->tasks[i] = t;
+                json_array_clear(c->busy);
+                pthread_mutex_unlock(&h->lock);
+        }
+        for (i = 0; i < nrestarts; i++)
+                if (json_int_in(own, restarts[i]))
+                        restart_task(c, restarts[i],
+                                     target == TARGET_PAUSED);
+        if (target == TARGET_PAUSED)
+                pause_tasks(c);
+        else
+                resume_tasks(c);
+}
+
+static void set_inst_running(connector_t *c, int running)
+{
+        pthread_mutex_lock(&c->h->lock);
+        c->inst_running = running;
+        pthread_mutex_unlock(&c->h->lock);
+}
+
+static void conn_main_dist(connector_t *c)
+{
+        herder_t *h = c->h;
+        instance_t in;
+        unsigned applied_gen = 0;
+        int published = 0;
+
+        memset(&in, 0, sizeof(in));
+        for (;;) {
+                json_t *config, *own, *topic_tasks;
+                target_t target;
+                unsigned gen;
+                int deleted, stopping, restart_conn, own_conn, fresh;
+                int *task_restarts, ntask_restarts;
+
+                pthread_mutex_lock(&h->lock);
+                while (!c->dirty)
+                        pthread_cond_wait(&c->cond, &h->lock);
+                c->dirty = 0;
+                deleted = c->deleted;
+                stopping = h->stopping;
+                config = json_incref(c->config);
+                target = c->target;
+                gen = c->config_gen;
+                restart_conn = c->restart_conn;
+                own_conn = c->own_conn;
+                own = json_incref(c->own_tasks);
+                topic_tasks = json_incref(c->task_configs);
+                task_restarts = c->task_restarts;
+                ntask_restarts = c->ntask_restarts;
+                c->restart_conn = 0;
+                c->task_restarts = NULL;
+                c->ntask_restarts = 0;
+                pthread_mutex_unlock(&h->lock);
+
+                if (deleted || stopping) {
+                        json_t *none = json_array();
+                        reconcile_tasks_dist(c, config, target, none, NULL,
+                                             NULL, 0, !deleted);
+                        json_decref(none);
+                        if (in.running) {
+                                instance_stop(c, &in);
+                                set_inst_running(c, 0);
+                                if (!deleted)
+                                        set_conn_state(c, "UNASSIGNED", NULL);
+                        }
+                        json_decref(config);
+                        json_decref(own);
+                        json_decref(topic_tasks);
+                        free(task_restarts);
+                        break;
+                }
+                if (gen != applied_gen) {
+                        instance_stop(c, &in);
+                        applied_gen = gen;
+                        published = 0;
+                }
+                if (restart_conn && in.running) {
+                        set_conn_state(c, "RESTARTING", NULL);
+                        instance_stop(c, &in);
+                }
+                if (!own_conn) {
+                        if (in.running) {
+                                instance_stop(c, &in);
+                                set_conn_state(c, "UNASSIGNED", NULL);
+                        }
+                } else if (target != TARGET_STARTED) {
+                        instance_stop(c, &in);
+                        set_conn_state_changed(c, target == TARGET_PAUSED ?
+                                               "PAUSED" : "STOPPED");
+                } else {
+                        fresh = !in.running;
+                        if (fresh)
+                                set_inst_running(c, 1); /* starting */
+                        if (fresh && instance_start(c, &in, config) == 0)
+                                set_conn_state(c, "RUNNING", NULL);
+                        if (in.running && (fresh || !published)) {
+                                json_t *arr = generate_task_configs(c, &in,
+                                                                    config);
+                                if (arr) {
+                                        dist_publish_tasks(h->dist, c->name,
+                                                           arr);
+                                        published = 1;
+                                        json_decref(arr);
+                                } else {
+                                        instance_stop(c, &in);
+                                }
+                        }
+                }
+                set_inst_running(c, in.running);
+                reconcile_tasks_dist(c, config, target, own, topic_tasks,
+                                     task_restarts, ntask_restarts, 1);
+                dist_poke(h->dist);
+                free(task_restarts);
+                json_decref(config);
+                json_decref(own);
+                json_decref(topic_tasks);
+        }
+        dist_poke(h->dist);
+}
+
+static void *conn_main(void *arg)
+{
+        connector_t *c = arg;
+        herder_t *h = c->h;
+        instance_t in;
+        unsigned applied_gen = 0;
+        int have_configs = 0;
+        char ctxname[512];
+
+        memset(&in, 0, sizeof(in));
+        snprintf(ctxname, sizeof(ctxname), "%s|worker", c->name);
+        log_context_set(ctxname);
+        {
+                char tname[16];
+                snprintf(tname, sizeof(tname), "conn:%s", c->name);
+                pthread_setname_np(pthread_self(), tname);
+        }
+
+        /* A connector of the same name that was deleted may still be
+         * stopping: let it finish (final offset commit, statuses) first. */
+        pthread_mutex_lock(&h->lock);
+        while (predecessor_running_locked(c) && !c->deleted && !h->stopping)
+                pthread_cond_wait(&h->cond, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+
+        for (;;) {
+                if (h->dist) {
+                        conn_main_dist(c);
+                        break;
+                }
+                json_t *config;
+                target_t target;
+                unsigned gen;
+                int deleted, restart_conn, fresh, started_now = 0;
+                int *task_restarts, ntask_restarts, i;
+
+                pthread_mutex_lock(&h->lock);
+                while (!c->dirty)
+                        pthread_cond_wait(&c->cond, &h->lock);
+                c->dirty = 0;
+                deleted = c->deleted || h->stopping;
+                config = json_incref(c->config);
+                target = c->target;
+                gen = c->config_gen;
+                restart_conn = c->restart_conn;
+                task_restarts = c->task_restarts;
+                ntask_restarts = c->ntask_restarts;
+                c->restart_conn = 0;
+                c->task_restarts = NULL;
+                c->ntask_restarts = 0;
+                pthread_mutex_unlock(&h->lock);
+
+                if (deleted) {
+                        stop_all_tasks(c);
+                        instance_stop(c, &in);
+                        json_decref(config);
+                        free(task_restarts);
+                        break;
+                }
+                if (gen != applied_gen) {
+                        /* New config: everything starts over. While
+                         * paused, as in Connect, the tasks stay as they
+                         * are (paused) until the connector starts again,
+                         * which regenerates their configs. */
+                        if (applied_gen) {
+                                if (target != TARGET_PAUSED) {
+                                        stop_all_tasks(c);
+                                        have_configs = 0;
+                                }
+                                instance_stop(c, &in);
+                        }
+                        applied_gen = gen;
+                }
+                if (restart_conn) {
+                        if (in.running || target == TARGET_STARTED)
+                                set_conn_state(c, "RESTARTING", NULL);
+                        instance_stop(c, &in);
+                }
+
+                switch (target) {
+                case TARGET_STOPPED:
+                        stop_all_tasks(c);
+                        instance_stop(c, &in);
+                        if (have_configs || applied_gen) {
+                                store_task_configs(c, NULL);
+                                publish_task_configs(c, json_array());
+                        }
+                        have_configs = 0;
+                        set_conn_state(c, "STOPPED", NULL);
+                        break;
+                case TARGET_PAUSED:
+                        instance_stop(c, &in);
+                        /* Restored paused (first cycle, config unchanged):
+                         * its tasks come back paused from the stored task
+                         * configs, as Connect shows them, without starting
+                         * the connector. */
+                        if (!have_configs && gen == 1 && c->desc) {
+                                json_t *arr = stored_task_configs(c, c->desc);
+                                if (arr && json_array_size(arr)) {
+                                        start_tasks(c, c->desc, config, arr,
+                                                    1);
+                                        publish_task_configs(c, arr);
+                                        have_configs = 1;
+                                } else {
+                                        json_decref(arr);
+                                }
+                        }
+                        /* Restarted tasks come back paused. */
+                        for (i = 0; i < ntask_restarts; i++)
+                                restart_task(c, task_restarts[i], 1);
+                        pause_tasks(c);
+                        set_conn_state(c, "PAUSED", NULL);
+                        break;
+                case TARGET_STARTED:
+                        /* Every start of the connector (creation, resume,
+                         * restart, new config, worker start) asks it for
+                         * task configs again, as Connect does; tasks whose
+                         * configs come out the same keep running. */
+                        fresh = !in.running;
+                        if (!in.running) {
+                                if (instance_start(c, &in, config)) {
+                                        stop_all_tasks(c);
+                                        have_configs = 0;
+                                        break;
+                                }
+                        }
+                        /* A delete or shutdown may have come while the
+                         * plugin's start() ran: do no more work for it. */
+                        if (interrupted(c))
+                                break;
+                        set_conn_state(c, "RUNNING", NULL);
+                        if (!have_configs || restart_conn || fresh) {
+                                json_t *arr = generate_task_configs(c, &in,
+                                                                    config);
+                                int same;
+                                if (!arr) {
+                                        stop_all_tasks(c);
+                                        instance_stop(c, &in);
+                                        have_configs = 0;
+                                        break;
+                                }
+                                if (interrupted(c)) {
+                                        json_decref(arr);
+                                        break;
+                                }
+                                pthread_mutex_lock(&h->lock);
+                                same = have_configs &&
+                                       tasks_current_locked(c, in.desc,
+                                                            config, arr);
+                                pthread_mutex_unlock(&h->lock);
+                                if (!same) {
+                                        stop_all_tasks(c);
+                                        store_task_configs(c, arr);
+                                        publish_task_configs(c, json_incref(arr));
+                                        start_tasks(c, in.desc, config, arr,
+                                                    0);
+                                        started_now = 1;
+                                } else {
+                                        publish_task_configs(c, json_incref(arr));
+                                }
+                                json_decref(arr);
+                                have_configs = 1;
+                        }
+                        /* Tasks started just now already are restarted
+                         * ones (a restart asked for right after a config
+                         * update). */
+                        for (i = 0; i < ntask_restarts && !started_now; i++)
+                                restart_task(c, task_restarts[i], 0);
+                        resume_tasks(c);
+                        break;
+                }
+                free(task_restarts);
+                json_decref(config);
+        }
+
+        pthread_mutex_lock(&h->lock);
+        c->finished = 1;
+        pthread_cond_broadcast(&h->cond);
+        pthread_mutex_unlock(&h->lock);
+        log_context_set(NULL);
+        return NULL;
+}
+
+/* Creates the in-memory connector and its thread (h->lock held). */
+connector_t *conn_new_locked(herder_t *h, const char *name,
+                             json_t *config, target_t target)
+{
+        connector_t *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return NULL;
+        c->h = h;
+        c->name = strdup(name);
+        c->config = json_incref(config);
+        c->target = target;
+        c->config_gen = 1;
+        c->dirty = 1;
+        c->topics = json_object();
+        snprintf(c->state, sizeof(c->state), "UNASSIGNED");
+        c->desc = plugins_find(json_string_value(
+                json_object_get(config, "connector.class")) ?: "");
+        c->own_tasks = json_array();
+        c->busy = json_array();
+        pthread_cond_init(&c->cond, NULL);
+        if (h->dist)
+                conn_own_from_assignment_locked(c);
+        if (pthread_create(&c->thread, NULL, conn_main, c)) {
+                conn_free(c);
+                return NULL;
+        }
+        c->next = h->conns;
+        h->conns = c;
+        return c;
+}
+
+void conn_wake_locked(connector_t *c)
+{
+        c->dirty = 1;
+        pthread_cond_signal(&c->cond);
+}
+
