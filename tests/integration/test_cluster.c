@@ -639,6 +639,27 @@ static int last_is(void *arg)
         return ok;
 }
 
+/* The records of `key` in `topic`, one per line "offset value" (for
+ * failure messages; malloc'd). */
+static char *key_history(const char *bootstrap, const char *topic,
+                         const char *key)
+{
+        recs_t rs;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&out, &len);
+        int i;
+
+        recs_read(&rs, bootstrap, topic);
+        for (i = 0; i < rs.n; i++)
+                if (!strcmp(rs.r[i].key, key))
+                        fprintf(fp, "\n    %d:%lld %s", rs.r[i].part,
+                                rs.r[i].off, rs.r[i].value);
+        recs_free(&rs);
+        fclose(fp);
+        return out;
+}
+
 static int matches_re(const char *re, const char *s)
 {
         regex_t r;
@@ -857,9 +878,19 @@ Test(cluster, kill9_busiest_fails_over_within_10s, .timeout = 180)
         t0 = mono_ms();
         worker_kill9(c.w[b]);
         c.gone[b] = 1;
-        cr_assert(wait_until(running_cb, &l, 10000),
-                  "not all RUNNING on the other workers within 10 s after "
-                  "kill -9 of %s (%s): %s", wid(c.w[b]), text, l.why);
+        if (!wait_until(running_cb, &l, 10000)) {
+                /* How late: say so in the failure. */
+                char why[sizeof(l.why)];
+                int late;
+                memcpy(why, l.why, sizeof(why));
+                late = wait_until(running_cb, &l, 60000);
+                cr_assert_fail("not all RUNNING on the other workers within "
+                               "10 s after kill -9 of %s (%s): %s\n"
+                               "  (%s after %lld ms)",
+                               wid(c.w[b]), text, why,
+                               late ? "all RUNNING" : "still not",
+                               mono_ms() - t0);
+        }
         cr_log_info("kill -9: all RUNNING elsewhere after %lld ms",
                     mono_ms() - t0);
         cr_assert(wait_until(balanced_cb, &l, 20000),
@@ -882,9 +913,17 @@ Test(cluster, sigterm_hands_over_within_3s, .timeout = 180)
         t0 = mono_ms();
         kill(c.w[b]->pid, SIGTERM);
         c.gone[b] = 1;
-        cr_assert(wait_until(running_cb, &l, 3000),
-                  "not handed over within 3 s after SIGTERM of %s (%s): %s",
-                  wid(c.w[b]), text, l.why);
+        if (!wait_until(running_cb, &l, 3000)) {
+                char why[sizeof(l.why)];
+                int late;
+                memcpy(why, l.why, sizeof(why));
+                late = wait_until(running_cb, &l, 60000);
+                cr_assert_fail("not handed over within 3 s after SIGTERM of "
+                               "%s (%s): %s\n  (%s after %lld ms)",
+                               wid(c.w[b]), text, why,
+                               late ? "all RUNNING" : "still not",
+                               mono_ms() - t0);
+        }
         cr_log_info("SIGTERM: all RUNNING elsewhere after %lld ms",
                     mono_ms() - t0);
         cr_assert_eq(worker_stop(c.w[b]), 0, "the stopped worker's exit");
@@ -1007,7 +1046,6 @@ Test(cluster, fourth_worker_takes_share_unmoved_keep_running, .timeout = 180)
                   l.why);
         load_text(&l, text, sizeof(text));
         cr_log_info("after the join: %s", text);
-        cr_assert(!jw.bad[0], "an unmoved task left RUNNING: %s", jw.bad);
 
         /* Compare where each item is now; an item that stayed has, in the
          * status topic after the snapshot, only RUNNING records of its
@@ -1045,13 +1083,19 @@ Test(cluster, fourth_worker_takes_share_unmoved_keep_running, .timeout = 180)
                                                          "{\"state\":"
                                                          "\"RUNNING\"") &&
                                                   strstr(rs.r[k].value, want),
-                                          "unmoved %s: status record %s "
-                                          "during the join",
-                                          before[i].key, rs.r[k].value);
+                                          "unmoved %s (on %s): status "
+                                          "record %s during the join; all "
+                                          "its records:%s",
+                                          before[i].key, before[i].worker,
+                                          rs.r[k].value,
+                                          key_history(c.k->bootstrap,
+                                                      "connect-status",
+                                                      before[i].key));
                         }
                 }
                 recs_free(&rs);
         }
+        cr_assert(!jw.bad[0], "an unmoved task left RUNNING: %s", jw.bad);
         cr_assert(moved > 0, "nothing moved to the newcomer");
         cluster_free(&c);
 }
@@ -1291,10 +1335,12 @@ Test(cluster, topics_hold_java_formats, .timeout = 240)
         lw.topic = "connect-status";
         lw.key = "status-task-fmt-0";
         cr_assert(wait_until(last_is, &lw, 15000),
-                  "status-task-fmt-0 not tombstoned after the delete");
+                  "status-task-fmt-0 not tombstoned after the delete:%s",
+                  key_history(c.k->bootstrap, lw.topic, lw.key));
         lw.key = "status-connector-fmt";
         cr_assert(wait_until(last_is, &lw, 15000),
-                  "status-connector-fmt not tombstoned after the delete");
+                  "status-connector-fmt not tombstoned after the delete:%s",
+                  key_history(c.k->bootstrap, lw.topic, lw.key));
 
         /* Config topic: one partition, exactly these records, in order. */
         recs_read(&rs, c.k->bootstrap, "connect-configs");
