@@ -480,11 +480,28 @@ static herder_err_t dist_delete(herder_t *h, const char *name, char *errstr,
                 rc = HERDER_ERROR;
         } else {
                 /* Gone from the config: its statuses go too (tasks, then
-                 * the connector), as Java's leader does. */
-                for (i = 0; i < ntasks; i++)
-                        if (status_store_remove(h->ss, name, i, err,
+                 * the connector), as Java's leader does: every task
+                 * status the topic holds (a stopped connector has no task
+                 * configs left, its tasks' statuses remain), and every
+                 * task of the current configs. */
+                st_collect_t sc = { name, NULL, json_object() };
+                const char *key;
+                json_t *v;
+                char id[32];
+
+                if (status_store_each(h->ss, st_collect_cb, &sc, err,
+                                      sizeof(err)))
+                        LOG_WARN(lg(), "statuses not read: %s", err);
+                for (i = 0; i < ntasks; i++) {
+                        snprintf(id, sizeof(id), "%d", i);
+                        json_object_set_new(sc.tasks, id, json_null());
+                }
+                json_object_foreach(sc.tasks, key, v)
+                        if (status_store_remove(h->ss, name, atoi(key), err,
                                                 sizeof(err)))
                                 LOG_WARN(lg(), "status not removed: %s", err);
+                json_decref(sc.conn);
+                json_decref(sc.tasks);
                 if (status_store_remove(h->ss, name, -1, err, sizeof(err)))
                         LOG_WARN(lg(), "status not removed: %s", err);
                 LOG_INFO(lg(), "Connector %s deleted", name);
