@@ -863,3 +863,24 @@ void dist_publish_tasks(dist_t *d, const char *connector,
         pthread_cond_signal(&d->cond);
         pthread_mutex_unlock(&d->mtx);
 }
+
+int dist_rebalance_pending(dist_t *d)
+{
+        json_t *work = herder_dist_work(d->h), *n, *conns, *tasks;
+        const char *name;
+        int pending = 0;
+
+        pthread_mutex_lock(&d->mtx);
+        conns = json_object_get(d->assignment, "connectors");
+        tasks = json_object_get(d->assignment, "tasks");
+        if (json_object_size(work) != json_object_size(conns))
+                pending = 1;
+        json_object_foreach(work, name, n)
+                if (!json_object_get(conns, name) ||
+                    json_array_size(json_object_get(tasks, name)) !=
+                    (size_t)json_integer_value(n))
+                        pending = 1;
+        pthread_mutex_unlock(&d->mtx);
+        json_decref(work);
+        return pending;
+}

@@ -59,6 +59,9 @@ char *dist_leader_url(dist_t *d);
 /* Owner of a connector (task < 0) or of one of its tasks. */
 char *dist_owner_url(dist_t *d, const char *connector, int task);
 const char *dist_url(dist_t *d);
+/* 1 while the config topic holds connectors or task counts the newest
+ * assignment does not place yet (spec 5.3's "rebalance pending"). */
+int dist_rebalance_pending(dist_t *d);
 /* The group generation statuses are written with. */
 int dist_generation(dist_t *d);
 /* Something this worker runs changed (a task stopped, a connector

@@ -374,6 +374,9 @@ int herder_health(herder_t *h)
 static const char NOT_LEADER[] =
         "Cannot complete request momentarily due to no known leader URL, "
         "likely because a rebalance was underway.";
+static const char STALE_CONFIG[] =
+        "Cannot complete request momentarily due to stale configuration "
+        "(typically caused by a concurrent config change)";
 static const char CONFLICTING[] =
         "Cannot complete request because of a conflicting operation (e.g. "
         "worker rebalance)";
@@ -838,6 +841,10 @@ static herder_err_t dist_restart(herder_t *h, const char *name,
                 *status_out = NULL;
         if (!dist_is_leader(h->dist)) {
                 snprintf(errstr, n, "%s", NOT_LEADER);
+                return HERDER_CONFLICT;
+        }
+        if (dist_rebalance_pending(h->dist)) {
+                snprintf(errstr, n, "%s", STALE_CONFIG);
                 return HERDER_CONFLICT;
         }
         st = dist_status(h, name, -1);
@@ -1357,6 +1364,10 @@ herder_err_t herder_offsets_modify(herder_t *h, const char *name,
         char **texts = NULL;
         herder_err_t rc = HERDER_ERROR;
 
+        if (h->dist && dist_rebalance_pending(h->dist)) {
+                snprintf(errstr, n, "%s", STALE_CONFIG);
+                return HERDER_CONFLICT;
+        }
         pthread_mutex_lock(&h->lock);
         c = conn_find_locked(h, name);
         stopped = c && still_stopped_locked(h, name);

@@ -81,6 +81,7 @@ int herder_health(herder_t *h);
 
 /* Create or replace. `config` is an already validated JSON object of
  * strings including "name". target_state: "STARTED", "PAUSED", "STOPPED"
+ * or NULL (none given: STARTED)
  * (only used on creation; an update keeps the current one). allow_update=0
  * (POST) gives HERDER_EXISTS for an existing name. *created says which it
  * was. On success *info_out (if non-NULL) gets the ConnectorInfo, after

@@ -228,6 +228,15 @@ static json_t *stub_status_locked(const char *name, const char *override)
 WEAK const char *herder_worker_id(const herder_t *h) { (void)h; return "127.0.0.1:8083"; }
 WEAK const char *herder_kafka_cluster_id(const herder_t *h) { (void)h; return "stub-cluster"; }
 WEAK int herder_health(herder_t *h) { (void)h; return stub_health; }
+/* A standalone worker: every request is served here. */
+WEAK herder_err_t herder_route(herder_t *h, herder_route_t kind,
+                               const char *name, int task, char **url,
+                               char *errstr, size_t n)
+{
+        (void)h; (void)kind; (void)name; (void)task; (void)errstr; (void)n;
+        *url = NULL;
+        return HERDER_OK;
+}
 
 WEAK herder_err_t herder_connector_put(herder_t *h, const char *name,
                                        const json_t *config,
@@ -247,8 +256,10 @@ WEAK herder_err_t herder_connector_put(herder_t *h, const char *name,
         }
         *created = !c;
         if (!c) {
-                const char *st = !strcmp(target_state, "STARTED") ? "RUNNING"
-                                                                  : target_state;
+                /* NULL: no initial_state given, i.e. STARTED */
+                const char *st = !target_state ||
+                                 !strcmp(target_state, "STARTED") ?
+                                 "RUNNING" : target_state;
                 json_object_set_new(stub_conns, name,
                                     json_pack("{s:O,s:s}", "config", config,
                                               "state", st));
