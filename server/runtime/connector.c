@@ -713,9 +713,12 @@ static void reconcile_tasks_dist(connector_t *c, json_t *config,
 
         pthread_mutex_lock(&h->lock);
         if (n > c->ntasks) {
+                /* ntasks is never negative; saying so keeps gcc -O3 from
+                 * seeing a negative start (-Werror=stringop-overflow). */
+                int from = c->ntasks > 0 ? c->ntasks : 0;
                 nt = realloc(c->tasks, (size_t)n * sizeof(*nt));
                 if (nt) {
-                        for (i = c->ntasks; i < n; i++)
+                        for (i = from; i < n; i++)
                                 nt[i] = NULL;
                         c->tasks = nt;
                         c->ntasks = n;
