@@ -930,6 +930,29 @@ static int current_leader(cluster_t *c)
         return i;
 }
 
+/* Every live worker's last logged view ("Cluster view: N worker(s)") has
+ * as many workers as are live: the group's rebalance is over. */
+static int views_settled(void *arg)
+{
+        cluster_t *c = arg;
+        int i, n = 0, ok = 1;
+
+        for (i = 0; i < c->n; i++)
+                n += live(c, i);
+        for (i = 0; i < c->n && ok; i++) {
+                char *log, *p, *q;
+                if (!live(c, i))
+                        continue;
+                log = worker_stderr(c->w[i]);
+                p = NULL;
+                for (q = log; (q = strstr(q, "Cluster view: ")); q++)
+                        p = q;
+                ok = p && atoi(p + strlen("Cluster view: ")) == n;
+                free(log);
+        }
+        return ok;
+}
+
 /* Waits until all of l is RUNNING on live workers; on timeout fails,
  * saying how late it came (waiting up to 60 s more). */
 static void expect_moved(load_t *l, const char *what, const char *who,
@@ -983,7 +1006,12 @@ Test(cluster, sigterm_hands_over_within_3s, .timeout = 180)
         cr_assert(wait_until(balanced_cb, &l, 20000),
                   "survivors not balanced: %s", l.why);
 
-        /* Now the leader: the last worker runs everything. */
+        /* Now the leader: the last worker runs everything. First the
+         * group's rebalance after the first leave must be over (the
+         * embedded cluster holds it open session.timeout.ms - 1 s, and a
+         * LeaveGroup waits for it). */
+        cr_assert(wait_until(views_settled, &c, 15000),
+                  "the group did not settle after the first leave");
         t0 = mono_ms();
         kill(c.w[lead]->pid, SIGTERM);
         c.gone[lead] = 1;
