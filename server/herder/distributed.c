@@ -29,6 +29,8 @@ LOG_MODULE_LOGGER(lg, "connectd.distributed")
  * tasks that finished stopping, retries of pending task configs. */
 #define TICK_MS 200
 #define STORE_START_TIMEOUT_MS 30000
+/* How long a leaving leader waits to have published its own hand-over. */
+#define LEAVE_HANDOVER_MS 3000
 
 struct dist {
         struct herder *h;
@@ -71,6 +73,8 @@ struct dist {
         long long acked_version;
         int lost;
         int leaving;             /* shutting down: hand everything over */
+        json_t *leaving_work;    /* the work as it was when leaving began
+                                  * (the herder's list empties as it stops) */
 
         atomic_int generation;
 };
@@ -308,7 +312,11 @@ static void lead(dist_t *d)
 
         if (!membership_is_leader(d->m))
                 return;
-        work = herder_dist_work(d->h);
+        pthread_mutex_lock(&d->mtx);
+        work = json_incref(d->leaving_work);
+        pthread_mutex_unlock(&d->mtx);
+        if (!work)
+                work = herder_dist_work(d->h);
         pthread_mutex_lock(&d->mtx);
         if (!d->view || !json_is_true(json_object_get(d->view,
                                                       "self_leader"))) {
@@ -744,19 +752,81 @@ fail:
 
 void dist_prepare_leave(dist_t *d)
 {
+        json_t *work;
+
         if (!d)
                 return;
+        work = d->h ? herder_dist_work(d->h) : NULL;
         pthread_mutex_lock(&d->mtx);
         d->leaving = 1;
+        d->leaving_work = work;
         d->wake = 1;
         pthread_cond_signal(&d->cond);
         pthread_mutex_unlock(&d->mtx);
+}
+
+/* 1 while the newest assignment this worker knows still gives it work. */
+static int still_assigned(dist_t *d)
+{
+        json_t *base, *mine;
+        int r;
+
+        pthread_mutex_lock(&d->mtx);
+        base = d->assignment;
+        if (d->published &&
+            (!base || json_integer_value(json_object_get(d->published,
+                                                         "version")) >
+                      json_integer_value(json_object_get(base, "version"))))
+                base = d->published;
+        mine = base ? assignor_for_worker(base, d->worker_id) : NULL;
+        /* Work in the middle of a move (null: its old owner, maybe this
+         * worker, has not released it yet) is not handed over either. */
+        r = mine && (json_array_size(json_object_get(mine, "connectors")) ||
+                     json_object_size(json_object_get(mine, "tasks")));
+        if (base && !r) {
+                const char *name;
+                json_t *v, *o;
+                size_t i;
+                json_object_foreach(json_object_get(base, "connectors"),
+                                    name, v)
+                        if (json_is_null(v))
+                                r = 1;
+                json_object_foreach(json_object_get(base, "tasks"), name, v)
+                        json_array_foreach(v, i, o)
+                                if (json_is_null(o))
+                                        r = 1;
+        }
+        pthread_mutex_unlock(&d->mtx);
+        json_decref(mine);
+        return r;
 }
 
 void dist_leave(dist_t *d)
 {
         if (!d)
                 return;
+        /* A leaving leader is the one who must give its own work away:
+         * it says it runs nothing any more and stays until it has
+         * published the assignment that moves it (bounded), instead of
+         * leaving that to the next leader after a group round. */
+        if (d->thread_started && d->h) {
+                long long until = now_ms() + LEAVE_HANDOVER_MS;
+                acknowledge(d);
+                while (now_ms() < until && dist_is_leader(d) &&
+                       still_assigned(d)) {
+                        struct timespec ts;
+                        wake(d);
+                        clock_gettime(CLOCK_REALTIME, &ts);
+                        ts.tv_nsec += 50 * 1000000L;
+                        if (ts.tv_nsec >= 1000000000L) {
+                                ts.tv_sec++;
+                                ts.tv_nsec -= 1000000000L;
+                        }
+                        pthread_mutex_lock(&d->mtx);
+                        pthread_cond_timedwait(&d->cond, &d->mtx, &ts);
+                        pthread_mutex_unlock(&d->mtx);
+                }
+        }
         if (d->thread_started) {
                 pthread_mutex_lock(&d->mtx);
                 d->stop = 1;
@@ -788,6 +858,7 @@ void dist_destroy(dist_t *d)
         json_decref(d->view);
         json_decref(d->assignment);
         json_decref(d->published);
+        json_decref(d->leaving_work);
         json_decref(d->acks);
         json_decref(d->pending_tasks);
         json_decref(d->departed);
