@@ -224,6 +224,20 @@ static void on_ack(void *opaque, const char *worker_id, const json_t *ack)
 /* ------------------------------------------------------------------ */
 /* The leader: compute and publish                                     */
 
+/* The newest assignment this worker knows (d->mtx held): what it read,
+ * or what it published itself and has not read back yet. */
+static json_t *newest_locked(dist_t *d)
+{
+        json_t *base = d->assignment;
+
+        if (d->published &&
+            (!base || json_integer_value(json_object_get(d->published,
+                                                         "version")) >
+                      json_integer_value(json_object_get(base, "version"))))
+                base = d->published;
+        return base;
+}
+
 /* While a departed worker's grace period runs (only when the user set
  * scheduled.rebalance.max.delay.ms), its items stay its own: they are
  * taken out of the work given to the assignor and put back after. */
@@ -340,12 +354,7 @@ static void lead(dist_t *d)
         }
         /* What we published last may not be read back yet: build on the
          * newer of the two, so one change is published once. */
-        base = d->assignment;
-        if (d->published &&
-            (!base || json_integer_value(json_object_get(d->published,
-                                                         "version")) >
-                      json_integer_value(json_object_get(base, "version"))))
-                base = d->published;
+        base = newest_locked(d);
         if (base)
                 prev = json_pack("{s:O,s:O}", "connectors",
                                  json_object_get(base, "connectors"),
@@ -362,12 +371,7 @@ static void lead(dist_t *d)
         }
         put_back_held(result, held);
         pthread_mutex_lock(&d->mtx);
-        base = d->assignment;
-        if (d->published &&
-            (!base || json_integer_value(json_object_get(d->published,
-                                                         "version")) >
-                      json_integer_value(json_object_get(base, "version"))))
-                base = d->published;
+        base = newest_locked(d);
         changed = !base ||
                   !json_equal(json_object_get(result, "connectors"),
                               json_object_get(base, "connectors")) ||
@@ -772,12 +776,7 @@ static int still_assigned(dist_t *d)
         int r;
 
         pthread_mutex_lock(&d->mtx);
-        base = d->assignment;
-        if (d->published &&
-            (!base || json_integer_value(json_object_get(d->published,
-                                                         "version")) >
-                      json_integer_value(json_object_get(base, "version"))))
-                base = d->published;
+        base = newest_locked(d);
         mine = base ? assignor_for_worker(base, d->worker_id) : NULL;
         /* Work in the middle of a move (null: its old owner, maybe this
          * worker, has not released it yet) is not handed over either. */

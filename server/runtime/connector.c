@@ -276,23 +276,19 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
         return 0;
 }
 
-/* Removes and stops every task thread. */
-static void stop_all_tasks(connector_t *c)
+/* Stops tasks already taken out of c->tasks (NULL slots skipped) and
+ * drops the connector's references; `unassign`: say so in their status
+ * (distributed mode: they run elsewhere next, or nowhere). All are asked
+ * first, then waited for, so the timeouts run in parallel; at shutdown
+ * every connector's tasks share the worker's one deadline. */
+static void stop_tasks(connector_t *c, task_t **tasks, int n, int unassign)
 {
         herder_t *h = c->h;
         struct timespec deadline;
-        task_t **tasks;
-        int n, i;
+        int i;
 
-        pthread_mutex_lock(&h->lock);
-        tasks = c->tasks;
-        n = c->ntasks;
-        c->tasks = NULL;
-        c->ntasks = 0;
-        pthread_mutex_unlock(&h->lock);
-        /* Ask all first, then wait: the timeouts run in parallel. At
-         * shutdown, every connector's tasks share the worker's one
-         * deadline. */
+        if (!n)
+                return;
         pthread_mutex_lock(&h->lock);
         if (h->stopping)
                 deadline = h->stop_by;
@@ -300,13 +296,34 @@ static void stop_all_tasks(connector_t *c)
                 deadline_in(&deadline, h->graceful_ms);
         pthread_mutex_unlock(&h->lock);
         for (i = 0; i < n; i++)
-                runner_task_request_stop(tasks[i], &deadline);
+                if (tasks[i])
+                        runner_task_request_stop(tasks[i], &deadline);
         for (i = 0; i < n; i++) {
+                if (!tasks[i])
+                        continue;
                 if (runner_task_stop_until(tasks[i], &deadline))
                         LOG_WARN(lg(), "Task %s-%d did not stop in time and "
                                  "was abandoned", c->name, tasks[i]->id);
+                else if (unassign)
+                        herder_task_set_state(tasks[i], "UNASSIGNED", NULL);
                 task_release(tasks[i]);
         }
+}
+
+/* Removes and stops every task thread. */
+static void stop_all_tasks(connector_t *c)
+{
+        herder_t *h = c->h;
+        task_t **tasks;
+        int n;
+
+        pthread_mutex_lock(&h->lock);
+        tasks = c->tasks;
+        n = c->ntasks;
+        c->tasks = NULL;
+        c->ntasks = 0;
+        pthread_mutex_unlock(&h->lock);
+        stop_tasks(c, tasks, n, 0);
         free(tasks);
 }
 
@@ -644,35 +661,6 @@ static void set_conn_state_changed(connector_t *c, const char *state)
                 set_conn_state(c, state, NULL);
 }
 
-/* Stops tasks taken out of c->tasks; `unassign`: say so in the status
- * (they run elsewhere next, or nowhere). */
-static void stop_tasks_dist(connector_t *c, task_t **tasks, int n,
-                            int unassign)
-{
-        herder_t *h = c->h;
-        struct timespec deadline;
-        int i;
-
-        if (!n)
-                return;
-        pthread_mutex_lock(&h->lock);
-        if (h->stopping)
-                deadline = h->stop_by;
-        else
-                deadline_in(&deadline, h->graceful_ms);
-        pthread_mutex_unlock(&h->lock);
-        for (i = 0; i < n; i++)
-                runner_task_request_stop(tasks[i], &deadline);
-        for (i = 0; i < n; i++) {
-                if (runner_task_stop_until(tasks[i], &deadline))
-                        LOG_WARN(lg(), "Task %s-%d did not stop in time and "
-                                 "was abandoned", c->name, tasks[i]->id);
-                else if (unassign)
-                        herder_task_set_state(tasks[i], "UNASSIGNED", NULL);
-                task_release(tasks[i]);
-        }
-}
-
 /* The tasks this worker must run, from the config topic's task configs
  * and the assignment; everything else stops. */
 static void reconcile_tasks_dist(connector_t *c, json_t *config,
@@ -705,7 +693,7 @@ static void reconcile_tasks_dist(connector_t *c, json_t *config,
                 }
         }
         pthread_mutex_unlock(&h->lock);
-        stop_tasks_dist(c, stop, nstop, unassign);
+        stop_tasks(c, stop, nstop, unassign);
         free(stop);
         pthread_mutex_lock(&h->lock);
         json_array_clear(c->busy);
