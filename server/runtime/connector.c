@@ -760,6 +760,7 @@ static void conn_main_dist(connector_t *c)
         instance_t in;
         unsigned applied_gen = 0;
         int published = 0;
+        int start_failed = 0; /* until a new config or a restart */
 
         memset(&in, 0, sizeof(in));
         for (;;) {
@@ -810,10 +811,14 @@ static void conn_main_dist(connector_t *c)
                         instance_stop(c, &in);
                         applied_gen = gen;
                         published = 0;
+                        start_failed = 0;
                 }
-                if (restart_conn && in.running) {
-                        set_conn_state(c, "RESTARTING", NULL);
-                        instance_stop(c, &in);
+                if (restart_conn) {
+                        start_failed = 0;
+                        if (in.running) {
+                                set_conn_state(c, "RESTARTING", NULL);
+                                instance_stop(c, &in);
+                        }
                 }
                 if (!own_conn) {
                         if (in.running) {
@@ -825,11 +830,18 @@ static void conn_main_dist(connector_t *c)
                         set_conn_state_changed(c, target == TARGET_PAUSED ?
                                                "PAUSED" : "STOPPED");
                 } else {
-                        fresh = !in.running;
+                        /* A connector that failed to start stays FAILED
+                         * until its config changes or it is restarted,
+                         * however often the assignment wakes it. */
+                        fresh = !in.running && !start_failed;
                         if (fresh)
                                 set_inst_running(c, 1); /* starting */
-                        if (fresh && instance_start(c, &in, config) == 0)
-                                set_conn_state(c, "RUNNING", NULL);
+                        if (fresh) {
+                                if (instance_start(c, &in, config) == 0)
+                                        set_conn_state(c, "RUNNING", NULL);
+                                else
+                                        start_failed = 1;
+                        }
                         if (in.running && (fresh || !published)) {
                                 json_t *arr = generate_task_configs(c, &in,
                                                                     config);
@@ -840,6 +852,7 @@ static void conn_main_dist(connector_t *c)
                                         json_decref(arr);
                                 } else {
                                         instance_stop(c, &in);
+                                        start_failed = 1;
                                 }
                         }
                 }
