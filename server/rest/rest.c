@@ -1626,9 +1626,23 @@ static int forwarded(req_t *q, const route_t *r)
                                 "rebalance)");
                 goto out;
         }
-        forward_request(url, q->method, path, q->body_len ? q->body : NULL,
-                        req_header(q, MHD_HTTP_HEADER_AUTHORIZATION), NULL,
-                        REST_FORWARD_TIMEOUT_MS, &res);
+        if (forward_request(url, q->method, path,
+                            q->body_len ? q->body : NULL,
+                            req_header(q, MHD_HTTP_HEADER_AUTHORIZATION),
+                            NULL, REST_FORWARD_TIMEOUT_MS, &res)) {
+                /* The worker that must answer is gone or broken: a
+                 * rebalance is (or will be) under way. Retry later, the
+                 * client is told, as for an unknown leader. */
+                LOG_WARN(q->rest->lg, "Forwarding %s %s to %s failed: %s",
+                         q->method, q->url, url, res.body ? res.body : "");
+                q_error(q, 409, "%s", r->where == HERDER_ROUTE_LEADER ?
+                        "Cannot complete request momentarily due to no "
+                        "known leader URL, likely because a rebalance was "
+                        "underway." :
+                        "Cannot complete request because of a conflicting "
+                        "operation (e.g. worker rebalance)");
+                goto out;
+        }
         body = res.body && *res.body ? json_loads(res.body, 0, NULL) : NULL;
         if (res.body && *res.body && !body)
                 q_error(q, 500, "IO Error trying to forward REST request: "

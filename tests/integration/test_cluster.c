@@ -1567,3 +1567,122 @@ Test(cluster, topics_hold_java_formats, .timeout = 240)
         free(okey);
         cluster_free(&c);
 }
+
+/* Spec 9.5: config writes racing a rebalance (a worker joining, the
+ * leader killed) answer 2xx, or Java's 409 asking to try again — never a
+ * 500, never a hang; and what was acknowledged is there afterwards. */
+typedef struct race {
+        cluster_t *c;
+        int created[64];
+        int n;
+        char why[256];
+} race_t;
+
+/* One write through worker `via`; 1 if created (201), 0 if told to try
+ * again (409 of a rebalance); fails the test on anything else. */
+static int race_create(race_t *rc, int via, int i)
+{
+        char *body = NULL;
+        http_resp_t *r;
+        long long t0 = mono_ms();
+        int ok;
+
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"race-%d\",\"config\":{\"connector."
+                           "class\":\"com.amazonaws.mskdatagen."
+                           "GeneratorSourceConnector\",\"tasks.max\":\"1\","
+                           "\"genkp.race%d.with\":\"#{Internet.uuid}\","
+                           "\"global.throttle.ms\":\"1000\"}}",
+                           i, i) > 0);
+        r = http_req(rc->c->w[via], "POST", "/connectors", body, NULL);
+        free(body);
+        cr_assert(mono_ms() - t0 < scaled_ms(30000),
+                  "POST via %s took %lld ms", rc->c->w[via]->url,
+                  mono_ms() - t0);
+        ok = r->status == 201 ||
+             (r->status == 409 &&
+              (strstr(r->body, "momentarily") ||
+               strstr(r->body, "conflicting operation") ||
+               strstr(r->body, "already exists")));
+        cr_assert(ok, "POST race-%d via %s during a rebalance: %ld %s", i,
+                  rc->c->w[via]->url, r->status, r->body);
+        ok = r->status == 201 || strstr(r->body, "already exists");
+        http_resp_free(r);
+        return ok;
+}
+
+static int race_all_listed(void *arg)
+{
+        race_t *rc = arg;
+        int i, k;
+
+        for (i = 0; i < rc->c->n; i++) {
+                json_t *names;
+                http_resp_t *r;
+                if (!live(rc->c, i))
+                        continue;
+                r = http_req(rc->c->w[i], "GET", "/connectors", NULL, NULL);
+                names = r->json;
+                for (k = 0; k < rc->n; k++) {
+                        char name[32];
+                        size_t j;
+                        json_t *v;
+                        int found = 0;
+                        snprintf(name, sizeof(name), "race-%d",
+                                 rc->created[k]);
+                        json_array_foreach(names, j, v)
+                                if (!strcmp(json_string_value(v) ?: "", name))
+                                        found = 1;
+                        if (!found) {
+                                snprintf(rc->why, sizeof(rc->why),
+                                         "%s not listed by %s", name,
+                                         rc->c->w[i]->url);
+                                http_resp_free(r);
+                                return 0;
+                        }
+                }
+                http_resp_free(r);
+        }
+        return 1;
+}
+
+Test(cluster, writes_racing_a_rebalance_never_500, .timeout = 240)
+{
+        cluster_t c;
+        race_t rc;
+        int i, leader, via;
+
+        memset(&rc, 0, sizeof(rc));
+        rc.c = &c;
+        cluster_start_session(&c, 3, 3000);
+        cr_assert(wait_until(views_settled, &c, 15000),
+                  "the group did not settle");
+        /* A fourth worker joins while writes go through every worker. */
+        c.w[3] = worker_spawn(c.props, NULL);
+        c.gone[3] = 0;
+        c.n = 4;
+        for (i = 0; i < 12; i++) {
+                via = i % 3;
+                if (race_create(&rc, via, i))
+                        rc.created[rc.n++] = i;
+        }
+        worker_wait_ready(c.w[3]);
+        /* Then the leader dies mid-stream. */
+        leader = current_leader(&c);
+        cr_assert(leader >= 0, "no leader in the workers' logs");
+        worker_kill9(c.w[leader]);
+        c.gone[leader] = 1;
+        for (i = 12; i < 30; i++) {
+                via = first_live(&c);
+                while (!live(&c, (via + i) % c.n))
+                        via++;
+                if (race_create(&rc, (via + i) % c.n, i))
+                        rc.created[rc.n++] = i;
+        }
+        cr_log_info("race: %d of 30 creates acknowledged, the others told "
+                    "to try again", rc.n);
+        cr_assert(rc.n > 0, "no write got through at all");
+        cr_assert(wait_until(race_all_listed, &rc, 30000),
+                  "an acknowledged create is missing: %s", rc.why);
+        cluster_free(&c);
+}
