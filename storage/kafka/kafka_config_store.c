@@ -243,22 +243,31 @@ static kcs_t *K(config_store_t *cs)
         return (kcs_t *)cs;
 }
 
+/* One writer at a time: sends the records of one operation, in order,
+ * and frees them. */
+static int send_locked(kcs_t *k, config_recs_t *l, char *errstr,
+                       size_t errstr_size)
+{
+        int rc;
+
+        pthread_mutex_lock(&k->write_lock);
+        rc = send_all(k, l, errstr, errstr_size);
+        pthread_mutex_unlock(&k->write_lock);
+        config_recs_clear(l);
+        return rc;
+}
+
 static int kcs_connector_put(config_store_t *cs, const char *name,
                              const json_t *config, const char *target,
                              char *errstr, size_t errstr_size)
 {
         kcs_t *k = K(cs);
         config_recs_t l = { 0 };
-        int rc = -1;
 
         if (config_recs_create(&l, name, config, target, errstr,
                                errstr_size))
                 return -1;
-        pthread_mutex_lock(&k->write_lock);
-        rc = send_all(k, &l, errstr, errstr_size);
-        pthread_mutex_unlock(&k->write_lock);
-        config_recs_clear(&l);
-        return rc;
+        return send_locked(k, &l, errstr, errstr_size);
 }
 
 static int kcs_target_put(config_store_t *cs, const char *name,
@@ -277,11 +286,7 @@ static int kcs_target_put(config_store_t *cs, const char *name,
                                         errstr_size);
         if (rc)
                 return -1;
-        pthread_mutex_lock(&k->write_lock);
-        rc = send_all(k, &l, errstr, errstr_size);
-        pthread_mutex_unlock(&k->write_lock);
-        config_recs_clear(&l);
-        return rc;
+        return send_locked(k, &l, errstr, errstr_size);
 }
 
 static int kcs_connector_delete(config_store_t *cs, const char *name,
@@ -289,15 +294,10 @@ static int kcs_connector_delete(config_store_t *cs, const char *name,
 {
         kcs_t *k = K(cs);
         config_recs_t l = { 0 };
-        int rc;
 
         if (config_recs_delete(&l, name, errstr, errstr_size))
                 return -1;
-        pthread_mutex_lock(&k->write_lock);
-        rc = send_all(k, &l, errstr, errstr_size);
-        pthread_mutex_unlock(&k->write_lock);
-        config_recs_clear(&l);
-        return rc;
+        return send_locked(k, &l, errstr, errstr_size);
 }
 
 static int kcs_tasks_put(config_store_t *cs, const char *name,
@@ -342,16 +342,11 @@ int kafka_config_store_restart(config_store_t *cs, const char *name,
 {
         kcs_t *k = K(cs);
         config_recs_t l = { 0 };
-        int rc;
 
         if (config_recs_restart(&l, name, include_tasks, only_failed, errstr,
                                 errstr_size))
                 return -1;
-        pthread_mutex_lock(&k->write_lock);
-        rc = send_all(k, &l, errstr, errstr_size);
-        pthread_mutex_unlock(&k->write_lock);
-        config_recs_clear(&l);
-        return rc;
+        return send_locked(k, &l, errstr, errstr_size);
 }
 
 /* ---------------------------- reads ----------------------------- */
