@@ -39,66 +39,12 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "bench_proc.h"
+
 #define NW 4
 #define TASKS 12
 #define MAX_ROUNDS 9
 #define DEADLINE_S 600.0
-
-static double now_s(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void nap_ms(int ms)
-{
-        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-        while (nanosleep(&ts, &ts) && errno == EINTR)
-                ;
-}
-
-static pid_t spawn(char *const argv[], const char *out, const char *err)
-{
-        pid_t pid = fork();
-        if (pid == 0) {
-                int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                if (fo < 0 || fe < 0)
-                        _exit(127);
-                dup2(fo, 1);
-                dup2(fe, 2);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
-        return pid;
-}
-
-/* Waits for a line starting with prefix in file; 0 and the rest of the
- * line in val, or -1 after 60 s. */
-static int read_line(const char *path, const char *prefix, char *val,
-                     size_t n)
-{
-        double end = now_s() + 60;
-
-        while (now_s() < end) {
-                FILE *fp = fopen(path, "r");
-                char line[1024];
-                while (fp && fgets(line, sizeof(line), fp)) {
-                        if (!strncmp(line, prefix, strlen(prefix)) &&
-                            strchr(line, '\n')) {
-                                snprintf(val, n, "%s", line + strlen(prefix));
-                                val[strcspn(val, "\n")] = '\0';
-                                fclose(fp);
-                                return 0;
-                        }
-                }
-                if (fp)
-                        fclose(fp);
-                nap_ms(20);
-        }
-        return -1;
-}
 
 typedef struct acc {
         char *p;
@@ -217,7 +163,7 @@ static int worker_ready(worker_t *w)
         const char *p;
 
         if (read_line(w->out, "connectd: REST API listening on ", w->url,
-                      sizeof(w->url))) {
+                      sizeof(w->url), 60)) {
                 fprintf(stderr, "worker did not start, see %s\n", w->err);
                 return -1;
         }
@@ -256,7 +202,7 @@ static int cluster_start(cluster_t *c, const char *bin, int n)
                                NULL };
                 c->kpid = spawn(av, kout, kerr);
         }
-        if (read_line(kout, "", c->bootstrap, sizeof(c->bootstrap))) {
+        if (read_line(kout, "", c->bootstrap, sizeof(c->bootstrap), 60)) {
                 fprintf(stderr, "embedded Kafka did not start\n");
                 return -1;
         }

@@ -34,53 +34,7 @@
 #include <curl/curl.h>
 #include <librdkafka/rdkafka.h>
 
-static double now_s(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static pid_t spawn(char *const argv[], const char *out, const char *err)
-{
-        pid_t pid = fork();
-        if (pid == 0) {
-                int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                if (fo < 0 || fe < 0)
-                        _exit(127);
-                dup2(fo, 1);
-                dup2(fe, 2);
-                execvp(argv[0], argv);
-                _exit(127);
-        }
-        return pid;
-}
-
-/* Waits for "prefix<value>\n" in file; 0 on success. */
-static int read_line(const char *path, const char *prefix, char *val,
-                     size_t n)
-{
-        double end = now_s() + 30;
-
-        while (now_s() < end) {
-                FILE *fp = fopen(path, "r");
-                char line[1024];
-                while (fp && fgets(line, sizeof(line), fp)) {
-                        if (!strncmp(line, prefix, strlen(prefix)) &&
-                            strchr(line, '\n')) {
-                                snprintf(val, n, "%s", line + strlen(prefix));
-                                val[strcspn(val, "\n")] = '\0';
-                                fclose(fp);
-                                return 0;
-                        }
-                }
-                if (fp)
-                        fclose(fp);
-                usleep(20000);
-        }
-        return -1;
-}
+#include "bench_proc.h"
 
 static int64_t topic_count(rd_kafka_t *rk, const char *topic)
 {
@@ -269,7 +223,7 @@ int main(int argc, char **argv)
                 char *av[] = { (char *)bin, "--embedded-kafka-only", NULL };
                 kpid = spawn(av, p_out, p_err);
         }
-        if (read_line(p_out, "", bootstrap, sizeof(bootstrap))) {
+        if (read_line(p_out, "", bootstrap, sizeof(bootstrap), 30)) {
                 fprintf(stderr, "embedded kafka did not start\n");
                 return 1;
         }
@@ -288,7 +242,7 @@ int main(int argc, char **argv)
                 wpid = spawn(av, w_out, w_err);
         }
         if (read_line(w_out, "connectd: REST API listening on ", url,
-                      sizeof(url))) {
+                      sizeof(url), 30)) {
                 fprintf(stderr, "worker did not start\n");
                 return 1;
         }
