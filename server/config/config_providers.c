@@ -653,8 +653,13 @@ static int ref_find(const char *s, size_t n, size_t from, ref_t *r)
                         continue;
                 for (j = i + 2; j < n && s[j] != ':' && s[j] != '}'; j++)
                         ;
-                if (j >= n || s[j] == '}')
+                if (j >= n)
+                        return 0; /* no ":" or "}" left: no match */
+                if (s[j] == '}') {
+                        /* Every "${" before j stops at the same "}". */
+                        i = j;
                         continue;
+                }
                 colon = j;
                 for (close = colon + 1; close < n && s[close] != '}'; close++)
                         ;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -209,6 +210,41 @@ Test(syntax, one_pass_no_rescan_and_nested_split)
         assert_resolves(cp, "${a}${env:CONNECTD_TEST_PROV_A}", "${a}va");
         cfg_providers_free(cp);
         json_decref(w);
+}
+
+/* "${" that never closes or never has a ':' is scanned once, not once per
+ * "${": a long run of them resolves in linear time. */
+Test(syntax, unclosed_runs_are_linear)
+{
+        cfg_providers_t *cp = std_providers();
+        size_t n = 512 * 1024, i;
+        char *v = malloc(n + 1);
+        clock_t t0;
+        json_t *in, *out;
+
+        cr_assert_not_null(v);
+        for (i = 0; i + 1 < n; i += 2)
+                memcpy(v + i, "${", 2);
+        v[n - 1] = '}';
+        v[n] = '\0';
+        in = json_pack("{ss}", "k", v);
+        t0 = clock();
+        out = cfg_providers_resolve(cp, in, err, sizeof(err));
+        cr_assert_not_null(out, "%s", err);
+        cr_assert(json_equal(in, out));
+        cr_assert_lt((double)(clock() - t0) / CLOCKS_PER_SEC, 3.0,
+                     "quadratic scan");
+        json_decref(out);
+        json_decref(in);
+        free(v);
+        setenv("CONNECTD_TEST_PROV_A", "va", 1);
+        cfg_providers_free(cp);
+        cp = std_providers();
+        assert_resolves(cp, "${${${a}${env:CONNECTD_TEST_PROV_A}",
+                        "${${${a}va");
+        assert_resolves(cp, "${env:CONNECTD_TEST_PROV_A}${a:b",
+                        "va${a:b");
+        cfg_providers_free(cp);
 }
 
 Test(syntax, every_value_non_strings_kept_input_unchanged)
