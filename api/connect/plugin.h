@@ -126,7 +126,14 @@ typedef enum {
         CONNECTD_VAL_INT64,
         CONNECTD_VAL_FLOAT64,
         CONNECTD_VAL_BOOLEAN,
-        CONNECTD_VAL_STRUCT
+        CONNECTD_VAL_STRUCT,
+        /* added in ABI 1, second edition (host struct_size tells): */
+        CONNECTD_VAL_INT8,
+        CONNECTD_VAL_INT16,
+        CONNECTD_VAL_INT32,
+        CONNECTD_VAL_FLOAT32,
+        CONNECTD_VAL_ARRAY,
+        CONNECTD_VAL_MAP
 } connectd_value_type_t;
 
 /*

@@ -244,16 +244,7 @@ void converter_destroy(converter_t *cv)
 
 static const char *type_name(connectd_value_type_t t)
 {
-        switch (t) {
-        case CONNECTD_VAL_NULL: return "NULL";
-        case CONNECTD_VAL_STRING: return "STRING";
-        case CONNECTD_VAL_BYTES: return "BYTES";
-        case CONNECTD_VAL_INT64: return "INT64";
-        case CONNECTD_VAL_FLOAT64: return "FLOAT64";
-        case CONNECTD_VAL_BOOLEAN: return "BOOLEAN";
-        case CONNECTD_VAL_STRUCT: return "STRUCT";
-        }
-        return "UNKNOWN";
+        return schema_type_name(t);
 }
 
 /* Append value_to_text(v) to out without a temporary copy. */
@@ -329,8 +320,12 @@ static int put_json_value(buf_t *out, const connectd_value_t *v, int depth)
         case CONNECTD_VAL_BYTES:
                 return put_base64_string(out, (const unsigned char *)v->u.s.ptr,
                                          v->u.s.len);
+        case CONNECTD_VAL_INT8:
+        case CONNECTD_VAL_INT16:
+        case CONNECTD_VAL_INT32:
         case CONNECTD_VAL_INT64:
                 return buf_printf(out, "%lld", (long long)v->u.i);
+        case CONNECTD_VAL_FLOAT32:
         case CONNECTD_VAL_FLOAT64:
                 n = value_to_text(v, num, sizeof(num));
                 /* Jackson writes NaN and infinities as strings. */
@@ -355,6 +350,25 @@ static int put_json_value(buf_t *out, const connectd_value_t *v, int depth)
                                 return rc;
                 }
                 return buf_putc(out, '}');
+        case CONNECTD_VAL_ARRAY:
+        case CONNECTD_VAL_MAP:
+                if (buf_putc(out, v->type == CONNECTD_VAL_ARRAY ? '[' : '{'))
+                        return -1;
+                for (f = v->u.st.head; f; f = f->next) {
+                        int rc;
+
+                        if (f != v->u.st.head && buf_putc(out, ','))
+                                return -1;
+                        if (v->type == CONNECTD_VAL_MAP &&
+                            (!f->name ||
+                             buf_json_string(out, f->name, f->name_len) ||
+                             buf_putc(out, ':')))
+                                return -1;
+                        if ((rc = put_json_value(out, f->value, depth + 1)))
+                                return rc;
+                }
+                return buf_putc(out, v->type == CONNECTD_VAL_ARRAY ? ']'
+                                                                  : '}');
         }
         return -1;
 }
@@ -517,6 +531,7 @@ static int field_append(arena_t *arena, connectd_value_t *st,
         f->name = arena_strndup(arena, name, f->name_len);
         if (!f->name)
                 return -1;
+        f->key = NULL;
         f->value = fv;
         f->next = NULL;
         if (st->u.st.tail)

@@ -238,6 +238,11 @@ connectd_record_t *record_add(connectd_batch_t *batch, const char *topic)
         rec->partition = -1;
         rec->key = NULL;
         rec->value = NULL;
+        rec->key_schema = NULL;
+        rec->value_schema = NULL;
+        rec->has_timestamp = 0;
+        rec->timestamp = 0;
+        memset(&rec->headers, 0, sizeof(rec->headers));
         rec->source_partition = NULL;
         rec->source_offset = NULL;
         rec->next = NULL;
@@ -311,6 +316,7 @@ static connectd_value_t *value_alloc(connectd_record_t *rec,
                 return NULL;
         v->type = type;
         v->schema_name = NULL;
+        v->schema = NULL;
         return v;
 }
 
@@ -334,6 +340,7 @@ static connectd_value_t *value_blob(connectd_record_t *rec,
                 return NULL;
         v->type = type;
         v->schema_name = NULL;
+        v->schema = NULL;
         copy = (char *)(v + 1);
         if (len)
                 memcpy(copy, p, len);
@@ -422,6 +429,7 @@ int struct_put(connectd_record_t *rec, connectd_value_t *st,
         memcpy((char *)(f + 1), field, len + 1);
         f->name = (const char *)(f + 1);
         f->name_len = len;
+        f->key = NULL;
         f->value = v;
         f->next = NULL;
         if (st->u.st.tail)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "connect/plugin.h"
+#include "data.h"
 
 /* Bump allocator made of chunks; reset keeps the first chunk(s) for reuse. */
 typedef struct arena arena_t;
@@ -25,21 +26,28 @@ char *arena_strndup(arena_t *a, const char *s, size_t len); /* NUL-ended */
 void arena_reset(arena_t *a);
 void arena_destroy(arena_t *a);
 
+/* A STRUCT's field, a MAP's entry (key set; name too when the key is a
+ * string) or an ARRAY's item (name and key NULL). See data.h. */
 typedef struct value_field {
         const char *name;
         size_t name_len;
+        connectd_value_t *key;             /* MAP only */
         connectd_value_t *value;
         struct value_field *next;
 } value_field_t;
 
 struct connectd_value {
         connectd_value_type_t type;
-        const char *schema_name;           /* STRUCT only, may be NULL */
+        const char *schema_name;           /* STRUCT built by a plugin, may
+                                            * be NULL */
+        const connect_schema_t *schema;    /* STRUCT: its schema, NULL for a
+                                            * schemaless object */
         union {
                 struct { const char *ptr; size_t len; } s; /* STRING, BYTES */
-                int64_t i;                                 /* INT64, BOOLEAN */
-                double d;                                  /* FLOAT64 */
+                int64_t i;          /* INT8..INT64, BOOLEAN */
+                double d;           /* FLOAT32, FLOAT64 */
                 struct { value_field_t *head, *tail; size_t count; } st;
+                                    /* STRUCT, MAP, ARRAY */
         } u;
 };
 
@@ -50,6 +58,11 @@ struct connectd_record {
         int32_t partition;                  /* -1: partitioner decides */
         connectd_value_t *key;              /* NULL means a null key */
         connectd_value_t *value;            /* NULL means a null value */
+        const connect_schema_t *key_schema; /* NULL: schemaless */
+        const connect_schema_t *value_schema;
+        int has_timestamp;
+        int64_t timestamp;                  /* ms since the epoch */
+        header_list_t headers;
         const char *source_partition;       /* JSON text or NULL */
         const char *source_offset;          /* JSON text or NULL */
         struct connectd_record *next;
@@ -78,9 +91,14 @@ struct connectd_sink_record {
         const char *topic;
         int32_t partition;
         int64_t offset;
-        int64_t timestamp;
+        int64_t timestamp;                  /* -1: none */
+        int timestamp_type;                 /* 0 none, 1 CreateTime,
+                                             * 2 LogAppendTime */
+        const connect_schema_t *key_schema; /* NULL: schemaless */
+        const connect_schema_t *value_schema;
         const connectd_value_t *key;
         const connectd_value_t *value;
+        header_list_t headers;
 };
 
 /* Host-table entries (see plugin.h for their contracts). */

@@ -303,7 +303,8 @@ Test(text, truncates_but_reports_full_length)
 
 Test(sink, accessors)
 {
-        connectd_sink_record_t sr = { "topic", 2, 77, 1000, NULL, NULL };
+        connectd_sink_record_t sr = { .topic = "topic", .partition = 2,
+                                      .offset = 77, .timestamp = 1000 };
 
         cr_assert_str_eq(sink_record_topic(&sr), "topic");
         cr_assert_eq(sink_record_partition(&sr), 2);
