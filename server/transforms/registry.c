@@ -9,6 +9,7 @@
  * returned stays valid for the life of the process.
  */
 #include "transform.h"
+#include "builtins.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -17,8 +18,37 @@
 
 #include "javafmt.h"
 
-/* Built-in classes (keep sorted by name). */
+/* Built-in classes, sorted by name. */
 static const xform_class_t *const builtins[] = {
+        &xf_cast_key,
+        &xf_cast_value,
+        &xf_drop_headers,
+        &xf_extract_field_key,
+        &xf_extract_field_value,
+        &xf_filter,
+        &xf_flatten_key,
+        &xf_flatten_value,
+        &xf_header_from_key,
+        &xf_header_from_value,
+        &xf_hoist_field_key,
+        &xf_hoist_field_value,
+        &xf_insert_field_key,
+        &xf_insert_field_value,
+        &xf_insert_header,
+        &xf_mask_field_key,
+        &xf_mask_field_value,
+        &xf_regex_router,
+        &xf_replace_field_key,
+        &xf_replace_field_value,
+        &xf_set_schema_metadata_key,
+        &xf_set_schema_metadata_value,
+        &xf_timestamp_converter_key,
+        &xf_timestamp_converter_value,
+        &xf_timestamp_router,
+        &xf_value_to_key,
+        &xp_has_header_key,
+        &xp_record_is_tombstone,
+        &xp_topic_name_matches,
         NULL
 };
 

@@ -1,0 +1,24 @@
+/*
+ * xf_flatten — (not implemented yet: a placeholder class).
+ */
+#include "transform.h"
+
+static int todo_configure(const json_t *props, void **state, xerr_t *err)
+{
+        (void)props;
+        (void)state;
+        xerr_set(err, XERR_CONFIG, "not implemented yet");
+        return -1;
+}
+
+const xform_class_t xf_flatten_key = {
+        .name = "org.apache.kafka.connect.transforms.Flatten$Key",
+        .kind = XFORM_TRANSFORMATION,
+        .configure = todo_configure,
+};
+
+const xform_class_t xf_flatten_value = {
+        .name = "org.apache.kafka.connect.transforms.Flatten$Value",
+        .kind = XFORM_TRANSFORMATION,
+        .configure = todo_configure,
+};

@@ -1,0 +1,24 @@
+/*
+ * xf_set_schema_metadata — (not implemented yet: a placeholder class).
+ */
+#include "transform.h"
+
+static int todo_configure(const json_t *props, void **state, xerr_t *err)
+{
+        (void)props;
+        (void)state;
+        xerr_set(err, XERR_CONFIG, "not implemented yet");
+        return -1;
+}
+
+const xform_class_t xf_set_schema_metadata_key = {
+        .name = "org.apache.kafka.connect.transforms.SetSchemaMetadata$Key",
+        .kind = XFORM_TRANSFORMATION,
+        .configure = todo_configure,
+};
+
+const xform_class_t xf_set_schema_metadata_value = {
+        .name = "org.apache.kafka.connect.transforms.SetSchemaMetadata$Value",
+        .kind = XFORM_TRANSFORMATION,
+        .configure = todo_configure,
+};
