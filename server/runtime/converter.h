@@ -38,6 +38,21 @@ connectd_value_t *converter_to_connect(converter_t *cv, const char *topic,
                                        arena_t *arena, char *errstr,
                                        size_t errstr_size);
 
+/* The same with the Connect schema: `schema` (NULL: schemaless, the
+ * converter infers what it needs) describes v; *schema_out gets the
+ * schema the converter read (JsonConverter with schemas.enable=true: the
+ * envelope's; StringConverter: optional string; ByteArrayConverter:
+ * optional bytes; schemaless JSON: NULL). */
+int converter_from_connect_schema(converter_t *cv, const char *topic,
+                                  const connect_schema_t *schema,
+                                  const connectd_value_t *v, buf_t *out,
+                                  int *is_null, char *errstr,
+                                  size_t errstr_size);
+connectd_value_t *converter_to_connect_schema(
+        converter_t *cv, const char *topic, const void *data, size_t len,
+        arena_t *arena, const connect_schema_t **schema_out, char *errstr,
+        size_t errstr_size);
+
 /* 1 if class_name names a known converter (full or simple name, blanks
  * around it ignored). */
 int converter_known(const char *class_name);
