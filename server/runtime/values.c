@@ -1255,7 +1255,8 @@ out:
         return total;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void values_civil_from_days(int64_t z, int64_t *y, unsigned *m,
+                            unsigned *d)
 {
         int64_t era, yoe, doy, mp;
         uint64_t doe;
@@ -1285,7 +1286,7 @@ size_t values_date_text(int64_t ms, char *buf, size_t bufsize)
                 rem += MS_PER_DAY;
                 days--;
         }
-        civil_from_days(days, &y, &mo, &d);
+        values_civil_from_days(days, &y, &mo, &d);
         if (ms < MS_PER_DAY)
                 n = snprintf(buf, bufsize, "%02d:%02d:%02d.%03dZ",
                              (int)(rem / 3600000), (int)(rem / 60000 % 60),

@@ -76,6 +76,9 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
  * HH:mm:ss.SSS'Z', whole days -> yyyy-MM-dd, else
  * yyyy-MM-dd'T'HH:mm:ss.SSS'Z'. snprintf-like. */
 size_t values_date_text(int64_t ms, char *buf, size_t bufsize);
+/* The proleptic Gregorian date of a day count since 1970-01-01. */
+void values_civil_from_days(int64_t days, int64_t *y, unsigned *m,
+                            unsigned *d);
 /* The epoch ms of a Date (days), Time or Timestamp value. */
 int64_t values_logical_ms(const connect_schema_t *s,
                           const connectd_value_t *v);
