@@ -228,7 +228,9 @@ static int check_defs(const xform_class_t *c, const json_t *props,
                 }
                 if (!d->validator)
                         continue;
-                parsed_forms(d, v ? v : d->default_value, &arg, &shown);
+                /* The plugin ABI: a validator sees NULL for an absent
+                 * key (validate.c does the same). */
+                parsed_forms(d, v, &arg, &shown);
                 bad = d->validator(d->name, arg, reason, sizeof(reason));
                 if (bad)
                         xerr_set(err, XERR_CONFIG,
