@@ -1125,9 +1125,13 @@ static connect_schema_t *to_schema(dec_t *d, const json_t *js, int depth,
                 s->key_schema = to_schema_nn(d, x, depth + 1, &fail);
                 if (fail)
                         return NULL;
+                if (!s->key_schema) /* SchemaBuilder.map */
+                        return dec_fail(d, "keySchema cannot be null.");
                 s->value_schema = to_schema_nn(d, y, depth + 1, &fail);
                 if (fail)
                         return NULL;
+                if (!s->value_schema)
+                        return dec_fail(d, "valueSchema cannot be null.");
                 break;
         case CONNECTD_VAL_STRUCT:
                 x = json_object_get(js, "fields");
