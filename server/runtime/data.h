@@ -202,10 +202,25 @@ typedef struct xrecord {
         int timestamp_type;             /* sink: 0 none, 1 CreateTime,
                                          * 2 LogAppendTime */
         arena_t *arena;
+        /* For xrecord_text only (may stay unset): a source record's
+         * partition and offset maps as JSON text (NULL: null); a sink
+         * record's topic, partition and offset before any transform
+         * (original_topic NULL: the current ones). */
+        const char *source_partition, *source_offset;
+        const char *original_topic;
+        int32_t original_partition;
+        int64_t original_offset;
 } xrecord_t;
 
 /* Java's toString of the record, for messages ("Timestamp missing on
- * record: ...", the error log's source record text). malloc'd. */
+ * record: ...", the error log's source record text): SourceRecord's
+ * "SourceRecord{sourcePartition={..}, sourceOffset={..}} ConnectRecord{
+ * topic='t', kafkaPartition=null, key=.., value=.., timestamp=..,
+ * headers=ConnectHeaders(headers=..)}" or SinkRecord's "SinkRecord{
+ * kafkaOffset=5, timestampType=CreateTime, originalTopic=t,
+ * originalKafkaPartition=0, originalKafkaOffset=5} ConnectRecord{...}",
+ * values as value_to_text_schema prints them. malloc'd; NULL if out of
+ * memory. */
 char *xrecord_text(const xrecord_t *r);
 
 /* ---- errors ---------------------------------------------------------- */
