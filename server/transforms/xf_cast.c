@@ -332,50 +332,26 @@ static size_t java_float_str(float f, char *buf, size_t bufsize)
 
 /* ---- dates as text (Values.dateFormatFor, in UTC) -------------------- */
 
-static int64_t floordiv(int64_t a, int64_t b)
-{
-        int64_t q = a / b;
-
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* The civil date of an epoch day, as java.util.GregorianCalendar has it:
- * Julian calendar before 1582-10-15. */
+/* The Gregorian date of an epoch day (only days after 1970 get here:
+ * Java formats every earlier instant as a time of day). */
 static void civil(int64_t day, int64_t *y, int *m, int *d)
 {
-        int64_t jdn = day + 2440588; /* Julian day number */
+        int64_t z = day + 719468;
+        int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
 
-        if (jdn >= 2299161) {
-                /* Gregorian (days_from_civil inverse) */
-                int64_t z = day + 719468;
-                int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-                int64_t doe = z - era * 146097;
-                int64_t yoe = (doe - doe / 1460 + doe / 36524 -
-                               doe / 146096) / 365;
-                int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-                int64_t mp = (5 * doy + 2) / 153;
-
-                *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-                *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-                *y = yoe + era * 400 + (*m <= 2);
-        } else {
-                /* Julian calendar from the Julian day number (floor
-                 * division keeps it right before year -4800 too) */
-                int64_t c = jdn + 32082;
-                int64_t dd = floordiv(4 * c + 3, 1461);
-                int64_t e = c - floordiv(1461 * dd, 4);
-                int64_t mm = floordiv(5 * e + 2, 153);
-
-                *d = (int)(e - (153 * mm + 2) / 5 + 1);
-                *m = (int)(mm + 3 - 12 * (mm / 10));
-                *y = dd - 4800 + mm / 10;
-        }
+        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        *y = yoe + era * 400 + (*m <= 2);
 }
 
 static char *date_text(arena_t *a, int64_t ms, size_t *len)
 {
         const int64_t DAY = 86400000;
-        int64_t day = ms / DAY, rem = ms % DAY, y, yoe;
+        int64_t day = ms / DAY, rem = ms % DAY, y;
         int m, d;
         char buf[96], ybuf[32];
         int n;
@@ -385,8 +361,7 @@ static char *date_text(arena_t *a, int64_t ms, size_t *len)
                 day--;
         }
         civil(day, &y, &m, &d);
-        yoe = y > 0 ? y : 1 - y; /* year of era ('y' of SimpleDateFormat) */
-        snprintf(ybuf, sizeof(ybuf), "%04" PRId64, yoe);
+        snprintf(ybuf, sizeof(ybuf), "%04" PRId64, y);
         if (ms < DAY)
                 n = snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%03dZ",
                              (int)(rem / 3600000), (int)(rem / 60000 % 60),
