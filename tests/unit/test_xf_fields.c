@@ -425,6 +425,18 @@ Test(cast, to_string_uses_java_text)
                    "1.0E-5");
         assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 123456.7), "string"),
                    "123456.7");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 1.4e-45), "string"),
+                   "1.4E-45");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 16777216.0), "string"),
+                   "1.6777216E7");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 9999999.0), "string"),
+                   "9999999.0");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 0.001), "string"), "0.001");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 1.17549435e-38), "string"),
+                   "1.1754944E-38"); /* JDK 19+: shortest */
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, -2.5), "string"), "-2.5");
+        assert_str(cast1(F(CONNECTD_VAL_FLOAT32, 1.0 / 3), "string"),
+                   "0.33333334");
         assert_str(cast1(F(CONNECTD_VAL_FLOAT64, NAN), "string"), "NaN");
         assert_str(cast1(I(CONNECTD_VAL_INT64, INT64_MIN), "string"),
                    "-9223372036854775808");
