@@ -1332,6 +1332,9 @@ Test(bigdec, text_as_java)
         assert_bigdec_str("1.5e-10", "1.5E-10");
         assert_bigdec_str("007", "7");
         assert_bigdec_str(".5", "0.5");
+        /* no negative zero (found by fuzz_xf_fields) */
+        assert_bigdec_str("-00e3", "0E+3");
+        assert_bigdec_str("-0.0", "0.0");
 }
 
 Test(bigdec, parse_errors_and_long_value)
