@@ -425,11 +425,14 @@ static int out_of_range(const connectd_value_t *v, xerr_t *err)
         return -1;
 }
 
-/* The string of a STRING value for the Java parsers, NULL when it holds a
- * NUL byte (never a number). */
-static const char *cstr(const connectd_value_t *v)
+/* The text of a STRING value for the Java parsers, NUL-terminated in the
+ * arena (a value's bytes need not be); NULL when it holds a NUL byte
+ * (never a number) or out of memory. */
+static const char *cstr(arena_t *a, const connectd_value_t *v)
 {
-        return memchr(v->u.s.ptr, 0, v->u.s.len) ? NULL : v->u.s.ptr;
+        if (memchr(v->u.s.ptr, 0, v->u.s.len))
+                return NULL;
+        return arena_strndup(a, v->u.s.ptr, v->u.s.len);
 }
 
 static int is_int_type(connectd_value_type_t t)
@@ -516,7 +519,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                                 : target == CONNECTD_VAL_INT16 ? 1
                                 : target == CONNECTD_VAL_INT32 ? 2
                                                                : 3;
-                        const char *s = cstr(v);
+                        const char *s = cstr(a, v);
                         long long ll;
 
                         if (!s || java_parse_long(s, lo[k], hi[k], &ll) < 0) {
@@ -545,7 +548,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                         d = v->u.i != 0;
                 } else {
                         /* Float.parseFloat / Double.parseDouble (they trim) */
-                        const char *s = cstr(v);
+                        const char *s = cstr(a, v);
                         char *t = s ? java_trim_dup(s) : NULL;
 
                         if (s && !t) {
@@ -599,7 +602,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                         char *s;
 
                         if (schema_is_logical(schema, LOGICAL_DATE))
-                                ms = v->u.i * 86400000;
+                                ms = (int64_t)(int32_t)v->u.i * 86400000;
                         if (!(s = date_text(a, ms, &len))) {
                                 xf_oom(err);
                                 goto out;

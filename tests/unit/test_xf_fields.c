@@ -410,6 +410,21 @@ Test(cast, strings_to_numbers)
         cr_assert(isinf(v->u.d));
 }
 
+Test(cast, strings_need_not_be_nul_terminated)
+{
+        connectd_value_t *v = S("42");
+        static const char buf[] = "1.5xyz";
+
+        /* a converter may point a value into a larger buffer */
+        v->u.s.ptr = buf;
+        v->u.s.len = 3;
+        cr_assert_eq(cast1(v, "float64")->u.d, 1.5);
+        v = S("42");
+        v->u.s.ptr = buf;
+        v->u.s.len = 1;
+        assert_int(cast1(v, "int32"), CONNECTD_VAL_INT32, 1);
+}
+
 Test(cast, to_string_uses_java_text)
 {
         static const unsigned char raw[] = { 0xde, 0xad, 0xbe, 0xef };
