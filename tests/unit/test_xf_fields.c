@@ -794,6 +794,9 @@ Test(extract, config_errors)
                               "V2");
         cr_assert_eq(validate(&xf_extract_field_value, "field.syntax.version",
                               "v2", why, sizeof(why)), 0);
+        /* absent: the default V1 */
+        cr_assert_eq(validate(&xf_extract_field_value, "field.syntax.version",
+                              NULL, why, sizeof(why)), 0);
         cr_assert_eq(conf(&xf_extract_field_value,
                           P("field", "`a.b", "field.syntax.version", "V2",
                             NULL),
