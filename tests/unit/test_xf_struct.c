@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -1108,3 +1109,94 @@ Test(xf, value_to_key_duplicate_field)
                    "id");
         c->close(st);
 }
+
+/* ---- InsertHeader (§2.9, checklist 10) ------------------------------- */
+
+#if defined(__has_include)
+#if __has_include("runtime/values.h") /* not libc's <values.h> */
+#include "values.h"
+#define HAVE_VALUES 1
+#endif
+#endif
+
+Test(xf, insert_header_appends_on_tombstones)
+{
+        const xform_class_t *c = &xf_insert_header;
+        void *st = cfg(c, json_pack("{s:s,s:s}", "header", " h ",
+                                    "value.literal", "text value"));
+        xrecord_t r = rec();
+        const connect_header_t *h;
+
+        headers_add(A, &r.headers, "h", NULL, str("old"));
+        apply_ok(c, st, &r);
+        cr_assert_null(r.value);
+        cr_assert_str_eq(header_names(&r), "h,h");
+        h = headers_last(&r.headers, "h");
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_STRING);
+        cr_assert_str_eq(h->value->u.s.ptr, "text value");
+        c->close(st);
+}
+
+Test(xf, insert_header_config)
+{
+        const xform_class_t *c = &xf_insert_header;
+
+        cfg_fail(c, json_pack("{s:s}", "value.literal", "x"), XERR_CONFIG,
+                 "Missing required configuration \"header\" which has no "
+                 "default value.");
+        cfg_fail(c, json_pack("{s:s}", "header", "h"), XERR_CONFIG,
+                 "Missing required configuration \"value.literal\" which has "
+                 "no default value.");
+        cr_assert_str_eq(validate(c, "header", NULL),
+                         "entry must be non null");
+        cr_assert_str_eq(validate(c, "value.literal", NULL),
+                         "entry must be non null");
+        cr_assert_null(validate(c, "value.literal", ""));
+        cr_assert_str_eq(c->alias, "InsertHeader");
+}
+
+#ifdef HAVE_VALUES
+/* The literal as Values.parseString reads it, once, at configure time. */
+static const connect_header_t *literal_header(const char *lit, void **st)
+{
+        xrecord_t r = rec();
+
+        *st = cfg(&xf_insert_header,
+                  json_pack("{s:s,s:s}", "header", "h", "value.literal", lit));
+        apply_ok(&xf_insert_header, *st, &r);
+        return headers_last(&r.headers, "h");
+}
+
+Test(xf, insert_header_parses_literal)
+{
+        void *st;
+        const connect_header_t *h;
+        char *text;
+
+        h = literal_header("007", &st);
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_INT8);
+        cr_assert_eq(h->value->u.i, 7);
+        text = values_to_string(h->schema, h->value);
+        cr_assert_str_eq(text, "7");
+        free(text);
+        xf_insert_header.close(st);
+        h = literal_header(" true ", &st);
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_BOOLEAN);
+        cr_assert_eq(h->value->u.i, 1);
+        xf_insert_header.close(st);
+        h = literal_header("null", &st);
+        cr_assert_null(h->schema);
+        cr_assert(value_is_null(h->value));
+        xf_insert_header.close(st);
+        h = literal_header("70000", &st);
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_INT32);
+        xf_insert_header.close(st);
+        h = literal_header("1.5", &st);
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_FLOAT32);
+        xf_insert_header.close(st);
+        h = literal_header("", &st);
+        cr_assert_eq(h->schema->type, CONNECTD_VAL_STRING);
+        cr_assert_str_eq(h->value->u.s.ptr, "");
+        xf_insert_header.close(st);
+}
+#endif
