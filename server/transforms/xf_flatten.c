@@ -217,6 +217,21 @@ static int unsupported(const char *type, const char *full, xerr_t *err)
         return -1;
 }
 
+/* The number of leaves flat_schema gives s (MAP fields count for none:
+ * they fail). */
+static size_t count_leaves(const connect_schema_t *s)
+{
+        size_t i, n = 0;
+
+        for (i = 0; i < s->nfields; i++) {
+                if (is_leaf(s->fields[i].schema->type))
+                        n++;
+                else if (s->fields[i].schema->type == CONNECTD_VAL_STRUCT)
+                        n += count_leaves(s->fields[i].schema);
+        }
+        return n;
+}
+
 static int flat_schema(const flatten_t *f, arena_t *a,
                        const connect_schema_t *s, const char *prefix,
                        connect_schema_t *out, int optional,
@@ -247,7 +262,7 @@ static int flat_schema(const flatten_t *f, arena_t *a,
                                 ns->value_schema = fs->value_schema;
                         ns->optional = fopt;
                         ns->default_value = fdef;
-                        if (xf_add_field(a, out, full, ns, err) < 0)
+                        if (xf_push_field(out, full, ns, 1, err) < 0)
                                 return -1;
                 } else if (fs->type == CONNECTD_VAL_STRUCT) {
                         if (flat_schema(f, a, fs, full, out, fopt, fdef,
@@ -261,38 +276,42 @@ static int flat_schema(const flatten_t *f, arena_t *a,
         return 0;
 }
 
+/* Fills out (of schema out->schema) from st (of schema s); *k is the
+ * index of the next leaf in out->schema. */
 static int flat_values(const flatten_t *f, arena_t *a,
                        const connect_schema_t *s,
-                       const connectd_value_t *st, const char *prefix,
+                       const connectd_value_t *st, size_t *k,
                        connectd_value_t *out, xerr_t *err)
 {
+        const value_field_t *cur;
         size_t i;
 
-        if (!st)
+        if (!st) {
+                /* A null nested struct leaves its leaves unset. */
+                *k += count_leaves(s);
                 return 0;
+        }
+        cur = st->u.st.head;
         for (i = 0; i < s->nfields; i++) {
                 const schema_field_t *fd = &s->fields[i];
-                const char *full;
-                connectd_value_t *v = xf_struct_get(st, fd, 1);
+                connectd_value_t *v = xf_struct_next(st, &cur, fd, 1);
 
-                if (!(full = join(f, a, prefix, fd->name, strlen(fd->name))))
-                        return xf_oom(err);
                 if (is_leaf(fd->schema->type)) {
-                        const schema_field_t *nf =
-                                schema_field(out->schema, full);
+                        const schema_field_t *nf = &out->schema->fields[*k];
 
-                        if (xf_check_put(full, nf ? nf->schema : NULL, v,
-                                         err) < 0)
+                        (*k)++;
+                        if (xf_check_put(nf->name, nf->schema, v, err) < 0)
                                 return -1;
-                        if (val_put(a, out, full, v) < 0)
+                        if (!value_is_null(v) &&
+                            xf_struct_append(a, out, nf->name, v) < 0)
                                 return xf_oom(err);
                 } else if (fd->schema->type == CONNECTD_VAL_STRUCT) {
-                        if (flat_values(f, a, fd->schema, v, full, out,
-                                        err) < 0)
+                        if (flat_values(f, a, fd->schema, v, k, out, err) < 0)
                                 return -1;
                 } else {
+                        /* flat_schema has failed on it already. */
                         return unsupported(
-                                schema_type_name(fd->schema->type), full,
+                                schema_type_name(fd->schema->type), fd->name,
                                 err);
                 }
         }
@@ -305,6 +324,7 @@ static int flatten_apply(void *state, xrecord_t *r, xerr_t *err)
         const connect_schema_t *s;
         connectd_value_t *v, *out;
         connect_schema_t *ns;
+        size_t k;
 
         xf_get(r, f->is_key, &s, &v);
         if (!v)
@@ -325,12 +345,15 @@ static int flatten_apply(void *state, xrecord_t *r, xerr_t *err)
         if (!(ns = schema_new(r->arena, CONNECTD_VAL_STRUCT)))
                 return xf_oom(err);
         xf_copy_basics(ns, s);
+        if (xf_schema_fields(r->arena, ns, count_leaves(s), err) < 0)
+                return -1;
         if (flat_schema(f, r->arena, s, "", ns, s->optional,
                         s->default_value, err) < 0)
                 return -1;
         if (!(out = val_struct(r->arena, ns)))
                 return xf_oom(err);
-        if (flat_values(f, r->arena, s, v, "", out, err) < 0)
+        k = 0;
+        if (flat_values(f, r->arena, s, v, &k, out, err) < 0)
                 return -1;
         xf_set(r, f->is_key, ns, out);
         return XFORM_KEEP;

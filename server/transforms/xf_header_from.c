@@ -214,27 +214,29 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
                 connect_schema_t *ms = schema_new(r->arena,
                                                   CONNECTD_VAL_STRUCT);
 
+                const value_field_t *cur = v->u.st.head;
+
                 if (!ms)
                         return xf_oom(err);
                 xf_copy_basics(ms, s);
-                for (i = 0; i < s->nfields; i++)
-                        if (!listed(h, s->fields[i].name) &&
-                            xf_add_field(r->arena, ms, s->fields[i].name,
-                                         s->fields[i].schema, err) < 0)
-                                return -1;
+                if (xf_schema_fields(r->arena, ms, s->nfields, err) < 0)
+                        return -1;
                 if (!(nv = val_struct(r->arena, ms)))
                         return xf_oom(err);
-                for (i = 0; i < ms->nfields; i++) {
-                        const schema_field_t *vf =
-                                schema_field(v->schema, ms->fields[i].name);
-                        connectd_value_t *fv =
-                                vf ? xf_struct_get(v, vf, h->replace_default)
-                                   : NULL;
+                /* The value is read with the schema's own fields: the
+                 * defaults are the same and the walk stays in order. */
+                for (i = 0; i < s->nfields; i++) {
+                        const schema_field_t *f = &s->fields[i];
+                        connectd_value_t *fv;
 
-                        if (xf_check_put(ms->fields[i].name,
-                                         ms->fields[i].schema, fv, err) < 0)
+                        fv = xf_struct_next(v, &cur, f, h->replace_default);
+                        if (listed(h, f->name))
+                                continue;
+                        xf_push_field(ms, f->name, f->schema, 0, err);
+                        if (xf_check_put(f->name, f->schema, fv, err) < 0)
                                 return -1;
-                        if (val_put(r->arena, nv, ms->fields[i].name, fv) < 0)
+                        if (fv && xf_struct_append(r->arena, nv, f->name,
+                                                   fv) < 0)
                                 return xf_oom(err);
                 }
                 ns = ms;

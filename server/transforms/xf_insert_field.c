@@ -257,7 +257,8 @@ static int apply_schema(const insert_field_t *x, xrecord_t *r,
 {
         connect_schema_t *ns;
         connectd_value_t *nv;
-        size_t k;
+        const value_field_t *cur;
+        size_t k, nins = 0;
         int i;
 
         if (xf_require_struct_of(v, s, PURPOSE, err) < 0)
@@ -266,10 +267,11 @@ static int apply_schema(const insert_field_t *x, xrecord_t *r,
         if (!(ns = schema_new(r->arena, CONNECTD_VAL_STRUCT)))
                 return xf_oom(err);
         xf_copy_basics(ns, s);
+        if (xf_schema_fields(r->arena, ns, s->nfields + NF, err) < 0)
+                return -1;
         for (k = 0; k < s->nfields; k++)
-                if (xf_add_field(r->arena, ns, s->fields[k].name,
-                                 s->fields[k].schema, err) < 0)
-                        return -1;
+                xf_push_field(ns, s->fields[k].name, s->fields[k].schema, 0,
+                              err);
         for (i = 0; i < NF; i++) {
                 const char *name;
 
@@ -279,20 +281,21 @@ static int apply_schema(const insert_field_t *x, xrecord_t *r,
                 if (!(name = arena_strndup(r->arena, x->f[i].name,
                                            strlen(x->f[i].name))))
                         return xf_oom(err);
-                if (xf_add_field(r->arena, ns, name, field_schema(x, i),
-                                 err) < 0)
+                if (xf_push_field(ns, name, field_schema(x, i), 1, err) < 0)
                         return -1;
         }
         if (!(nv = val_struct(r->arena, ns)))
                 return xf_oom(err);
+        cur = v->u.st.head;
         for (k = 0; k < s->nfields; k++) {
-                connectd_value_t *fv =
-                        xf_struct_get(v, &s->fields[k], x->replace_default);
+                connectd_value_t *fv = xf_struct_next(v, &cur, &s->fields[k],
+                                                      x->replace_default);
 
                 if (xf_check_put(s->fields[k].name, s->fields[k].schema, fv,
                                  err) < 0)
                         return -1;
-                if (val_put(r->arena, nv, s->fields[k].name, fv) < 0)
+                if (fv && xf_struct_append(r->arena, nv, s->fields[k].name,
+                                           fv) < 0)
                         return xf_oom(err);
         }
         for (i = 0; i < NF; i++) {
@@ -302,9 +305,12 @@ static int apply_schema(const insert_field_t *x, xrecord_t *r,
                         continue;
                 if (field_value(x, i, r, &fv, err) < 0)
                         return -1;
+                nins++;
                 if (!fv)
                         continue;
-                if (val_put(r->arena, nv, x->f[i].name, fv) < 0)
+                if (xf_struct_append(r->arena, nv,
+                                     ns->fields[s->nfields + nins - 1].name,
+                                     fv) < 0)
                         return xf_oom(err);
         }
         xf_set(r, x->is_key, ns, nv);

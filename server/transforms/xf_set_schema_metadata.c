@@ -147,16 +147,19 @@ static int ssm_apply(void *state, xrecord_t *r, xerr_t *err)
                 ns->value_schema = NULL;
         nv = v;
         if (xf_is_struct(v)) {
+                const value_field_t *cur = v->u.st.head;
+
                 if (!(nv = val_struct(r->arena, ns)))
                         return xf_oom(err);
                 for (i = 0; i < ns->nfields; i++) {
                         const schema_field_t *f = &ns->fields[i];
-                        connectd_value_t *fv =
-                                xf_struct_get(v, f, m->replace_default);
+                        connectd_value_t *fv = xf_struct_next(
+                                v, &cur, f, m->replace_default);
 
                         if (xf_check_put(f->name, f->schema, fv, err) < 0)
                                 return -1;
-                        if (val_put(r->arena, nv, f->name, fv) < 0)
+                        if (fv &&
+                            xf_struct_append(r->arena, nv, f->name, fv) < 0)
                                 return xf_oom(err);
                 }
         }

@@ -205,6 +205,28 @@ connectd_value_t *xf_struct_get(const connectd_value_t *st,
         return v;
 }
 
+connectd_value_t *xf_struct_next(const connectd_value_t *st,
+                                 const value_field_t **cur,
+                                 const schema_field_t *f,
+                                 int replace_default)
+{
+        const value_field_t *m = *cur;
+        size_t n = strlen(f->name);
+        connectd_value_t *v;
+
+        if (m && m->name && m->name_len == n &&
+            memcmp(m->name, f->name, n) == 0) {
+                v = value_is_null(m->value) ? NULL : m->value;
+                *cur = m->next;
+        } else {
+                v = st ? val_get(st, f->name, NULL) : NULL;
+        }
+        if (!v && replace_default && f->schema &&
+            !value_is_null(f->schema->default_value))
+                v = (connectd_value_t *)f->schema->default_value;
+        return v;
+}
+
 int xf_check_put(const char *field, const connect_schema_t *s,
                  const connectd_value_t *v, xerr_t *err)
 {
@@ -227,21 +249,55 @@ void xf_copy_basics(connect_schema_t *dst, const connect_schema_t *src)
         dst->nparams = src->nparams;
 }
 
-int xf_add_field(arena_t *a, connect_schema_t *s, const char *name,
-                 const connect_schema_t *fs, xerr_t *err)
+int xf_schema_fields(arena_t *a, connect_schema_t *s, size_t cap,
+                     xerr_t *err)
 {
-        switch (schema_add_field(a, s, name, fs)) {
-        case 0:
-                return 0;
-        case -2:
+        schema_field_t *f = arena_alloc(a, (cap ? cap : 1) * sizeof(*f));
+
+        if (!f)
+                return xf_oom(err);
+        s->fields = f;
+        s->nfields = 0;
+        return 0;
+}
+
+int xf_push_field(connect_schema_t *s, const char *name,
+                  const connect_schema_t *fs, int check_dups, xerr_t *err)
+{
+        schema_field_t *f = (schema_field_t *)s->fields;
+
+        if (check_dups && schema_field(s, name)) {
                 xerr_set(err, XERR_SCHEMA_BUILDER,
                          "Cannot create field because of field name "
                          "duplication %s",
                          name);
                 return -1;
-        default:
-                return xf_oom(err);
         }
+        f[s->nfields].name = name;
+        f[s->nfields].schema = fs;
+        s->nfields++;
+        return 0;
+}
+
+int xf_struct_append(arena_t *a, connectd_value_t *st, const char *name,
+                     connectd_value_t *v)
+{
+        value_field_t *f = arena_alloc(a, sizeof(*f));
+
+        if (!f)
+                return -1;
+        f->name = name;
+        f->name_len = strlen(name);
+        f->key = NULL;
+        f->value = v;
+        f->next = NULL;
+        if (st->u.st.tail)
+                st->u.st.tail->next = f;
+        else
+                st->u.st.head = f;
+        st->u.st.tail = f;
+        st->u.st.count++;
+        return 0;
 }
 
 int xf_obj_put(arena_t *a, connectd_value_t *obj, const char *name,

@@ -61,6 +61,14 @@ int xf_valid_nonempty_string(const char *name, const char *value,
 connectd_value_t *xf_struct_get(const connectd_value_t *st,
                                 const schema_field_t *f,
                                 int replace_default);
+/* xf_struct_get for fields taken in schema order: *cur (start with
+ * st->u.st.head, or NULL when st is NULL) follows the members, so a
+ * struct whose members are in schema order is read in one pass; a member
+ * out of place is looked up. */
+connectd_value_t *xf_struct_next(const connectd_value_t *st,
+                                 const value_field_t **cur,
+                                 const schema_field_t *f,
+                                 int replace_default);
 /* Java's Struct.put check (ConnectSchema.validateValue) for a null: 0, or
  * -1 with the DataException "Invalid value: null used for required field:
  * "<field>", schema type: <TYPE>" when v is null and s is required. */
@@ -69,11 +77,20 @@ int xf_check_put(const char *field, const connect_schema_t *s,
 /* SchemaUtil.copySchemaBasics: name, version, doc and parameters of src
  * into dst (nothing else). */
 void xf_copy_basics(connect_schema_t *dst, const connect_schema_t *src);
-/* A field added to a STRUCT schema being built, Java's SchemaBuilder
- * errors (SchemaBuilderException on a duplicate name): 0 or -1 with err
- * set. */
-int xf_add_field(arena_t *a, connect_schema_t *s, const char *name,
-                 const connect_schema_t *fs, xerr_t *err);
+/* A STRUCT schema's field array for `cap` fields, allocated at once
+ * (schema_add_field copies the array on every growth); s->nfields = 0.
+ * 0 or -1 with err set. Then xf_push_field (never more than cap):
+ * check_dups gives SchemaBuilder's duplicate-field error, else the caller
+ * knows the names are unique. */
+int xf_schema_fields(arena_t *a, connect_schema_t *s, size_t cap,
+                     xerr_t *err);
+int xf_push_field(connect_schema_t *s, const char *name,
+                  const connect_schema_t *fs, int check_dups, xerr_t *err);
+/* Appends a member to a STRUCT value being built whose names are known to
+ * be unique (a new Struct filled in its schema's order): no lookup, the
+ * name is not copied (it must live as long as the value). 0 or -1. */
+int xf_struct_append(arena_t *a, connectd_value_t *st, const char *name,
+                     connectd_value_t *v);
 /* A schemaless object's member `name` set (replaced in place, else
  * appended; a MAP gets a string key). 0 or -1 (OOM). */
 int xf_obj_put(arena_t *a, connectd_value_t *obj, const char *name,

@@ -88,7 +88,8 @@ static int vtk_apply(void *state, xrecord_t *r, xerr_t *err)
         }
         if (xf_require_struct_of(v, s, PURPOSE, err) < 0)
                 return -1;
-        if (!(ks = schema_new(r->arena, CONNECTD_VAL_STRUCT)))
+        if (!(ks = schema_new(r->arena, CONNECTD_VAL_STRUCT)) ||
+            xf_schema_fields(r->arena, ks, t->n, err) < 0)
                 return xf_oom(err);
         for (i = 0; i < t->n; i++) {
                 const schema_field_t *f = schema_field(v->schema,
@@ -102,7 +103,7 @@ static int vtk_apply(void *state, xrecord_t *r, xerr_t *err)
                 }
                 /* The field's own name: it lives as long as the record. */
                 name = f->name;
-                if (xf_add_field(r->arena, ks, name, f->schema, err) < 0)
+                if (xf_push_field(ks, name, f->schema, 1, err) < 0)
                         return -1;
         }
         if (!(key = val_struct(r->arena, ks)))
@@ -115,7 +116,7 @@ static int vtk_apply(void *state, xrecord_t *r, xerr_t *err)
 
                 if (xf_check_put(f->name, f->schema, fv, err) < 0)
                         return -1;
-                if (val_put(r->arena, key, f->name, fv) < 0)
+                if (fv && xf_struct_append(r->arena, key, f->name, fv) < 0)
                         return xf_oom(err);
         }
         r->key_schema = ks;

@@ -1200,3 +1200,36 @@ Test(xf, insert_header_parses_literal)
         xf_insert_header.close(st);
 }
 #endif
+
+/* ---- struct members out of schema order ------------------------------ */
+
+Test(xf, struct_members_out_of_schema_order)
+{
+        const xform_class_t *c = &xf_set_schema_metadata_value;
+        const xform_class_t *hf = &xf_header_from_value;
+        void *st = cfg(c, json_pack("{s:s}", "schema.name", "n"));
+        void *mv = cfg(hf, json_pack("{s:s,s:s,s:s}", "fields", "b",
+                                     "headers", "h", "operation", "move"));
+        xrecord_t r = rec();
+        connect_schema_t *s = sstruct();
+
+        field(field(field(s, "a", &schema_int32), "b", &schema_int32), "c",
+              &schema_int32);
+        r.value_schema = s;
+        r.value = put(put(put(val_struct(A, s), "c", i32(3)), "a", i32(1)),
+                      "b", i32(2));
+        apply_ok(c, st, &r);
+        cr_assert_str_eq(names(r.value), "a,b,c");
+        cr_assert_eq(ival(r.value, "a"), 1);
+        cr_assert_eq(ival(r.value, "b"), 2);
+        cr_assert_eq(ival(r.value, "c"), 3);
+        r.value = put(put(put(val_struct(A, s), "b", i32(2)), "c", i32(3)),
+                      "a", i32(1));
+        apply_ok(hf, mv, &r);
+        cr_assert_str_eq(names(r.value), "a,c");
+        cr_assert_eq(ival(r.value, "a"), 1);
+        cr_assert_eq(ival(r.value, "c"), 3);
+        cr_assert_eq(headers_last(&r.headers, "h")->value->u.i, 2);
+        c->close(st);
+        hf->close(mv);
+}
