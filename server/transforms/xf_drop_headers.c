@@ -4,6 +4,7 @@
  * keeps the others in their order. Works on tombstones, never fails.
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdlib.h>

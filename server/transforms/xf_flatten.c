@@ -11,6 +11,7 @@
  * default struct. A null operating value passes unchanged.
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static int flatten_configure(int is_key, const json_t *props, void **state,
         if (!f)
                 return xf_oom(err);
         f->is_key = is_key;
-        if (xf_conf_string(props, "delimiter", 0, &f->delim, err) < 0)
+        if (xf_cfg_string(props, "delimiter", 0, &f->delim, err) < 0)
                 goto fail;
         if (!f->delim && !(f->delim = strdup(".")))
                 goto oom;
@@ -132,6 +133,17 @@ static const char *member_name(arena_t *a, const value_field_t *m,
         return s;
 }
 
+/* A java.util.Date outside a schema (TimestampConverter's schemaless
+ * output): an INT64 carrying its logical name. Java's Flatten knows no
+ * schema type for it. */
+static int is_date_object(const connectd_value_t *v)
+{
+        return v->type == CONNECTD_VAL_INT64 && v->schema_name &&
+               (strcmp(v->schema_name, LOGICAL_DATE) == 0 ||
+                strcmp(v->schema_name, LOGICAL_TIME) == 0 ||
+                strcmp(v->schema_name, LOGICAL_TIMESTAMP) == 0);
+}
+
 static int flat_map(const flatten_t *f, arena_t *a,
                     const connectd_value_t *m, const char *prefix,
                     connectd_value_t *out, xerr_t *err)
@@ -150,6 +162,13 @@ static int flat_map(const flatten_t *f, arena_t *a,
                         if (val_put(a, out, full, NULL) < 0)
                                 return xf_oom(err);
                         continue;
+                }
+                if (is_date_object(v)) {
+                        xerr_set(err, XERR_DATA,
+                                 "Flatten transformation was passed a value "
+                                 "of type class java.util.Date which is not "
+                                 "supported by Connect's data API");
+                        return -1;
                 }
                 switch (v->type) {
                 case CONNECTD_VAL_INT8:
@@ -253,11 +272,11 @@ static int flat_schema(const flatten_t *f, arena_t *a,
                 else if (parent_default)
                         fdef = val_get(parent_default, fd->name, NULL);
                 if (is_leaf(fs->type)) {
-                        connect_schema_t *ns = schema_new(a, fs->type);
+                        connect_schema_t *ns =
+                                xf_schema_basics(a, fs, fs->type);
 
                         if (!ns)
                                 return xf_oom(err);
-                        xf_copy_basics(ns, fs);
                         if (fs->type == CONNECTD_VAL_ARRAY)
                                 ns->value_schema = fs->value_schema;
                         ns->optional = fopt;
@@ -342,9 +361,8 @@ static int flatten_apply(void *state, xrecord_t *r, xerr_t *err)
         if (xf_require_struct_of(v, s, PURPOSE, err) < 0)
                 return -1;
         s = v->schema;
-        if (!(ns = schema_new(r->arena, CONNECTD_VAL_STRUCT)))
+        if (!(ns = xf_schema_basics(r->arena, s, CONNECTD_VAL_STRUCT)))
                 return xf_oom(err);
-        xf_copy_basics(ns, s);
         if (xf_schema_fields(r->arena, ns, count_leaves(s), err) < 0)
                 return -1;
         if (flat_schema(f, r->arena, s, "", ns, s->optional,

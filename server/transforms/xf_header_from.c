@@ -6,6 +6,7 @@
  * fail unless a predicate guards them.
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdio.h>
@@ -59,14 +60,10 @@ static const connectd_config_def_t defs[] = {
                            "are to be copied to the headers (retained in "
                            "the key/value).",
           .order = -1, .validator = valid_operation },
-        { .name = "replace.null.with.default", .type = CONNECTD_CFG_BOOLEAN,
+        { .name = XF_RNWD_KEY, .type = CONNECTD_CFG_BOOLEAN,
           .default_value = "true",
           .importance = CONNECTD_IMPORTANCE_MEDIUM,
-          .documentation = "Whether to replace fields that have a default "
-                           "value and that are null to the default value. "
-                           "When set to true, the default value is used, "
-                           "otherwise null is used.",
-          .order = -1 },
+          .documentation = XF_RNWD_DOC, .order = -1 },
         { .name = NULL }
 };
 
@@ -103,7 +100,7 @@ static int hf_configure(int is_key, const json_t *props, void **state,
                                   err) < 0 ||
             xf_conf_nonempty_list(props, "headers", &h->headers,
                                   &h->nheaders, err) < 0 ||
-            xf_conf_string(props, "operation", 1, &op, err) < 0)
+            xf_cfg_string(props, "operation", 1, &op, err) < 0)
                 goto fail;
         if (strcmp(op, "move") != 0 && strcmp(op, "copy") != 0) {
                 xerr_set(err, XERR_CONFIG,
@@ -113,7 +110,7 @@ static int hf_configure(int is_key, const json_t *props, void **state,
                 goto fail;
         }
         h->move = strcmp(op, "move") == 0;
-        if (xf_conf_bool(props, "replace.null.with.default", 1,
+        if (xf_cfg_bool(props, XF_RNWD_KEY, 1,
                          &h->replace_default, err) < 0)
                 goto fail;
         if (h->nfields != h->nheaders) {
@@ -211,14 +208,12 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
                                  err) < 0)
                 return -1;
         if (h->move) {
-                connect_schema_t *ms = schema_new(r->arena,
-                                                  CONNECTD_VAL_STRUCT);
-
+                connect_schema_t *ms =
+                        xf_schema_basics(r->arena, s, CONNECTD_VAL_STRUCT);
                 const value_field_t *cur = v->u.st.head;
 
                 if (!ms)
                         return xf_oom(err);
-                xf_copy_basics(ms, s);
                 if (xf_schema_fields(r->arena, ms, s->nfields, err) < 0)
                         return -1;
                 if (!(nv = val_struct(r->arena, ms)))
@@ -249,7 +244,7 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
                                                         h->fields[i]);
                 const schema_field_t *of = schema_field(s, h->fields[i]);
 
-                hv[i] = vf ? xf_struct_get(v, vf, h->replace_default) : NULL;
+                hv[i] = vf ? xf_field_get(v, vf, h->replace_default) : NULL;
                 if (!of) {
                         xerr_set(err, XERR_NPE,
                                  "Cannot invoke \"org.apache.kafka.connect."

@@ -11,6 +11,7 @@
  * unchanged.
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdio.h>
@@ -69,14 +70,10 @@ static const connectd_config_def_t defs[] = {
                   OPTIONALITY_DOC),
         FIELD_DEF("static.value", "Static field value, if field name "
                   "configured."),
-        { .name = "replace.null.with.default", .type = CONNECTD_CFG_BOOLEAN,
+        { .name = XF_RNWD_KEY, .type = CONNECTD_CFG_BOOLEAN,
           .default_value = "true",
           .importance = CONNECTD_IMPORTANCE_MEDIUM,
-          .documentation = "Whether to replace fields that have a default "
-                           "value and that are null to the default value. "
-                           "When set to true, the default value is used, "
-                           "otherwise null is used.",
-          .order = -1 },
+          .documentation = XF_RNWD_DOC, .order = -1 },
         { .name = NULL }
 };
 
@@ -122,7 +119,7 @@ static int if_configure(int is_key, const json_t *props, void **state,
         for (i = 0; i < NF; i++) {
                 size_t len;
 
-                if (xf_conf_string(props, keys[i], 0, &x->f[i].name, err) <
+                if (xf_cfg_string(props, keys[i], 0, &x->f[i].name, err) <
                     0)
                         goto fail;
                 if (!x->f[i].name)
@@ -137,9 +134,9 @@ static int if_configure(int is_key, const json_t *props, void **state,
                         x->f[i].optional = 0;
                 }
         }
-        if (xf_conf_string(props, "static.value", 0, &x->static_value,
+        if (xf_cfg_string(props, "static.value", 0, &x->static_value,
                            err) < 0 ||
-            xf_conf_bool(props, "replace.null.with.default", 1,
+            xf_cfg_bool(props, XF_RNWD_KEY, 1,
                          &x->replace_default, err) < 0)
                 goto fail;
         if (!any) {
@@ -244,7 +241,7 @@ static int apply_schemaless(const insert_field_t *x, xrecord_t *r,
                         continue;
                 if (field_value(x, i, r, &fv, err) < 0)
                         return -1;
-                if (fv && xf_obj_put(r->arena, nv, x->f[i].name, fv) < 0)
+                if (fv && xf_map_put(r->arena, nv, x->f[i].name, fv) < 0)
                         return xf_oom(err);
         }
         xf_set(r, x->is_key, NULL, nv);
@@ -264,9 +261,8 @@ static int apply_schema(const insert_field_t *x, xrecord_t *r,
         if (xf_require_struct_of(v, s, PURPOSE, err) < 0)
                 return -1;
         s = v->schema;
-        if (!(ns = schema_new(r->arena, CONNECTD_VAL_STRUCT)))
+        if (!(ns = xf_schema_basics(r->arena, s, CONNECTD_VAL_STRUCT)))
                 return xf_oom(err);
-        xf_copy_basics(ns, s);
         if (xf_schema_fields(r->arena, ns, s->nfields + NF, err) < 0)
                 return -1;
         for (k = 0; k < s->nfields; k++)

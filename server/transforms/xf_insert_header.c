@@ -9,6 +9,7 @@
  * closes the instance only after its records are done).
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdio.h>
@@ -87,8 +88,8 @@ static int ih_configure(const json_t *props, void **state, xerr_t *err)
         *state = NULL;
         if (!h)
                 return xf_oom(err);
-        if (xf_conf_string(props, "header", 1, &h->header, err) < 0 ||
-            xf_conf_string(props, "value.literal", 1, &literal, err) < 0)
+        if (xf_cfg_string(props, "header", 1, &h->header, err) < 0 ||
+            xf_cfg_string(props, "value.literal", 1, &literal, err) < 0)
                 goto fail;
         if (!(h->arena = arena_new(1024))) {
                 xf_oom(err);

@@ -7,6 +7,7 @@
  * "Schema required".
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <limits.h>
@@ -32,14 +33,10 @@ static const connectd_config_def_t defs[] = {
           .importance = CONNECTD_IMPORTANCE_HIGH,
           .documentation = "Schema version to set.", .order = -1,
           .optional = 1 },
-        { .name = "replace.null.with.default", .type = CONNECTD_CFG_BOOLEAN,
+        { .name = XF_RNWD_KEY, .type = CONNECTD_CFG_BOOLEAN,
           .default_value = "true",
           .importance = CONNECTD_IMPORTANCE_MEDIUM,
-          .documentation = "Whether to replace fields that have a default "
-                           "value and that are null to the default value. "
-                           "When set to true, the default value is used, "
-                           "otherwise null is used.",
-          .order = -1 },
+          .documentation = XF_RNWD_DOC, .order = -1 },
         { .name = NULL }
 };
 
@@ -68,7 +65,7 @@ static int ssm_configure(int is_key, const json_t *props, void **state,
         if (!m)
                 return xf_oom(err);
         m->is_key = is_key;
-        if (xf_conf_string(props, "schema.name", 0, &m->name, err) < 0)
+        if (xf_cfg_string(props, "schema.name", 0, &m->name, err) < 0)
                 goto fail;
         if ((ver = xf_prop(props, "schema.version"))) {
                 char *t = java_trim_dup(ver);
@@ -91,7 +88,7 @@ static int ssm_configure(int is_key, const json_t *props, void **state,
                 m->has_version = 1;
                 m->version = (int32_t)n;
         }
-        if (xf_conf_bool(props, "replace.null.with.default", 1,
+        if (xf_cfg_bool(props, XF_RNWD_KEY, 1,
                          &m->replace_default, err) < 0)
                 goto fail;
         if (!m->name && !m->has_version) {

@@ -191,20 +191,6 @@ int xf_valid_nonempty_string(const char *name, const char *value,
 
 /* ---- struct fields, schemas and config values ------------------------ */
 
-connectd_value_t *xf_struct_get(const connectd_value_t *st,
-                                const schema_field_t *f,
-                                int replace_default)
-{
-        connectd_value_t *v = st ? val_get(st, f->name, NULL) : NULL;
-
-        if (!v && replace_default && f->schema &&
-            !value_is_null(f->schema->default_value))
-                /* Values are immutable once reachable: sharing the
-                 * schema's default is safe. */
-                v = (connectd_value_t *)f->schema->default_value;
-        return v;
-}
-
 connectd_value_t *xf_struct_next(const connectd_value_t *st,
                                  const value_field_t **cur,
                                  const schema_field_t *f,
@@ -239,23 +225,15 @@ int xf_check_put(const char *field, const connect_schema_t *s,
         return -1;
 }
 
-void xf_copy_basics(connect_schema_t *dst, const connect_schema_t *src)
-{
-        dst->name = src->name;
-        dst->has_version = src->has_version;
-        dst->version = src->version;
-        dst->doc = src->doc;
-        dst->params = src->params;
-        dst->nparams = src->nparams;
-}
-
 int xf_schema_fields(arena_t *a, connect_schema_t *s, size_t cap,
                      xerr_t *err)
 {
         schema_field_t *f = arena_alloc(a, (cap ? cap : 1) * sizeof(*f));
 
-        if (!f)
-                return xf_oom(err);
+        if (!f) {
+                xerr_set(err, XERR_DATA, "out of memory");
+                return -1;
+        }
         s->fields = f;
         s->nfields = 0;
         return 0;
@@ -300,21 +278,6 @@ int xf_struct_append(arena_t *a, connectd_value_t *st, const char *name,
         return 0;
 }
 
-int xf_obj_put(arena_t *a, connectd_value_t *obj, const char *name,
-               connectd_value_t *v)
-{
-        int found;
-        connectd_value_t *key;
-
-        if (obj->type != CONNECTD_VAL_MAP)
-                return val_put(a, obj, name, v);
-        val_get(obj, name, &found);
-        if (found)
-                return val_put(a, obj, name, v);
-        key = val_string(a, name, strlen(name));
-        return key ? val_append(a, obj, key, v) : -1;
-}
-
 int xf_require_struct_of(const connectd_value_t *v,
                          const connect_schema_t *schema, const char *purpose,
                          xerr_t *err)
@@ -325,52 +288,6 @@ int xf_require_struct_of(const connectd_value_t *v,
                  "Only Struct objects supported for [%s], found: %s", purpose,
                  value_java_class(v, schema));
         return -1;
-}
-
-int xf_oom(xerr_t *err)
-{
-        xerr_set(err, XERR_CONNECT, "Out of memory");
-        return -1;
-}
-
-int xf_conf_string(const json_t *props, const char *key, int required,
-                   char **out, xerr_t *err)
-{
-        const char *v = xf_prop(props, key);
-
-        *out = NULL;
-        if (!v) {
-                if (!required)
-                        return 0;
-                xerr_set(err, XERR_CONFIG,
-                         "Missing required configuration \"%s\" which has "
-                         "no default value.",
-                         key);
-                return -1;
-        }
-        if (!(*out = java_trim_dup(v)))
-                return xf_oom(err);
-        return 0;
-}
-
-int xf_conf_bool(const json_t *props, const char *key, int dflt, int *out,
-                 xerr_t *err)
-{
-        const char *v = xf_prop(props, key);
-        int b;
-
-        *out = dflt;
-        if (!v)
-                return 0;
-        if ((b = java_parse_boolean(v)) < 0) {
-                xerr_set(err, XERR_CONFIG,
-                         "Invalid value %s for configuration %s: Expected "
-                         "value to be either true or false",
-                         v, key);
-                return -1;
-        }
-        *out = b;
-        return 0;
 }
 
 int xf_conf_nonempty_list(const json_t *props, const char *key,
@@ -387,8 +304,10 @@ int xf_conf_nonempty_list(const json_t *props, const char *key,
                          key);
                 return -1;
         }
-        if (xf_list(v, items, n) < 0)
-                return xf_oom(err);
+        if (xf_list(v, items, n) < 0) {
+                xerr_set(err, XERR_DATA, "out of memory");
+                return -1;
+        }
         if (!*n) {
                 xerr_set(err, XERR_CONFIG,
                          "Invalid value [] for configuration %s: Empty list",

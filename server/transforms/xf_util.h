@@ -53,18 +53,12 @@ int xf_valid_nonempty_list(const char *name, const char *value, char *errstr,
 int xf_valid_nonempty_string(const char *name, const char *value,
                              char *errstr, size_t errstr_size);
 
-/* ---- struct fields, schemas and config values ------------------------ */
+/* ---- building structs in one pass, config lists ---------------------- */
 
-/* A STRUCT's field `f` as Java's Struct.get(field) (replace_default: a
- * null reads the field schema's default) or Struct.getWithoutDefault
- * (!replace_default). NULL for a null. */
-connectd_value_t *xf_struct_get(const connectd_value_t *st,
-                                const schema_field_t *f,
-                                int replace_default);
-/* xf_struct_get for fields taken in schema order: *cur (start with
- * st->u.st.head, or NULL when st is NULL) follows the members, so a
- * struct whose members are in schema order is read in one pass; a member
- * out of place is looked up. */
+/* Struct.get (replace_default) or getWithoutDefault for fields taken in
+ * schema order: *cur (start with st->u.st.head, or NULL when st is NULL)
+ * follows the members, so a struct whose members are in schema order is
+ * read in one pass; a member out of place is looked up. */
 connectd_value_t *xf_struct_next(const connectd_value_t *st,
                                  const value_field_t **cur,
                                  const schema_field_t *f,
@@ -74,9 +68,6 @@ connectd_value_t *xf_struct_next(const connectd_value_t *st,
  * "<field>", schema type: <TYPE>" when v is null and s is required. */
 int xf_check_put(const char *field, const connect_schema_t *s,
                  const connectd_value_t *v, xerr_t *err);
-/* SchemaUtil.copySchemaBasics: name, version, doc and parameters of src
- * into dst (nothing else). */
-void xf_copy_basics(connect_schema_t *dst, const connect_schema_t *src);
 /* A STRUCT schema's field array for `cap` fields, allocated at once
  * (schema_add_field copies the array on every growth); s->nfields = 0.
  * 0 or -1 with err set. Then xf_push_field (never more than cap):
@@ -91,28 +82,11 @@ int xf_push_field(connect_schema_t *s, const char *name,
  * name is not copied (it must live as long as the value). 0 or -1. */
 int xf_struct_append(arena_t *a, connectd_value_t *st, const char *name,
                      connectd_value_t *v);
-/* A schemaless object's member `name` set (replaced in place, else
- * appended; a MAP gets a string key). 0 or -1 (OOM). */
-int xf_obj_put(arena_t *a, connectd_value_t *obj, const char *name,
-               connectd_value_t *v);
 /* Requirements.requireStruct naming the class of a logical value by its
  * schema (java.util.Date for a Timestamp, ...). */
 int xf_require_struct_of(const connectd_value_t *v,
                          const connect_schema_t *schema, const char *purpose,
                          xerr_t *err);
-/* "Out of memory" as a ConnectException: -1. */
-int xf_oom(xerr_t *err);
-
-/* configure() values as SimpleConfig reads them (String.trim()ed):
- * a required STRING (ConfigException `Missing required configuration
- * "<k>" which has no default value.`), a BOOLEAN with a default (`Invalid
- * value <v> for configuration <k>: Expected value to be either true or
- * false`). 0, or -1 with err set. *out of xf_conf_string is malloc'd (NULL
- * when absent and not required). */
-int xf_conf_string(const json_t *props, const char *key, int required,
-                   char **out, xerr_t *err);
-int xf_conf_bool(const json_t *props, const char *key, int dflt, int *out,
-                 xerr_t *err);
 /* A required LIST with NonEmptyListValidator: `Invalid value [] for
  * configuration <k>: Empty list` when empty. Items as xf_list. */
 int xf_conf_nonempty_list(const json_t *props, const char *key,

@@ -6,6 +6,7 @@
  * missing one). The value is unchanged; a null value is an error.
  */
 #include "transform.h"
+#include "xf_fields.h"
 #include "xf_util.h"
 
 #include <stdlib.h>
@@ -25,14 +26,10 @@ static const connectd_config_def_t defs[] = {
           .documentation = "Field names on the record value to extract as "
                            "the record key.",
           .order = -1, .validator = xf_valid_nonempty_list },
-        { .name = "replace.null.with.default", .type = CONNECTD_CFG_BOOLEAN,
+        { .name = XF_RNWD_KEY, .type = CONNECTD_CFG_BOOLEAN,
           .default_value = "true",
           .importance = CONNECTD_IMPORTANCE_MEDIUM,
-          .documentation = "Whether to replace fields that have a default "
-                           "value and that are null to the default value. "
-                           "When set to true, the default value is used, "
-                           "otherwise null is used.",
-          .order = -1 },
+          .documentation = XF_RNWD_DOC, .order = -1 },
         { .name = NULL }
 };
 
@@ -55,7 +52,7 @@ static int vtk_configure(const json_t *props, void **state, xerr_t *err)
                 return xf_oom(err);
         if (xf_conf_nonempty_list(props, "fields", &t->fields, &t->n, err) <
                     0 ||
-            xf_conf_bool(props, "replace.null.with.default", 1,
+            xf_cfg_bool(props, XF_RNWD_KEY, 1,
                          &t->replace_default, err) < 0) {
                 vtk_close(t);
                 return -1;
@@ -111,7 +108,7 @@ static int vtk_apply(void *state, xrecord_t *r, xerr_t *err)
         for (i = 0; i < ks->nfields; i++) {
                 const schema_field_t *f = schema_field(v->schema,
                                                        ks->fields[i].name);
-                connectd_value_t *fv = xf_struct_get(v, f,
+                connectd_value_t *fv = xf_field_get(v, f,
                                                      t->replace_default);
 
                 if (xf_check_put(f->name, f->schema, fv, err) < 0)

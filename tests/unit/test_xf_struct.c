@@ -353,6 +353,16 @@ Test(xf, flatten_null_and_wrong_types)
                    "Flatten transformation does not support class "
                    "org.apache.kafka.connect.data.Struct for record without "
                    "schemas (for field a).");
+        {
+                connectd_value_t *d = val_int(A, CONNECTD_VAL_INT64, 0);
+
+                d->schema_name = LOGICAL_TIMESTAMP;
+                r.value = put(obj(), "a", d);
+                apply_fail(c, st, &r, XERR_DATA,
+                           "Flatten transformation was passed a value of "
+                           "type class java.util.Date which is not supported "
+                           "by Connect's data API");
+        }
         /* A null with a schema passes unchanged. */
         r.value_schema = s;
         r.value = NULL;
