@@ -1018,10 +1018,12 @@ static int64_t establish(const calb_t *cb)
                                 woy += dow / 7;
                                 dow = dow % 7 + 1;
                         } else {
-                                while (dow <= 0) {
-                                        dow += 7;
-                                        woy--;
-                                }
+                                /* Java adds 7 and steps back a week until
+                                 * dow > 0; in one step */
+                                int64_t k = (7 - dow) / 7;
+
+                                dow += 7 * k;
+                                woy -= k;
                         }
                         /* toCalendarDayOfWeek on an ISO number */
                         dow = dow == 7 ? SUNDAY : dow + 1;

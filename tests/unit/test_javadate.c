@@ -248,3 +248,16 @@ Test(javadate, round_trips)
                         free(s);
                 }
 }
+
+/* Found by fuzz_javadate: a huge negative ISO day of week in a week date
+ * was normalised one week at a time (hundreds of millions of loops). */
+Test(javadate, week_date_with_huge_negative_day_is_fast, .timeout = 1)
+{
+        /* dow -2147483647 -> Saturday, 306783379 weeks back */
+        for (int i = 0; i < 5; i++)
+                EXPECT_PARSE("YYYY u", "2001 -2147483647",
+                             -185541608880000000LL);
+        /* ISO 0 is the Sunday before week 1's Sunday */
+        EXPECT_PARSE("YYYY u", "2001 0", 978220800000LL - 7 * 86400000LL);
+        EXPECT_PARSE("YYYY u", "2001 8", 978220800000LL + 8 * 86400000LL);
+}
