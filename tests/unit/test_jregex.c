@@ -133,8 +133,12 @@ Test(jregex, syntax_errors_have_java_shape)
                          "supported near index 4\n[a-z&&[def]]\n    ^");
         cr_assert_null(jregex_compile("[a[b]]", err, sizeof err));
         cr_expect(strstr(err, "near index 2"), "%s", err);
-        /* but POSIX brackets and escaped brackets are fine */
+        /* Java reads [[:alpha:]] as a nested class of ":alph", PCRE2 as
+         * POSIX: refused rather than silently different */
+        cr_assert_null(jregex_compile("[[:alpha:]]", err, sizeof err));
+        /* escaped brackets are fine, and a class closes after \Q..\E */
         cr_expect(matches("[\\[\\]]+", "[]"));
+        cr_expect(matches("[\\Q]\\E][a]", "]a"));
 }
 
 Test(jregex, replace_first_and_all_like_java)
