@@ -315,4 +315,23 @@ int xf_conf_nonempty_list(const json_t *props, const char *key,
                 return -1;
         }
         return 0;
+
+connectd_value_t *xf_date_value(arena_t *a, const char *logical, int64_t ms)
+{
+        connectd_value_t *v = val_int(a, CONNECTD_VAL_INT64, ms);
+
+        if (v)
+                v->schema_name = logical;
+        return v;
+}
+
+int xf_date_ms(const connectd_value_t *v, int64_t *ms)
+{
+        if (!v || v->type != CONNECTD_VAL_INT64 || !v->schema_name ||
+            (strcmp(v->schema_name, LOGICAL_DATE) &&
+             strcmp(v->schema_name, LOGICAL_TIME) &&
+             strcmp(v->schema_name, LOGICAL_TIMESTAMP)))
+                return 0;
+        *ms = v->u.i;
+        return 1;
 }

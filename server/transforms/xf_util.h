@@ -93,3 +93,15 @@ int xf_conf_nonempty_list(const json_t *props, const char *key,
                           char ***items, size_t *n, xerr_t *err);
 
 #endif
+
+/* ---- schemaless java.util.Date values -------------------------------- */
+
+/* A java.util.Date outside a schema (what TimestampConverter produces for
+ * Date/Time/Timestamp targets without a schema): an INT64 value of epoch
+ * milliseconds whose schema_name is the logical name it was made as
+ * (LOGICAL_DATE, LOGICAL_TIME or LOGICAL_TIMESTAMP). Java's schemaless
+ * JsonConverter rejects it ("Java class class java.util.Date does not have
+ * corresponding schema type."). */
+connectd_value_t *xf_date_value(arena_t *a, const char *logical, int64_t ms);
+/* 1 with *ms when v is such a date object, else 0. */
+int xf_date_ms(const connectd_value_t *v, int64_t *ms);
