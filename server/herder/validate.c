@@ -33,6 +33,8 @@
  */
 #include <limits.h>
 #include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -943,6 +945,35 @@ static const char *cfg_str(const json_t *config, const char *key)
         return json_string_value(json_object_get(config, key));
 }
 
+/* Pattern.compile(re).matcher(s).matches(): Java's regex syntax (PCRE2,
+ * anchored at both ends), with a match limit against runaway
+ * backtracking. 0 when it does not match or does not compile. */
+static int java_full_match(const char *re, const char *s)
+{
+        pcre2_code *code;
+        pcre2_match_data *md = NULL;
+        pcre2_match_context *mc = NULL;
+        int errcode, rc = 0;
+        PCRE2_SIZE erroff;
+
+        code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+                             &errcode, &erroff, NULL);
+        if (!code)
+                return 0;
+        md = pcre2_match_data_create_from_pattern(code, NULL);
+        mc = pcre2_match_context_create(NULL);
+        if (!md || !mc)
+                goto out;
+        pcre2_set_match_limit(mc, 1000000);
+        rc = pcre2_match(code, (PCRE2_SPTR)s, strlen(s), 0,
+                         PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, mc) >= 0;
+out:
+        pcre2_match_context_free(mc);
+        pcre2_match_data_free(md);
+        pcre2_code_free(code);
+        return rc;
+}
+
 /* SinkConnectorConfig.validate(props, validatedConfig). */
 static void sink_rules(run_t *r, const json_t *config)
 {
@@ -1003,27 +1034,13 @@ static void sink_rules(run_t *r, const json_t *config)
                 json_decref(uniq);
                 free(t);
         }
-        if (has_r && !regex_too_costly(regex)) {
-                regex_t re;
-                size_t rl = strlen(regex);
-                char *anch = malloc(rl + 5);
-                if (anch) {
-                        snprintf(anch, rl + 5, "^(%s)$", regex);
-                        if (!regcomp(&re, anch, REG_EXTENDED | REG_NOSUB)) {
-                                if (!regexec(&re, dlq, 0, NULL, 0)) {
-                                        snprintf(msg, sizeof(msg),
-                                                 "The DLQ topic '%s' may not be "
-                                                 "matched by the regex for the "
-                                                 "topics ('topics.regex=%s') "
-                                                 "consumed by the connector",
-                                                 dlq, regex);
-                                        entry_err(run_entry(r, "topics.regex", 1),
-                                                  msg);
-                                }
-                                regfree(&re);
-                        }
-                        free(anch);
-                }
+        if (has_r && java_full_match(regex, dlq)) {
+                snprintf(msg, sizeof(msg),
+                         "The DLQ topic '%s' may not be matched by the regex "
+                         "for the topics ('topics.regex=%s') consumed by the "
+                         "connector",
+                         dlq, regex);
+                entry_err(run_entry(r, "topics.regex", 1), msg);
         }
         free(dlq);
 }

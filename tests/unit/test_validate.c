@@ -1081,3 +1081,84 @@ Test(validate_xform, plugin_config_defs)
         json_decref(w);
         json_decref(a);
 }
+
+/* §5.1: the DLQ topic may not match topics.regex, read with Java's regex
+ * syntax (\d is a digit; POSIX would read it as a literal d). */
+Test(validate, dlq_matched_by_java_regex)
+{
+        int n;
+        json_t *r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                     "\"topics.regex\":\"dlq-\\\\d+\","
+                                     "\"errors.deadletterqueue.topic.name\":"
+                                     "\" dlq-1 \"}", &n);
+        cr_assert_eq(n, 1, "%s", json_dumps(r, 0));
+        cr_assert(has_error(r, "topics.regex",
+                            "The DLQ topic 'dlq-1' may not be matched by the "
+                            "regex for the topics ('topics.regex=dlq-\\d+') "
+                            "consumed by the connector"));
+        json_decref(r);
+
+        /* a full match is needed */
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics.regex\":\"dlq\","
+                             "\"errors.deadletterqueue.topic.name\":"
+                             "\"dlq-1\"}", &n);
+        cr_assert_eq(n, 0);
+        json_decref(r);
+}
+
+/* §5.1 and §7.1: the error-handling keys (DLQ keys for sinks only) and,
+ * of the topic-creation keys, only topic.creation.groups. */
+Test(validate, error_handling_and_topic_creation_keys)
+{
+        int n;
+        json_t *r = run(&empty_sink,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"topics\":\"t\","
+                        "\"errors.retry.timeout\":\"-1\","
+                        "\"errors.retry.delay.max.ms\":\"soon\","
+                        "\"errors.deadletterqueue.topic.replication.factor\":"
+                        "\"70000\"}", &n);
+
+        cr_assert_str_eq(value_of(r, "errors.retry.timeout"), "-1");
+        cr_assert(has_error(r, "errors.retry.delay.max.ms",
+                            "Invalid value soon for configuration "
+                            "errors.retry.delay.max.ms: Not a number of type "
+                            "LONG"));
+        cr_assert(has_error(r, "errors.deadletterqueue.topic.replication."
+                               "factor",
+                            "Invalid value 70000 for configuration "
+                            "errors.deadletterqueue.topic.replication.factor: "
+                            "Not a number of type SHORT"));
+        cr_assert_eq(n, 2);
+        cr_assert_str_eq(value_of(r, "errors.tolerance"), "none");
+        cr_assert_str_eq(value_of(r, "errors.deadletterqueue.topic.name"), "");
+        cr_assert_str_eq(value_of(r, "errors.deadletterqueue.context.headers."
+                                     "enable"), "false");
+        json_t *d = json_object_get(find(r, "errors.deadletterqueue.topic."
+                                            "replication.factor"),
+                                    "definition");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "type")),
+                         "SHORT");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "group")),
+                         "Error Handling");
+        cr_assert_eq(json_integer_value(json_object_get(d, "order")), 7);
+        cr_assert_null(find(r, "topic.creation.groups"), "sources only");
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"topic.creation.groups\":\"g, g\","
+                            "\"topic.creation.default.partitions\":\"0\","
+                            "\"topic.creation.g.include\":\"x\","
+                            "\"errors.deadletterqueue.topic.name\":\"d\"}", &n);
+        cr_assert(has_error(r, "topic.creation.groups",
+                            "Invalid value [g, g] for configuration "
+                            "topic.creation.groups: Duplicate alias "
+                            "provided."));
+        cr_assert_eq(n, 1);
+        cr_assert_null(find(r, "topic.creation.default.partitions"));
+        cr_assert_null(find(r, "topic.creation.g.include"));
+        cr_assert_null(find(r, "errors.deadletterqueue.topic.name"),
+                       "the DLQ keys are for sinks only");
+        json_decref(r);
+}
