@@ -1425,7 +1425,11 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
                 const char *vname = k->vname ? k->vname : k->name;
                 char reason[MAX_MSG] = "";
                 const char *arg = present && v.set ? v.str : NULL;
-                if (k->fn(vname, arg, reason, sizeof(reason)) != 0) {
+                int vrc = k->fn(vname, arg, reason, sizeof(reason));
+
+                if (vrc == CONNECTD_VALIDATOR_MESSAGE) {
+                        entry_err(e, reason[0] ? reason : "Invalid value");
+                } else if (vrc != 0) {
                         char *js = java_str(k, &v);
                         add_invalid(e, vname, js ? js : "null",
                                     reason[0] ? reason : "Invalid value");
