@@ -33,8 +33,6 @@
  */
 #include <limits.h>
 #include <regex.h>
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +41,7 @@
 #include "validate.h"
 #include "converter.h"
 #include "javafmt.h"
+#include "jregex.h"
 #include "transform.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
@@ -945,32 +944,18 @@ static const char *cfg_str(const json_t *config, const char *key)
         return json_string_value(json_object_get(config, key));
 }
 
-/* Pattern.compile(re).matcher(s).matches(): Java's regex syntax (PCRE2,
- * anchored at both ends), with a match limit against runaway
- * backtracking. 0 when it does not match or does not compile. */
+/* Pattern.compile(re).matcher(s).matches(); 0 when it does not match or
+ * does not compile. */
 static int java_full_match(const char *re, const char *s)
 {
-        pcre2_code *code;
-        pcre2_match_data *md = NULL;
-        pcre2_match_context *mc = NULL;
-        int errcode, rc = 0;
-        PCRE2_SIZE erroff;
+        char err[256];
+        jregex_t *jr = jregex_compile(re, err, sizeof(err));
+        int rc;
 
-        code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-                             &errcode, &erroff, NULL);
-        if (!code)
+        if (!jr)
                 return 0;
-        md = pcre2_match_data_create_from_pattern(code, NULL);
-        mc = pcre2_match_context_create(NULL);
-        if (!md || !mc)
-                goto out;
-        pcre2_set_match_limit(mc, 1000000);
-        rc = pcre2_match(code, (PCRE2_SPTR)s, strlen(s), 0,
-                         PCRE2_ANCHORED | PCRE2_ENDANCHORED, md, mc) >= 0;
-out:
-        pcre2_match_context_free(mc);
-        pcre2_match_data_free(md);
-        pcre2_code_free(code);
+        rc = jregex_matches(jr, s, strlen(s));
+        jregex_free(jr);
         return rc;
 }
 
