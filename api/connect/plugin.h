@@ -98,7 +98,12 @@ typedef enum {
 
 /* Optional per-key validator, run after the type check. Return 0 when the
  * value is fine, else write the reason ("Value must be at least 1") to
- * errstr and return -1. `value` is NULL when the key is absent. */
+ * errstr and return -1: the error reads "Invalid value <v> for
+ * configuration <name>: <reason>". Return CONNECTD_VALIDATOR_MESSAGE
+ * instead when errstr is the whole error message (Java's
+ * `new ConfigException(message)`). `value` is NULL when the key is
+ * absent. */
+#define CONNECTD_VALIDATOR_MESSAGE (-2)
 typedef int (*connectd_validator_fn)(const char *name, const char *value,
                                      char *errstr, size_t errstr_size);
 

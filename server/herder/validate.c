@@ -41,6 +41,7 @@
 #include "validate.h"
 #include "converter.h"
 #include "javafmt.h"
+#include "jregex.h"
 #include "transform.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
@@ -943,6 +944,21 @@ static const char *cfg_str(const json_t *config, const char *key)
         return json_string_value(json_object_get(config, key));
 }
 
+/* Pattern.compile(re).matcher(s).matches(); 0 when it does not match or
+ * does not compile. */
+static int java_full_match(const char *re, const char *s)
+{
+        char err[256];
+        jregex_t *jr = jregex_compile(re, err, sizeof(err));
+        int rc;
+
+        if (!jr)
+                return 0;
+        rc = jregex_matches(jr, s, strlen(s));
+        jregex_free(jr);
+        return rc;
+}
+
 /* SinkConnectorConfig.validate(props, validatedConfig). */
 static void sink_rules(run_t *r, const json_t *config)
 {
@@ -1003,27 +1019,13 @@ static void sink_rules(run_t *r, const json_t *config)
                 json_decref(uniq);
                 free(t);
         }
-        if (has_r && !regex_too_costly(regex)) {
-                regex_t re;
-                size_t rl = strlen(regex);
-                char *anch = malloc(rl + 5);
-                if (anch) {
-                        snprintf(anch, rl + 5, "^(%s)$", regex);
-                        if (!regcomp(&re, anch, REG_EXTENDED | REG_NOSUB)) {
-                                if (!regexec(&re, dlq, 0, NULL, 0)) {
-                                        snprintf(msg, sizeof(msg),
-                                                 "The DLQ topic '%s' may not be "
-                                                 "matched by the regex for the "
-                                                 "topics ('topics.regex=%s') "
-                                                 "consumed by the connector",
-                                                 dlq, regex);
-                                        entry_err(run_entry(r, "topics.regex", 1),
-                                                  msg);
-                                }
-                                regfree(&re);
-                        }
-                        free(anch);
-                }
+        if (has_r && java_full_match(regex, dlq)) {
+                snprintf(msg, sizeof(msg),
+                         "The DLQ topic '%s' may not be matched by the regex "
+                         "for the topics ('topics.regex=%s') consumed by the "
+                         "connector",
+                         dlq, regex);
+                entry_err(run_entry(r, "topics.regex", 1), msg);
         }
         free(dlq);
 }
@@ -1408,7 +1410,11 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
                 const char *vname = k->vname ? k->vname : k->name;
                 char reason[MAX_MSG] = "";
                 const char *arg = present && v.set ? v.str : NULL;
-                if (k->fn(vname, arg, reason, sizeof(reason)) != 0) {
+                int vrc = k->fn(vname, arg, reason, sizeof(reason));
+
+                if (vrc == CONNECTD_VALIDATOR_MESSAGE) {
+                        entry_err(e, reason[0] ? reason : "Invalid value");
+                } else if (vrc != 0) {
                         char *js = java_str(k, &v);
                         add_invalid(e, vname, js ? js : "null",
                                     reason[0] ? reason : "Invalid value");

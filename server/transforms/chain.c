@@ -232,7 +232,10 @@ static int check_defs(const xform_class_t *c, const json_t *props,
                  * key (validate.c does the same). */
                 parsed_forms(d, v, &arg, &shown);
                 bad = d->validator(d->name, arg, reason, sizeof(reason));
-                if (bad)
+                if (bad == CONNECTD_VALIDATOR_MESSAGE)
+                        xerr_set(err, XERR_CONFIG, "%s",
+                                 reason[0] ? reason : "Invalid value");
+                else if (bad)
                         xerr_set(err, XERR_CONFIG,
                                  "Invalid value %s for configuration %s: %s",
                                  shown ? shown : "null", d->name,
