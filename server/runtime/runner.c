@@ -1563,9 +1563,21 @@ static void sink_run(task_t *t)
                 if (!s.failed && k &&
                     t->desc->task_put(s.state, recs, (size_t)k, s.errstr,
                                       sizeof(s.errstr))) {
-                        if (!s.errstr[0])
-                                snprintf(s.errstr, sizeof(s.errstr),
-                                         "put failed");
+                        char cause[sizeof(s.errstr)];
+
+                        /* Not covered by errors.tolerance (Java's
+                         * WorkerSinkTask#deliverMessages). */
+                        snprintf(cause, sizeof(cause), "%s",
+                                 s.errstr[0] ? s.errstr : "put failed");
+                        LOG_ERROR(lg(), "Task %s-%d threw an uncaught and "
+                                  "unrecoverable exception. Task is being "
+                                  "killed and will not recover until "
+                                  "manually restarted. Error: %s",
+                                  t->conn_name, t->id, cause);
+                        snprintf(s.errstr, sizeof(s.errstr),
+                                 XERR_CONNECT ": Exiting WorkerSinkTask due "
+                                 "to unrecoverable exception.\nCaused by: "
+                                 XERR_CONNECT ": %.900s", cause);
                         s.failed = 1;
                 }
                 /* Offsets advance past dropped and tolerated records

@@ -254,3 +254,38 @@ Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
         cr_assert(wait_status(w, "snk", "RUNNING", 1, "RUNNING", 5000));
         worker_free(w);
 }
+
+Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
+     .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char *big = malloc(100001), *trace;
+        const char *values[1];
+
+        /* Longer than the FileStream sink's buffer: put writes it at once,
+         * and /dev/full refuses it. */
+        memset(big, 'x', 100000);
+        big[100000] = '\0';
+        values[0] = big;
+        produce(w->bootstrap, "full", values, 1);
+        post(w,
+             "{\"name\":\"f\",\"config\":{\"connector.class\":"
+             "\"FileStreamSink\",\"file\":\"%s\",\"topics\":\"full\","
+             STRK ",\"value.converter\":\"org.apache.kafka.connect.storage."
+             "StringConverter\",\"errors.tolerance\":\"all\"}}",
+             "/dev/full");
+        cr_assert(wait_status(w, "f", "RUNNING", 1, "FAILED", 30000));
+        trace = task_trace(w, "f");
+        cr_assert(!strncmp(trace,
+                           "org.apache.kafka.connect.errors."
+                           "ConnectException: Exiting WorkerSinkTask due to "
+                           "unrecoverable exception.\nCaused by: ",
+                           strlen("org.apache.kafka.connect.errors."
+                                  "ConnectException: Exiting WorkerSinkTask "
+                                  "due to unrecoverable exception.\nCaused "
+                                  "by: ")),
+                  "trace: %s", trace);
+        free(trace);
+        free(big);
+        worker_free(w);
+}
