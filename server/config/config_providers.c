@@ -835,3 +835,67 @@ fail:
         json_decref(out);
         return NULL;
 }
+
+void cfg_providers_reverse(const json_t *raw_conn_config, json_t *task_config)
+{
+        const char *k;
+        json_t *v;
+
+        if (!json_is_object(raw_conn_config) || !json_is_object(task_config))
+                return;
+        json_object_foreach((json_t *)raw_conn_config, k, v) {
+                if (json_is_string(v) &&
+                    cfg_providers_has_reference(json_string_value(v)) &&
+                    json_object_get(task_config, k))
+                        json_object_set(task_config, k, v);
+        }
+}
+
+json_t *cfg_providers_resolve_worker(const json_t *worker_props, char *errstr,
+                                     size_t errstr_size)
+{
+        cfg_providers_t *cp = cfg_providers_new(worker_props, errstr,
+                                                errstr_size);
+        json_t *out;
+
+        if (!cp)
+                return NULL;
+        out = cfg_providers_resolve(cp, worker_props, errstr, errstr_size);
+        cfg_providers_free(cp);
+        return out;
+}
+
+/* Written once on the main thread before the herder starts, read by every
+ * thread after: no lock needed for the pointer itself. */
+static cfg_providers_t *worker_providers;
+
+void cfg_providers_set_worker(cfg_providers_t *cp)
+{
+        cfg_providers_t *old = worker_providers;
+
+        worker_providers = cp;
+        cfg_providers_free(old);
+}
+
+const cfg_providers_t *cfg_providers_worker(void)
+{
+        return worker_providers;
+}
+
+void cfg_providers_unresolve_infos(json_t *config_infos,
+                                   const json_t *raw_config)
+{
+        json_t *configs = json_object_get(config_infos, "configs"), *ci;
+        size_t i;
+
+        json_array_foreach(configs, i, ci) {
+                json_t *val = json_object_get(ci, "value");
+                const char *name = json_string_value(
+                        json_object_get(val, "name"));
+                json_t *raw = name ? json_object_get(raw_config, name) : NULL;
+
+                if (json_is_string(raw) &&
+                    cfg_providers_has_reference(json_string_value(raw)))
+                        json_object_set(val, "value", raw);
+        }
+}
