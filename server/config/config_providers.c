@@ -21,8 +21,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cfgmap.h"
 #include "config.h"
 #include "log.h"
+#include "plugins.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.config.provider")
 
@@ -36,7 +38,8 @@ extern char **environ;
 typedef enum {
         PROV_FILE = 0,
         PROV_DIRECTORY,
-        PROV_ENVVAR
+        PROV_ENVVAR,
+        PROV_PLUGIN
 } prov_type_t;
 
 typedef struct provider {
@@ -49,6 +52,10 @@ typedef struct provider {
         json_t *env;
         regex_t re;
         int has_re;
+        /* Plugin: its descriptor and state. */
+        const connectd_config_provider_desc_t *pd;
+        void *pstate;
+        int configured;
 } provider_t;
 
 struct cfg_providers {
@@ -409,6 +416,48 @@ oom:
         return NULL;
 }
 
+/* A provider plugin's get: keys as an array, answers filtered to the keys
+ * asked for with string values. */
+static json_t *plugin_get(const provider_t *p, const char *path,
+                          const json_t *keys, char *errstr,
+                          size_t errstr_size)
+{
+        size_t n = json_object_size(keys), i = 0;
+        const char **kv = calloc(n ? n : 1, sizeof(*kv));
+        json_t *out = json_object(), *data = json_object(), *v;
+        const char *k;
+
+        if (!kv || !out || !data) {
+                seterr(errstr, errstr_size, "out of memory");
+                goto fail;
+        }
+        json_object_foreach((json_t *)keys, k, v) {
+                (void)v;
+                kv[i++] = k;
+        }
+        errstr[0] = '\0';
+        if (p->pd->get(p->pstate, path, kv, n, (connectd_config_t *)out,
+                       errstr, errstr_size)) {
+                if (!errstr[0])
+                        seterr(errstr, errstr_size,
+                               "Config provider %s failed for path '%s'",
+                               p->name, path);
+                goto fail;
+        }
+        json_object_foreach(out, k, v) {
+                if (json_is_string(v) && json_object_get(keys, k))
+                        json_object_set(data, k, v);
+        }
+        free(kv);
+        json_decref(out);
+        return data;
+fail:
+        free(kv);
+        json_decref(out);
+        json_decref(data);
+        return NULL;
+}
+
 static json_t *provider_get(const provider_t *p, const char *path,
                             const json_t *keys, char *errstr,
                             size_t errstr_size)
@@ -420,6 +469,8 @@ static json_t *provider_get(const provider_t *p, const char *path,
                 return dir_get(p, path, keys, errstr, errstr_size);
         case PROV_ENVVAR:
                 return env_get(p, path, keys, errstr, errstr_size);
+        case PROV_PLUGIN:
+                return plugin_get(p, path, keys, errstr, errstr_size);
         }
         return NULL;
 }
@@ -488,12 +539,50 @@ static void provider_clear(provider_t *p)
         json_decref(p->env);
         if (p->has_re)
                 regfree(&p->re);
+        if (p->pd && p->configured && p->pd->close)
+                p->pd->close(p->pstate);
         memset(p, 0, sizeof(*p));
 }
 
+/* A provider plugin: configure with the name's param.* keys. */
+static int plugin_init(provider_t *p, const json_t *worker_props,
+                       char *errstr, size_t errstr_size)
+{
+        char pre[512];
+        size_t plen;
+        json_t *params = json_object(), *v;
+        const char *k;
+        int rc;
+
+        snprintf(pre, sizeof(pre), "config.providers.%s.param.", p->name);
+        plen = strlen(pre);
+        if (!params) {
+                seterr(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        json_object_foreach((json_t *)worker_props, k, v) {
+                if (!strncmp(k, pre, plen) && k[plen] && json_is_string(v))
+                        json_object_set(params, k + plen, v);
+        }
+        errstr[0] = '\0';
+        rc = p->pd->configure ?
+                p->pd->configure(cfgmap_of(params), &p->pstate, errstr,
+                                 errstr_size) : 0;
+        json_decref(params);
+        if (rc) {
+                if (!errstr[0])
+                        seterr(errstr, errstr_size,
+                               "Config provider %s (%s) failed to configure",
+                               p->name, p->pd->class_name);
+                return -1;
+        }
+        p->configured = 1;
+        return 0;
+}
+
 static int provider_init(provider_t *p, const char *name,
-                         const json_t *worker_props, char *errstr,
-                         size_t errstr_size)
+                         const json_t *worker_props, int skip_plugins,
+                         char *errstr, size_t errstr_size)
 {
         char key[512];
         const char *cls, *v;
@@ -506,6 +595,19 @@ static int provider_init(provider_t *p, const char *name,
         if (!p->name) {
                 seterr(errstr, errstr_size, "out of memory");
                 return -1;
+        }
+        if (class_lookup(cls, &p->type) != 0 &&
+            (p->pd = plugins_find_provider(cls)) != NULL) {
+                p->type = PROV_PLUGIN;
+                return plugin_init(p, worker_props, errstr, errstr_size);
+        }
+        if (p->type != PROV_PLUGIN && class_lookup(cls, &p->type) != 0 &&
+            skip_plugins) {
+                /* Plugins are not loaded yet (the worker file resolving
+                 * itself): names of other classes stay unresolved. */
+                free(p->name);
+                p->name = NULL;
+                return 1;
         }
         if (class_lookup(cls, &p->type) != 0) {
                 seterr(errstr, errstr_size,
@@ -549,8 +651,9 @@ static int provider_init(provider_t *p, const char *name,
         return parse_allowed_paths(p, v, errstr, errstr_size);
 }
 
-cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
-                                   size_t errstr_size)
+static cfg_providers_t *providers_new(const json_t *worker_props,
+                                      int skip_plugins, char *errstr,
+                                      size_t errstr_size)
 {
         cfg_providers_t *cp = calloc(1, sizeof(*cp));
         const char *list = json_string_value(
@@ -586,8 +689,8 @@ cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
                                 dup = 1;
                 if (dup)
                         continue;
-                rc = provider_init(&cp->v[cp->n], tok, worker_props, errstr,
-                                   errstr_size);
+                rc = provider_init(&cp->v[cp->n], tok, worker_props,
+                                   skip_plugins, errstr, errstr_size);
                 if (rc < 0) {
                         provider_clear(&cp->v[cp->n]);
                         goto fail;
@@ -601,6 +704,12 @@ fail:
         free(copy);
         cfg_providers_free(cp);
         return NULL;
+}
+
+cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
+                                   size_t errstr_size)
+{
+        return providers_new(worker_props, 0, errstr, errstr_size);
 }
 
 void cfg_providers_free(cfg_providers_t *cp)
@@ -854,8 +963,8 @@ void cfg_providers_reverse(const json_t *raw_conn_config, json_t *task_config)
 json_t *cfg_providers_resolve_worker(const json_t *worker_props, char *errstr,
                                      size_t errstr_size)
 {
-        cfg_providers_t *cp = cfg_providers_new(worker_props, errstr,
-                                                errstr_size);
+        cfg_providers_t *cp = providers_new(worker_props, 1, errstr,
+                                            errstr_size);
         json_t *out;
 
         if (!cp)
