@@ -10,8 +10,7 @@
  * never rely on C's undefined conversions: floating values are saturated
  * (NaN -> 0) before they become integers, integers wrap by width, doubles
  * outside float's range become infinities by rounding, not by casting.
- * Float.toString is written here (java_float_str) next to javafmt's
- * Double.toString, with the same shortest-round-trip rule.
+ * Float.toString and Double.toString come from javafmt.
  *
  * Threads: state is per task instance and read-only after configure().
  */
@@ -242,93 +241,6 @@ static int64_t wrap(int64_t i, connectd_value_type_t t)
         }
 }
 
-/* Float.toString (JDK 19+): the shortest decimal (at least 2 digits
- * considered) that reads back as f, closest to f; Java's layout. */
-static size_t java_float_str(float f, char *buf, size_t bufsize)
-{
-        char tmp[48], dig[24], out[48];
-        char *o = out;
-        int p, n = 0, x = 0, i;
-
-        if (isnan(f)) {
-                strcpy(out, "NaN");
-        } else if (isinf(f)) {
-                strcpy(out, f < 0 ? "-Infinity" : "Infinity");
-        } else if (f == 0) {
-                strcpy(out, signbit(f) ? "-0.0" : "0.0");
-        } else {
-                float a = fabsf(f);
-
-                if (f < 0)
-                        *o++ = '-';
-                for (p = 2; p <= 9; p++) {
-                        char *e;
-                        long long m = 0, pw = 1;
-                        int ex;
-
-                        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, (double)a);
-                        e = strchr(tmp, 'e');
-                        ex = atoi(e + 1);
-                        for (i = 0, n = 0; tmp + i < e; i++)
-                                if (tmp[i] != '.') {
-                                        dig[n++] = tmp[i];
-                                        m = m * 10 + (tmp[i] - '0');
-                                        pw *= 10;
-                                }
-                        dig[n] = '\0';
-                        if (strtof(tmp, NULL) == a) {
-                                x = ex;
-                                break;
-                        }
-                        /* the neighbour on the other side of a */
-                        if (strtod(tmp, NULL) > (double)a) {
-                                if (--m < pw / 10) {
-                                        m = pw - 1;
-                                        ex--;
-                                }
-                        } else if (++m == pw) {
-                                m = pw / 10;
-                                ex++;
-                        }
-                        snprintf(tmp, sizeof(tmp), "%llde%d", m, ex - (p - 1));
-                        if (strtof(tmp, NULL) == a) {
-                                n = snprintf(dig, sizeof(dig), "%lld", m);
-                                x = ex;
-                                break;
-                        }
-                }
-                while (n > 1 && dig[n - 1] == '0')
-                        dig[--n] = '\0';
-                if (x >= 0 && x < 7) {
-                        for (i = 0; i <= x; i++)
-                                *o++ = i < n ? dig[i] : '0';
-                        *o++ = '.';
-                        if (n > x + 1)
-                                for (i = x + 1; i < n; i++)
-                                        *o++ = dig[i];
-                        else
-                                *o++ = '0';
-                } else if (x < 0 && x >= -3) {
-                        *o++ = '0';
-                        *o++ = '.';
-                        for (i = -1; i > x; i--)
-                                *o++ = '0';
-                        for (i = 0; i < n; i++)
-                                *o++ = dig[i];
-                } else {
-                        *o++ = dig[0];
-                        *o++ = '.';
-                        if (n > 1)
-                                for (i = 1; i < n; i++)
-                                        *o++ = dig[i];
-                        else
-                                *o++ = '0';
-                        o += sprintf(o, "E%d", x);
-                }
-                *o = '\0';
-        }
-        return (size_t)snprintf(buf, bufsize, "%s", out);
-}
 
 /* ---- dates as text (Values.dateFormatFor, in UTC) -------------------- */
 
