@@ -14,7 +14,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 #include "cfgmap.h"
 #include "config.h"
+#include "jregex.h"
 #include "log.h"
 #include "plugins.h"
 
@@ -50,8 +50,7 @@ typedef struct provider {
         size_t n_allowed;
         /* EnvVar: environment snapshot and allowlist.pattern. */
         json_t *env;
-        regex_t re;
-        int has_re;
+        jregex_t *re;           /* NULL: every name allowed */
         /* Plugin: its descriptor and state. */
         const connectd_config_provider_desc_t *pd;
         void *pstate;
@@ -380,7 +379,7 @@ fail:
 
 static int env_allowed(const provider_t *p, const char *name)
 {
-        return !p->has_re || regexec(&p->re, name, 0, NULL, 0) == 0;
+        return !p->re || jregex_matches(p->re, name, strlen(name));
 }
 
 static json_t *env_get(const provider_t *p, const char *path,
@@ -537,8 +536,7 @@ static void provider_clear(provider_t *p)
         free(p->name);
         free_strv(p->allowed, p->n_allowed);
         json_decref(p->env);
-        if (p->has_re)
-                regfree(&p->re);
+        jregex_free(p->re);
         if (p->pd && p->configured && p->pd->close)
                 p->pd->close(p->pstate);
         memset(p, 0, sizeof(*p));
@@ -620,23 +618,16 @@ static int provider_init(provider_t *p, const char *name,
                          "config.providers.%s.param.allowlist.pattern", name);
                 v = json_string_value(json_object_get(worker_props, key));
                 if (v) {
-                        char *anchored = NULL;
-                        int rc;
+                        char msg[1024];
 
-                        if (asprintf(&anchored, "^(%s)$", v) < 0) {
-                                seterr(errstr, errstr_size, "out of memory");
-                                return -1;
-                        }
-                        rc = regcomp(&p->re, anchored,
-                                     REG_EXTENDED | REG_NOSUB);
-                        free(anchored);
-                        if (rc != 0) {
+                        /* Java's Pattern, matched whole (matches()). */
+                        p->re = jregex_compile(v, msg, sizeof(msg));
+                        if (!p->re) {
                                 seterr(errstr, errstr_size,
                                        "Invalid value %s for configuration "
-                                       "%s: not a valid pattern", v, key);
+                                       "%s: %s", v, key, msg);
                                 return -1;
                         }
-                        p->has_re = 1;
                 }
                 p->env = env_snapshot();
                 if (!p->env) {

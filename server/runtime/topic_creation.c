@@ -7,8 +7,8 @@
  * groups of topic.creation.groups in order ("default" removed, duplicates
  * an error); a group's replication.factor and partitions default to the
  * default group's; every other topic.creation.G.K is a topic config K of
- * that group (not inherited from default). Regexes are Java's matches(): a
- * full match.
+ * that group (not inherited from default). Regexes are Java's (jregex),
+ * matched with matches(): a full match.
  *
  * A task instance owns one topic_creation_t (task thread only): the groups,
  * the set of topics it has seen, and, made on first need, a Kafka client
@@ -18,13 +18,11 @@
  * directly with the group's partitions (replication factor and topic
  * configs do not apply to it).
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "topic_creation.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +30,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "config.h"
+#include "jregex.h"
 #include "kafka.h"
 #include "log.h"
 
@@ -42,9 +41,9 @@ LOG_MODULE_LOGGER(lg, "connectd.topic.creation")
 
 typedef struct tc_group {
         char *name;
-        pcre2_code **inc;
+        jregex_t **inc;
         size_t ninc;
-        pcre2_code **exc;
+        jregex_t **exc;
         size_t nexc;
         int rf;          /* -1: broker default */
         int partitions;  /* -1: broker default */
@@ -158,9 +157,9 @@ static void group_clear(tc_group_t *g)
 
         free(g->name);
         for (i = 0; i < g->ninc; i++)
-                pcre2_code_free(g->inc[i]);
+                jregex_free(g->inc[i]);
         for (i = 0; i < g->nexc; i++)
-                pcre2_code_free(g->exc[i]);
+                jregex_free(g->exc[i]);
         free(g->inc);
         free(g->exc);
         json_decref(g->configs);
@@ -170,7 +169,7 @@ static void group_clear(tc_group_t *g)
 /* Compiles every pattern of a LIST; -1 with Java's validator message
  * under the unprefixed name (`what`). */
 static int compile_list(const json_t *arr, const char *what,
-                        pcre2_code ***out, size_t *nout, char *errstr,
+                        jregex_t ***out, size_t *nout, char *errstr,
                         size_t errstr_size)
 {
         size_t i, n = json_array_size(arr);
@@ -183,23 +182,16 @@ static int compile_list(const json_t *arr, const char *what,
                 return -1;
         }
         json_array_foreach(arr, i, v) {
-                int ec;
-                PCRE2_SIZE eo;
-                pcre2_code *re = pcre2_compile(
-                        (PCRE2_SPTR)json_string_value(v),
-                        json_string_length(v), PCRE2_UTF, &ec, &eo, NULL);
+                char msg[1024], lst[1024];
+                jregex_t *re = jregex_compile(json_string_value(v), msg,
+                                              sizeof(msg));
 
                 if (!re) {
-                        char msg[256], lst[1024];
-
-                        pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg,
-                                                sizeof(msg));
                         list_str(arr, lst, sizeof(lst));
                         snprintf(errstr, errstr_size,
                                  "Invalid value %s for configuration %s: "
-                                 "Syntax error in regular expression: %s "
-                                 "near index %zu",
-                                 lst, what, msg, (size_t)eo);
+                                 "Syntax error in regular expression: %s",
+                                 lst, what, msg);
                         return -1;
                 }
                 (*out)[(*nout)++] = re;
@@ -207,24 +199,14 @@ static int compile_list(const json_t *arr, const char *what,
         return 0;
 }
 
-static int full_match(pcre2_code *const *res, size_t n, const char *s)
+/* Java's Pattern.matches: a full match of any of res[0..n). */
+static int full_match(jregex_t *const *res, size_t n, const char *s)
 {
         size_t i;
 
-        for (i = 0; i < n; i++) {
-                pcre2_match_data *md =
-                        pcre2_match_data_create_from_pattern(res[i], NULL);
-                int rc;
-
-                if (!md)
-                        continue;
-                rc = pcre2_match(res[i], (PCRE2_SPTR)s, strlen(s), 0,
-                                 PCRE2_ANCHORED | PCRE2_ENDANCHORED, md,
-                                 NULL);
-                pcre2_match_data_free(md);
-                if (rc >= 0)
+        for (i = 0; i < n; i++)
+                if (jregex_matches(res[i], s, strlen(s)))
                         return 1;
-        }
         return 0;
 }
 

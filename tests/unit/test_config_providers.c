@@ -463,6 +463,29 @@ Test(envvar, allowlist_must_match_whole_name)
         json_decref(w);
 }
 
+/* The allowlist is a Java regex: \d, inline flags, and a whole match
+ * even with an alternation. */
+Test(envvar, allowlist_is_a_java_regex)
+{
+        json_t *w = props("{\"config.providers\":\"env\","
+                          "\"config.providers.env.class\":\"EnvVar\","
+                          "\"config.providers.env.param.allowlist.pattern\":"
+                          "\"(?i)connectd_jre_\\\\d+|OTHER\"}");
+        cfg_providers_t *cp;
+
+        setenv("CONNECTD_JRE_12", "digits", 1);
+        setenv("CONNECTD_JRE_X", "letter", 1);
+        setenv("CONNECTD_JRE_12_OTHER", "tail", 1);
+        cp = cfg_providers_new(w, err, sizeof(err));
+        cr_assert_not_null(cp, "%s", err);
+        assert_resolves(cp, "${env:CONNECTD_JRE_12}", "digits");
+        assert_resolves(cp, "${env:CONNECTD_JRE_X}", "${env:CONNECTD_JRE_X}");
+        assert_resolves(cp, "${env:CONNECTD_JRE_12_OTHER}",
+                        "${env:CONNECTD_JRE_12_OTHER}");
+        cfg_providers_free(cp);
+        json_decref(w);
+}
+
 Test(envvar, environment_read_at_creation)
 {
         json_t *w = props("{\"config.providers\":\"env\","

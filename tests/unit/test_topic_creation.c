@@ -184,3 +184,25 @@ Test(topic_creation, first_matching_group_wins_exclude_beats_include)
         json_decref(c);
         json_decref(w);
 }
+
+/* Group patterns are Java regexes (\d, inline flags), matched whole. */
+Test(topic_creation, java_regex_patterns)
+{
+        json_t *w = worker(1);
+        json_t *c = cfg("topic.creation.default.replication.factor=1",
+                        "topic.creation.default.partitions=1",
+                        "topic.creation.groups=g",
+                        "topic.creation.g.include=(?i)events-\\d+", NULL);
+        topic_creation_t *tc = NULL;
+        char err[256];
+
+        cr_assert_eq(topic_creation_new(NULL, w, c, &tc, err, sizeof(err)), 0,
+                     "%s", err);
+        cr_assert_str_eq(topic_creation_group_for(tc, "EVENTS-42"), "g");
+        cr_assert_str_eq(topic_creation_group_for(tc, "events-x"), "default");
+        cr_assert_str_eq(topic_creation_group_for(tc, "events-42-old"),
+                         "default");
+        topic_creation_free(tc);
+        json_decref(c);
+        json_decref(w);
+}
