@@ -541,8 +541,10 @@ int main(int argc, char **argv)
                 plugins_load_path(v);
         {
                 /* After the plugins: a provider class may be one of theirs. */
-                cfg_providers_t *cp = cfg_providers_new(props, errstr,
-                                                        sizeof(errstr));
+                cfg_providers_t *cp;
+
+                cfg_providers_set_plugin_lookup(plugins_find_provider);
+                cp = cfg_providers_new(props, errstr, sizeof(errstr));
                 if (!cp) {
                         fprintf(stderr, "connectd: %s: %s\n", argv[1],
                                 errstr);

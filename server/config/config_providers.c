@@ -24,7 +24,6 @@
 #include "config.h"
 #include "jregex.h"
 #include "log.h"
-#include "plugins.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.config.provider")
 
@@ -542,6 +541,14 @@ static void provider_clear(provider_t *p)
         memset(p, 0, sizeof(*p));
 }
 
+/* Set once by the worker before it builds its providers. */
+static cfg_provider_lookup_fn plugin_lookup;
+
+void cfg_providers_set_plugin_lookup(cfg_provider_lookup_fn fn)
+{
+        plugin_lookup = fn;
+}
+
 /* A provider plugin: configure with the name's param.* keys. */
 static int plugin_init(provider_t *p, const json_t *worker_props,
                        char *errstr, size_t errstr_size)
@@ -594,8 +601,8 @@ static int provider_init(provider_t *p, const char *name,
                 seterr(errstr, errstr_size, "out of memory");
                 return -1;
         }
-        if (class_lookup(cls, &p->type) != 0 &&
-            (p->pd = plugins_find_provider(cls)) != NULL) {
+        if (class_lookup(cls, &p->type) != 0 && plugin_lookup &&
+            (p->pd = plugin_lookup(cls)) != NULL) {
                 p->type = PROV_PLUGIN;
                 return plugin_init(p, worker_props, errstr, errstr_size);
         }

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "connect/plugin.h"
+
 typedef struct cfg_providers cfg_providers_t;
 
 /* Build the providers a worker config names. A config without
@@ -35,6 +37,14 @@ typedef struct cfg_providers cfg_providers_t;
 cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
                                    size_t errstr_size);
 void cfg_providers_free(cfg_providers_t *cp);
+
+/* Where provider classes that are not built in are found (config
+ * provider plugins): set by the worker before it builds its providers, so
+ * this module does not depend on the plugin registry. NULL: built-ins
+ * only. */
+typedef const connectd_config_provider_desc_t *(*cfg_provider_lookup_fn)(
+        const char *cls);
+void cfg_providers_set_plugin_lookup(cfg_provider_lookup_fn fn);
 
 /* Number of configured providers (names with a .class). */
 size_t cfg_providers_count(const cfg_providers_t *cp);
