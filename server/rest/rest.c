@@ -53,6 +53,7 @@
 
 #include "rest.h"
 #include "config.h"
+#include "config_providers.h"
 #include "connector_check.h"
 #include "converter.h"
 #include "forward.h"
@@ -1302,7 +1303,18 @@ static void h_plugin_validate(req_t *q)
                 unknown_class(q, cls);
                 goto out;
         }
-        json_t *infos = validate_config(d, cls, config, NULL);
+        /* Validated with the providers' values; the answer shows the
+         * values as sent (references, never the secrets). */
+        json_t *resolved = cfg_providers_resolve(cfg_providers_worker(),
+                                                 config, err, sizeof(err));
+        if (!resolved) {
+                q_error(q, 500, "%s", err);
+                goto out;
+        }
+        json_t *infos = validate_config(d, cls, resolved, NULL);
+        json_decref(resolved);
+        if (infos)
+                cfg_providers_unresolve_infos(infos, config);
         if (infos)
                 q_json(q, 200, infos);
         else

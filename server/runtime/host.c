@@ -215,4 +215,6 @@ const connectd_host_t connectd_host = {
         .sink_record_value = sink_record_value,
         .alloc = host_alloc,
         .free = host_free,
+        /* config providers (added with the record pipeline) */
+        .register_config_provider = plugins_register_provider,
 };
