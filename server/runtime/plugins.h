@@ -45,4 +45,9 @@ void plugins_reset(void);
 int plugins_register(connectd_registry_t *reg,
                      const connectd_connector_desc_t *desc);
 
+/* Implementation of host->register_transform: the class joins the class
+ * table of server/transforms (xform_lookup) once the plugin has loaded. */
+int plugins_register_transform(connectd_registry_t *reg,
+                               const connectd_transform_desc_t *desc);
+
 #endif
