@@ -520,10 +520,11 @@ typedef struct connectd_connector_desc {
  * `transforms.NAME.type` / `predicates.NAME.type`, like a built-in.
  *
  * configure() runs at task start for each use in a connector config, with
- * that use's own keys (the `transforms.NAME.` prefix removed; `type`,
- * `predicate` and `negate` left out) after the config_defs checks; it
- * returns 0 and its per-instance state in *statep, or -1 with the reason
- * in errstr (the task fails with it, as Java's ConfigException).
+ * that use's own keys as Java passes them (the `transforms.NAME.` prefix
+ * removed, `type` kept, `predicate` and `negate` left out) plus the
+ * defaults of config_defs for absent keys, after the config_defs checks;
+ * it returns 0 and its per-instance state in *statep, or -1 with the
+ * reason in errstr (the task fails with it, as Java's ConfigException).
  * apply() runs on the task's thread for every record:
  *   transformation: CONNECTD_XFORM_KEEP (the record, possibly changed
  *                   through the xrecord setters), CONNECTD_XFORM_DROP;
