@@ -450,11 +450,14 @@ Test(record_abi, plugin_failures_map_to_java_exceptions)
         const xform_class_t *c;
         xerr_t err = {0};
         void *st = (void *)1;
+        json_t *props;
 
         load("test-plugins", "records");
         /* configure() refusing: ConfigException with the plugin's text */
         c = xform_lookup("com.example.test.Everything");
-        cr_assert_eq(c->configure(cfg_of("tag", "bad", NULL), &st, &err), -1);
+        props = cfg_of("tag", "bad", NULL);
+        cr_assert_eq(c->configure(props, &st, &err), -1);
+        json_decref(props);
         cr_assert_null(st);
         cr_assert_str_eq(err.cls, XERR_CONFIG);
         cr_assert_str_eq(err.msg, "tag must not be 'bad'");
