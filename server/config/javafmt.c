@@ -53,17 +53,24 @@ static int split_e(const char *s, char *dig, int *exp10)
 /* The Double.toString digits of a > 0 (finite): dig gets the significant
  * digits without trailing zeros, *exp10 the exponent of the first one
  * (a = d.ddd x 10^exp10). Returns the digit count. */
-static int shortest_digits(double a, char *dig, int *exp10)
+/* Whether the decimal text reads back as a (a float when is_float). */
+static int reads_back(const char *tmp, double a, int is_float)
+{
+        return is_float ? strtof(tmp, NULL) == (float)a
+                        : strtod(tmp, NULL) == a;
+}
+
+static int shortest_digits(double a, char *dig, int *exp10, int is_float)
 {
         char tmp[48];
-        int p, n = 0;
+        int p, n = 0, maxp = is_float ? 9 : 17;
 
-        for (p = 2; p <= 17; p++) {
+        for (p = 2; p <= maxp; p++) {
                 unsigned long long m = 0, pow = 1;
                 int e, i;
 
                 snprintf(tmp, sizeof(tmp), "%.*e", p - 1, a);
-                if (strtod(tmp, NULL) == a) {
+                if (reads_back(tmp, a, is_float)) {
                         n = split_e(tmp, dig, exp10);
                         break;
                 }
@@ -74,7 +81,8 @@ static int shortest_digits(double a, char *dig, int *exp10)
                         m = m * 10 + (unsigned long long)(dig[i] - '0');
                         pow *= 10;
                 }
-                if (strtod(tmp, NULL) > a) {
+                if ((is_float ? (double)strtof(tmp, NULL)
+                              : strtod(tmp, NULL)) > a) {
                         m--;
                         if (m < pow / 10) { /* 1000 -> 9999 one decade down */
                                 m = pow - 1;
@@ -88,7 +96,7 @@ static int shortest_digits(double a, char *dig, int *exp10)
                         }
                 }
                 snprintf(tmp, sizeof(tmp), "%llue%d", m, e - (p - 1));
-                if (strtod(tmp, NULL) == a) {
+                if (reads_back(tmp, a, is_float)) {
                         snprintf(dig, 20, "%llu", m);
                         n = (int)strlen(dig);
                         *exp10 = e;
@@ -100,7 +108,8 @@ static int shortest_digits(double a, char *dig, int *exp10)
         return n;
 }
 
-size_t java_double_str(double d, char *buf, size_t bufsize)
+static size_t java_fp_str(double d, int is_float, char *buf,
+                          size_t bufsize)
 {
         char out[JAVA_DOUBLE_BUFSZ + 16], dig[24];
         char *o = out;
@@ -116,7 +125,7 @@ size_t java_double_str(double d, char *buf, size_t bufsize)
         } else {
                 if (d < 0)
                         *o++ = '-';
-                n = shortest_digits(fabs(d), dig, &x);
+                n = shortest_digits(fabs(d), dig, &x, is_float);
                 if (x >= 0 && x < 7) {
                         /* ddd.ddd: the integer part, padded with zeros */
                         for (i = 0; i <= x; i++)
@@ -155,6 +164,16 @@ size_t java_double_str(double d, char *buf, size_t bufsize)
                 buf[c] = '\0';
         }
         return len;
+}
+
+size_t java_double_str(double d, char *buf, size_t bufsize)
+{
+        return java_fp_str(d, 0, buf, bufsize);
+}
+
+size_t java_float_str(float f, char *buf, size_t bufsize)
+{
+        return java_fp_str((double)f, 1, buf, bufsize);
 }
 
 /* ---- parsing ------------------------------------------------------------ */

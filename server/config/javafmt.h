@@ -24,6 +24,10 @@
  * snprintf) and returns the full length. */
 size_t java_double_str(double d, char *buf, size_t bufsize);
 
+/* Float.toString(f): the same rules for a float (the shortest decimal that
+ * reads back as f as a float): "1.1", "3.4028235E38", "1.4E-45". */
+size_t java_float_str(float f, char *buf, size_t bufsize);
+
 /* Long.parseLong(s) restricted to [lo, hi] (Integer.parseInt and
  * Short.parseShort with their ranges): an optional '+' or '-', then one or
  * more ASCII digits, nothing else (no blanks, no "0x", no '_'). 0 with *out

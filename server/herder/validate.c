@@ -17,8 +17,15 @@
  *     missing required → default → validator (also on null) →
  *     "Null value can not be supplied…" for JSON nulls → sink topic rules →
  *     the connector's own validate() callback (host->validation_error).
- *   We implement no SMTs or predicates yet, so every configured alias type
- *   is honestly reported as a class that could not be found.
+ *   Transforms and predicates (ConnectorConfig.enrich): per distinct
+ *   alias, its `type` key (a class from the transform table, checked by
+ *   the type validator: negate without predicate, abstract, wrong kind;
+ *   recommended values = every class of its kind), then, when the class
+ *   resolves, its definition table embedded as ConfigDef.embed does:
+ *   prefixed names, group "Transforms: <a>", orders 1.., sorted (no
+ *   default first, importance, name), the implicit `predicate`/`negate`
+ *   among them; parse errors name the full key, the class's validators
+ *   the unprefixed one.
  *
  * Threads: pure functions over their arguments; no global state except the
  * constant tables. Every string a run allocates is owned by the run and
@@ -34,6 +41,7 @@
 #include "validate.h"
 #include "converter.h"
 #include "javafmt.h"
+#include "transform.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
 #define MAX_KEYS        4096
@@ -54,7 +62,7 @@ typedef enum {
         VK_REGEX,
         VK_CONVERTER,    /* class must be a converter we have */
         VK_HEADER_CONVERTER, /* ... or SimpleHeaderConverter */
-        VK_NOT_FOUND     /* class never resolvable (SMT/predicate types) */
+        VK_XFORM_TYPE    /* transforms.<a>.type / predicates.<p>.type */
 } vk_t;
 
 typedef struct kdef {
@@ -70,6 +78,13 @@ typedef struct kdef {
         const char *display;
         vk_t vk;
         connectd_validator_fn fn; /* plugin validator, or NULL */
+        /* Embedded keys (ConfigDef.embed): the name their validator
+         * reports (unprefixed); NULL = name. */
+        const char *vname;
+        /* VK_XFORM_TYPE: the kind of class and the alias's prefix
+         * ("transforms.a."). */
+        xform_kind_t xkind;
+        const char *prefix;
 } kdef_t;
 
 #define DOC_KEY_CONV                                                           \
@@ -106,17 +121,17 @@ typedef struct kdef {
 static const kdef_t common_keys[] = {
         { "name", CONNECTD_CFG_STRING, NULL, 1, H,
           "Globally unique name to use for this connector.",
-          "Common", 1, WM, "Connector name", VK_NAME, NULL },
+          "Common", 1, WM, "Connector name", VK_NAME, NULL, NULL, 0, NULL },
         { "connector.class", CONNECTD_CFG_STRING, NULL, 1, H,
           "Name or alias of the class for this connector. Must be a subclass "
           "of org.apache.kafka.connect.connector.Connector. If the connector "
           "is org.apache.kafka.connect.file.FileStreamSinkConnector, you can "
           "either specify this full name,  or use \"FileStreamSink\" or "
           "\"FileStreamSinkConnector\" to make the configuration a bit shorter",
-          "Common", 2, WL, "Connector class", VK_NONE, NULL },
+          "Common", 2, WL, "Connector class", VK_NONE, NULL, NULL, 0, NULL },
         { "tasks.max", CONNECTD_CFG_INT, "1", 0, H,
           "Maximum number of tasks to use for this connector.",
-          "Common", 3, WS, "Tasks max", VK_AT_LEAST_1, NULL },
+          "Common", 3, WS, "Tasks max", VK_AT_LEAST_1, NULL, NULL, 0, NULL },
         { "tasks.max.enforce", CONNECTD_CFG_BOOLEAN, "true", 0, L,
           "(Deprecated) Whether to enforce that the tasks.max property is "
           "respected by the connector. By default, connectors that generate "
@@ -127,20 +142,22 @@ static const kdef_t common_keys[] = {
           "exceed the tasks.max property will be allowed to run. This "
           "property is deprecated and will be removed in an upcoming major "
           "release.",
-          "Common", 4, WS, "Enforce tasks max", VK_NONE, NULL },
+          "Common", 4, WS, "Enforce tasks max", VK_NONE, NULL, NULL, 0, NULL },
         { "key.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_KEY_CONV,
-          "Common", 5, WS, "Key converter class", VK_CONVERTER, NULL },
+          "Common", 5, WS, "Key converter class", VK_CONVERTER,
+          NULL, NULL, 0, NULL },
         { "value.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_VALUE_CONV,
-          "Common", 6, WS, "Value converter class", VK_CONVERTER, NULL },
+          "Common", 6, WS, "Value converter class", VK_CONVERTER,
+          NULL, NULL, 0, NULL },
         { "header.converter", CONNECTD_CFG_CLASS, NULL, 0, L, DOC_HEADER_CONV,
           "Common", 7, WS, "Header converter class", VK_HEADER_CONVERTER,
-          NULL },
+          NULL, NULL, 0, NULL },
         { "transforms", CONNECTD_CFG_LIST, "", 0, L,
           "Aliases for the transformations to be applied to records.",
-          "Transforms", 8, WL, "Transforms", VK_UNIQUE, NULL },
+          "Transforms", 8, WL, "Transforms", VK_UNIQUE, NULL, NULL, 0, NULL },
         { "predicates", CONNECTD_CFG_LIST, "", 0, L,
           "Aliases for the predicates used by transformations.",
-          "Predicates", 9, WL, "Predicates", VK_UNIQUE, NULL },
+          "Predicates", 9, WL, "Predicates", VK_UNIQUE, NULL, NULL, 0, NULL },
         { "config.action.reload", CONNECTD_CFG_STRING, "restart", 0, L,
           "The action that Connect should take on the connector when changes "
           "in external configuration providers result in a change in the "
@@ -150,30 +167,32 @@ static const kdef_t common_keys[] = {
           "configuration properties.The restart may actually be scheduled in "
           "the future if the external configuration provider indicates that a "
           "configuration value will expire in the future.",
-          "Common", 10, WM, "Reload Action", VK_RELOAD, NULL },
+          "Common", 10, WM, "Reload Action", VK_RELOAD, NULL, NULL, 0, NULL },
         { "errors.retry.timeout", CONNECTD_CFG_LONG, "0", 0, M,
           "The maximum duration in milliseconds that a failed operation will "
           "be reattempted. The default is 0, which means no retries will be "
           "attempted. Use -1 for infinite retries.",
-          "Error Handling", 1, WM, "Retry Timeout for Errors", VK_NONE, NULL },
+          "Error Handling", 1, WM, "Retry Timeout for Errors", VK_NONE,
+          NULL, NULL, 0, NULL },
         { "errors.retry.delay.max.ms", CONNECTD_CFG_LONG, "60000", 0, M,
           "The maximum duration in milliseconds between consecutive retry "
           "attempts. Jitter will be added to the delay once this limit is "
           "reached to prevent thundering herd issues.",
           "Error Handling", 2, WM, "Maximum Delay Between Retries for Errors",
-          VK_NONE, NULL },
+          VK_NONE, NULL, NULL, 0, NULL },
         { "errors.tolerance", CONNECTD_CFG_STRING, "none", 0, M,
           "Behavior for tolerating errors during connector operation. 'none' "
           "is the default value and signals that any error will result in an "
           "immediate connector task failure; 'all' changes the behavior to "
           "skip over problematic records.",
-          "Error Handling", 3, WS, "Error Tolerance", VK_TOLERANCE, NULL },
+          "Error Handling", 3, WS, "Error Tolerance", VK_TOLERANCE,
+          NULL, NULL, 0, NULL },
         { "errors.log.enable", CONNECTD_CFG_BOOLEAN, "false", 0, M,
           "If true, write each error and the details of the failed operation "
           "and problematic record to the Connect application log. This is "
           "'false' by default, so that only errors that are not tolerated are "
           "reported.",
-          "Error Handling", 4, WS, "Log Errors", VK_NONE, NULL },
+          "Error Handling", 4, WS, "Log Errors", VK_NONE, NULL, NULL, 0, NULL },
         { "errors.log.include.messages", CONNECTD_CFG_BOOLEAN, "false", 0, M,
           "Whether to include in the log the Connect record that resulted in "
           "a failure. For sink records, the topic, partition, offset, and "
@@ -182,20 +201,21 @@ static const kdef_t common_keys[] = {
           "Kafka partition, source partition, and source offset will be "
           "logged. This is 'false' by default, which will prevent record "
           "keys, values, and headers from being written to log files.",
-          "Error Handling", 5, WS, "Log Error Details", VK_NONE, NULL },
-        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL }
+          "Error Handling", 5, WS, "Log Error Details", VK_NONE,
+          NULL, NULL, 0, NULL },
+        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL }
 };
 
 /* RT/SinkConnectorConfig.java */
 static const kdef_t sink_keys[] = {
         { "topics", CONNECTD_CFG_LIST, "", 0, H,
           "List of topics to consume, separated by commas",
-          "Common", 4, WL, "Topics", VK_NONE, NULL },
+          "Common", 4, WL, "Topics", VK_NONE, NULL, NULL, 0, NULL },
         { "topics.regex", CONNECTD_CFG_STRING, "", 0, H,
           "Regular expression giving topics to consume. Under the hood, the "
           "regex is compiled to a <code>java.util.regex.Pattern</code>. Only "
           "one of topics or topics.regex should be specified.",
-          "Common", 4, WL, "Topics regex", VK_REGEX, NULL },
+          "Common", 4, WL, "Topics regex", VK_REGEX, NULL, NULL, 0, NULL },
         { "errors.deadletterqueue.topic.name", CONNECTD_CFG_STRING, "", 0, M,
           "The name of the topic to be used as the dead letter queue (DLQ) for "
           "messages that result in an error when processed by this sink "
@@ -203,13 +223,14 @@ static const kdef_t sink_keys[] = {
           "blank by default, which means that no messages are to be recorded "
           "in the DLQ.",
           "Error Handling", 6, WM, "Dead Letter Queue Topic Name", VK_NONE,
-          NULL },
+          NULL, NULL, 0, NULL },
         { "errors.deadletterqueue.topic.replication.factor",
           CONNECTD_CFG_SHORT, "3", 0, M,
           "Replication factor used to create the dead letter queue topic when "
           "it doesn't already exist.",
           "Error Handling", 7, WM,
-          "Dead Letter Queue Topic Replication Factor", VK_NONE, NULL },
+          "Dead Letter Queue Topic Replication Factor", VK_NONE,
+          NULL, NULL, 0, NULL },
         { "errors.deadletterqueue.context.headers.enable",
           CONNECTD_CFG_BOOLEAN, "false", 0, M,
           "If true, add headers containing error context to the messages "
@@ -217,15 +238,16 @@ static const kdef_t sink_keys[] = {
           "from the original record, all error context header keys, all error "
           "context header keys will start with <code>__connect.errors.</code>",
           "Error Handling", 8, WM, "Enable Error Context Headers", VK_NONE,
-          NULL },
-        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL }
+          NULL, NULL, 0, NULL },
+        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL }
 };
 
 /* RT/SourceConnectorConfig.java */
 static const kdef_t source_keys[] = {
         { "topic.creation.groups", CONNECTD_CFG_LIST, "", 0, L,
           "Groups of configurations for topics created by source connectors",
-          "Topic Creation", 1, WL, "Topic Creation Groups", VK_UNIQUE, NULL },
+          "Topic Creation", 1, WL, "Topic Creation Groups", VK_UNIQUE,
+          NULL, NULL, 0, NULL },
         { "exactly.once.support", CONNECTD_CFG_STRING, "requested", 0, M,
           "Permitted values are requested, required. If set to \"required\", "
           "forces a preflight check for the connector to ensure that it can "
@@ -239,7 +261,7 @@ static const kdef_t source_keys[] = {
           "exactly-once support enabled for source connectors, requests to "
           "create or validate the connector will fail.",
           "Exactly Once Support", 2, WS, "Exactly once support", VK_EOS,
-          NULL },
+          NULL, NULL, 0, NULL },
         { "transaction.boundary", CONNECTD_CFG_STRING, "poll", 0, M,
           "Permitted values are: poll, interval, connector. If set to 'poll', "
           "a new producer transaction will be started and committed for every "
@@ -251,7 +273,7 @@ static const kdef_t source_keys[] = {
           "Finally, if set to 'interval', commits transactions only after a "
           "user-defined time interval has passed.",
           "Exactly Once Support", 3, WS, "Transaction Boundary", VK_TXB,
-          NULL },
+          NULL, NULL, 0, NULL },
         { "transaction.boundary.interval.ms", CONNECTD_CFG_LONG, NULL, 0, L,
           "If 'transaction.boundary' is set to 'interval', determines the "
           "interval for producer transaction commits by connector tasks. If "
@@ -259,7 +281,7 @@ static const kdef_t source_keys[] = {
           "'offset.flush.interval.ms' property. It has no effect if a "
           "different transaction.boundary is specified.",
           "Exactly Once Support", 4, WS, "Transaction boundary interval",
-          VK_AT_LEAST_0_NULL_OK, NULL },
+          VK_AT_LEAST_0_NULL_OK, NULL, NULL, 0, NULL },
         { "offsets.storage.topic", CONNECTD_CFG_STRING, NULL, 0, L,
           "The name of a separate offsets topic to use for this connector. If "
           "empty or not specified, the worker\xe2\x80\x99s global offsets topic "
@@ -270,8 +292,9 @@ static const kdef_t source_keys[] = {
           "the connector's producer has been overridden from the worker's). "
           "Only applicable in distributed mode; in standalone mode, setting "
           "this property will have no effect.",
-          "offsets.topic", 1, WL, "Offsets topic", VK_NONEMPTY, NULL },
-        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL }
+          "offsets.topic", 1, WL, "Offsets topic", VK_NONEMPTY,
+          NULL, NULL, 0, NULL },
+        { NULL, 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, 0, NULL, NULL, 0, NULL }
 };
 
 #undef H
@@ -592,9 +615,21 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                         found = converter_known(t);
                 else if (k->vk == VK_HEADER_CONVERTER)
                         found = converter_header_known(t);
-                else if (k->vk == VK_NOT_FOUND)
-                        found = 0;
-                if (found) {
+                if (k->vk == VK_XFORM_TYPE) {
+                        /* Java loads any class: an abstract one or one of
+                         * the other kind parses, and the validator says
+                         * what is wrong with it. The value is its name. */
+                        const xform_class_t *c = xform_lookup(t);
+
+                        found = c || xform_is_abstract(t, NULL, NULL);
+                        if (c) {
+                                out->str = strdup(c->name);
+                                rc = out->str ? 0 : -1;
+                        }
+                }
+                if (found && out->str) {
+                        /* set above */
+                } else if (found) {
                         out->str = strdup(t);
                         rc = 0;
                 } else {
@@ -993,10 +1028,129 @@ static void sink_rules(run_t *r, const json_t *config)
         free(dlq);
 }
 
-/* Add `<prefix>.<alias>.type` keys for each distinct alias of `list_key`. */
+/* The implicit keys every transformation gets (TransformationStage);
+ * they hide a class's keys of the same name. */
+static const connectd_config_def_t implicit_defs[] = {
+        { .name = "predicate", .type = CONNECTD_CFG_STRING,
+          .importance = CONNECTD_IMPORTANCE_MEDIUM,
+          .documentation = "The alias of a predicate used to determine "
+                           "whether to apply this transformation.",
+          .order = -1, .optional = 1 },
+        { .name = "negate", .type = CONNECTD_CFG_BOOLEAN,
+          .default_value = "false", .importance = CONNECTD_IMPORTANCE_MEDIUM,
+          .documentation = "Whether the configured predicate should be "
+                           "negated.",
+          .order = -1 },
+        { .name = NULL }
+};
+
+/* ConfigDef.sortedConfigs of a plugin's table: by group (no group first,
+ * then groups in order of definition), order in group, keys without a
+ * default first, importance, name. */
+typedef struct {
+        const connectd_config_def_t *d;
+        int gord;
+} sdef_t;
+
+static int sdef_cmp(const void *a, const void *b)
+{
+        const sdef_t *x = a, *y = b;
+        int xr = !x->d->default_value && !x->d->optional;
+        int yr = !y->d->default_value && !y->d->optional;
+        int xo = x->d->group ? x->d->order : -1;
+        int yo = y->d->group ? y->d->order : -1;
+
+        if (x->gord != y->gord)
+                return x->gord < y->gord ? -1 : 1;
+        if (xo != yo)
+                return xo < yo ? -1 : 1;
+        if (xr != yr)
+                return xr ? -1 : 1;
+        if (x->d->importance != y->d->importance)
+                return x->d->importance < y->d->importance ? -1 : 1;
+        return strcmp(x->d->name, y->d->name);
+}
+
+/* ConfigDef.embed(prefix, group, 1, <implicit keys + cls's table>). */
+static void embed_class(run_t *r, const xform_class_t *cls,
+                        const char *prefix, const char *group)
+{
+        sdef_t *l;
+        const char **groups;
+        size_t n = 0, ng = 0, i, cap = 2;
+        const connectd_config_def_t *d;
+
+        for (d = cls->defs; d && d->name; d++)
+                cap++;
+        l = calloc(cap, sizeof(*l));
+        groups = calloc(cap, sizeof(*groups));
+        if (!l || !groups)
+                goto out;
+        if (cls->kind == XFORM_TRANSFORMATION)
+                for (d = implicit_defs; d->name; d++)
+                        l[n++].d = d;
+        for (d = cls->defs; d && d->name; d++) {
+                if (cls->kind == XFORM_TRANSFORMATION &&
+                    (!strcmp(d->name, "predicate") ||
+                     !strcmp(d->name, "negate")))
+                        continue; /* masked by the implicit key */
+                l[n++].d = d;
+        }
+        for (i = 0; i < n; i++) {
+                size_t g;
+
+                if (!l[i].d->group)
+                        continue;
+                for (g = 0; g < ng; g++)
+                        if (!strcmp(groups[g], l[i].d->group))
+                                break;
+                if (g == ng)
+                        groups[ng++] = l[i].d->group;
+                l[i].gord = (int)g + 1;
+        }
+        qsort(l, n, sizeof(*l), sdef_cmp);
+        for (i = 0; i < n; i++) {
+                kdef_t k;
+                char *name = NULL, *grp = NULL;
+
+                d = l[i].d;
+                if (asprintf(&name, "%s%s", prefix, d->name) < 0)
+                        name = NULL;
+                if (d->group) {
+                        if (asprintf(&grp, "%s: %s", group, d->group) < 0)
+                                grp = NULL;
+                } else {
+                        grp = strdup(group);
+                }
+                if (run_own(r, name) || run_own(r, grp))
+                        continue;
+                memset(&k, 0, sizeof(k));
+                k.name = name;
+                k.type = d->type;
+                k.def = d->default_value;
+                k.required = d->default_value == NULL && !d->optional;
+                k.imp = d->importance;
+                k.doc = d->documentation;
+                k.group = grp;
+                k.order = (int)i + 1;
+                k.width = d->width;
+                k.display = d->display_name ? d->display_name : d->name;
+                k.vk = VK_NONE;
+                k.fn = d->validator;
+                k.vname = d->name;
+                run_add_key(r, &k);
+        }
+out:
+        free(l);
+        free(groups);
+}
+
+/* ConnectorConfig.enrich for `list_key` ("transforms" or "predicates"):
+ * for each distinct alias in order, `<list_key>.<alias>.type`, then the
+ * keys of its class embedded when the class resolves to the right kind. */
 static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
                            const char *group_prefix, const char *kind,
-                           const char *display_kind)
+                           const char *display_kind, xform_kind_t xkind)
 {
         const char *raw = cfg_str(config, list_key);
         if (!raw)
@@ -1008,8 +1162,10 @@ static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
 
         json_array_foreach(list, i, it) {
                 const char *alias = json_string_value(it);
+                const xform_class_t *cls;
                 kdef_t k;
                 char *name = NULL, *group = NULL, *doc = NULL, *disp = NULL;
+                char *prefix = NULL;
                 if (asprintf(&name, "%s.%s.type", list_key, alias) < 0)
                         name = NULL;
                 if (!name || run_find_key(r, name) >= 0) {
@@ -1022,8 +1178,10 @@ static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
                         doc = NULL;
                 if (asprintf(&disp, "%s type for %s", display_kind, alias) < 0)
                         disp = NULL;
+                if (asprintf(&prefix, "%s.%s.", list_key, alias) < 0)
+                        prefix = NULL;
                 if (run_own(r, name) || run_own(r, group) || run_own(r, doc) ||
-                    run_own(r, disp))
+                    run_own(r, disp) || run_own(r, prefix))
                         continue;
                 memset(&k, 0, sizeof(k));
                 k.name = name;
@@ -1035,11 +1193,61 @@ static void add_alias_keys(run_t *r, const json_t *config, const char *list_key,
                 k.order = 0;
                 k.width = CONNECTD_WIDTH_LONG;
                 k.display = disp;
-                k.vk = VK_NOT_FOUND;
+                k.vk = VK_XFORM_TYPE;
+                k.xkind = xkind;
+                k.prefix = prefix;
                 run_add_key(r, &k);
+                cls = xform_lookup(cfg_str(config, name));
+                if (cls && cls->kind == xkind)
+                        embed_class(r, cls, prefix, group);
         }
         json_decref(list);
         free(t);
+}
+
+/* The validator of a type key (ConnectorConfig's typeValidator): the
+ * negate/predicate check of transforms, then the class must be a
+ * concrete class of the right kind. Runs on a null value too. */
+static void xform_type_check(const kdef_t *k, const pval_t *v, ventry_t *e,
+                             const json_t *config)
+{
+        char msg[MAX_MSG];
+        const char *kv = NULL, *vv = NULL;
+        const xform_class_t *c;
+        const char *iface = k->xkind == XFORM_TRANSFORMATION ? "Transformation"
+                                                             : "Predicate";
+
+        if (k->xkind == XFORM_TRANSFORMATION && k->prefix) {
+                char neg[MAX_MSG], pred[MAX_MSG];
+
+                snprintf(neg, sizeof(neg), "%snegate", k->prefix);
+                snprintf(pred, sizeof(pred), "%spredicate", k->prefix);
+                if (json_object_get(config, neg) &&
+                    !json_object_get(config, pred)) {
+                        snprintf(msg, sizeof(msg),
+                                 "Config '%s' was provided but there is no "
+                                 "config '%s' defining a predicate to be "
+                                 "negated.",
+                                 neg, pred);
+                        entry_err(e, msg);
+                        return;
+                }
+        }
+        if (!v->set || !v->str)
+                return;
+        c = xform_lookup(v->str);
+        if (!c && xform_is_abstract(v->str, &kv, &vv)) {
+                snprintf(msg, sizeof(msg),
+                         "This class is abstract and cannot be created. Did "
+                         "you mean %s, %s?",
+                         kv, vv);
+                entry_err(e, msg);
+        } else if (c && c->kind != k->xkind) {
+                snprintf(msg, sizeof(msg),
+                         "Class class %s does not implement the %s interface",
+                         c->name, iface);
+                entry_err(e, msg);
+        }
 }
 
 static void kdef_from_plugin(kdef_t *k, const connectd_config_def_t *d)
@@ -1123,6 +1331,22 @@ static json_t *key_info(const kdef_t *k)
         return o;
 }
 
+/* recommended_values: a type key's ClassRecommender gives every class of
+ * its kind, sorted by name; other keys have none. */
+static json_t *recommended(const kdef_t *k)
+{
+        json_t *a = json_array();
+        const xform_class_t *const *l;
+        size_t n = 0, i;
+
+        if (!a || !k || k->vk != VK_XFORM_TYPE)
+                return a;
+        l = xform_list(k->xkind, &n);
+        for (i = 0; l && i < n; i++)
+                json_array_append_new(a, json_string(l[i]->name));
+        return a;
+}
+
 /* ConfigValueInfo (ENT/ConfigValueInfo.java). */
 static json_t *value_info(const run_t *r, const ventry_t *e)
 {
@@ -1135,7 +1359,7 @@ static json_t *value_info(const run_t *r, const ventry_t *e)
                 json_object_set_new(o, "value", json_string("[hidden]"));
         else
                 json_object_set_new(o, "value", str_or_null(e->value));
-        json_object_set_new(o, "recommended_values", json_array());
+        json_object_set_new(o, "recommended_values", recommended(k));
         json_object_set_new(o, "errors", json_incref(e->errors));
         json_object_set_new(o, "visible", json_true());
         return o;
@@ -1158,9 +1382,13 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         memset(&v, 0, sizeof(v));
         if (present && json_is_string(jv)) {
                 /* A value that does not parse has its error; the validator
-                 * would only add a second one about null. */
-                if (parse_value(k, json_string_value(jv), e, &v) < 0)
+                 * would only add a second one about null (a type key's
+                 * validator still checks negate/predicate, as Java's). */
+                if (parse_value(k, json_string_value(jv), e, &v) < 0) {
+                        if (k->vk == VK_XFORM_TYPE)
+                                xform_type_check(k, &v, e, config);
                         goto store;
+                }
         } else if (present) {
                 /* JSON null: parseType(null) is null, no parse error */
         } else if (k->required) {
@@ -1175,14 +1403,19 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
         }
 
         if (k->fn) {
+                /* An embedded key's validator names the key unprefixed
+                 * (ConfigDef.embeddedValidator). */
+                const char *vname = k->vname ? k->vname : k->name;
                 char reason[MAX_MSG] = "";
                 const char *arg = present && v.set ? v.str : NULL;
-                if (k->fn(k->name, arg, reason, sizeof(reason)) != 0) {
+                if (k->fn(vname, arg, reason, sizeof(reason)) != 0) {
                         char *js = java_str(k, &v);
-                        add_invalid(e, k->name, js ? js : "null",
+                        add_invalid(e, vname, js ? js : "null",
                                     reason[0] ? reason : "Invalid value");
                         free(js);
                 }
+        } else if (k->vk == VK_XFORM_TYPE) {
+                xform_type_check(k, &v, e, config);
         } else {
                 run_validator(k, &v, e);
         }
@@ -1210,9 +1443,10 @@ json_t *validate_config(const connectd_connector_desc_t *desc,
 
         add_framework_keys(&r, desc ? desc->type : CONNECTD_SOURCE);
         add_alias_keys(&r, config, "transforms", "Transforms",
-                       "transformation", "Transformation");
+                       "transformation", "Transformation",
+                       XFORM_TRANSFORMATION);
         add_alias_keys(&r, config, "predicates", "Predicates", "predicate",
-                       "Predicate");
+                       "Predicate", XFORM_PREDICATE);
         add_plugin_keys(&r, desc);
 
         for (size_t i = 0; i < r.nkeys; i++)
@@ -1328,6 +1562,25 @@ json_t *validate_plugin_config_defs(const connectd_connector_desc_t *desc)
         memset(&r, 0, sizeof(r));
         add_plugin_keys(&r, desc);
         add_framework_keys(&r, desc->type);
+        for (size_t i = 0; i < r.nkeys; i++)
+                json_array_append_new(arr, key_info(&r.keys[i]));
+        run_free(&r);
+        return arr;
+}
+
+json_t *validate_xform_config_defs(const xform_class_t *cls)
+{
+        run_t r;
+        json_t *arr = json_array();
+
+        if (!arr || !cls)
+                return arr;
+        memset(&r, 0, sizeof(r));
+        for (const connectd_config_def_t *d = cls->defs; d && d->name; d++) {
+                kdef_t k;
+                kdef_from_plugin(&k, d);
+                run_add_key(&r, &k);
+        }
         for (size_t i = 0; i < r.nkeys; i++)
                 json_array_append_new(arr, key_info(&r.keys[i]));
         run_free(&r);

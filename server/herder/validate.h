@@ -1,7 +1,9 @@
 /*
  * validate — Kafka Connect's config validation (ConfigDef semantics, spec
- * section 6): framework keys for sources and sinks, the connector's own
- * definition table, its validate() callback, converter keys. Produces the
+ * section 6): framework keys for sources and sinks, the keys of every
+ * transform and predicate alias (their type and their class's own keys,
+ * embedded), the connector's own definition table, its validate()
+ * callback, converter keys. Produces the
  * ConfigInfos JSON that /config/validate returns and that create/update
  * use to decide on 400.
  */
@@ -10,6 +12,7 @@
 
 #include <jansson.h>
 #include "connect/plugin.h"
+#include "transform.h"
 
 /* ConfigInfos for `config` (a JSON object whose values are strings or null)
  * validated against desc. `class_as_given` becomes ConfigInfos.name.
@@ -26,6 +29,10 @@ char *validate_error_message(const json_t *config_infos, const char *class_name)
 /* ConfigKeyInfo array for GET /connector-plugins/{p}/config: the plugin's
  * own keys, then the framework keys of its kind it did not define. */
 json_t *validate_plugin_config_defs(const connectd_connector_desc_t *desc);
+
+/* ConfigKeyInfo array for GET /connector-plugins/{p}/config of a
+ * transformation or predicate class: its own keys in definition order. */
+json_t *validate_xform_config_defs(const xform_class_t *cls);
 
 /* host->validation_error implementation. */
 void validate_report(connectd_validation_t *v, const char *key,

@@ -61,6 +61,7 @@
 #include "plugins.h"
 #include "rest_auth.h"
 #include "rest_tls.h"
+#include "transform.h"
 #include "validate.h"
 
 #define REST_MAX_LISTENERS 4
@@ -1219,6 +1220,23 @@ static void h_plugins(req_t *q)
                                                          pass == 0 ? "sink"
                                                                    : "source",
                                                          list[i]->version));
+        /* Java's order: sinks, sources, transformations, predicates,
+         * converters (ConnectorPluginsResource). */
+        for (int kind = XFORM_TRANSFORMATION;
+             !connectors_only && kind <= XFORM_PREDICATE; kind++) {
+                size_t nx = 0;
+                const xform_class_t *const *xl = xform_list(kind, &nx);
+
+                for (size_t i = 0; xl && i < nx; i++)
+                        json_array_append_new(
+                                out, plugin_info(xl[i]->name,
+                                                 kind == XFORM_TRANSFORMATION
+                                                         ? "transformation"
+                                                         : "predicate",
+                                                 xl[i]->version
+                                                         ? xl[i]->version
+                                                         : CONNECT_VERSION));
+        }
         if (!connectors_only)
                 for (size_t i = 0; converter_classes[i]; i++)
                         json_array_append_new(out,
@@ -1231,6 +1249,12 @@ static void h_plugins(req_t *q)
 static void h_plugin_config(req_t *q)
 {
         const connectd_connector_desc_t *d = plugins_find(q->cap[0]);
+        const xform_class_t *x = d ? NULL : xform_lookup(q->cap[0]);
+
+        if (x) {
+                q_json(q, 200, validate_xform_config_defs(x));
+                return;
+        }
         if (!d) {
                 q_error(q, 404, "Unknown plugin %s.", q->cap[0]);
                 return;

@@ -18,17 +18,25 @@
  *    are authoritative), node and bytes in one allocation. Struct fields
  *    are a linked list in insertion order, each with its name and length;
  *    struct_put on an existing name replaces that field's value in place.
- *  - value_to_text renders Java toString() forms: String as is, Long in
- *    decimal, Double like Double.toString (javafmt's java_double_str),
- *    Boolean true/false,
- *    null "null", Struct like Connect's Struct.toString: "Struct{" then
- *    "name=value" for each field whose value is not null, comma-separated,
- *    then "}". BYTES print their raw bytes (Java would print "[B@hash").
+ *  - value_to_text renders Java's toString() of the Connect value (what
+ *    FileStreamSinkTask's println and StringConverter write): a String as
+ *    is; INT8..INT64 in decimal; FLOAT32/FLOAT64 like Float/Double.toString
+ *    (javafmt); true/false; null "null"; a Struct (a STRUCT with a schema,
+ *    or a plugin's named struct) like Struct.toString: "Struct{a=1,b=x}",
+ *    schema order, null fields left out; a schemaless object or MAP like
+ *    java.util.HashMap's AbstractMap.toString: "{k=v, k2=v2}", every
+ *    entry, in HashMap iteration order (values_hashmap_order); an ARRAY
+ *    like ArrayList: "[a, b]". With a schema, Date/Time/Timestamp print
+ *    like java.util.Date.toString in UTC ("Mon Jan 15 00:00:00 UTC 2024";
+ *    Java uses the JVM zone) and Decimal like BigDecimal.toString. BYTES
+ *    print their raw bytes (Java would print "[B@hash", which nobody can
+ *    use or reproduce).
  *
  * Threads: a batch/arena is used by one thread at a time; no locks.
  */
 #include "record.h"
 #include "javafmt.h"
+#include "values.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -533,30 +541,190 @@ static void tw_put(textw_t *w, const char *s, size_t n)
         w->pos += n;
 }
 
-#define TEXT_MAX_DEPTH 64 /* deeper (or cyclic) structs print as "..." */
+#define TEXT_MAX_DEPTH 64 /* deeper (or cyclic) values print as "..." */
 
-static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
+/* java.util.Date.toString in UTC: "EEE MMM dd HH:mm:ss zzz yyyy". */
+static void tw_date(textw_t *w, int64_t ms)
+{
+        static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon",
+                                          "Tue", "Wed" };
+        static const char *const mn[] = { "Jan", "Feb", "Mar", "Apr", "May",
+                                          "Jun", "Jul", "Aug", "Sep", "Oct",
+                                          "Nov", "Dec" };
+        char out[64];
+        int64_t days = ms / 86400000, rem = ms % 86400000, y;
+        unsigned mo, d;
+        int n;
+
+        if (rem < 0) {
+                rem += 86400000;
+                days--;
+        }
+        values_civil_from_days(days, &y, &mo, &d);
+        n = snprintf(out, sizeof(out), "%s %s %02u %02d:%02d:%02d UTC %lld",
+                     wd[((days % 7) + 7) % 7], mn[mo - 1], d,
+                     (int)(rem / 3600000), (int)(rem / 60000 % 60),
+                     (int)(rem / 1000 % 60), (long long)y);
+        tw_put(w, out, n > 0 ? (size_t)n : 0);
+}
+
+static void tw_value(textw_t *w, const connect_schema_t *s,
+                     const connectd_value_t *v, int depth);
+
+static void tw_nested(textw_t *w, const connect_schema_t *s,
+                      const connectd_value_t *v, int depth)
+{
+        if (depth >= TEXT_MAX_DEPTH)
+                tw_put(w, "...", 3);
+        else
+                tw_value(w, s, v, depth + 1);
+}
+
+/* AbstractCollection.toString: "[a, b]". */
+static void tw_list(textw_t *w, const connect_schema_t *s,
+                    const connectd_value_t *v, int depth)
+{
+        const value_field_t *f;
+
+        tw_put(w, "[", 1);
+        for (f = v->u.st.head; f; f = f->next) {
+                if (f != v->u.st.head)
+                        tw_put(w, ", ", 2);
+                tw_nested(w, s ? s->value_schema : NULL, f->value, depth);
+        }
+        tw_put(w, "]", 1);
+}
+
+static void tw_entry(textw_t *w, const connect_schema_t *ks,
+                     const connect_schema_t *vs, const value_field_t *f,
+                     int depth)
+{
+        if (f->key)
+                tw_nested(w, ks, f->key, depth);
+        else
+                tw_put(w, f->name, f->name_len);
+        tw_put(w, "=", 1);
+        tw_nested(w, vs, f->value, depth);
+}
+
+/* AbstractMap.toString in java.util.HashMap order (insertion order if out
+ * of memory): "{k=v, k2=v2}", null values included. */
+static void tw_map(textw_t *w, const connect_schema_t *s,
+                   const connectd_value_t *v, int depth)
+{
+        const value_field_t **order, *f;
+        const connect_schema_t *ks = s && s->type == CONNECTD_VAL_MAP
+                                             ? s->key_schema : NULL;
+        const connect_schema_t *vs = s && s->type == CONNECTD_VAL_MAP
+                                             ? s->value_schema : NULL;
+        size_t i, n;
+
+        tw_put(w, "{", 1);
+        if ((order = values_hashmap_order(v, &n))) {
+                for (i = 0; i < n; i++) {
+                        if (i)
+                                tw_put(w, ", ", 2);
+                        tw_entry(w, ks, vs, order[i], depth);
+                }
+                free(order);
+        } else {
+                for (f = v->u.st.head; f; f = f->next) {
+                        if (f != v->u.st.head)
+                                tw_put(w, ", ", 2);
+                        tw_entry(w, ks, vs, f, depth);
+                }
+        }
+        tw_put(w, "}", 1);
+}
+
+/* Struct.toString: "Struct{a=1,b=x}", fields in schema order, null ones
+ * left out. Without a schema (a plugin's named struct): member order. */
+static void tw_struct(textw_t *w, const connect_schema_t *s,
+                      const connectd_value_t *v, int depth)
+{
+        const value_field_t *f;
+        const connectd_value_t *fv;
+        size_t i;
+        int first = 1;
+
+        tw_put(w, "Struct{", 7);
+        if (s) {
+                for (i = 0; i < s->nfields; i++) {
+                        fv = val_get(v, s->fields[i].name, NULL);
+                        if (value_is_null(fv))
+                                continue;
+                        if (!first)
+                                tw_put(w, ",", 1);
+                        first = 0;
+                        tw_put(w, s->fields[i].name,
+                               strlen(s->fields[i].name));
+                        tw_put(w, "=", 1);
+                        tw_nested(w, s->fields[i].schema, fv, depth);
+                }
+        } else {
+                for (f = v->u.st.head; f; f = f->next) {
+                        if (value_is_null(f->value))
+                                continue;
+                        if (!first)
+                                tw_put(w, ",", 1);
+                        first = 0;
+                        tw_put(w, f->name, f->name_len);
+                        tw_put(w, "=", 1);
+                        tw_nested(w, NULL, f->value, depth);
+                }
+        }
+        tw_put(w, "}", 1);
+}
+
+static void tw_value(textw_t *w, const connect_schema_t *s,
+                     const connectd_value_t *v, int depth)
 {
         char num[48];
         size_t n;
-        const value_field_t *f;
-        int first = 1;
 
-        if (!v) {
+        if (value_is_null(v)) {
                 tw_put(w, "null", 4);
                 return;
         }
+        if (s && (v->type == CONNECTD_VAL_INT32 ||
+                  v->type == CONNECTD_VAL_INT64) &&
+            (schema_is_logical(s, LOGICAL_DATE) ||
+             schema_is_logical(s, LOGICAL_TIME) ||
+             schema_is_logical(s, LOGICAL_TIMESTAMP))) {
+                tw_date(w, values_logical_ms(s, v));
+                return;
+        }
+        if (s && v->type == CONNECTD_VAL_BYTES &&
+            schema_is_logical(s, LOGICAL_DECIMAL) &&
+            v->u.s.len <= VALUES_MAX_DECIMAL_BYTES) {
+                const char *sc = schema_param(s, "scale");
+                char *dec;
+
+                n = values_decimal_text(v->u.s.ptr, v->u.s.len,
+                                        sc ? atoi(sc) : 0, NULL, 0);
+                if (n && (dec = malloc(n + 1))) {
+                        values_decimal_text(v->u.s.ptr, v->u.s.len,
+                                            sc ? atoi(sc) : 0, dec, n + 1);
+                        tw_put(w, dec, n);
+                        free(dec);
+                        return;
+                }
+        }
         switch (v->type) {
-        case CONNECTD_VAL_NULL:
-                tw_put(w, "null", 4);
-                break;
         case CONNECTD_VAL_STRING:
         case CONNECTD_VAL_BYTES:
                 tw_put(w, v->u.s.ptr, v->u.s.len);
                 break;
+        case CONNECTD_VAL_INT8:
+        case CONNECTD_VAL_INT16:
+        case CONNECTD_VAL_INT32:
         case CONNECTD_VAL_INT64:
                 n = (size_t)snprintf(num, sizeof(num), "%lld",
                                      (long long)v->u.i);
+                tw_put(w, num, n);
+                break;
+        case CONNECTD_VAL_FLOAT32:
+                n = java_float_str((float)v->u.d, num, sizeof(num));
                 tw_put(w, num, n);
                 break;
         case CONNECTD_VAL_FLOAT64:
@@ -569,22 +737,22 @@ static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
                 else
                         tw_put(w, "false", 5);
                 break;
+        case CONNECTD_VAL_ARRAY:
+                tw_list(w, s && s->type == CONNECTD_VAL_ARRAY ? s : NULL, v,
+                        depth);
+                break;
+        case CONNECTD_VAL_MAP:
+                tw_map(w, s, v, depth);
+                break;
         case CONNECTD_VAL_STRUCT:
-                tw_put(w, "Struct{", 7);
-                for (f = v->u.st.head; f; f = f->next) {
-                        if (!f->value || f->value->type == CONNECTD_VAL_NULL)
-                                continue;
-                        if (!first)
-                                tw_put(w, ",", 1);
-                        first = 0;
-                        tw_put(w, f->name, f->name_len);
-                        tw_put(w, "=", 1);
-                        if (depth >= TEXT_MAX_DEPTH)
-                                tw_put(w, "...", 3);
-                        else
-                                tw_value(w, f->value, depth + 1);
-                }
-                tw_put(w, "}", 1);
+                if (v->schema)
+                        tw_struct(w, v->schema, v, depth);
+                else if (s && s->type == CONNECTD_VAL_STRUCT)
+                        tw_struct(w, s, v, depth);
+                else if (v->schema_name)
+                        tw_struct(w, NULL, v, depth);
+                else
+                        tw_map(w, NULL, v, depth);
                 break;
         default:
                 tw_put(w, "null", 4);
@@ -592,14 +760,21 @@ static void tw_value(textw_t *w, const connectd_value_t *v, int depth)
         }
 }
 
-size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize)
+size_t value_to_text_schema(const connect_schema_t *schema,
+                            const connectd_value_t *v, char *buf,
+                            size_t bufsize)
 {
         textw_t w = { buf, buf ? bufsize : 0, 0 };
 
-        tw_value(&w, v, 0);
+        tw_value(&w, schema, v, 0);
         if (w.size)
                 w.buf[w.pos < w.size ? w.pos : w.size - 1] = '\0';
         return w.pos;
+}
+
+size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize)
+{
+        return value_to_text_schema(NULL, v, buf, bufsize);
 }
 
 /* ---- sink records ----------------------------------------------------- */

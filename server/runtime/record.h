@@ -125,6 +125,13 @@ size_t struct_count(const connectd_value_t *v);
 const connectd_value_t *struct_field(const connectd_value_t *v, size_t i,
                                      const char **name);
 size_t value_to_text(const connectd_value_t *v, char *buf, size_t bufsize);
+/* value_to_text with the value's schema (NULL: none), which tells logical
+ * types apart (Date/Time/Timestamp print like java.util.Date.toString in
+ * UTC, Decimal like BigDecimal.toString) and gives a STRUCT without its
+ * own schema one. */
+size_t value_to_text_schema(const connect_schema_t *schema,
+                            const connectd_value_t *v, char *buf,
+                            size_t bufsize);
 const char *sink_record_topic(const connectd_sink_record_t *r);
 int32_t sink_record_partition(const connectd_sink_record_t *r);
 int64_t sink_record_offset(const connectd_sink_record_t *r);

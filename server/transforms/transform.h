@@ -77,7 +77,12 @@ typedef struct xchain xchain_t;
  * `transforms`, `transforms.NAME.*`, `predicates`, `predicates.NAME.*`.
  * Creates and configures every transform and predicate instance. NULL with
  * err set on what Java finds at task start (unknown predicate alias, a
- * configure() failure, ...). An empty chain when `transforms` is unset. */
+ * configure() failure, ...). An empty chain when `transforms` is unset.
+ * Errors of the connector config itself (duplicate alias, type missing or
+ * not found, a class's required key or validator) are ConfigExceptions;
+ * per-stage failures (unknown predicate alias, configure()) are wrapped as
+ * Java's `new ConnectException(e)`: cls ConnectException, msg
+ * "<inner class>: <inner message>". */
 xchain_t *xchain_new(const json_t *conn_config, xerr_t *err);
 /* 1 when the chain has no transforms (the runner skips it). */
 int xchain_empty(const xchain_t *c);

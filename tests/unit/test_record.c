@@ -282,7 +282,9 @@ Test(text, struct_like_connect_struct_tostring)
         cr_assert_str_eq(text(st),
                          "Struct{title=Vanity Fair,inner=Struct{x=1,y=2.0},"
                          "ok=true}");
-        cr_assert_str_eq(text(value_struct(r, NULL)), "Struct{}");
+        cr_assert_str_eq(text(value_struct(r, "N")), "Struct{}");
+        /* without a schema or a name it is a schemaless object (a Map) */
+        cr_assert_str_eq(text(value_struct(r, NULL)), "{}");
         batch_destroy(b);
 }
 
@@ -341,11 +343,129 @@ Test(text, cyclic_struct_does_not_recurse_forever)
 {
         batch_t *b = batch_new();
         connectd_record_t *r = record_add(b, "t");
-        connectd_value_t *st = value_struct(r, NULL);
+        connectd_value_t *st = value_struct(r, "S");
+        connectd_value_t *m = value_struct(r, NULL);
         char out[64];
 
         struct_put(r, st, "self", st);
         cr_assert_gt(value_to_text(st, out, sizeof(out)), 64 * 7);
         cr_assert(strncmp(out, "Struct{self=Struct{self=", 24) == 0);
+        struct_put(r, m, "self", m);
+        cr_assert_gt(value_to_text(m, out, sizeof(out)), 64 * 6);
+        cr_assert(strncmp(out, "{self={self=", 12) == 0);
         batch_destroy(b);
+}
+
+/* ---- Java toString of every value kind ---- */
+
+static char *text_s(const connect_schema_t *s, const connectd_value_t *v)
+{
+        static char buf[4096];
+
+        value_to_text_schema(s, v, buf, sizeof(buf));
+        return buf;
+}
+
+Test(text, narrow_ints_and_float32)
+{
+        arena_t *a = arena_new(0);
+
+        cr_assert_str_eq(text(val_int(a, CONNECTD_VAL_INT8, -8)), "-8");
+        cr_assert_str_eq(text(val_int(a, CONNECTD_VAL_INT16, 300)), "300");
+        cr_assert_str_eq(text(val_int(a, CONNECTD_VAL_INT32, 70000)),
+                         "70000");
+        /* Float.toString, not the double's digits */
+        cr_assert_str_eq(text(val_float(a, CONNECTD_VAL_FLOAT32, 0.1)),
+                         "0.1");
+        cr_assert_str_eq(text(val_float(a, CONNECTD_VAL_FLOAT32, 3.4e38)),
+                         "3.4E38");
+        cr_assert_str_eq(text(val_float(a, CONNECTD_VAL_FLOAT32, 1e7)),
+                         "1.0E7");
+        cr_assert_str_eq(text(val_float(a, CONNECTD_VAL_FLOAT32, 100)),
+                         "100.0");
+        arena_destroy(a);
+}
+
+Test(text, schemaless_object_like_hashmap)
+{
+        arena_t *a = arena_new(0);
+        connectd_value_t *m = val_struct(a, NULL), *l = val_array(a);
+        connectd_value_t *inner = val_struct(a, NULL);
+
+        /* HashMap order of these keys: banana, apple, cherry */
+        val_put(a, m, "apple", val_int(a, CONNECTD_VAL_INT64, 1));
+        val_put(a, m, "banana", val_int(a, CONNECTD_VAL_INT64, 2));
+        val_put(a, m, "cherry", val_int(a, CONNECTD_VAL_INT64, 3));
+        cr_assert_str_eq(text(m), "{banana=2, apple=1, cherry=3}");
+        val_append(a, l, NULL, val_int(a, CONNECTD_VAL_INT64, 1));
+        val_append(a, l, NULL, val_string(a, "x", 1));
+        val_put(a, inner, "a", NULL);
+        val_put(a, inner, "b", val_bool(a, 1));
+        val_append(a, l, NULL, inner);
+        val_append(a, l, NULL, NULL);
+        cr_assert_str_eq(text(l), "[1, x, {a=null, b=true}, null]");
+        arena_destroy(a);
+}
+
+Test(text, map_keys_hash_like_java)
+{
+        arena_t *a = arena_new(0);
+        connectd_value_t *m = val_map(a);
+        connect_schema_t *ms = schema_new(a, CONNECTD_VAL_MAP);
+        int i;
+
+        ms->key_schema = &schema_int32;
+        ms->value_schema = &schema_string;
+        /* Integer keys 20..16 go by value into 16 buckets: 16, 17, 20 */
+        for (i = 20; i >= 16; i -= 2)
+                val_append(a, m, val_int(a, CONNECTD_VAL_INT32, i),
+                           val_string(a, "v", 1));
+        val_append(a, m, val_int(a, CONNECTD_VAL_INT32, 17),
+                   val_string(a, "w", 1));
+        cr_assert_str_eq(text_s(ms, m), "{16=v, 17=w, 18=v, 20=v}");
+        arena_destroy(a);
+}
+
+Test(text, struct_with_schema_in_schema_order)
+{
+        arena_t *a = arena_new(0);
+        connect_schema_t *s = schema_new(a, CONNECTD_VAL_STRUCT);
+        connect_schema_t *as = schema_new(a, CONNECTD_VAL_ARRAY);
+        connectd_value_t *st, *arr = val_array(a);
+
+        as->value_schema = &schema_int32;
+        schema_add_field(a, s, "a", &schema_int32);
+        schema_add_field(a, s, "b", &schema_opt_string);
+        schema_add_field(a, s, "c", as);
+        schema_add_field(a, s, "d", &schema_opt_float32);
+        st = val_struct(a, s);
+        /* put out of order: printing follows the schema */
+        val_put(a, st, "c", arr);
+        val_put(a, st, "a", val_int(a, CONNECTD_VAL_INT32, 1));
+        val_put(a, st, "d", NULL);
+        val_append(a, arr, NULL, val_int(a, CONNECTD_VAL_INT32, 5));
+        val_append(a, arr, NULL, val_int(a, CONNECTD_VAL_INT32, 6));
+        cr_assert_str_eq(text(st), "Struct{a=1,c=[5, 6]}");
+        arena_destroy(a);
+}
+
+Test(text, logical_types)
+{
+        arena_t *a = arena_new(0);
+        connect_schema_t *date = schema_new(a, CONNECTD_VAL_INT32);
+        connect_schema_t *ts = schema_new(a, CONNECTD_VAL_INT64);
+        connect_schema_t *dec = schema_new(a, CONNECTD_VAL_BYTES);
+        static const unsigned char u[] = { 0x30, 0x39 };
+
+        date->name = LOGICAL_DATE;
+        ts->name = LOGICAL_TIMESTAMP;
+        dec->name = LOGICAL_DECIMAL;
+        schema_add_param(a, dec, "scale", "2");
+        /* java.util.Date.toString, in UTC */
+        cr_assert_str_eq(text_s(date, val_int(a, CONNECTD_VAL_INT32, 19737)),
+                         "Mon Jan 15 00:00:00 UTC 2024");
+        cr_assert_str_eq(text_s(ts, val_int(a, CONNECTD_VAL_INT64, -1000)),
+                         "Wed Dec 31 23:59:59 UTC 1969");
+        cr_assert_str_eq(text_s(dec, val_bytes(a, u, 2)), "123.45");
+        arena_destroy(a);
 }

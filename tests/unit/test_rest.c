@@ -546,10 +546,18 @@ Test(rest, plugins)
         cr_assert_str_eq(json_string_value(json_object_get(
                                  json_array_get(r->json, 0), "type")), "sink");
         resp_free(r);
+        /* Java's order: sinks, sources, the 26 transformations, the 3
+         * predicates, the converters */
         r = req("GET", "/connector-plugins?connectorsOnly=false", NULL, NULL);
-        cr_assert_eq(json_array_size(r->json), 5);
+        cr_assert_eq(json_array_size(r->json), 2 + 26 + 3 + 3);
         cr_assert_str_eq(json_string_value(json_object_get(
-                                 json_array_get(r->json, 2), "type")), "converter");
+                                 json_array_get(r->json, 2), "type")),
+                         "transformation");
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(r->json, 28), "type")),
+                         "predicate");
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(r->json, 31), "type")), "converter");
         resp_free(r);
         r = req("GET", "/connector-plugins?connectorsOnly=TRUE", NULL, NULL);
         cr_assert_eq(json_array_size(r->json), 2);

@@ -4,6 +4,7 @@
  * and validate() callback, and the JSON entity shapes.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -697,4 +698,386 @@ Test(validate, doubles_java_tostring_and_grammar)
                 cr_expect(has_error(r, "ratio", want), "'%s'", bad[i]);
                 json_decref(r);
         }
+}
+
+/* ---- transforms and predicates (ConnectorConfig.enrich) --------------- */
+
+static int v_nonempty_list(const char *name, const char *value, char *errstr,
+                           size_t n)
+{
+        (void)name;
+        if (value && *value)
+                return 0;
+        snprintf(errstr, n, "Empty list");
+        return -1;
+}
+
+static int v_nonempty_string(const char *name, const char *value,
+                             char *errstr, size_t n)
+{
+        (void)name;
+        if (!value || *value)
+                return 0;
+        snprintf(errstr, n, "String must be non-empty");
+        return -1;
+}
+
+static int x_configure(const json_t *props, void **state, xerr_t *err)
+{
+        (void)props;
+        (void)err;
+        *state = NULL;
+        return 0;
+}
+
+static int x_apply(void *state, xrecord_t *r, xerr_t *err)
+{
+        (void)state;
+        (void)r;
+        (void)err;
+        return 0;
+}
+
+/* Defined out of ConfigDef.sortedConfigs order on purpose; its own
+ * `negate` is masked by the implicit key. */
+static const connectd_config_def_t mask_defs[] = {
+        { .name = "alpha", .type = CONNECTD_CFG_INT, .default_value = "1",
+          .importance = CONNECTD_IMPORTANCE_LOW, .documentation = "Alpha.",
+          .order = -1 },
+        { .name = "replacement", .type = CONNECTD_CFG_STRING,
+          .importance = CONNECTD_IMPORTANCE_MEDIUM, .optional = 1,
+          .documentation = "Replacement.", .order = -1,
+          .validator = v_nonempty_string },
+        { .name = "negate", .type = CONNECTD_CFG_STRING,
+          .default_value = "x", .importance = CONNECTD_IMPORTANCE_HIGH,
+          .documentation = "Hidden.", .order = -1 },
+        { .name = "zeta", .type = CONNECTD_CFG_STRING, .default_value = "z",
+          .importance = CONNECTD_IMPORTANCE_HIGH, .documentation = "Zeta.",
+          .order = -1 },
+        { .name = "fields", .type = CONNECTD_CFG_LIST,
+          .importance = CONNECTD_IMPORTANCE_HIGH,
+          .documentation = "Names of fields to mask.", .order = -1,
+          .validator = v_nonempty_list },
+        { .name = NULL }
+};
+
+static const xform_class_t t_mask = {
+        .name = "t.Mask", .kind = XFORM_TRANSFORMATION, .defs = mask_defs,
+        .configure = x_configure, .apply = x_apply,
+};
+
+static const connectd_config_def_t match_defs[] = {
+        { .name = "pattern", .type = CONNECTD_CFG_STRING,
+          .importance = CONNECTD_IMPORTANCE_MEDIUM,
+          .documentation = "A regex.", .order = -1,
+          .validator = v_nonempty_string },
+        { .name = NULL }
+};
+
+static const xform_class_t t_match = {
+        .name = "t.Match", .kind = XFORM_PREDICATE, .defs = match_defs,
+        .configure = x_configure, .apply = x_apply,
+};
+
+static void reg_classes(void)
+{
+        cr_assert_eq(xform_register(&t_mask), 0);
+        cr_assert_eq(xform_register(&t_match), 0);
+}
+
+static const char *def_name(json_t *configs, size_t i)
+{
+        return json_string_value(json_object_get(
+                json_object_get(json_array_get(configs, i), "definition"),
+                "name"));
+}
+
+TestSuite(validate_xform, .init = reg_classes);
+
+/* §4.2: keys, their order, groups, orders, shapes. */
+Test(validate_xform, embedded_keys_order_groups_shapes)
+{
+        static const char *const want[] = {
+                "transforms.m.type", "transforms.m.fields", "transforms.m.zeta",
+                "transforms.m.negate", "transforms.m.predicate",
+                "transforms.m.replacement", "transforms.m.alpha",
+                "predicates.p.type", "predicates.p.pattern",
+                "file", "topic", "batch.size", "secret"
+        };
+        static const char *const want_groups[] = {
+                "Common", "Transforms", "Predicates", "Error Handling",
+                "Topic Creation", "Exactly Once Support", "offsets.topic",
+                "Transforms: m", "Predicates: p", "Auth"
+        };
+        int n = -1;
+        json_t *r = run(&src_desc,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"topic\":\"t\",\"transforms\":\"m\","
+                        "\"transforms.m.type\":\" t.Mask \","
+                        "\"transforms.m.fields\":\"a, b\","
+                        "\"predicates\":\"p\","
+                        "\"predicates.p.type\":\"t.Match\","
+                        "\"predicates.p.pattern\":\"x.*\"}", &n);
+        json_t *configs = json_object_get(r, "configs");
+        json_t *groups = json_object_get(r, "groups");
+        size_t i;
+
+        cr_assert_eq(n, 0, "%s", json_dumps(r, 0));
+        cr_assert_eq(json_array_size(configs), 20 + 13);
+        for (i = 0; i < 13; i++)
+                cr_assert_str_eq(def_name(configs, 20 + i), want[i]);
+        cr_assert_eq(json_array_size(groups), 10);
+        for (i = 0; i < 10; i++)
+                cr_assert_str_eq(json_string_value(json_array_get(groups, i)),
+                                 want_groups[i]);
+        for (i = 0; i < 7; i++) {
+                json_t *d = json_object_get(json_array_get(configs, 20 + i),
+                                            "definition");
+                cr_assert_eq(json_integer_value(json_object_get(d, "order")),
+                             (json_int_t)i, "%s", want[i]);
+                cr_assert_str_eq(json_string_value(json_object_get(d, "group")),
+                                 "Transforms: m");
+        }
+
+        json_t *w = cfg("{\"name\":\"transforms.m.type\",\"type\":\"CLASS\","
+                        "\"required\":true,\"default_value\":null,"
+                        "\"importance\":\"HIGH\",\"documentation\":"
+                        "\"Class for the 'm' transformation.\","
+                        "\"group\":\"Transforms: m\",\"width\":\"LONG\","
+                        "\"display_name\":\"Transformation type for m\","
+                        "\"dependents\":[],\"order\":0}");
+        cr_assert(json_equal(json_object_get(find(r, "transforms.m.type"),
+                                             "definition"), w));
+        json_decref(w);
+        w = cfg("{\"name\":\"transforms.m.fields\",\"type\":\"LIST\","
+                "\"required\":true,\"default_value\":null,"
+                "\"importance\":\"HIGH\",\"documentation\":"
+                "\"Names of fields to mask.\",\"group\":\"Transforms: m\","
+                "\"width\":\"NONE\",\"display_name\":\"fields\","
+                "\"dependents\":[],\"order\":1}");
+        cr_assert(json_equal(json_object_get(find(r, "transforms.m.fields"),
+                                             "definition"), w));
+        json_decref(w);
+        w = cfg("{\"name\":\"transforms.m.negate\",\"type\":\"BOOLEAN\","
+                "\"required\":false,\"default_value\":\"false\","
+                "\"importance\":\"MEDIUM\",\"documentation\":"
+                "\"Whether the configured predicate should be negated.\","
+                "\"group\":\"Transforms: m\",\"width\":\"NONE\","
+                "\"display_name\":\"negate\",\"dependents\":[],\"order\":3}");
+        cr_assert(json_equal(json_object_get(find(r, "transforms.m.negate"),
+                                             "definition"), w));
+        json_decref(w);
+        w = cfg("{\"name\":\"transforms.m.predicate\",\"type\":\"STRING\","
+                "\"required\":false,\"default_value\":null,"
+                "\"importance\":\"MEDIUM\",\"documentation\":"
+                "\"The alias of a predicate used to determine whether to "
+                "apply this transformation.\","
+                "\"group\":\"Transforms: m\",\"width\":\"NONE\","
+                "\"display_name\":\"predicate\",\"dependents\":[],"
+                "\"order\":4}");
+        cr_assert(json_equal(json_object_get(find(r, "transforms.m.predicate"),
+                                             "definition"), w));
+        json_decref(w);
+        w = cfg("{\"name\":\"predicates.p.type\",\"type\":\"CLASS\","
+                "\"required\":true,\"default_value\":null,"
+                "\"importance\":\"HIGH\",\"documentation\":"
+                "\"Class for the 'p' predicate.\","
+                "\"group\":\"Predicates: p\",\"width\":\"LONG\","
+                "\"display_name\":\"Predicate type for p\","
+                "\"dependents\":[],\"order\":0}");
+        cr_assert(json_equal(json_object_get(find(r, "predicates.p.type"),
+                                             "definition"), w));
+        json_decref(w);
+
+        /* values: the class name trimmed, defaults, lists */
+        cr_assert_str_eq(value_of(r, "transforms.m.type"), "t.Mask");
+        cr_assert_str_eq(value_of(r, "transforms.m.fields"), "a,b");
+        cr_assert_str_eq(value_of(r, "transforms.m.negate"), "false");
+        cr_assert_str_eq(value_of(r, "transforms.m.alpha"), "1");
+        cr_assert_null(value_of(r, "transforms.m.predicate"));
+        json_decref(r);
+}
+
+/* recommended_values of type keys: every class of the kind, sorted; the
+ * 26 built-in transformations and 3 predicates among them. */
+Test(validate_xform, recommended_values)
+{
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"transforms\":\"m\",\"predicates\":\"p\"}", NULL);
+        json_t *rv = json_object_get(json_object_get(find(r,
+                                     "transforms.m.type"), "value"),
+                                     "recommended_values");
+        size_t i, builtin = 0;
+        json_t *it;
+
+        json_array_foreach(rv, i, it) {
+                const char *s = json_string_value(it);
+
+                if (i)
+                        cr_assert_lt(strcmp(json_string_value(
+                                             json_array_get(rv, i - 1)), s),
+                                     0, "sorted");
+                if (!strncmp(s, "org.apache.kafka.connect.transforms.", 36)) {
+                        cr_assert_null(strstr(s, ".predicates."));
+                        builtin++;
+                }
+        }
+        cr_assert_eq(builtin, 26);
+        cr_assert_eq(json_array_size(rv), 27, "26 + t.Mask");
+        cr_assert_str_eq(json_string_value(json_array_get(rv, 0)),
+                         "org.apache.kafka.connect.transforms.Cast$Key");
+
+        rv = json_object_get(json_object_get(find(r, "predicates.p.type"),
+                                             "value"), "recommended_values");
+        cr_assert_eq(json_array_size(rv), 4, "3 + t.Match");
+        cr_assert_str_eq(json_string_value(json_array_get(rv, 0)),
+                         "org.apache.kafka.connect.transforms.predicates."
+                         "HasHeaderKey");
+        cr_assert_str_eq(json_string_value(json_array_get(rv, 3)), "t.Match");
+        /* other keys recommend nothing */
+        cr_assert_eq(json_array_size(json_object_get(json_object_get(
+                             find(r, "transforms"), "value"),
+                             "recommended_values")), 0);
+        json_decref(r);
+}
+
+/* §1.2: parse errors name the full key, the class's validators the
+ * unprefixed one; a missing required key gives two errors. */
+Test(validate_xform, embedded_value_errors)
+{
+        int n = -1;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"transforms\":\"m\","
+                        "\"transforms.m.type\":\"t.Mask\","
+                        "\"transforms.m.alpha\":\"x\","
+                        "\"transforms.m.negate\":\"maybe\","
+                        "\"transforms.m.predicate\":\"undeclared\","
+                        "\"transforms.m.replacement\":\"\","
+                        "\"transforms.m.unknown\":\"ignored\"}", &n);
+
+        cr_assert_eq(n, 5, "%s", json_dumps(r, JSON_INDENT(1)));
+        cr_assert(has_error(r, "transforms.m.fields",
+                            "Missing required configuration "
+                            "\"transforms.m.fields\" which has no default "
+                            "value."));
+        cr_assert(has_error(r, "transforms.m.fields",
+                            "Invalid value null for configuration fields: "
+                            "Empty list"));
+        cr_assert(has_error(r, "transforms.m.alpha",
+                            "Invalid value x for configuration "
+                            "transforms.m.alpha: Not a number of type INT"));
+        cr_assert(has_error(r, "transforms.m.negate",
+                            "Invalid value maybe for configuration "
+                            "transforms.m.negate: Expected value to be either "
+                            "true or false"));
+        cr_assert(has_error(r, "transforms.m.replacement",
+                            "Invalid value  for configuration replacement: "
+                            "String must be non-empty"));
+        /* an undeclared predicate alias is not a validation error (§3) */
+        cr_assert_eq(json_array_size(errors_of(r, "transforms.m.type")), 0);
+        cr_assert_null(find(r, "transforms.m.unknown"));
+
+        char *msg = validate_error_message(r, "x");
+        cr_assert_not_null(strstr(msg, "contains the following 5 error(s):"));
+        cr_assert_not_null(strstr(msg, "\nInvalid value x for configuration "
+                                       "transforms.m.alpha: Not a number of "
+                                       "type INT\n"));
+        free(msg);
+        json_decref(r);
+}
+
+/* §4.2 errors on the type key. */
+Test(validate_xform, type_key_errors)
+{
+        int n = -1;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"transforms\":\"c,w,n,u,r\","
+                        "\"transforms.c.type\":"
+                        "\"org.apache.kafka.connect.transforms.Cast\","
+                        "\"transforms.w.type\":\"t.Match\","
+                        "\"transforms.n.type\":\"t.Mask\","
+                        "\"transforms.n.fields\":\"f\","
+                        "\"transforms.n.negate\":\"true\","
+                        "\"transforms.u.type\":\"org.x.Nope\","
+                        "\"transforms.u.negate\":\"false\","
+                        "\"transforms.r.type\":\"RegexRouter\","
+                        "\"predicates\":\"q\","
+                        "\"predicates.q.type\":\"t.Mask\"}", &n);
+
+        cr_assert(has_error(r, "transforms.c.type",
+                            "This class is abstract and cannot be created. "
+                            "Did you mean "
+                            "org.apache.kafka.connect.transforms.Cast$Key, "
+                            "org.apache.kafka.connect.transforms.Cast$Value?"));
+        cr_assert_str_eq(value_of(r, "transforms.c.type"),
+                         "org.apache.kafka.connect.transforms.Cast");
+        cr_assert_null(find(r, "transforms.c.negate"), "nothing embedded");
+
+        cr_assert(has_error(r, "transforms.w.type",
+                            "Class class t.Match does not implement the "
+                            "Transformation interface"));
+        cr_assert_null(find(r, "transforms.w.pattern"));
+        cr_assert(has_error(r, "predicates.q.type",
+                            "Class class t.Mask does not implement the "
+                            "Predicate interface"));
+
+        cr_assert(has_error(r, "transforms.n.type",
+                            "Config 'transforms.n.negate' was provided but "
+                            "there is no config 'transforms.n.predicate' "
+                            "defining a predicate to be negated."));
+        cr_assert_not_null(find(r, "transforms.n.fields"), "still embedded");
+
+        /* an unknown class: its parse error, then the negate check */
+        cr_assert_eq(json_array_size(errors_of(r, "transforms.u.type")), 2);
+        cr_assert(has_error(r, "transforms.u.type",
+                            "Invalid value org.x.Nope for configuration "
+                            "transforms.u.type: Class org.x.Nope could not be "
+                            "found."));
+        cr_assert(has_error(r, "transforms.u.type",
+                            "Config 'transforms.u.negate' was provided but "
+                            "there is no config 'transforms.u.predicate' "
+                            "defining a predicate to be negated."));
+        cr_assert_null(value_of(r, "transforms.u.type"));
+        cr_assert_null(find(r, "transforms.u.predicate"));
+
+        /* a simple name resolves to the class */
+        cr_assert_eq(json_array_size(errors_of(r, "transforms.r.type")), 0);
+        cr_assert_str_eq(value_of(r, "transforms.r.type"),
+                         "org.apache.kafka.connect.transforms.RegexRouter");
+        /* Cast$Value has no simple name (§1.1) */
+        json_decref(r);
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"transforms\":\"v\","
+                            "\"transforms.v.type\":\"Cast$Value\"}", &n);
+        cr_assert(has_error(r, "transforms.v.type",
+                            "Invalid value Cast$Value for configuration "
+                            "transforms.v.type: Class Cast$Value could not be "
+                            "found."));
+        cr_assert_eq(n, 1);
+        json_decref(r);
+}
+
+/* GET /connector-plugins/{p}/config of a transformation: its own keys as
+ * defined (ConfigDef.configKeys order), no prefix, no implicit keys. */
+Test(validate_xform, plugin_config_defs)
+{
+        json_t *a = validate_xform_config_defs(&t_mask);
+
+        cr_assert_eq(json_array_size(a), 5);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(a, 0), "name")), "alpha");
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(a, 2), "name")), "negate");
+        json_t *w = cfg("{\"name\":\"fields\",\"type\":\"LIST\","
+                        "\"required\":true,\"default_value\":null,"
+                        "\"importance\":\"HIGH\",\"documentation\":"
+                        "\"Names of fields to mask.\",\"group\":null,"
+                        "\"width\":\"NONE\",\"display_name\":\"fields\","
+                        "\"dependents\":[],\"order\":-1}");
+        cr_assert(json_equal(json_array_get(a, 4), w));
+        json_decref(w);
+        json_decref(a);
 }

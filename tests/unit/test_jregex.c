@@ -1,0 +1,226 @@
+/* Unit tests for server/transforms/jregex.c (Java regex through PCRE2);
+ * expectations are what java.util.regex does. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jregex.h"
+
+static jregex_t *comp(const char *p)
+{
+        char err[512];
+        jregex_t *re = jregex_compile(p, err, sizeof err);
+
+        cr_assert_not_null(re, "compile %s: %s", p, err);
+        return re;
+}
+
+static int matches(const char *p, const char *s)
+{
+        jregex_t *re = comp(p);
+        int m = jregex_matches(re, s, strlen(s));
+
+        jregex_free(re);
+        return m;
+}
+
+/* replaceFirst/replaceAll result, or "!<code>:<message>". */
+static char *repl(const char *p, const char *s, const char *r, int all)
+{
+        jregex_t *re = comp(p);
+        char err[256], *out = NULL;
+        int rc = jregex_replace(re, s, strlen(s), r, all, &out, err,
+                                sizeof err);
+
+        jregex_free(re);
+        if (rc) {
+                cr_assert_null(out);
+                cr_assert(asprintf(&out, "!%d:%s", rc, err) > 0);
+        }
+        return out;
+}
+
+#define EXPECT_REPL(p, s, r, all, want)                                     \
+        do {                                                                \
+                char *got_ = repl(p, s, r, all);                            \
+                cr_expect_str_eq(got_, want, "%s on %s with %s", p, s, r);  \
+                free(got_);                                                 \
+        } while (0)
+
+Test(jregex, matches_is_a_full_match)
+{
+        cr_expect(matches("(.*)-raw", "orders-raw"));
+        cr_expect(!matches("(.*)-raw", "orders-raw2"));
+        cr_expect(!matches("raw", "orders-raw"));
+        /* the whole subject must match, backtracking into alternatives */
+        cr_expect(matches("a|ab", "ab"));
+        cr_expect(!matches("ab$", "ab\n"));
+        cr_expect(matches("", ""));
+        cr_expect(!matches("a", ""));
+}
+
+Test(jregex, find_and_line_terminators)
+{
+        jregex_t *re = comp("b$");
+        size_t s, e;
+
+        /* $ also matches before a final line terminator */
+        cr_expect(jregex_find(re, "ab\n", 3, 0, &s, &e));
+        cr_expect_eq(s, 1);
+        cr_expect_eq(e, 2);
+        cr_expect(!jregex_find(re, "abc", 3, 0, &s, &e));
+        jregex_free(re);
+        /* Java's . does not match \r, \n, U+0085, U+2028, U+2029 */
+        cr_expect(!matches(".", "\r"));
+        cr_expect(!matches(".", "\n"));
+        cr_expect(!matches(".", "\xe2\x80\xa8"));
+        cr_expect(matches(".", "\xc3\xa9")); /* one character: é */
+        cr_expect(matches("(?s).", "\n"));
+}
+
+Test(jregex, java_spellings_are_translated)
+{
+        cr_expect(matches("\\u0041\\u00e9", "A\xc3\xa9"));
+        cr_expect(matches("\\0101\\012", "A\n"));
+        cr_expect(matches("\\0377", "\xc3\xbf"));
+        cr_expect(matches("\\p{Alpha}+", "abcXYZ"));
+        cr_expect(!matches("\\p{Alpha}+", "ab1"));
+        cr_expect(matches("[\\p{Digit}x]+", "1x2"));
+        cr_expect(matches("\\P{Digit}+", "ab"));
+        cr_expect(matches("[^\\p{Punct}]+", "ab"));
+        cr_expect(matches("\\p{IsLatin}+", "abc"));
+        cr_expect(matches("\\p{Lu}\\p{L}*", "Abc"));
+        cr_expect(matches("(?iu)ABC", "abc"));
+        cr_expect(matches("(?d)a.c", "abc"));
+        cr_expect(matches("(?u:AB)c", "ABc"));
+        cr_expect(matches("(?U)\\w+", "\xc3\xa9t\xc3\xa9"));
+        cr_expect(!matches("\\w+", "\xc3\xa9t\xc3\xa9"));
+        cr_expect(matches("\\Q[a.b]\\E", "[a.b]"));
+        cr_expect(matches("[\\Q]\\E]", "]"));
+        /* the same in both */
+        cr_expect(matches("a*+b", "aab"));
+        cr_expect(!matches("a*+a", "aa"));
+        cr_expect(matches("(?>a|ab)c", "ac"));
+        cr_expect(matches("(?<y>\\d{4})-\\k<y>", "2024-2024"));
+        cr_expect(matches("(?<=a)b|ab", "ab"));
+        cr_expect(matches("\\x41\\x{42}", "AB"));
+}
+
+Test(jregex, syntax_errors_have_java_shape)
+{
+        char err[512];
+
+        cr_assert_null(jregex_compile("(ab", err, sizeof err));
+        cr_expect_str_eq(err, "missing closing parenthesis near index 3\n(ab");
+        cr_assert_null(jregex_compile("a)b", err, sizeof err));
+        cr_expect_str_eq(err,
+                         "unmatched closing parenthesis near index 1\na)b\n"
+                         " ^");
+        cr_assert_null(jregex_compile("*a", err, sizeof err));
+        cr_expect(strstr(err, "quantifier does not follow a repeatable item"
+                              " near index 0\n*a\n^") == err,
+                  "%s", err);
+        /* offsets count characters of the pattern as written */
+        cr_assert_null(jregex_compile("\\u00e9(", err, sizeof err));
+        cr_expect(strstr(err, "near index 7\n"), "%s", err);
+        /* Java's class algebra is refused instead of meaning something
+         * else */
+        cr_assert_null(jregex_compile("[a-z&&[def]]", err, sizeof err));
+        cr_expect_str_eq(err,
+                         "Character class union and intersection are not "
+                         "supported near index 4\n[a-z&&[def]]\n    ^");
+        cr_assert_null(jregex_compile("[a[b]]", err, sizeof err));
+        cr_expect(strstr(err, "near index 2"), "%s", err);
+        /* but POSIX brackets and escaped brackets are fine */
+        cr_expect(matches("[\\[\\]]+", "[]"));
+}
+
+Test(jregex, replace_first_and_all_like_java)
+{
+        EXPECT_REPL("(.*)-raw", "orders-raw", "$1", 0, "orders");
+        EXPECT_REPL("(.*)-raw", "orders-raw2", "$1", 0, "orders2");
+        EXPECT_REPL("a*", "baaa", "X", 1, "XbXX");
+        EXPECT_REPL("", "abc", "-", 1, "-a-b-c-");
+        EXPECT_REPL("", "\xc3\xa9", "-", 1, "-\xc3\xa9-");
+        EXPECT_REPL("o", "foo", "0", 0, "f0o");
+        EXPECT_REPL("o", "foo", "0", 1, "f00");
+        EXPECT_REPL("(?<t>[a-z]+)\\.(\\d+)", "db.42", "${t}_$2", 0, "db_42");
+        EXPECT_REPL("x", "axb", "\\$\\\\", 0, "a$\\b");
+        /* $10 with one group is group 1 then a literal 0 */
+        EXPECT_REPL("(x)", "x", "$10", 0, "x0");
+        /* a group that did not take part adds nothing */
+        EXPECT_REPL("(a)|(b)", "b", "[$1|$2]", 0, "[|b]");
+        EXPECT_REPL("(x)", "x", "$0$0", 0, "xx");
+}
+
+Test(jregex, replacement_errors_like_java)
+{
+        EXPECT_REPL("(x)", "x", "$2", 0, "!-2:No group 2");
+        EXPECT_REPL("(x)", "x", "$a", 0, "!-1:Illegal group reference");
+        EXPECT_REPL("(x)", "x", "a\\", 0,
+                    "!-1:character to be escaped is missing");
+        EXPECT_REPL("(x)", "x", "${nope}", 0, "!-1:No group with name {nope}");
+        EXPECT_REPL("(x)", "x", "${}", 0,
+                    "!-1:named capturing group has 0 length name");
+        EXPECT_REPL("(x)", "x", "${a", 0,
+                    "!-1:named capturing group is missing trailing '}'");
+        EXPECT_REPL("(x)", "x", "${1a}", 0,
+                    "!-1:capturing group name {1a} starts with digit "
+                    "character");
+        /* the replacement is only read when something matches */
+        EXPECT_REPL("(x)", "y", "$9", 0, "y");
+        cr_expect_str_eq(jregex_error_class(JREGEX_EIAE),
+                         "java.lang.IllegalArgumentException");
+        cr_expect_str_eq(jregex_error_class(JREGEX_EINDEX),
+                         "java.lang.IndexOutOfBoundsException");
+}
+
+Test(jregex, invalid_utf8_subject_is_no_error)
+{
+        jregex_t *re = comp(".*");
+        size_t s, e;
+
+        /* Java would see U+FFFD there; no crash, no engine error */
+        (void)jregex_matches(re, "a\xff", 2);
+        (void)jregex_find(re, "a\xff", 2, 1, &s, &e);
+        cr_expect(jregex_matches(re, "ab", 2));
+        cr_expect_eq(jregex_groups(re), 0);
+        cr_expect_str_eq(jregex_pattern(re), ".*");
+        jregex_free(re);
+}
+
+static void *worker(void *arg)
+{
+        const jregex_t *re = arg;
+        long ok = 0;
+
+        for (int i = 0; i < 2000; i++) {
+                char *out = NULL;
+
+                ok += jregex_matches(re, "orders-raw", 10);
+                if (jregex_replace(re, "orders-raw", 10, "$1", 0, &out, NULL,
+                                   0) == 0 &&
+                    strcmp(out, "orders") == 0)
+                        ok++;
+                free(out);
+        }
+        return (void *)ok;
+}
+
+Test(jregex, shared_pattern_across_threads)
+{
+        jregex_t *re = comp("(.*)-raw");
+        pthread_t t[4];
+
+        for (int i = 0; i < 4; i++)
+                cr_assert_eq(pthread_create(&t[i], NULL, worker, re), 0);
+        for (int i = 0; i < 4; i++) {
+                void *r;
+
+                pthread_join(t[i], &r);
+                cr_expect_eq((long)r, 4000);
+        }
+        jregex_free(re);
+}
