@@ -779,7 +779,9 @@ int plugins_register_transform(connectd_registry_t *reg,
         xp->cls.name = xp->desc.class_name;
         xp->cls.kind = copy.kind == CONNECTD_PREDICATE ? XFORM_PREDICATE
                                                        : XFORM_TRANSFORMATION;
-        xp->cls.version = xp->desc.version;
+        /* A plugin class without a version is Java's "undefined", not
+         * the worker's version a built-in reports. */
+        xp->cls.version = xp->desc.version ? xp->desc.version : "undefined";
         xp->cls.doc = xp->desc.doc;
         xp->cls.defs = xp->desc.config_defs;
         xp->cls.apply = xp_apply;
