@@ -814,3 +814,77 @@ Test(plugins, plugin_built_against_abi1_header_runs, .timeout = 180)
         rm_rf(dir);
         free(dir);
 }
+
+/* What a source plugin sets through the record-pipeline functions reaches
+ * Kafka (timestamp, headers in order with a repeated name, the value's
+ * schema in the JSON envelope), and a sink plugin reads it all back
+ * (timestamp and its type, headers, key and value schemas). */
+Test(plugins, records_carry_headers_timestamps_and_schemas,
+     .timeout = 180, .disabled = 1) /* until the runner carries them */
+{
+        char *dir = tmpdir_new("records-plugins");
+        char cmd[4096], out[1200], body[2048];
+        worker_t *w;
+        file_lines_t fl;
+        char *got, *text;
+        json_t *env;
+        json_error_t jerr;
+        static const char *const json_conv =
+                "\"key.converter\":\"org.apache.kafka.connect.json."
+                "JsonConverter\",\"value.converter\":\"org.apache.kafka."
+                "connect.json.JsonConverter\"";
+
+        cr_assert_not_null(dir);
+        snprintf(cmd, sizeof(cmd), "cp '%s/test-plugins/records.so' '%s/'",
+                 build_dir(), dir);
+        run(cmd);
+        snprintf(out, sizeof(out), "%s/out.txt", dir);
+        w = start_with_plugin_path(dir, NULL);
+
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"recs-src\",\"config\":{"
+                 "\"connector.class\":\"RecordsSource\",\"tasks.max\":\"1\","
+                 "\"topic\":\"recs\",\"count\":\"3\",%s}}",
+                 json_conv);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        got = kcat_consume(w->bootstrap, "recs", 3, "%T|%h|%s\n", 20000);
+        cr_assert_not_null(got);
+        cr_assert(!strncmp(got, "1700000000000|h=a,h=b,n=0|{", 27), "%s",
+                  got);
+        cr_assert(strstr(got, "\n1700000000002|h=a,h=b,n=2|{"), "%s", got);
+        env = json_loadb(strchr(got, '{'), strcspn(strchr(got, '{'), "\n"),
+                         0, &jerr);
+        cr_assert_not_null(env, "%s: %s", jerr.text, got);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_object_get(env, "schema"), "name")),
+                         "com.example.Rec");
+        cr_assert_eq(json_integer_value(json_object_get(
+                             json_object_get(env, "schema"), "version")),
+                     2);
+        cr_assert_eq(json_integer_value(json_object_get(
+                             json_object_get(env, "payload"), "i16")),
+                     300);
+        json_decref(env);
+        free(got);
+
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"recs-sink\",\"config\":{"
+                 "\"connector.class\":\"RecordsSink\",\"tasks.max\":\"1\","
+                 "\"topics\":\"recs\",\"file\":\"%s\",%s}}",
+                 out, json_conv);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        fl = (file_lines_t){out, 3};
+        cr_assert(wait_until(file_has_lines, &fl, 20000),
+                  "records sink never wrote 3 lines");
+        text = slurp(out);
+        /* topic|offset|timestamp|CreateTime|INT32 key schema|value schema
+         * name|headers (SimpleHeaderConverter reads "0" as a number) */
+        snprintf(cmd, sizeof(cmd), "|1700000000001|1|%d|com.example.Rec|"
+                 "h=a,h=b,n=1\n", (int)CONNECTD_VAL_INT32);
+        cr_assert(strstr(text, cmd), "no [%s] in:\n%s", cmd, text);
+        free(text);
+
+        worker_free(w);
+        rm_rf(dir);
+        free(dir);
+}
