@@ -583,6 +583,8 @@ typedef struct connectd_transform_desc {
 #define CONNECTD_TRANSFORM_DESC_HEADER                                         \
         .abi_version = CONNECTD_ABI_VERSION,                                   \
         .struct_size = sizeof(connectd_transform_desc_t)
+
+/*
  * A config provider (Kafka's ConfigProvider): resolves ${NAME:[PATH:]KEY}
  * references in connector configs and in the worker file. Registered with
  * host->register_config_provider from the plugin's init function.

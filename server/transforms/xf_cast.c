@@ -678,7 +678,7 @@ static int build_schema(const cast_t *c, arena_t *a,
 static int apply(void *state, xrecord_t *r, xerr_t *err)
 {
         const cast_t *c = state;
-        const connect_schema_t *schema, *ns;
+        const connect_schema_t *schema, *ns = NULL;
         connectd_value_t *value, *nv;
         arena_t *a = r->arena;
         size_t i;

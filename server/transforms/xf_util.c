@@ -315,6 +315,7 @@ int xf_conf_nonempty_list(const json_t *props, const char *key,
                 return -1;
         }
         return 0;
+}
 
 connectd_value_t *xf_date_value(arena_t *a, const char *logical, int64_t ms)
 {
