@@ -738,10 +738,11 @@ static int put_data(enc_t *e, const connect_schema_t *s,
                         return type_mismatch(e, s, v);
                 if (buf_putc(out, '{'))
                         return E_CEIL;
+                f = NULL;
                 for (i = 0; i < s->nfields; i++) {
                         const schema_field_t *sf = &s->fields[i];
 
-                        fv = val_get(v, sf->name, NULL);
+                        fv = val_get_next(v, sf->name, &f);
                         if (!fv && e->cv->replace_null && sf->schema)
                                 fv = sf->schema->default_value;
                         if ((i && buf_putc(out, ',')) ||

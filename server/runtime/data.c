@@ -354,6 +354,20 @@ connectd_value_t *val_get(const connectd_value_t *st, const char *name,
         return f && !value_is_null(f->value) ? f->value : NULL;
 }
 
+connectd_value_t *val_get_next(const connectd_value_t *st, const char *name,
+                               const value_field_t **cursor)
+{
+        const value_field_t *f = *cursor;
+        size_t n = strlen(name);
+
+        if (!f || !f->name || f->name_len != n || memcmp(f->name, name, n))
+                f = st ? find(st, name) : NULL;
+        if (!f)
+                return NULL;
+        *cursor = f->next;
+        return !value_is_null(f->value) ? f->value : NULL;
+}
+
 connectd_value_t *val_shallow_copy(arena_t *a, const connectd_value_t *v)
 {
         connectd_value_t *c = val_new(a, v->type);

@@ -44,6 +44,7 @@
 
 typedef struct arena arena_t;
 typedef struct connect_schema connect_schema_t;
+typedef struct value_field value_field_t;
 
 #define LOGICAL_DATE "org.apache.kafka.connect.data.Date"
 #define LOGICAL_TIME "org.apache.kafka.connect.data.Time"
@@ -142,6 +143,12 @@ int val_append(arena_t *a, connectd_value_t *c, connectd_value_t *key,
  * null); *found (may be NULL) tells the two apart. */
 connectd_value_t *val_get(const connectd_value_t *st, const char *name,
                           int *found);
+/* val_get for reading a STRUCT's fields in schema order: *cursor (NULL at
+ * the start) is tried first and moves past the member found, so a struct
+ * whose members are in schema order is read in linear time. Returns what
+ * val_get returns (NULL when missing or null). */
+connectd_value_t *val_get_next(const connectd_value_t *st, const char *name,
+                               const value_field_t **cursor);
 /* A copy of a STRUCT/MAP/ARRAY's member list (members shared), to change
  * without touching the original. */
 connectd_value_t *val_shallow_copy(arena_t *a, const connectd_value_t *v);

@@ -657,8 +657,9 @@ static void tw_struct(textw_t *w, const connect_schema_t *s,
 
         tw_put(w, "Struct{", 7);
         if (s) {
+                f = NULL;
                 for (i = 0; i < s->nfields; i++) {
-                        fv = val_get(v, s->fields[i].name, NULL);
+                        fv = val_get_next(v, s->fields[i].name, &f);
                         if (value_is_null(fv))
                                 continue;
                         if (!first)

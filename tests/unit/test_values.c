@@ -329,3 +329,28 @@ Test(values, java_values_test_table)
         round_trip("{\"foo\":\"123\",\"bar\":\"baz\"}",
                    "{\"foo\":\"123\",\"bar\":\"baz\"}");
 }
+
+/* Float.toString (JDK 19+), through convertToString of FLOAT32 values. */
+Test(values, float32_like_float_tostring)
+{
+        static const struct {
+                float f;
+                const char *want;
+        } cases[] = {
+                { 1.0e10f, "1.0E10" },   { 0.001f, "0.001" },
+                { 1.4e-45f, "1.4E-45" }, { 3.4028235e38f, "3.4028235E38" },
+                { 0.3f, "0.3" },         { 16777216.0f, "1.6777216E7" },
+                { -2.5f, "-2.5" },       { 1234567.0f, "1234567.0" },
+                { 1.17549435e-38f, "1.1754944E-38" }, /* JDK 19+ */
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *s = values_to_string(
+                        &schema_float32,
+                        val_float(A, CONNECTD_VAL_FLOAT32, cases[i].f));
+
+                cr_assert_str_eq(s, cases[i].want, "case %zu", i);
+                free(s);
+        }
+}
