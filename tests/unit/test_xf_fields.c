@@ -1422,3 +1422,56 @@ Test(split, java_split_colon)
         cr_assert_eq(n, 1);
         xf_list_free(p, n);
 }
+
+/* ---- through the chain (connector config keys) -------------------------- */
+
+TestSuite(chain, .init = setup, .fini = teardown);
+
+Test(chain, cast_replace_extract_from_a_connector_config)
+{
+        json_error_t je;
+        json_t *cfg = json_loads(
+                "{\"transforms\":\"c,r,x\","
+                "\"transforms.c.type\":"
+                "\"org.apache.kafka.connect.transforms.Cast$Value\","
+                "\"transforms.c.spec\":\"a:int32\","
+                "\"transforms.r.type\":"
+                "\"org.apache.kafka.connect.transforms.ReplaceField$Value\","
+                "\"transforms.r.renames\":\"a:id\","
+                "\"transforms.x.type\":"
+                "\"org.apache.kafka.connect.transforms.ExtractField$Value\","
+                "\"transforms.x.field\":\"id\"}",
+                0, &je);
+        const char *failed = NULL;
+        xrecord_t r = rec(NULL, NULL, NULL, M("a", S("42"), NULL));
+        xchain_t *ch;
+        xerr_t e;
+
+        cr_assert_not_null(cfg);
+        memset(&e, 0, sizeof(e));
+        ch = xchain_new(cfg, &e);
+        json_decref(cfg);
+        cr_assert_not_null(ch, "%s: %s", e.cls, e.msg);
+        cr_assert_eq(xchain_apply(ch, &r, &failed, &e), XFORM_KEEP, "%s",
+                     e.msg);
+        assert_int(r.value, CONNECTD_VAL_INT32, 42);
+        xchain_free(ch);
+}
+
+Test(chain, configure_failure_fails_the_task_start)
+{
+        json_t *cfg = json_pack(
+                "{ssssss}", "transforms", "m", "transforms.m.type",
+                "org.apache.kafka.connect.transforms.MaskField$Value",
+                "transforms.m.fields", "");
+        xchain_t *ch;
+        xerr_t e;
+
+        memset(&e, 0, sizeof(e));
+        ch = xchain_new(cfg, &e);
+        json_decref(cfg);
+        cr_assert_null(ch);
+        cr_assert(strstr(e.msg, "Invalid value [] for configuration fields: "
+                                "Empty list"),
+                  "%s: %s", e.cls, e.msg);
+}
