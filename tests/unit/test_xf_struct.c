@@ -1243,3 +1243,24 @@ Test(xf, struct_members_out_of_schema_order)
         c->close(st);
         hf->close(mv);
 }
+
+Test(xf, header_from_null_needs_optional_schema)
+{
+        const xform_class_t *c = &xf_header_from_value;
+        void *off = cfg(c, json_pack("{s:s,s:s,s:s,s:s}", "fields", "r",
+                                     "headers", "h", "operation", "copy",
+                                     "replace.null.with.default", "false"));
+        xrecord_t r = rec();
+        connect_schema_t *s = sstruct(), *rq = schema_copy(A, &schema_int32);
+
+        rq->default_value = i32(4);
+        rq->name = "n";
+        field(s, "r", rq);
+        r.value_schema = s;
+        r.value = val_struct(A, s);
+        apply_fail(c, off, &r, XERR_DATA,
+                   "A null value requires an optional schema but was "
+                   "Schema{n:INT32}");
+        cr_assert_eq(r.headers.count, 0);
+        c->close(off);
+}
