@@ -1264,3 +1264,20 @@ Test(xf, header_from_null_needs_optional_schema)
         cr_assert_eq(r.headers.count, 0);
         c->close(off);
 }
+
+Test(xf, flatten_struct_member_of_wrong_type)
+{
+        const xform_class_t *c = &xf_flatten_value;
+        void *st = cfg(c, json_object());
+        xrecord_t r = rec();
+        connect_schema_t *inner = sstruct(), *top = sstruct();
+
+        field(inner, "b", &schema_int32);
+        field(top, "a", inner);
+        r.value_schema = top;
+        r.value = put(val_struct(A, top), "a", i32(1));
+        apply_fail(c, st, &r, XERR_DATA,
+                   "Invalid Java object for schema with type STRUCT: class "
+                   "java.lang.Integer for field: \"a\"");
+        c->close(st);
+}
