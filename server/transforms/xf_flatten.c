@@ -325,6 +325,17 @@ static int flat_values(const flatten_t *f, arena_t *a,
                             xf_struct_append(a, out, nf->name, v) < 0)
                                 return xf_oom(err);
                 } else if (fd->schema->type == CONNECTD_VAL_STRUCT) {
+                        if (v && v->type != CONNECTD_VAL_STRUCT) {
+                                /* Java's Struct never holds one (put
+                                 * validates); a plugin's value might. */
+                                xerr_set(err, XERR_DATA,
+                                         "Invalid Java object for schema "
+                                         "with type STRUCT: class %s for "
+                                         "field: \"%s\"",
+                                         value_java_class(v, NULL),
+                                         fd->name);
+                                return -1;
+                        }
                         if (flat_values(f, a, fd->schema, v, k, out, err) < 0)
                                 return -1;
                 } else {

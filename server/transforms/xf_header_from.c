@@ -199,9 +199,8 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
 {
         const connect_schema_t *ns = s;
         connectd_value_t *nv = v;
-        connectd_value_t **hv = NULL;
+        connectd_value_t **hv;
         size_t i;
-        int rc = -1;
 
         if (xf_require_struct_of(v, s,
                                  h->move ? "header move" : "header copy",
@@ -237,7 +236,7 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
                 ns = ms;
         }
         /* Every header is checked before the list changes. */
-        if (!(hv = calloc(h->nfields, sizeof(*hv))))
+        if (!(hv = arena_alloc(r->arena, h->nfields * sizeof(*hv))))
                 return xf_oom(err);
         for (i = 0; i < h->nfields; i++) {
                 const schema_field_t *vf = schema_field(v->schema,
@@ -251,23 +250,18 @@ static int apply_schema(const header_from_t *h, xrecord_t *r,
                                  "data.Field.schema()\" because the return "
                                  "value of \"org.apache.kafka.connect.data."
                                  "Schema.field(String)\" is null");
-                        goto cleanup;
+                        return -1;
                 }
                 if (check_header(of->schema, hv[i], err) < 0)
-                        goto cleanup;
+                        return -1;
         }
         for (i = 0; i < h->nfields; i++)
                 if (headers_add(r->arena, &r->headers, h->headers[i],
                                 schema_field(s, h->fields[i])->schema,
-                                hv[i]) < 0) {
-                        xf_oom(err);
-                        goto cleanup;
-                }
+                                hv[i]) < 0)
+                        return xf_oom(err);
         xf_set(r, h->is_key, ns, nv);
-        rc = XFORM_KEEP;
-cleanup:
-        free(hv);
-        return rc;
+        return XFORM_KEEP;
 }
 
 static int hf_apply(void *state, xrecord_t *r, xerr_t *err)

@@ -1243,3 +1243,41 @@ Test(xf, struct_members_out_of_schema_order)
         c->close(st);
         hf->close(mv);
 }
+
+Test(xf, header_from_null_needs_optional_schema)
+{
+        const xform_class_t *c = &xf_header_from_value;
+        void *off = cfg(c, json_pack("{s:s,s:s,s:s,s:s}", "fields", "r",
+                                     "headers", "h", "operation", "copy",
+                                     "replace.null.with.default", "false"));
+        xrecord_t r = rec();
+        connect_schema_t *s = sstruct(), *rq = schema_copy(A, &schema_int32);
+
+        rq->default_value = i32(4);
+        rq->name = "n";
+        field(s, "r", rq);
+        r.value_schema = s;
+        r.value = val_struct(A, s);
+        apply_fail(c, off, &r, XERR_DATA,
+                   "A null value requires an optional schema but was "
+                   "Schema{n:INT32}");
+        cr_assert_eq(r.headers.count, 0);
+        c->close(off);
+}
+
+Test(xf, flatten_struct_member_of_wrong_type)
+{
+        const xform_class_t *c = &xf_flatten_value;
+        void *st = cfg(c, json_object());
+        xrecord_t r = rec();
+        connect_schema_t *inner = sstruct(), *top = sstruct();
+
+        field(inner, "b", &schema_int32);
+        field(top, "a", inner);
+        r.value_schema = top;
+        r.value = put(val_struct(A, top), "a", i32(1));
+        apply_fail(c, st, &r, XERR_DATA,
+                   "Invalid Java object for schema with type STRUCT: class "
+                   "java.lang.Integer for field: \"a\"");
+        c->close(st);
+}
