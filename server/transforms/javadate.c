@@ -213,7 +213,11 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
-        return a - floor_div(a, b) * b;
+        int64_t r = a % b; /* never overflows, unlike floor_div(a, b) * b */
+
+        if (r != 0 && ((r < 0) != (b < 0)))
+                r += b;
+        return r;
 }
 
 static int greg_leap(int64_t y)
@@ -1094,7 +1098,8 @@ static int64_t century_start(int64_t now, int *year)
                 dom = month_len(y, fl.month);
         fixed = cal_fixed(y < CUTOVER_YEAR, y, fl.month + 1, dom);
         *year = (int)(y <= 0 ? 1 - y : y);
-        return (fixed - EPOCH_OFFSET) * ONE_DAY + tod;
+        return (int64_t)((uint64_t)(fixed - EPOCH_OFFSET) * (uint64_t)ONE_DAY +
+                         (uint64_t)tod);
 }
 
 int javadate_parse_at(const javadate_t *f, const char *text, int64_t now_ms,
