@@ -277,7 +277,8 @@ Test(xform_validate, missing_regex_is_400_on_create)
 }
 
 /* GET /connector-plugins?connectorsOnly=false: sinks, sources, the 26
- * transformations, the 3 predicates, converters; each with a version. */
+ * transformations, the 3 predicates, converters, header converters; each
+ * with a version. */
 Test(xform_validate, plugin_listing)
 {
         json_t *all = http_json(w, "GET",
@@ -314,6 +315,10 @@ Test(xform_validate, plugin_listing)
         }
         cr_assert_eq(nt, 26);
         cr_assert_eq(np, 3);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(all, json_array_size(all) - 1),
+                                 "type")),
+                         "header_converter");
         only = http_json(w, "GET", "/connector-plugins", NULL, 200);
         json_array_foreach(only, i, p) {
                 const char *type = json_string_value(json_object_get(p,
