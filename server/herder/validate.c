@@ -42,6 +42,7 @@
 #include "converter.h"
 #include "javafmt.h"
 #include "jregex.h"
+#include "plugins.h"
 #include "transform.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
@@ -542,6 +543,24 @@ static const char *type_name(connectd_cfg_type_t t)
         }
 }
 
+/* The full name of a connector or converter class `name` (trimmed) names:
+ * a class Java would load for a type key and then find to be no
+ * transformation or predicate. NULL when it is none of those. */
+static const char *other_plugin_class(const char *name)
+{
+        static const char simple_hc[] =
+                "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        const connectd_connector_desc_t *d = plugins_find(name);
+        size_t i;
+
+        if (d)
+                return d->class_name;
+        for (i = 0; converter_classes[i]; i++)
+                if (!strcmp(name, converter_classes[i]))
+                        return converter_classes[i];
+        return strcmp(name, simple_hc) ? NULL : simple_hc;
+}
+
 /* Parse `raw` (non-NULL) as k's type. 0 and *out filled, or -1 with the
  * error added to e. */
 static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
@@ -621,10 +640,11 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                          * the other kind parses, and the validator says
                          * what is wrong with it. The value is its name. */
                         const xform_class_t *c = xform_lookup(t);
+                        const char *other = c ? NULL : other_plugin_class(t);
 
-                        found = c || xform_is_abstract(t, NULL, NULL);
-                        if (c) {
-                                out->str = strdup(c->name);
+                        found = c || other || xform_is_abstract(t, NULL, NULL);
+                        if (c || other) {
+                                out->str = strdup(c ? c->name : other);
                                 rc = out->str ? 0 : -1;
                         }
                 }
@@ -1238,7 +1258,12 @@ static void xform_type_check(const kdef_t *k, const pval_t *v, ventry_t *e,
         if (!v->set || !v->str)
                 return;
         c = xform_lookup(v->str);
-        if (!c && xform_is_abstract(v->str, &kv, &vv)) {
+        if (!c && other_plugin_class(v->str)) {
+                snprintf(msg, sizeof(msg),
+                         "Class class %s does not implement the %s interface",
+                         v->str, iface);
+                entry_err(e, msg);
+        } else if (!c && xform_is_abstract(v->str, &kv, &vv)) {
                 snprintf(msg, sizeof(msg),
                          "This class is abstract and cannot be created. Did "
                          "you mean %s, %s?",

@@ -1018,7 +1018,9 @@ Test(validate_xform, type_key_errors)
         int n = -1;
         json_t *r = run(&empty_src,
                         "{\"name\":\"a\",\"connector.class\":\"x\","
-                        "\"transforms\":\"c,w,n,u,r\","
+                        "\"transforms\":\"c,w,n,u,r,k\","
+                        "\"transforms.k.type\":\"org.apache.kafka.connect."
+                        "storage.StringConverter\","
                         "\"transforms.c.type\":"
                         "\"org.apache.kafka.connect.transforms.Cast\","
                         "\"transforms.w.type\":\"t.Match\","
@@ -1047,6 +1049,11 @@ Test(validate_xform, type_key_errors)
         cr_assert(has_error(r, "predicates.q.type",
                             "Class class t.Mask does not implement the "
                             "Predicate interface"));
+        /* a converter class loads in Java too, and is no transformation */
+        cr_assert(has_error(r, "transforms.k.type",
+                            "Class class org.apache.kafka.connect.storage."
+                            "StringConverter does not implement the "
+                            "Transformation interface"));
 
         cr_assert(has_error(r, "transforms.n.type",
                             "Config 'transforms.n.negate' was provided but "
