@@ -323,6 +323,17 @@ int errors_dlq_start(errors_t *op, rd_kafka_conf_t *conf,
         return 0;
 }
 
+int errors_dlq_flush(errors_t *op, int timeout_ms)
+{
+        if (!op || !op->dlq)
+                return 0;
+        if (rd_kafka_outq_len(op->dlq) > 0)
+                rd_kafka_flush(op->dlq, timeout_ms);
+        else
+                rd_kafka_poll(op->dlq, 0);
+        return rd_kafka_outq_len(op->dlq);
+}
+
 int errors_has_reporter(const errors_t *op)
 {
         return op->cfg.log_enable || op->dlq;

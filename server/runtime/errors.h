@@ -103,6 +103,10 @@ typedef int (*errors_topic_create_fn)(void *arg, rd_kafka_t *rk,
 int errors_dlq_start(errors_t *op, rd_kafka_conf_t *conf,
                      errors_topic_create_fn create, void *create_arg,
                      char *trace, size_t trace_size);
+/* Waits up to timeout_ms for the DLQ producer to deliver what it holds
+ * (a sink commits its offsets past failed records only after that).
+ * Returns the number of records still undelivered (0 without a DLQ). */
+int errors_dlq_flush(errors_t *op, int timeout_ms);
 /* 1 when errors go anywhere (a log or a DLQ): the sink's errant record
  * reporter exists only then. */
 int errors_has_reporter(const errors_t *op);

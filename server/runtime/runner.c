@@ -1186,6 +1186,14 @@ static int sink_commit(sink_t *s)
                 s->failed = 1;
                 return -1;
         }
+        /* Failed records sent to the DLQ are there before the offsets
+         * move past them. */
+        doing(s->t, "flushing the dead letter queue producer");
+        if (errors_dlq_flush(s->eo, (int)stop_budget_ms(
+                                            s->t, s->t->h->flush_timeout_ms)))
+                LOG_WARN(lg(), "Task %s-%d: records for the dead letter "
+                         "queue still undelivered at the offset commit",
+                         s->t->conn_name, s->t->id);
         doing(s->t, "committing consumer offsets");
         err = rd_kafka_commit(s->rk, s->pending, 0);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
