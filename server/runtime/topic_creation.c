@@ -672,10 +672,7 @@ static int create_admin(topic_creation_t *tc, const tc_group_t *g,
                 snprintf(errstr, errstr_size, TIMEOUT_FMT, topic);
                 break;
         case RD_KAFKA_RESP_ERR_INVALID_CONFIG:
-        case RD_KAFKA_RESP_ERR_INVALID_PARTITIONS:
-        case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
-        case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-        case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+                /* InvalidConfigurationException */
                 snprintf(errstr, errstr_size,
                          "Unable to create topic(s) '%s': %s", topic, emsg);
                 break;

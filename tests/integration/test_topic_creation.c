@@ -212,3 +212,26 @@ Test(topic_creation, bad_settings_fail_the_connector_at_start, .timeout = 120)
                            "Syntax error in regular expression");
         worker_free(w);
 }
+
+/* A worker pointed at a separate embedded cluster goes through the Kafka
+ * client path (describe by Metadata, CreateTopics when missing). That
+ * cluster's Metadata creates what it is asked about (4 partitions), so the
+ * topic is found, not created with the group's settings, and the task
+ * runs on (documented). */
+Test(topic_creation, separate_embedded_cluster_uses_the_client_path,
+     .timeout = 120)
+{
+        ekafka_t *k = ekafka_start();
+        char props[512];
+        worker_t *w;
+
+        snprintf(props, sizeof(props), "bootstrap.servers=%s\n",
+                 k->bootstrap);
+        w = worker_start(props, NULL);
+        create_source(w, "tc-ext", "ext-topic", TC_DEFAULT);
+        wait_records(w, "tc-ext", "ext-topic");
+        cr_assert(wait_status(w, "tc-ext", "RUNNING", 1, "RUNNING", 5000));
+        cr_assert_eq(kcat_partitions(k->bootstrap, "ext-topic"), 4);
+        worker_free(w);
+        ekafka_stop(k);
+}
