@@ -613,18 +613,17 @@ static int put_data(enc_t *e, const connect_schema_t *s,
         }
         if (schema_is_logical(s, LOGICAL_DECIMAL) &&
             e->cv->decimal_numeric && v->type == CONNECTD_VAL_BYTES) {
-                const char *sc = schema_param(s, "scale");
                 char *t;
 
                 n = values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                        sc ? atoi(sc) : 0, NULL, 0);
+                                        values_decimal_scale(s), NULL, 0);
                 if (!n)
                         return enc_fail(e, "Invalid type for Decimal: "
                                            "unscaled value too large");
                 if (!(t = malloc(n + 1)))
                         return E_CEIL;
                 values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                    sc ? atoi(sc) : 0, t, n + 1);
+                                    values_decimal_scale(s), t, n + 1);
                 rc = buf_append(out, t, n);
                 free(t);
                 return rc;
@@ -1224,8 +1223,7 @@ static connectd_value_t *mismatch(dec_t *d, const connect_schema_t *s,
 static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                                              const connect_schema_t *s)
 {
-        const char *sc = schema_param(s, "scale");
-        long scale = sc ? strtol(sc, NULL, 10) : 0;
+        long scale = values_decimal_scale(s);
         char txt[64], digits[600];
         size_t n = 0, i;
         int neg = 0, frac = -1, exp = 0;
