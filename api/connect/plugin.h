@@ -61,6 +61,7 @@ typedef struct connectd_schema connectd_schema_t; /* Connect schema */
 typedef struct connectd_arena connectd_arena_t;   /* where values live */
 typedef struct connectd_xrecord connectd_xrecord_t; /* record in a transform */
 struct connectd_transform_desc;
+struct connectd_config_provider_desc;
 
 typedef enum {
         CONNECTD_SOURCE = 1,
@@ -104,7 +105,12 @@ typedef enum {
 
 /* Optional per-key validator, run after the type check. Return 0 when the
  * value is fine, else write the reason ("Value must be at least 1") to
- * errstr and return -1. `value` is NULL when the key is absent. */
+ * errstr and return -1: the error reads "Invalid value <v> for
+ * configuration <name>: <reason>". Return CONNECTD_VALIDATOR_MESSAGE
+ * instead when errstr is the whole error message (Java's
+ * `new ConfigException(message)`). `value` is NULL when the key is
+ * absent. */
+#define CONNECTD_VALIDATOR_MESSAGE (-2)
 typedef int (*connectd_validator_fn)(const char *name, const char *value,
                                      char *errstr, size_t errstr_size);
 
@@ -180,7 +186,8 @@ typedef struct connectd_host {
         /* i-th entry in insertion order; returns -1 past the end. */
         int (*config_entry)(const connectd_config_t *cfg, size_t i,
                             const char **key, const char **value);
-        /* Only on maps the plugin obtained from task_config_add. Copies. */
+        /* Only on maps the plugin obtained from task_config_add, or the
+         * `out` map of a config provider's get. Copies. */
         int (*config_set)(connectd_config_t *cfg, const char *key,
                           const char *value);
 
@@ -457,6 +464,16 @@ typedef struct connectd_host {
         int64_t (*xrecord_offset)(const connectd_xrecord_t *r);
         connectd_timestamp_type_t (*xrecord_timestamp_type)(
                 const connectd_xrecord_t *r);
+        /* config providers (added with the record pipeline) */
+        /* Register a config provider (copied; `desc` may be static), named
+         * in a worker's config.providers.NAME.class by its class name, an
+         * alias, its simple name, or the simple name without
+         * "ConfigProvider". Check struct_size before calling: a worker
+         * without it has a smaller table. Returns 0, or -1 with the reason
+         * logged. */
+        int (*register_config_provider)(
+                connectd_registry_t *reg,
+                const struct connectd_config_provider_desc *desc);
         /* -- add new functions at the end only -- */
 } connectd_host_t;
 
@@ -566,6 +583,42 @@ typedef struct connectd_transform_desc {
 #define CONNECTD_TRANSFORM_DESC_HEADER                                         \
         .abi_version = CONNECTD_ABI_VERSION,                                   \
         .struct_size = sizeof(connectd_transform_desc_t)
+
+/*
+ * A config provider (Kafka's ConfigProvider): resolves ${NAME:[PATH:]KEY}
+ * references in connector configs and in the worker file. Registered with
+ * host->register_config_provider from the plugin's init function.
+ * configure and close run on the worker's main thread; get may run on any
+ * thread, several at once (REST validation, connector and task starts), so
+ * it must be thread-safe. Values are secrets: never log them.
+ */
+typedef struct connectd_config_provider_desc {
+        uint32_t abi_version; /* CONNECTD_ABI_VERSION the plugin was built for */
+        uint32_t struct_size; /* sizeof(connectd_config_provider_desc_t) */
+
+        const char *class_name;      /* e.g. "com.example.VaultConfigProvider" */
+        const char *const *aliases;  /* NULL-terminated, may be NULL */
+
+        /* Once per configured name at worker start, with its
+         * config.providers.NAME.param.* keys (prefix removed). A failure
+         * stops the worker with errstr. */
+        int (*configure)(const connectd_config_t *params, void **statep,
+                         char *errstr, size_t errstr_size);
+        /* The values of keys[0..nkeys) under `path` ("" when the reference
+         * has none): host->config_set(out, key, value) for each key it
+         * knows; a key left out keeps its reference as written. -1 with
+         * errstr fails the validation or start that asked. */
+        int (*get)(void *state, const char *path, const char *const *keys,
+                   size_t nkeys, connectd_config_t *out, char *errstr,
+                   size_t errstr_size);
+        /* At worker shutdown (may be NULL). */
+        void (*close)(void *state);
+        /* -- add new fields at the end only -- */
+} connectd_config_provider_desc_t;
+
+#define CONNECTD_CONFIG_PROVIDER_DESC_HEADER                                   \
+        .abi_version = CONNECTD_ABI_VERSION,                                   \
+        .struct_size = sizeof(connectd_config_provider_desc_t)
 
 /* The entry point every plugin exports under CONNECTD_PLUGIN_ENTRY.
  * Return 0, or -1 to refuse loading (log why through host->log). */

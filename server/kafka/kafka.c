@@ -761,6 +761,118 @@ out:
         pthread_mutex_unlock(&kf->lock);
 }
 
+/* 1 when the cluster lists `topic` (a metadata request for all topics,
+ * which never auto-creates one), 0 when not, -1 with errstr. */
+static int topic_listed(rd_kafka_t *rk, const char *topic, int timeout_ms,
+                        char *errstr, size_t errstr_size)
+{
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t err;
+        int i, found = 0;
+
+        err = rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms);
+        if (err) {
+                snprintf(errstr, errstr_size, "listing topics: %s",
+                         rd_kafka_err2str(err));
+                return -1;
+        }
+        for (i = 0; i < md->topic_cnt; i++)
+                if (!strcmp(md->topics[i].topic, topic) &&
+                    md->topics[i].err !=
+                            RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+                        found = 1;
+        rd_kafka_metadata_destroy(md);
+        return found;
+}
+
+int kafka_topic_create(kafka_t *kf, rd_kafka_t *rk, const char *topic,
+                       int partitions, int rf, int timeout_ms, char *errstr,
+                       size_t errstr_size)
+{
+        rd_kafka_NewTopic_t *nt = NULL;
+        rd_kafka_AdminOptions_t *opts = NULL;
+        rd_kafka_queue_t *q = NULL;
+        rd_kafka_event_t *ev = NULL;
+        const rd_kafka_CreateTopics_result_t *res;
+        const rd_kafka_topic_result_t **tr;
+        size_t ntr;
+        char tmp[512];
+        int rc = -1, listed;
+
+        listed = topic_listed(rk, topic, timeout_ms, errstr, errstr_size);
+        if (listed != 0)
+                return listed;
+        if (kf->mcluster) {
+                /* The mock has no CreateTopics; check what a broker
+                 * checks. */
+                if (rf > 1 || rf < -1 || rf == 0) {
+                        snprintf(errstr, errstr_size,
+                                 "org.apache.kafka.common.errors."
+                                 "InvalidReplicationFactorException: Unable "
+                                 "to replicate the partition %d time(s): The "
+                                 "target replication factor of %d cannot be "
+                                 "reached because only 1 broker(s) are "
+                                 "registered.", rf, rf);
+                        return -1;
+                }
+                if (kafka_embedded_topic_create(kf, topic, partitions, errstr,
+                                                errstr_size))
+                        return -1;
+                kafka_topic_ensure(kf, topic);
+                return 0;
+        }
+        nt = rd_kafka_NewTopic_new(topic, partitions, rf, tmp, sizeof(tmp));
+        if (!nt) {
+                snprintf(errstr, errstr_size, "%s", tmp);
+                goto out;
+        }
+        opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+        rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, NULL,
+                                                    0);
+        rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, NULL, 0);
+        q = rd_kafka_queue_new(rk);
+        rd_kafka_CreateTopics(rk, &nt, 1, opts, q);
+        ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
+        if (!ev) {
+                snprintf(errstr, errstr_size,
+                         "org.apache.kafka.common.errors.TimeoutException: "
+                         "creating topic %s timed out", topic);
+                goto out;
+        }
+        if (rd_kafka_event_error(ev)) {
+                snprintf(errstr, errstr_size, "%s",
+                         rd_kafka_event_error_string(ev));
+                goto out;
+        }
+        res = rd_kafka_event_CreateTopics_result(ev);
+        tr = res ? rd_kafka_CreateTopics_result_topics(res, &ntr) : NULL;
+        if (!tr || ntr < 1) {
+                snprintf(errstr, errstr_size, "no CreateTopics result");
+                goto out;
+        }
+        if (rd_kafka_topic_result_error(tr[0]) ==
+            RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                rc = 1;
+        } else if (rd_kafka_topic_result_error(tr[0])) {
+                const char *m = rd_kafka_topic_result_error_string(tr[0]);
+                snprintf(errstr, errstr_size, "%s",
+                         m ? m : rd_kafka_err2str(
+                                         rd_kafka_topic_result_error(tr[0])));
+        } else {
+                rc = 0;
+        }
+out:
+        if (ev)
+                rd_kafka_event_destroy(ev);
+        if (q)
+                rd_kafka_queue_destroy(q);
+        if (opts)
+                rd_kafka_AdminOptions_destroy(opts);
+        if (nt)
+                rd_kafka_NewTopic_destroy(nt);
+        return rc;
+}
+
 int kafka_embedded_topic_create(kafka_t *kf, const char *topic,
                                 int partitions, char *errstr,
                                 size_t errstr_size)

@@ -33,6 +33,14 @@ rd_kafka_conf_t *kafka_consumer_conf(kafka_t *kf, const json_t *connector_config
  * num.partitions default) before first use. No-op otherwise. */
 void kafka_topic_ensure(kafka_t *kf, const char *topic);
 
+/* Creates `topic` with `partitions` partitions and replication factor
+ * `rf` unless it exists, through client rk (any client of this cluster).
+ * The embedded cluster has one broker and refuses rf > 1 as Kafka would.
+ * 0 created, 1 existed already, -1 with errstr (Kafka's error text). */
+int kafka_topic_create(kafka_t *kf, rd_kafka_t *rk, const char *topic,
+                       int partitions, int rf, int timeout_ms, char *errstr,
+                       size_t errstr_size);
+
 /* Committed offsets of a consumer group for the partitions of the
  * comma-separated topics, as a Connect sink offsets array (caller owns).
  * 0 or -1 with errstr. */

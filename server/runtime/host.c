@@ -283,4 +283,6 @@ const connectd_host_t connectd_host = {
         .xrecord_is_sink = abi_xrecord_is_sink,
         .xrecord_offset = abi_xrecord_offset,
         .xrecord_timestamp_type = abi_xrecord_timestamp_type,
+        /* config providers (added with the record pipeline) */
+        .register_config_provider = plugins_register_provider,
 };

@@ -855,6 +855,126 @@ const connectd_connector_desc_t *plugins_at(size_t i)
         return i < entries_cnt ? &entries[i]->desc : NULL;
 }
 
+/* --- config providers (host->register_config_provider) --- */
+
+#define PROVIDER_DESC_MIN_SIZE                                                 \
+        (offsetof(connectd_config_provider_desc_t, close) +                    \
+         sizeof(((connectd_config_provider_desc_t *)0)->close))
+
+typedef struct provider_entry {
+        connectd_config_provider_desc_t desc; /* our copy */
+        char *file;
+} provider_entry_t;
+
+static provider_entry_t **pentries;
+static size_t pentries_cnt, pentries_cap;
+
+/* cls names provider class `c`: the class, an alias, its simple name, or
+ * the simple name without "ConfigProvider". */
+static int provider_name_matches(const connectd_config_provider_desc_t *d,
+                                 const char *cls)
+{
+        const char *sn = simple_name(d->class_name);
+        size_t sl = strlen(sn), suf = strlen("ConfigProvider");
+        const char *const *a;
+
+        if (!strcmp(cls, d->class_name) || !strcmp(cls, sn))
+                return 1;
+        if (sl > suf && !strcmp(sn + sl - suf, "ConfigProvider") &&
+            strlen(cls) == sl - suf && !strncmp(cls, sn, sl - suf))
+                return 1;
+        for (a = d->aliases; a && *a; a++)
+                if (!strcmp(cls, *a))
+                        return 1;
+        return 0;
+}
+
+const connectd_config_provider_desc_t *plugins_find_provider(const char *cls)
+{
+        size_t i;
+
+        for (i = 0; cls && i < pentries_cnt; i++)
+                if (provider_name_matches(&pentries[i]->desc, cls))
+                        return &pentries[i]->desc;
+        return NULL;
+}
+
+int plugins_register_provider(connectd_registry_t *reg,
+                              const connectd_config_provider_desc_t *desc)
+{
+        connectd_config_provider_desc_t copy;
+        provider_entry_t *e = NULL, **p;
+        char errstr[512];
+
+        if (!reg)
+                return -1;
+        if (!reg->open) {
+                refuse(reg, NULL, "register_config_provider called after "
+                                  "the plugin's init function returned");
+                return -1;
+        }
+        if (!desc) {
+                refuse(reg, NULL, "config provider descriptor is NULL");
+                return -1;
+        }
+        if (desc->abi_version < 1 ||
+            desc->abi_version > CONNECTD_ABI_VERSION ||
+            desc->struct_size < PROVIDER_DESC_MIN_SIZE) {
+                snprintf(errstr, sizeof(errstr),
+                         "config provider descriptor of ABI %u, size %u: "
+                         "this worker supports ABI 1 to %d, size at least "
+                         "%zu",
+                         (unsigned)desc->abi_version,
+                         (unsigned)desc->struct_size, CONNECTD_ABI_VERSION,
+                         (size_t)PROVIDER_DESC_MIN_SIZE);
+                refuse(reg, NULL, errstr);
+                return -1;
+        }
+        memset(&copy, 0, sizeof(copy));
+        memcpy(&copy, desc, desc->struct_size < sizeof(copy) ?
+                                    desc->struct_size : sizeof(copy));
+        if (!name_ok(copy.class_name) || !copy.get) {
+                refuse(reg, name_ok(copy.class_name) ? copy.class_name : NULL,
+                       "a config provider needs a class name and get");
+                return -1;
+        }
+        if (plugins_find_provider(copy.class_name)) {
+                snprintf(errstr, sizeof(errstr),
+                         "duplicate config provider class %s",
+                         copy.class_name);
+                refuse(reg, copy.class_name, errstr);
+                return -1;
+        }
+        if (pentries_cnt == pentries_cap) {
+                size_t cap = pentries_cap ? pentries_cap * 2 : 8;
+                if (!(p = realloc(pentries, cap * sizeof(*p))))
+                        goto out_nomem;
+                pentries = p;
+                pentries_cap = cap;
+        }
+        if (!(e = calloc(1, sizeof(*e))) || !(e->file = strdup(reg->file)))
+                goto out_nomem;
+        e->desc = copy;
+        pentries[pentries_cnt++] = e;
+        reg->registered++;
+        LOG_INFO(plog(), "Plugin %s: config provider %s", reg->file,
+                 copy.class_name);
+        return 0;
+out_nomem:
+        free(e);
+        refuse(reg, copy.class_name, "out of memory");
+        return -1;
+}
+
+static void truncate_providers(size_t keep)
+{
+        while (pentries_cnt > keep) {
+                provider_entry_t *e = pentries[--pentries_cnt];
+                free(e->file);
+                free(e);
+        }
+}
+
 /* Drop entries registered after `keep` (a failed plugin load). */
 static void truncate_entries(size_t keep)
 {
@@ -893,6 +1013,10 @@ void plugins_reset(void)
         free(entries);
         entries = NULL;
         entries_cap = 0;
+        truncate_providers(0);
+        free(pentries);
+        pentries = NULL;
+        pentries_cap = 0;
         for (i = 0; i < handles_cnt; i++) {
                 /* The class table keeps plugin transforms for good: their
                  * code and strings must stay mapped. */
@@ -942,7 +1066,7 @@ static int load_file(const char *path, int *logged, char *errstr,
 {
         connectd_registry_t *reg = NULL;
         connectd_plugin_init_fn init;
-        size_t before = entries_cnt, i;
+        size_t before = entries_cnt, pbefore = pentries_cnt, i;
         void *handle = NULL, *sym;
         const char *err;
         int rc = -1, init_rc;
@@ -988,6 +1112,7 @@ static int load_file(const char *path, int *logged, char *errstr,
         reg->open = 0;
         if (init_rc != 0) {
                 truncate_entries(before);
+                truncate_providers(pbefore);
                 discard_transforms(reg);
                 if (reg->refused) {
                         /* Typically `return register_connector(...)`: the
@@ -1001,15 +1126,17 @@ static int load_file(const char *path, int *logged, char *errstr,
                 }
                 goto out;
         }
-        if (entries_cnt == before && !reg->nxpending) {
+        if (entries_cnt == before && pentries_cnt == pbefore &&
+            !reg->nxpending) {
                 if (reg->refused) {
                         snprintf(errstr, errstr_size, "%s",
                                  reg->first_refusal);
                         *logged = 1;
                 } else {
                         snprintf(errstr, errstr_size,
-                                 "registered no connector, transformation "
-                                 "or predicate class");
+                                 "registered no connector, "
+                                 "transformation, predicate or config "
+                                 "provider class");
                 }
                 goto out;
         }

@@ -34,7 +34,11 @@
 #include "cfgmap.h"
 #include "config.h"
 #include "converter.h"
+#include "errors.h"
+#include "header_converter.h"
+#include "transform.h"
 #include "runtime.h"
+#include "topic_creation.h"
 #include "record.h"
 #include "canonical_json.h"
 
@@ -89,6 +93,8 @@ void task_release(task_t *t)
                 return;
         json_decref(t->config);
         json_decref(t->conn_config);
+        json_decref(t->raw_config);
+        json_decref(t->raw_conn_config);
         free(t->conn_name);
         free(t->trace);
         pthread_mutex_destroy(&t->mtx);
@@ -151,6 +157,190 @@ static converter_t *make_converter(task_t *t, int is_key, char *errstr,
         return cv;
 }
 
+/* The full Java class name of a configured converter (as error reports
+ * name it): a simple name is resolved to its full name. */
+static const char *converter_class(task_t *t, const char *which)
+{
+        const char *cls = json_string_value(json_object_get(t->conn_config,
+                                                            which));
+        size_t i, n;
+
+        if (!cls || !*cls)
+                cls = wc_get(t->h->props, which);
+        if (!cls)
+                return "null";
+        while (*cls == ' ' || *cls == '\t')
+                cls++;
+        for (i = 0; converter_classes[i]; i++) {
+                const char *full = converter_classes[i];
+                const char *simple = strrchr(full, '.') + 1;
+
+                n = strlen(simple);
+                if (!strcmp(cls, full) ||
+                    (!strncmp(cls, simple, n) &&
+                     (cls[n] == '\0' || cls[n] == ' ' || cls[n] == '\t')))
+                        return full;
+        }
+        return cls;
+}
+
+/* The header converter: header.converter of the connector with its
+ * header.converter.* keys, else the worker's. Its class name into *cls. */
+static hconv_t *make_hconv(task_t *t, const char **cls, char *errstr,
+                           size_t errstr_size)
+{
+        const json_t *src = t->conn_config;
+        const char *name = json_string_value(
+                json_object_get(src, "header.converter"));
+        json_t *props = json_object(), *val;
+        const char *key;
+        hconv_t *hc;
+        size_t i, n;
+
+        if (!name || !*name) {
+                src = t->h->props;
+                name = wc_get(src, "header.converter");
+        }
+        *cls = ERRORS_CLASS_SIMPLE_HEADER_CONVERTER;
+        if (name && *name) {
+                *cls = name;
+                for (i = 0; converter_classes[i]; i++) {
+                        const char *simple =
+                                strrchr(converter_classes[i], '.') + 1;
+                        n = strlen(simple);
+                        if (!strncmp(name, simple, n) && !name[n])
+                                *cls = converter_classes[i];
+                }
+        }
+        json_object_foreach((json_t *)src, key, val) {
+                if (!strncmp(key, "header.converter.", 17) &&
+                    json_is_string(val))
+                        json_object_set(props, key + 17, val);
+        }
+        hc = hconv_new(name && *name ? name : NULL, props, errstr,
+                       errstr_size);
+        json_decref(props);
+        return hc;
+}
+
+/* The clock of a task's error handling: waits end early on a stop. */
+static long long eclock_now(void *arg)
+{
+        (void)arg;
+        return now_ms();
+}
+
+static int eclock_wait(void *arg, long long ms)
+{
+        task_t *t = arg;
+        struct timespec ts;
+
+        deadline_in(&ts, ms);
+        pthread_mutex_lock(&t->mtx);
+        while (!atomic_load(&t->stop) &&
+               pthread_cond_timedwait(&t->cond, &t->mtx, &ts) != ETIMEDOUT)
+                ;
+        pthread_mutex_unlock(&t->mtx);
+        return atomic_load(&t->stop);
+}
+
+/* The task's chain and error handling (trace set on failure: the task
+ * goes FAILED with it). */
+static int pipeline_start(task_t *t, int is_sink, xchain_t **chain,
+                          errors_t **eo, char *trace, size_t trace_size)
+{
+        errors_config_t ecfg;
+        errors_clock_t clk = { eclock_now, eclock_wait, t };
+        char errstr[512];
+        xerr_t xe;
+
+        if (errors_config_parse(t->conn_config, is_sink, &ecfg, errstr,
+                                sizeof(errstr))) {
+                snprintf(trace, trace_size, XERR_CONFIG ": %s", errstr);
+                return -1;
+        }
+        if (!(*eo = errors_new(&ecfg, t->conn_name, t->id, &clk))) {
+                snprintf(trace, trace_size, "out of memory");
+                return -1;
+        }
+        memset(&xe, 0, sizeof(xe));
+        *chain = xchain_new(t->conn_config, &xe);
+        if (!*chain) {
+                if (xe.msg[0])
+                        snprintf(trace, trace_size, "%s: %s",
+                                 xe.cls[0] ? xe.cls : XERR_CONNECT, xe.msg);
+                else
+                        snprintf(trace, trace_size, XERR_CONNECT
+                                 ": could not create the transformation "
+                                 "chain");
+                return -1;
+        }
+        return 0;
+}
+
+/* The chain as an error-handled operation: each attempt starts from the
+ * record as the converters made it. */
+typedef struct chain_call {
+        xchain_t *chain;
+        xrecord_t *x;
+        xrecord_t orig;
+        connect_header_t *hcopy; /* the original headers, in order */
+        size_t nh;
+        int attempts;
+} chain_call_t;
+
+static int chain_prepare(chain_call_t *cc, xchain_t *chain, xrecord_t *x)
+{
+        const connect_header_t *h;
+        size_t i = 0;
+
+        cc->chain = chain;
+        cc->x = x;
+        cc->orig = *x;
+        cc->attempts = 0;
+        cc->nh = x->headers.count;
+        cc->hcopy = NULL;
+        if (!cc->nh)
+                return 0;
+        cc->hcopy = arena_alloc(x->arena, cc->nh * sizeof(*cc->hcopy));
+        if (!cc->hcopy)
+                return -1;
+        for (h = x->headers.head; h && i < cc->nh; h = h->next)
+                cc->hcopy[i++] = *h;
+        cc->nh = i;
+        return 0;
+}
+
+static int chain_op(void *arg, const char **cls, xerr_t *err)
+{
+        chain_call_t *cc = arg;
+        size_t i;
+
+        if (cc->attempts++) {
+                /* A retry: start again from the original record. */
+                *cc->x = cc->orig;
+                cc->x->headers.head = cc->x->headers.tail = NULL;
+                cc->x->headers.count = 0;
+                for (i = 0; i < cc->nh; i++) {
+                        cc->hcopy[i].next = NULL;
+                        if (cc->x->headers.tail)
+                                cc->x->headers.tail->next = &cc->hcopy[i];
+                        else
+                                cc->x->headers.head = &cc->hcopy[i];
+                        cc->x->headers.tail = &cc->hcopy[i];
+                        cc->x->headers.count++;
+                }
+        }
+        return xchain_apply(cc->chain, cc->x, cls, err);
+}
+
+static const connectd_value_t null_value = { .type = CONNECTD_VAL_NULL };
+
+static void data_error(xerr_t *e, const char *msg)
+{
+        xerr_set(e, XERR_DATA, "%s", msg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Source                                                              */
 
@@ -167,6 +357,11 @@ typedef struct source {
         int ntopics;
         unsigned seen_gen;
         converter_t *kc, *vc;
+        hconv_t *hc;
+        const char *kc_class, *vc_class, *hc_class;
+        xchain_t *chain;          /* empty: no transforms (fast path) */
+        errors_t *eo;
+        buf_t hbuf;               /* one converted header value */
         batch_t *batch;
         buf_t pay;                /* converted keys and values of a chunk */
         struct pmsg *pm;          /* the chunk's records */
@@ -177,6 +372,8 @@ typedef struct source {
         char *last_part_raw;      /* cache for canonicalisation */
         char *last_part_canon;
         char delivery_err[512];
+        topic_creation_t *tc;     /* NULL: no topic creation */
+        char tc_err[1024];        /* why topic_get gave NULL, if it did */
         int flushed_at_stop;
         int64_t delivered;
         void *state;
@@ -189,11 +386,28 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
         (void)rk;
         if (m->err) {
+                xerr_t e;
+
+                xerr_set(&e, "org.apache.kafka.common.KafkaException",
+                         "Delivery to topic %s failed: %s",
+                         rd_kafka_topic_name(m->rkt),
+                         rd_kafka_err2str(m->err));
+                if (errors_tolerate_all(s->eo)) {
+                        /* Logged; the record counts as done and its
+                         * offset is committed. */
+                        errors_begin_source(s->eo, NULL);
+                        errors_fail(s->eo, STAGE_KAFKA_PRODUCE,
+                                    ERRORS_CLASS_SOURCE_TASK, &e);
+                        return;
+                }
+                LOG_ERROR(lg(), "Task %s-%d failed to send record to %s: %s",
+                          s->t->conn_name, s->t->id,
+                          rd_kafka_topic_name(m->rkt), e.msg);
                 if (!s->delivery_err[0])
                         snprintf(s->delivery_err, sizeof(s->delivery_err),
-                                 "Delivery to topic %s failed: %s",
-                                 rd_kafka_topic_name(m->rkt),
-                                 rd_kafka_err2str(m->err));
+                                 XERR_CONNECT ": Unrecoverable exception "
+                                 "from producer send callback\n"
+                                 "Caused by: %s: %s", e.cls, e.msg);
                 return;
         }
         s->delivered++;
@@ -229,6 +443,10 @@ static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
                         (MAX_TOPIC_HANDLES - 1) * sizeof(s->topics[0]));
                 s->ntopics--;
         }
+        /* Topic creation (KIP-158) before any handle could auto-create. */
+        if (topic_creation_ensure(s->tc, name, s->tc_err,
+                                  sizeof(s->tc_err)))
+                return NULL;
         kafka_topic_ensure(s->t->h->kf, name);
         s->topics[s->ntopics].rkt = rd_kafka_topic_new(s->rk, name, NULL);
         if (!s->topics[s->ntopics].rkt)
@@ -315,6 +533,14 @@ typedef struct pmsg {
         connectd_record_t *rec;
         size_t koff, klen, voff, vlen;
         int knull, vnull, sent;
+        int skip;                 /* dropped or failed: not produced, its
+                                   * offset committable all the same */
+        /* Records produced one by one (a chunk with transforms, headers
+         * or timestamps): where they go. */
+        const char *topic;
+        int32_t partition;
+        int64_t ts;               /* -1: none */
+        rd_kafka_headers_t *hdrs; /* owned until librdkafka takes it */
 } pmsg_t;
 
 /* Bytes of converted records gathered before a chunk is handed over. */
@@ -406,10 +632,15 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                         continue;
                 rkt = topic_get(s, b->topics[slot]);
                 if (!rkt) {
-                        snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s",
-                                 b->topics[slot],
-                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        if (s->tc_err[0])
+                                snprintf(errstr, errstr_size, "%s",
+                                         s->tc_err);
+                        else
+                                snprintf(errstr, errstr_size,
+                                         "cannot produce to topic %s: %s",
+                                         b->topics[slot],
+                                         rd_kafka_err2str(
+                                                 rd_kafka_last_error()));
                         return -1;
                 }
                 rc = produce_topic(s, rkt, b->topics[slot],
@@ -425,9 +656,14 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                 rd_kafka_topic_t *rkt = topic_get(s, topic);
 
                 if (!rkt) {
-                        snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s", topic,
-                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        if (s->tc_err[0])
+                                snprintf(errstr, errstr_size, "%s",
+                                         s->tc_err);
+                        else
+                                snprintf(errstr, errstr_size,
+                                         "cannot produce to topic %s: %s",
+                                         topic, rd_kafka_err2str(
+                                                 rd_kafka_last_error()));
                         return -1;
                 }
                 rc = produce_topic(s, rkt, topic, s->msgv + i, s->owners + i,
@@ -476,42 +712,281 @@ static int chunk_reserve(source_t *s, size_t n)
         return 0;
 }
 
+/* Hands m (one record) to librdkafka with its topic, partition,
+ * timestamp and headers. Queue full: serve delivery reports and retry.
+ * 0, 1 when a stop interrupted, -1 with errstr. */
+static int produce_one(source_t *s, pmsg_t *m, char *errstr,
+                       size_t errstr_size)
+{
+        rd_kafka_topic_t *rkt = topic_get(s, m->topic);
+        rd_kafka_resp_err_t err;
+
+        if (!rkt) {
+                snprintf(errstr, errstr_size,
+                         "cannot produce to topic %s: %s", m->topic,
+                         rd_kafka_err2str(rd_kafka_last_error()));
+                return -1;
+        }
+        for (;;) {
+                /* The payload pointers are taken now: pay does not move
+                 * while a chunk is produced. */
+                const void *k = m->knull ? NULL : s->pay.data + m->koff;
+                void *v = m->vnull ? NULL : s->pay.data + m->voff;
+
+                if (m->hdrs)
+                        err = rd_kafka_producev(
+                                s->rk, RD_KAFKA_V_RKT(rkt),
+                                RD_KAFKA_V_PARTITION(m->partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_KEY(k, m->knull ? 0 : m->klen),
+                                RD_KAFKA_V_VALUE(v, m->vnull ? 0 : m->vlen),
+                                RD_KAFKA_V_TIMESTAMP(m->ts > 0 ? m->ts : 0),
+                                RD_KAFKA_V_HEADERS(m->hdrs), RD_KAFKA_V_END);
+                else
+                        err = rd_kafka_producev(
+                                s->rk, RD_KAFKA_V_RKT(rkt),
+                                RD_KAFKA_V_PARTITION(m->partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_KEY(k, m->knull ? 0 : m->klen),
+                                RD_KAFKA_V_VALUE(v, m->vnull ? 0 : m->vlen),
+                                RD_KAFKA_V_TIMESTAMP(m->ts > 0 ? m->ts : 0),
+                                RD_KAFKA_V_END);
+                if (!err) {
+                        m->hdrs = NULL; /* librdkafka's now */
+                        m->sent = 1;
+                        return 0;
+                }
+                if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        snprintf(errstr, errstr_size,
+                                 "produce to %s failed: %s", m->topic,
+                                 rd_kafka_err2str(err));
+                        return -1;
+                }
+                rd_kafka_poll(s->rk, 50);
+                if (atomic_load(&s->t->stop))
+                        return 1;
+        }
+}
+
+/* Produces pm[0..n) one by one, in order (skipped records left out). */
+static int produce_ordered(source_t *s, pmsg_t *pm, int n, char *errstr,
+                           size_t errstr_size)
+{
+        int i, rc;
+
+        for (i = 0; i < n; i++) {
+                if (pm[i].skip)
+                        continue;
+                rc = produce_one(s, &pm[i], errstr, errstr_size);
+                if (rc)
+                        return rc;
+        }
+        return 0;
+}
+
+/* Frees what librdkafka did not take. */
+static void chunk_release(pmsg_t *pm, int n)
+{
+        int i;
+
+        for (i = 0; i < n; i++)
+                if (pm[i].hdrs) {
+                        rd_kafka_headers_destroy(pm[i].hdrs);
+                        pm[i].hdrs = NULL;
+                }
+}
+
+/* Converts rec's headers into m->hdrs. 0, 1 (record failed, tolerated)
+ * or -1 with errstr (the task fails). */
+static int convert_headers(source_t *s, pmsg_t *m, const char *topic,
+                           const header_list_t *hl, char *errstr,
+                           size_t errstr_size)
+{
+        const connect_header_t *h;
+        char cerr[1024];
+
+        m->hdrs = rd_kafka_headers_new(hl->count);
+        if (!m->hdrs) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        for (h = hl->head; h; h = h->next) {
+                int is_null = 0;
+
+                buf_reset(&s->hbuf);
+                cerr[0] = '\0';
+                if (hconv_from_connect(s->hc, topic, h->name, h->schema,
+                                       h->value, &s->hbuf, &is_null, cerr,
+                                       sizeof(cerr))) {
+                        xerr_t e;
+                        int rc;
+
+                        data_error(&e, cerr);
+                        rc = errors_fail(s->eo, STAGE_HEADER_CONVERTER,
+                                         s->hc_class, &e);
+                        if (rc == ERRORS_FATAL) {
+                                snprintf(errstr, errstr_size, "%s",
+                                         errors_trace(s->eo));
+                                return -1;
+                        }
+                        return 1;
+                }
+                rd_kafka_header_add(m->hdrs, h->name, -1,
+                                    is_null ? NULL : s->hbuf.data,
+                                    is_null ? 0 : (ssize_t)s->hbuf.len);
+        }
+        return 0;
+}
+
+/* One polled record into m: transforms (when any), header, key and value
+ * converters. 0 (m ready, or m->skip set for a dropped or tolerated
+ * record), or -1 with errstr (the task fails). */
+static int convert_record(source_t *s, pmsg_t *m, int plain, char *errstr,
+                          size_t errstr_size)
+{
+        connectd_record_t *rec = m->rec;
+        xrecord_t x;
+        const xrecord_t *r = &x;
+        char cerr[1024];
+        xerr_t e;
+        int rc;
+
+        errors_begin_source(s->eo, rec);
+        x.topic = rec->topic;
+        x.partition = rec->partition;
+        x.key_schema = rec->key_schema;
+        x.key = rec->key;
+        x.value_schema = rec->value_schema;
+        x.value = rec->value;
+        x.has_timestamp = rec->has_timestamp;
+        x.timestamp = rec->timestamp;
+        x.headers = rec->headers;
+        if (!plain) {
+                chain_call_t cc;
+
+                x.is_sink = 0;
+                x.offset = -1;
+                x.timestamp_type = 0;
+                x.arena = s->batch->arena;
+                if (chain_prepare(&cc, s->chain, &x)) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return -1;
+                }
+                rc = errors_execute(s->eo, STAGE_TRANSFORMATION, NULL,
+                                    chain_op, &cc);
+                if (rc == ERRORS_FATAL) {
+                        snprintf(errstr, errstr_size, "%s",
+                                 errors_trace(s->eo));
+                        return -1;
+                }
+                if (rc < 0 || rc == XFORM_DROP)
+                        goto skip;
+        }
+        m->topic = r->topic;
+        m->partition = r->partition >= 0 ? r->partition
+                                         : RD_KAFKA_PARTITION_UA;
+        m->ts = r->has_timestamp && r->timestamp >= 0 ? r->timestamp : -1;
+        if (r->headers.count) {
+                rc = convert_headers(s, m, r->topic, &r->headers, errstr,
+                                     errstr_size);
+                if (rc < 0)
+                        return -1;
+                if (rc)
+                        goto skip;
+        }
+        m->koff = s->pay.len;
+        cerr[0] = '\0';
+        if (converter_from_connect_schema(s->kc, r->topic, r->key_schema,
+                                          r->key, &s->pay, &m->knull, cerr,
+                                          sizeof(cerr))) {
+                s->pay.len = m->koff;
+                data_error(&e, cerr);
+                rc = errors_fail(s->eo, STAGE_KEY_CONVERTER, s->kc_class, &e);
+                goto failed;
+        }
+        m->klen = s->pay.len - m->koff;
+        m->voff = s->pay.len;
+        if (converter_from_connect_schema(s->vc, r->topic, r->value_schema,
+                                          r->value, &s->pay, &m->vnull, cerr,
+                                          sizeof(cerr))) {
+                s->pay.len = m->koff;
+                data_error(&e, cerr);
+                rc = errors_fail(s->eo, STAGE_VALUE_CONVERTER, s->vc_class,
+                                 &e);
+                goto failed;
+        }
+        m->vlen = s->pay.len - m->voff;
+        return 0;
+failed:
+        if (rc == ERRORS_FATAL) {
+                snprintf(errstr, errstr_size, "%s", errors_trace(s->eo));
+                return -1;
+        }
+skip:
+        if (m->hdrs) {
+                rd_kafka_headers_destroy(m->hdrs);
+                m->hdrs = NULL;
+        }
+        /* Not produced; its offset is committable in order all the
+         * same. */
+        m->skip = 1;
+        m->sent = 1;
+        return 0;
+}
+
 /* Sends one polled batch: converts records into one payload buffer and
- * hands them over in chunks of about CHUNK_BYTES. Returns 0, 1 when
- * interrupted by a stop, or -1 with errstr. */
+ * hands them over in chunks of about CHUNK_BYTES. Without transforms,
+ * headers and timestamps, a chunk goes per topic in one
+ * rd_kafka_produce_batch call; otherwise record by record, in order.
+ * Returns 0, 1 when interrupted by a stop, or -1 with errstr. */
 static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
 {
         const batch_t *b = s->batch;
         connectd_record_t *rec = b->head;
+        int plain = xchain_empty(s->chain);
 
         if (chunk_reserve(s, b->count)) {
                 snprintf(errstr, errstr_size, "out of memory");
                 return -1;
         }
         while (rec) {
-                int n = 0, rc;
+                int n = 0, rc, ordered = !plain;
 
                 buf_reset(&s->pay);
                 for (; rec && (n == 0 || s->pay.len < CHUNK_BYTES);
                      rec = rec->next) {
                         pmsg_t *m = &s->pm[n++];
+
                         m->rec = rec;
                         m->sent = 0;
-                        m->koff = s->pay.len;
-                        if (converter_from_connect(s->kc, rec->topic, rec->key,
-                                                   &s->pay, &m->knull, errstr,
-                                                   errstr_size))
+                        m->skip = 0;
+                        m->hdrs = NULL;
+                        if (convert_record(s, m, plain, errstr,
+                                           errstr_size)) {
+                                char perr[512];
+
+                                /* The records before it still go out, as
+                                 * Java sends each one as it comes. */
+                                n--;
+                                if (ordered)
+                                        produce_ordered(s, s->pm, n, perr,
+                                                        sizeof(perr));
+                                else
+                                        produce_chunk(s, s->pm, n, perr,
+                                                      sizeof(perr));
+                                chunk_release(s->pm, n + 1);
+                                remember_chunk(s, s->pm, n);
                                 return -1;
-                        m->klen = s->pay.len - m->koff;
-                        m->voff = s->pay.len;
-                        if (converter_from_connect(s->vc, rec->topic,
-                                                   rec->value, &s->pay,
-                                                   &m->vnull, errstr,
-                                                   errstr_size))
-                                return -1;
-                        m->vlen = s->pay.len - m->voff;
+                        }
+                        if (m->hdrs || m->ts >= 0 || m->skip)
+                                ordered = 1;
                 }
-                rc = produce_chunk(s, s->pm, n, errstr, errstr_size);
+                if (ordered)
+                        rc = produce_ordered(s, s->pm, n, errstr,
+                                             errstr_size);
+                else
+                        rc = produce_chunk(s, s->pm, n, errstr, errstr_size);
+                chunk_release(s->pm, n);
                 remember_chunk(s, s->pm, n);
                 if (rc)
                         return rc;
@@ -537,8 +1012,17 @@ static void source_run(task_t *t)
                 snprintf(errstr, sizeof(errstr), "out of memory");
                 goto fail;
         }
+        buf_init(&s.hbuf, 0);
         if (!(s.kc = make_converter(t, 1, errstr, sizeof(errstr))) ||
-            !(s.vc = make_converter(t, 0, errstr, sizeof(errstr))))
+            !(s.vc = make_converter(t, 0, errstr, sizeof(errstr))) ||
+            !(s.hc = make_hconv(t, &s.hc_class, errstr, sizeof(errstr))))
+                goto fail;
+        s.kc_class = converter_class(t, "key.converter");
+        s.vc_class = converter_class(t, "value.converter");
+        if (pipeline_start(t, 0, &s.chain, &s.eo, errstr, sizeof(errstr)))
+                goto fail;
+        if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
+                               &s.tc, errstr, sizeof(errstr)))
                 goto fail;
         conf = kafka_producer_conf(t->h->kf, t->conn_config, errstr,
                                    sizeof(errstr));
@@ -648,8 +1132,13 @@ out:
         }
         if (s.rk)
                 rd_kafka_destroy(s.rk);
+        topic_creation_free(s.tc);
         converter_destroy(s.kc);
         converter_destroy(s.vc);
+        hconv_destroy(s.hc);
+        xchain_free(s.chain);
+        errors_free(s.eo, 0);
+        buf_free(&s.hbuf);
         batch_destroy(s.batch);
         buf_free(&s.pay);
         free(s.pm);
@@ -667,10 +1156,15 @@ typedef struct sink {
         task_t *t;
         rd_kafka_t *rk;
         converter_t *kc, *vc;
+        hconv_t *hc;
+        const char *kc_class, *vc_class, *hc_class;
+        xchain_t *chain;
+        errors_t *eo;
         arena_t *arena;
         rd_kafka_topic_partition_list_t *pending; /* next offsets */
         void *state;
         int failed;
+        int tolerance_failed; /* failed by errors.tolerance */
         int overrides;        /* REST-set offsets applied, not committed */
         char errstr[1024];
         json_t *seen;
@@ -692,6 +1186,14 @@ static int sink_commit(sink_t *s)
                 s->failed = 1;
                 return -1;
         }
+        /* Failed records sent to the DLQ are there before the offsets
+         * move past them. */
+        doing(s->t, "flushing the dead letter queue producer");
+        if (errors_dlq_flush(s->eo, (int)stop_budget_ms(
+                                            s->t, s->t->h->flush_timeout_ms)))
+                LOG_WARN(lg(), "Task %s-%d: records for the dead letter "
+                         "queue still undelivered at the offset commit",
+                         s->t->conn_name, s->t->id);
         doing(s->t, "committing consumer offsets");
         err = rd_kafka_commit(s->rk, s->pending, 0);
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
@@ -828,6 +1330,133 @@ static void sink_set_paused(sink_t *s, int paused)
         rd_kafka_topic_partition_list_destroy(a);
 }
 
+/* Consumed message -> key, value, header converters -> transforms ->
+ * *r. 0: r is to be put; 1: dropped or failed and tolerated; -1: the
+ * task fails (s->errstr holds the trace). */
+static int sink_record_make(sink_t *s, const rd_kafka_message_t *m,
+                            struct connectd_sink_record *r)
+{
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        const connect_schema_t *ks = NULL, *vs = NULL;
+        connectd_value_t *key, *value;
+        rd_kafka_headers_t *mh = NULL;
+        rd_kafka_timestamp_type_t tst;
+        xrecord_t x;
+        xerr_t e;
+        char errstr[1024];
+        int rc;
+
+        errors_begin_sink(s->eo, m);
+        memset(&x, 0, sizeof(x));
+        errstr[0] = '\0';
+        key = converter_to_connect_schema(s->kc, topic, m->key, m->key_len,
+                                          s->arena, &ks, errstr,
+                                          sizeof(errstr));
+        if (!key) {
+                data_error(&e, errstr);
+                rc = errors_fail(s->eo, STAGE_KEY_CONVERTER, s->kc_class, &e);
+                goto failed;
+        }
+        value = converter_to_connect_schema(s->vc, topic, m->payload, m->len,
+                                            s->arena, &vs, errstr,
+                                            sizeof(errstr));
+        if (!value) {
+                data_error(&e, errstr);
+                rc = errors_fail(s->eo, STAGE_VALUE_CONVERTER, s->vc_class,
+                                 &e);
+                goto failed;
+        }
+        if (rd_kafka_message_headers(m, &mh) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            mh) {
+                const char *name;
+                const void *val;
+                size_t size, idx;
+
+                for (idx = 0; !rd_kafka_header_get_all(mh, idx, &name, &val,
+                                                        &size);
+                     idx++) {
+                        const connect_schema_t *hs = NULL;
+                        connectd_value_t *hv = NULL;
+                        const char *hname;
+
+                        if (hconv_to_connect(s->hc, topic, name, val, size,
+                                             s->arena, &hs, &hv, errstr,
+                                             sizeof(errstr))) {
+                                data_error(&e, errstr);
+                                rc = errors_fail(s->eo,
+                                                 STAGE_HEADER_CONVERTER,
+                                                 s->hc_class, &e);
+                                goto failed;
+                        }
+                        hname = arena_strndup(s->arena, name, strlen(name));
+                        if (!hname || headers_add(s->arena, &x.headers, hname,
+                                                  hs, hv)) {
+                                snprintf(s->errstr, sizeof(s->errstr),
+                                         "out of memory");
+                                return -1;
+                        }
+                }
+        }
+        x.topic = topic;
+        x.partition = m->partition;
+        x.key_schema = ks;
+        x.key = value_is_null(key) ? NULL : key;
+        x.value_schema = vs;
+        x.value = value_is_null(value) ? NULL : value;
+        x.timestamp = rd_kafka_message_timestamp(m, &tst);
+        x.has_timestamp = x.timestamp >= 0;
+        x.timestamp_type = tst == RD_KAFKA_TIMESTAMP_CREATE_TIME ? 1
+                           : tst == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 2
+                                                                       : 0;
+        x.is_sink = 1;
+        x.offset = m->offset;
+        x.arena = s->arena;
+        if (!xchain_empty(s->chain)) {
+                chain_call_t cc;
+
+                if (chain_prepare(&cc, s->chain, &x)) {
+                        snprintf(s->errstr, sizeof(s->errstr),
+                                 "out of memory");
+                        return -1;
+                }
+                rc = errors_execute(s->eo, STAGE_TRANSFORMATION, NULL,
+                                    chain_op, &cc);
+                if (rc == XFORM_DROP)
+                        return 1;
+                if (rc < 0)
+                        goto failed;
+        }
+        r->topic = x.topic;
+        r->partition = x.partition;
+        r->offset = m->offset;
+        r->timestamp = x.has_timestamp ? x.timestamp : -1;
+        r->timestamp_type = x.timestamp_type;
+        r->key_schema = x.key_schema;
+        r->value_schema = x.value_schema;
+        /* Plugins get a NULL-typed value for a null, as before. */
+        r->key = x.key ? x.key : &null_value;
+        r->value = x.value ? x.value : &null_value;
+        r->headers = x.headers;
+        return 0;
+failed:
+        if (rc == ERRORS_FATAL) {
+                snprintf(s->errstr, sizeof(s->errstr), "%s",
+                         errors_trace(s->eo));
+                return -1;
+        }
+        return 1;
+}
+
+/* Creates the DLQ topic through the DLQ producer's connection. */
+static int dlq_topic_create(void *arg, rd_kafka_t *rk, const char *topic,
+                            int rf, char *errstr, size_t errstr_size)
+{
+        task_t *t = arg;
+
+        return kafka_topic_create(t->h->kf, rk, topic, 1, rf, 30000, errstr,
+                                  errstr_size);
+}
+
 static void sink_run(task_t *t)
 {
         sink_t s;
@@ -852,8 +1481,26 @@ static void sink_run(task_t *t)
                 goto fail;
         }
         if (!(s.kc = make_converter(t, 1, s.errstr, sizeof(s.errstr))) ||
-            !(s.vc = make_converter(t, 0, s.errstr, sizeof(s.errstr))))
+            !(s.vc = make_converter(t, 0, s.errstr, sizeof(s.errstr))) ||
+            !(s.hc = make_hconv(t, &s.hc_class, s.errstr,
+                                sizeof(s.errstr))))
                 goto fail;
+        s.kc_class = converter_class(t, "key.converter");
+        s.vc_class = converter_class(t, "value.converter");
+        if (pipeline_start(t, 1, &s.chain, &s.eo, s.errstr,
+                           sizeof(s.errstr)))
+                goto fail;
+        {
+                rd_kafka_conf_t *dconf;
+
+                doing(t, "initializing the dead letter queue");
+                dconf = kafka_producer_conf(t->h->kf, t->conn_config,
+                                            s.errstr, sizeof(s.errstr));
+                if (!dconf ||
+                    errors_dlq_start(s.eo, dconf, dlq_topic_create, t,
+                                     s.errstr, sizeof(s.errstr)))
+                        goto fail;
+        }
         snprintf(group, sizeof(group), "connect-%s", t->conn_name);
         conf = kafka_consumer_conf(t->h->kf, t->conn_config, group, s.errstr,
                                    sizeof(s.errstr));
@@ -886,7 +1533,7 @@ static void sink_run(task_t *t)
         last_commit = now_ms();
 
         while (!atomic_load(&t->stop) && !s.failed) {
-                int n = 0, i;
+                int n = 0, i, k;
 
                 if (atomic_load(&t->paused) != paused) {
                         paused = atomic_load(&t->paused);
@@ -918,30 +1565,21 @@ static void sink_run(task_t *t)
                         }
                         msgs[n++] = m;
                 }
-                for (i = 0; i < n; i++) {
+                for (i = 0, k = 0; i < n && !s.failed; i++) {
                         rd_kafka_message_t *m = msgs[i];
                         const char *topic = rd_kafka_topic_name(m->rkt);
-                        struct connectd_sink_record *r = &recbuf[i];
-                        rd_kafka_timestamp_type_t tst;
+                        int rc;
 
-                        r->topic = topic;
-                        r->partition = m->partition;
-                        r->offset = m->offset;
-                        r->timestamp = rd_kafka_message_timestamp(m, &tst);
-                        r->key = converter_to_connect(s.kc, topic, m->key,
-                                                      m->key_len, s.arena,
-                                                      s.errstr,
-                                                      sizeof(s.errstr));
-                        r->value = r->key ? converter_to_connect(
-                                                    s.vc, topic, m->payload,
-                                                    m->len, s.arena, s.errstr,
-                                                    sizeof(s.errstr))
-                                          : NULL;
-                        if (!r->key || !r->value) {
-                                s.failed = 1;
+                        doing(t, "converting and transforming records");
+                        rc = sink_record_make(&s, m, &recbuf[k]);
+                        if (rc < 0) {
+                                s.failed = s.tolerance_failed = 1;
                                 break;
                         }
-                        recs[i] = r;
+                        if (rc == 0) {
+                                recs[k] = &recbuf[k];
+                                k++;
+                        }
                         if (atomic_load(&t->h->topics_gen) != seen_gen) {
                                 seen_gen = atomic_load(&t->h->topics_gen);
                                 json_object_clear(s.seen);
@@ -953,14 +1591,28 @@ static void sink_run(task_t *t)
                         }
                 }
                 doing(t, "in the plugin's task_put call");
-                if (!s.failed && n &&
-                    t->desc->task_put(s.state, recs, (size_t)n, s.errstr,
+                if (!s.failed && k &&
+                    t->desc->task_put(s.state, recs, (size_t)k, s.errstr,
                                       sizeof(s.errstr))) {
-                        if (!s.errstr[0])
-                                snprintf(s.errstr, sizeof(s.errstr),
-                                         "put failed");
+                        char cause[sizeof(s.errstr)];
+
+                        /* Not covered by errors.tolerance (Java's
+                         * WorkerSinkTask#deliverMessages). */
+                        snprintf(cause, sizeof(cause), "%s",
+                                 s.errstr[0] ? s.errstr : "put failed");
+                        LOG_ERROR(lg(), "Task %s-%d threw an uncaught and "
+                                  "unrecoverable exception. Task is being "
+                                  "killed and will not recover until "
+                                  "manually restarted. Error: %s",
+                                  t->conn_name, t->id, cause);
+                        snprintf(s.errstr, sizeof(s.errstr),
+                                 XERR_CONNECT ": Exiting WorkerSinkTask due "
+                                 "to unrecoverable exception.\nCaused by: "
+                                 XERR_CONNECT ": %.900s", cause);
                         s.failed = 1;
                 }
+                /* Offsets advance past dropped and tolerated records
+                 * too. */
                 if (!s.failed)
                         for (i = 0; i < n; i++)
                                 pending_set(&s, rd_kafka_topic_name(msgs[i]->rkt),
@@ -975,7 +1627,10 @@ static void sink_run(task_t *t)
                         last_commit = now_ms();
                 }
         }
-        if (!s.failed)
+        /* After an intolerable record error, what was put before it is
+         * still committed on the way out (as Java's closing of the
+         * partitions does). */
+        if (!s.failed || s.tolerance_failed)
                 sink_commit(&s);
         if (s.failed)
                 goto fail;
@@ -994,6 +1649,10 @@ out:
         }
         converter_destroy(s.kc);
         converter_destroy(s.vc);
+        hconv_destroy(s.hc);
+        xchain_free(s.chain);
+        doing(t, "flushing the dead letter queue producer");
+        errors_free(s.eo, (int)stop_budget_ms(t, t->h->flush_timeout_ms));
         arena_destroy(s.arena);
         if (s.pending)
                 rd_kafka_topic_partition_list_destroy(s.pending);
@@ -1019,10 +1678,15 @@ static void *task_main(void *arg)
                          t->conn_name);
                 pthread_setname_np(pthread_self(), tname);
         }
-        if (t->desc->type == CONNECTD_SINK)
-                sink_run(t);
-        else
-                source_run(t);
+        {
+                char perr[1024] = "";
+                if (runtime_task_resolve(t, perr, sizeof(perr)))
+                        herder_task_set_state(t, "FAILED", perr);
+                else if (t->desc->type == CONNECTD_SINK)
+                        sink_run(t);
+                else
+                        source_run(t);
+        }
         pthread_mutex_lock(&t->mtx);
         atomic_store(&t->finished, 1);
         pthread_cond_broadcast(&t->cond);
@@ -1054,6 +1718,8 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         t->conn_name = strdup(c->name);
         t->config = json_incref(task_config);
         t->conn_config = json_deep_copy(conn_config);
+        t->raw_config = json_incref(task_config);
+        t->raw_conn_config = json_incref(t->conn_config);
         t->desc = desc;
         t->ctx.conn = c;
         t->ctx.task = t;

@@ -1,0 +1,291 @@
+/*
+ * The record pipeline through the real binary: transforms on the source
+ * path (before the converters) and on the sink path (after them, before
+ * put), the order of the stages as error reports name them, and the
+ * offsets of dropped and tolerated records.
+ */
+#include <criterion/criterion.h>
+#include <librdkafka/rdkafka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define STRK "\"key.converter\":\"org.apache.kafka.connect.storage." \
+             "StringConverter\""
+#define JSONV "\"value.converter\":\"org.apache.kafka.connect.json." \
+              "JsonConverter\",\"value.converter.schemas.enable\":\"false\""
+
+/* Produces values (keys k0, k1, ...) to partition 0 of topic. */
+static void produce(const char *bootstrap, const char *topic,
+                    const char *const *values, int n)
+{
+        char errstr[256], key[16];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_t *rk;
+        int i;
+
+        rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr,
+                          sizeof(errstr));
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        cr_assert(rk, "%s", errstr);
+        for (i = 0; i < n; i++) {
+                snprintf(key, sizeof(key), "k%d", i);
+                cr_assert_eq(rd_kafka_producev(
+                                     rk, RD_KAFKA_V_TOPIC(topic),
+                                     RD_KAFKA_V_PARTITION(0),
+                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                     RD_KAFKA_V_KEY(key, strlen(key)),
+                                     RD_KAFKA_V_VALUE((void *)values[i],
+                                                      strlen(values[i])),
+                                     RD_KAFKA_V_END),
+                             0);
+        }
+        cr_assert_eq(rd_kafka_flush(rk, 20000), 0);
+        rd_kafka_destroy(rk);
+}
+
+typedef struct {
+        const char *path;
+        const char *want;
+} file_wait_t;
+
+static int file_is(void *arg)
+{
+        file_wait_t *fw = arg;
+        char *s = slurp(fw->path);
+        int ok = s && !strcmp(s, fw->want);
+
+        free(s);
+        return ok;
+}
+
+typedef struct {
+        const worker_t *w;
+        const char *name;
+        const char *field; /* "position" (source) or "kafka_offset" */
+        long long want;
+} offset_wait_t;
+
+static int offset_is(void *arg)
+{
+        offset_wait_t *ow = arg;
+        char path[256];
+        http_resp_t *r;
+        json_t *off;
+        int ok;
+
+        snprintf(path, sizeof(path), "/connectors/%s/offsets", ow->name);
+        r = http_req(ow->w, "GET", path, NULL, NULL);
+        off = json_object_get(json_object_get(json_array_get(json_object_get(
+                                      r->json, "offsets"), 0), "offset"),
+                              ow->field);
+        ok = r->status == 200 && off && json_integer_value(off) == ow->want;
+        http_resp_free(r);
+        return ok;
+}
+
+typedef struct {
+        const worker_t *w;
+        const char *text;
+} log_wait_t;
+
+static int log_has(void *arg)
+{
+        log_wait_t *lw = arg;
+        char *s = worker_stderr(lw->w);
+        int ok = s && strstr(s, lw->text) != NULL;
+
+        free(s);
+        return ok;
+}
+
+static char *task_trace(const worker_t *w, const char *name)
+{
+        char path[256];
+        json_t *j;
+        const char *t;
+        char *trace;
+
+        snprintf(path, sizeof(path), "/connectors/%s/status", name);
+        j = http_json(w, "GET", path, NULL, 200);
+        t = json_string_value(json_object_get(
+                json_array_get(json_object_get(j, "tasks"), 0), "trace"));
+        trace = strdup(t ? t : "");
+        json_decref(j);
+        return trace;
+}
+
+static void post(const worker_t *w, const char *fmt, const char *a)
+{
+        char *body;
+
+        cr_assert(asprintf(&body, fmt, a) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+}
+
+Test(pipeline, source_transform_runs_before_the_converters, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char in[300], *got;
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "a\nb\n", 0), 0);
+        post(w,
+             "{\"name\":\"src\",\"config\":{\"connector.class\":"
+             "\"FileStreamSource\",\"file\":\"%s\",\"topic\":\"hoisted\","
+             STRK "," JSONV ",\"transforms\":\"h\","
+             "\"transforms.h.type\":\"org.apache.kafka.connect.transforms."
+             "HoistField$Value\",\"transforms.h.field\":\"line\"}}",
+             in);
+        got = kcat_consume(w->bootstrap, "hoisted", 2, "%s\n", 30000);
+        cr_assert_str_eq(got, "{\"line\":\"a\"}\n{\"line\":\"b\"}\n");
+        free(got);
+        worker_free(w);
+}
+
+Test(pipeline, source_transform_error_tolerated_offsets_still_advance,
+     .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char in[300];
+        offset_wait_t ow = { w, "src", "position", 4 };
+        log_wait_t lw = {
+                w, "Error encountered in task src-0. Executing stage "
+                   "'TRANSFORMATION' with class 'org.apache.kafka.connect."
+                   "transforms.Cast$Value'."
+        };
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "a\nb\n", 0), 0);
+        /* Cast on a string value: a DataException in every record. */
+        post(w,
+             "{\"name\":\"src\",\"config\":{\"connector.class\":"
+             "\"FileStreamSource\",\"file\":\"%s\",\"topic\":\"cast\","
+             STRK "," JSONV ",\"transforms\":\"c\","
+             "\"transforms.c.type\":\"org.apache.kafka.connect.transforms."
+             "Cast$Value\",\"transforms.c.spec\":\"a:int32\","
+             "\"errors.tolerance\":\"all\",\"errors.log.enable\":\"true\"}}",
+             in);
+        cr_assert(wait_until(log_has, &lw, 30000), "no error line");
+        /* Nothing produced, yet the source offsets pass both lines. */
+        cr_assert(wait_until(offset_is, &ow, 30000),
+                  "source offset did not reach 4");
+        cr_assert(topic_count(w->bootstrap, "cast") <= 0);
+        cr_assert(wait_status(w, "src", "RUNNING", 1, "RUNNING", 5000));
+        worker_free(w);
+}
+
+Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char in[300], *trace;
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "a\n", 0), 0);
+        post(w,
+             "{\"name\":\"src\",\"config\":{\"connector.class\":"
+             "\"FileStreamSource\",\"file\":\"%s\",\"topic\":\"cast\","
+             STRK "," JSONV ",\"transforms\":\"c\","
+             "\"transforms.c.type\":\"org.apache.kafka.connect.transforms."
+             "Cast$Value\",\"transforms.c.spec\":\"a:int32\"}}",
+             in);
+        cr_assert(wait_status(w, "src", "RUNNING", 1, "FAILED", 30000));
+        trace = task_trace(w, "src");
+        cr_assert(!strncmp(trace,
+                           "org.apache.kafka.connect.errors."
+                           "ConnectException: Tolerance exceeded in error "
+                           "handler\n",
+                           60),
+                  "trace: %s", trace);
+        cr_assert(strstr(trace, "Caused by: org.apache.kafka.connect.errors."
+                                "DataException: Only Map objects supported "
+                                "in absence of schema for [cast types], "
+                                "found: java.lang.String"),
+                  "trace: %s", trace);
+        free(trace);
+        worker_free(w);
+}
+
+Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
+     .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char out[300];
+        static const char *const values[] = {
+                "{\"a\":\"one\",\"b\":1}", "{bad", "\"str\"",
+                "{\"b\":2,\"a\":\"two\"}"
+        };
+        file_wait_t fw;
+        offset_wait_t ow = { w, "snk", "kafka_offset", 4 };
+        log_wait_t conv = {
+                w, "Error encountered in task snk-0. Executing stage "
+                   "'VALUE_CONVERTER' with class 'org.apache.kafka.connect."
+                   "json.JsonConverter'."
+        };
+        log_wait_t xf = {
+                w, "Error encountered in task snk-0. Executing stage "
+                   "'TRANSFORMATION' with class 'org.apache.kafka.connect."
+                   "transforms.ReplaceField$Value'."
+        };
+
+        produce(w->bootstrap, "pin", values, 4);
+        worker_path(w, "out.txt", out, sizeof(out));
+        post(w,
+             "{\"name\":\"snk\",\"config\":{\"connector.class\":"
+             "\"FileStreamSink\",\"file\":\"%s\",\"topics\":\"pin\","
+             STRK "," JSONV ",\"transforms\":\"e\","
+             "\"transforms.e.type\":\"org.apache.kafka.connect.transforms."
+             "ReplaceField$Value\",\"transforms.e.include\":\"a\","
+             "\"errors.tolerance\":\"all\",\"errors.log.enable\":\"true\"}}",
+             out);
+        fw.path = out;
+        fw.want = "{a=one}\n{a=two}\n";
+        cr_assert(wait_until(file_is, &fw, 30000), "sink file: %s",
+                  slurp(out));
+        /* The malformed record failed in the converter (the transform
+         * never saw it); the string value failed in the transform. */
+        cr_assert(wait_until(log_has, &conv, 10000));
+        cr_assert(wait_until(log_has, &xf, 10000));
+        cr_assert(wait_until(offset_is, &ow, 30000),
+                  "sink offsets did not pass the failed records");
+        cr_assert(wait_status(w, "snk", "RUNNING", 1, "RUNNING", 5000));
+        worker_free(w);
+}
+
+Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
+     .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char *big = malloc(100001), *trace;
+        const char *values[1];
+
+        /* Longer than the FileStream sink's buffer: put writes it at once,
+         * and /dev/full refuses it. */
+        memset(big, 'x', 100000);
+        big[100000] = '\0';
+        values[0] = big;
+        produce(w->bootstrap, "full", values, 1);
+        post(w,
+             "{\"name\":\"f\",\"config\":{\"connector.class\":"
+             "\"FileStreamSink\",\"file\":\"%s\",\"topics\":\"full\","
+             STRK ",\"value.converter\":\"org.apache.kafka.connect.storage."
+             "StringConverter\",\"errors.tolerance\":\"all\"}}",
+             "/dev/full");
+        cr_assert(wait_status(w, "f", "RUNNING", 1, "FAILED", 30000));
+        trace = task_trace(w, "f");
+        cr_assert(!strncmp(trace,
+                           "org.apache.kafka.connect.errors."
+                           "ConnectException: Exiting WorkerSinkTask due to "
+                           "unrecoverable exception.\nCaused by: ",
+                           strlen("org.apache.kafka.connect.errors."
+                                  "ConnectException: Exiting WorkerSinkTask "
+                                  "due to unrecoverable exception.\nCaused "
+                                  "by: ")),
+                  "trace: %s", trace);
+        free(trace);
+        free(big);
+        worker_free(w);
+}
