@@ -128,7 +128,7 @@ Test(custom_transform, listed_described_and_validated, .timeout = 120)
  * transform upper-cases the line and adds the original as a header, but
  * only where the plugin predicate matches the topic. */
 Test(custom_transform, runs_end_to_end_with_a_plugin_predicate,
-     .timeout = 180, .disabled = 1) /* until the runner runs the chain */
+     .timeout = 180)
 {
         worker_t *w = start();
         char in[512], body[4096], *got;
