@@ -167,9 +167,10 @@ part_fail:
                 return -1;
         }
         if (whole && n > 1) {
+                /* "ony": Java's text, typo included */
                 xerr_set(err, XERR_CONFIG,
                          "Cast transformations that specify a type to cast "
-                         "the entire value to may only specify a single cast "
+                         "the entire value to may ony specify a single cast "
                          "in their spec");
                 goto out;
         }
@@ -186,6 +187,9 @@ static int valid_spec(const char *name, const char *value, char *errstr,
         xerr_t err;
         int rc = 0;
 
+        /* Every exception parseFieldTypes throws carries its whole text
+         * (`new ConfigException(message)`, or the renames error built
+         * with its own key name), so the message is passed as is. */
         (void)name;
         if (value && xf_list(value, &items, &n) < 0) {
                 snprintf(errstr, errstr_size, "out of memory");
@@ -194,10 +198,10 @@ static int valid_spec(const char *name, const char *value, char *errstr,
         if (!n) {
                 snprintf(errstr, errstr_size,
                          "Must specify at least one field to cast.");
-                rc = -1;
+                rc = CONNECTD_VALIDATOR_MESSAGE;
         } else if (parse_spec(items, n, NULL, &err) < 0) {
                 snprintf(errstr, errstr_size, "%s", err.msg);
-                rc = -1;
+                rc = CONNECTD_VALIDATOR_MESSAGE;
         }
         xf_list_free(items, n);
         return rc;
