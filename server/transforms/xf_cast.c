@@ -372,6 +372,14 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
         *out = NULL;
         if (value_is_null(v))
                 return 0;
+        if (!schema && value_is_date_object(v)) {
+                /* ConnectSchema.schemaType(java.util.Date.class) is null */
+                xerr_set(err, XERR_DATA,
+                         "Cast transformation was passed a value of type "
+                         "class java.util.Date which is not supported by "
+                         "Connect's data API");
+                return -1;
+        }
         in = schema ? schema->type
                     : v->type == CONNECTD_VAL_STRUCT && !v->schema
                             ? CONNECTD_VAL_MAP
