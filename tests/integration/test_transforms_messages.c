@@ -3,7 +3,9 @@
  * `new ConfigException(message)`), seen through the real worker's
  * PUT /connector-plugins/{p}/config/validate and POST /connectors: Cast
  * `spec` and ReplaceField `renames` errors are reported verbatim, not as
- * "Invalid value <v> for configuration <k>: <message>".
+ * "Invalid value <v> for configuration <k>: <message>". And a message a
+ * running pipeline gives: a schemaless java.util.Date (TimestampConverter
+ * to Date) refused by the schemaless JsonConverter.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -146,4 +148,46 @@ Test(xform_messages, create_lists_the_whole_message)
                             "the endpoint `/connector-plugins/"
                             "{connectorType}/config/validate`");
         http_resp_free(h);
+}
+
+/* TimestampConverter to Date on a schemaless line gives a java.util.Date,
+ * which the schemaless JsonConverter cannot write (§2.14): the
+ * VALUE_CONVERTER stage fails the task with Java's DataException. */
+Test(xform_messages, json_converter_refuses_a_schemaless_date)
+{
+        char in[300], *body, path[128];
+        json_t *st;
+        const char *trace;
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "2023-11-14\n", 0), 0);
+        cr_assert(asprintf(
+                          &body,
+                          "{\"name\":\"src\",\"config\":{"
+                          "\"connector.class\":\"FileStreamSource\","
+                          "\"file\":\"%s\",\"topic\":\"dates\","
+                          "\"value.converter\":\"org.apache.kafka.connect."
+                          "json.JsonConverter\","
+                          "\"value.converter.schemas.enable\":\"false\","
+                          "\"transforms\":\"d\","
+                          "\"transforms.d.type\":\"" XF
+                          "TimestampConverter$Value\","
+                          "\"transforms.d.target.type\":\"Date\","
+                          "\"transforms.d.format\":\"yyyy-MM-dd\"}}",
+                          in) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(wait_status(w, "src", "RUNNING", 1, "FAILED", 30000),
+                  "the task did not fail");
+        snprintf(path, sizeof(path), "/connectors/src/status");
+        st = http_json(w, "GET", path, NULL, 200);
+        trace = json_string_value(json_object_get(
+                json_array_get(json_object_get(st, "tasks"), 0), "trace"));
+        cr_assert_not_null(trace);
+        cr_expect(strstr(trace, "Caused by: org.apache.kafka.connect.errors."
+                                "DataException: Java class class "
+                                "java.util.Date does not have corresponding "
+                                "schema type."),
+                  "trace: %s", trace);
+        json_decref(st);
 }
