@@ -94,7 +94,7 @@ static int parse_spec(char *const *items, size_t n, cast_t *c, xerr_t *err)
         size_t i;
 
         for (i = 0; i < n; i++) {
-                char **parts = NULL, up[64];
+                char **parts = NULL, up[512];
                 size_t np = 0;
                 int ti;
 

@@ -339,6 +339,15 @@ Test(cast, spec_errors)
         assert_err(&e, XERR_IAE, "No enum constant "
                                  "org.apache.kafka.connect.data.Schema.Type."
                                  "NOPE");
+        /* a long name is not cut short */
+        cr_assert_eq(conf(&xf_cast_value,
+                          P("spec", "abcdefghijklmnopqrstuvwxyzabcdefghijklm"
+                                    "nopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+                            NULL), &e), -1);
+        assert_err(&e, XERR_IAE, "No enum constant "
+                                 "org.apache.kafka.connect.data.Schema.Type."
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLM"
+                                 "NOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ");
         cr_assert_eq(conf(&xf_cast_value,
                           P("spec", "a:int8", XF_RNWD_KEY, "maybe", NULL), &e),
                      -1);
