@@ -381,6 +381,10 @@ static int put_json_value(enc_t *e, const connectd_value_t *v, int depth)
                 return E_DEPTH;
         if (value_is_null(v))
                 return buf_append(out, "null", 4);
+        /* ConnectSchema.schemaType(value.getClass()) is null for it */
+        if (value_is_date_object(v))
+                return enc_fail(e, "Java class class java.util.Date does not "
+                                   "have corresponding schema type.");
         switch (v->type) {
         case CONNECTD_VAL_STRING:
                 return buf_json_string(out, v->u.s.ptr, v->u.s.len);
@@ -877,7 +881,7 @@ int converter_from_connect_schema(converter_t *cv, const char *topic,
                 } else if (v->type == CONNECTD_VAL_BYTES ||
                            (!schema && v->type == CONNECTD_VAL_STRING)) {
                         wrc = buf_append(out, v->u.s.ptr, v->u.s.len);
-                } else if (schema) {
+                } else if (schema || value_is_date_object(v)) {
                         snprintf(errstr, errstr_size,
                                  "ByteArrayConverter is not compatible with "
                                  "objects of type class %s",

@@ -703,6 +703,10 @@ static void tw_value(textw_t *w, const connect_schema_t *s,
                 tw_date(w, values_logical_ms(s, v));
                 return;
         }
+        if (!s && value_is_date_object(v)) { /* a java.util.Date */
+                tw_date(w, v->u.i);
+                return;
+        }
         if (s && v->type == CONNECTD_VAL_BYTES &&
             schema_is_logical(s, LOGICAL_DECIMAL) &&
             v->u.s.len <= VALUES_MAX_DECIMAL_BYTES) {

@@ -1421,6 +1421,10 @@ static int append_value(buf_t *out, const connect_schema_t *s,
                                      sizeof(num));
                 return buf_append(out, num, n);
         }
+        if (!s && value_is_date_object(v)) { /* a java.util.Date */
+                n = values_date_text(v->u.i, num, sizeof(num));
+                return buf_append(out, num, n);
+        }
         if (s && schema_is_logical(s, LOGICAL_DECIMAL) &&
             v->type == CONNECTD_VAL_BYTES &&
             v->u.s.len <= VALUES_MAX_DECIMAL_BYTES) {
