@@ -170,7 +170,7 @@ part_fail:
                 /* "ony": Java's text, typo included */
                 xerr_set(err, XERR_CONFIG,
                          "Cast transformations that specify a type to cast "
-                         "the entire value to may ony specify a single cast "
+                         "the entire value to may only specify a single cast "
                          "in their spec");
                 goto out;
         }

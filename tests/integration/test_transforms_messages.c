@@ -99,7 +99,7 @@ Test(xform_messages, cast_and_replace_field_errors_are_whole_messages)
         /* Java's text, typo included */
         only_error(r, "transforms.w.spec",
                    "Cast transformations that specify a type to cast the "
-                   "entire value to may ony specify a single cast in their "
+                   "entire value to may only specify a single cast in their "
                    "spec");
         /* Cast reuses ReplaceField's key name in this one */
         only_error(r, "transforms.n.spec",

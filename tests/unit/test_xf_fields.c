@@ -314,7 +314,7 @@ Test(cast, spec_errors)
         cr_assert_eq(validate(&xf_cast_value, "spec", "int8,a:int16", why,
                               sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
         cr_assert_str_eq(why, "Cast transformations that specify a type to "
-                              "cast the entire value to may ony specify a "
+                              "cast the entire value to may only specify a "
                               "single cast in their spec");
 
         cr_assert_eq(conf(&xf_cast_value, P(NULL), &e), -1);
@@ -333,7 +333,7 @@ Test(cast, spec_errors)
                      -1);
         assert_err(&e, XERR_CONFIG,
                    "Cast transformations that specify a type to cast the "
-                   "entire value to may ony specify a single cast in their "
+                   "entire value to may only specify a single cast in their "
                    "spec");
         cr_assert_eq(conf(&xf_cast_value, P("spec", "nope", NULL), &e), -1);
         assert_err(&e, XERR_IAE, "No enum constant "
