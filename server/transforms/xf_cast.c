@@ -167,7 +167,8 @@ part_fail:
                 return -1;
         }
         if (whole && n > 1) {
-                /* "ony": Java's text, typo included */
+                /* Java 3.9 has the typo "may ony"; the text here is the
+                 * contract's (spec 2.1), which corrects it. */
                 xerr_set(err, XERR_CONFIG,
                          "Cast transformations that specify a type to cast "
                          "the entire value to may only specify a single cast "
