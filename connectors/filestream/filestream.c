@@ -559,6 +559,16 @@ static int fs_source_task_poll(void *state, connectd_batch_t *batch,
                                 return -1;
                         }
                         fs_host->record_set_value(rec, v);
+                        /* Java's FileStreamSourceTask: Schema.STRING_SCHEMA
+                         * (a required string), so JsonConverter writes
+                         * "optional":false and transforms see a schema. */
+                        if (CONNECTD_HOST_HAS(fs_host,
+                                              record_set_value_schema) &&
+                            fs_host->record_set_value_schema &&
+                            fs_host->schema_primitive)
+                                fs_host->record_set_value_schema(
+                                        rec, fs_host->schema_primitive(
+                                                     CONNECTD_VAL_STRING, 0));
                         if (s->partition_json) {
                                 snprintf(offset, sizeof(offset),
                                          "{\"position\":%lld}", s->position);
