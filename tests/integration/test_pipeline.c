@@ -126,6 +126,25 @@ static void post(const worker_t *w, const char *fmt, const char *a)
         free(body);
 }
 
+/* Stops the worker and checks it exited cleanly: under the sanitizer
+ * build a leak or a memory error shows as a non-zero exit. */
+static void stop_clean(worker_t *w)
+{
+        int rc = worker_stop(w);
+        char *log = NULL;
+
+        if (rc != 0) {
+                log = worker_stderr(w);
+                cr_assert_eq(rc, 0, "worker exit status %d: %s", rc,
+                             log ? log + (strlen(log) > 4000
+                                                  ? strlen(log) - 4000
+                                                  : 0)
+                                 : "");
+        }
+        free(log);
+        worker_free(w);
+}
+
 Test(pipeline, source_transform_runs_before_the_converters, .timeout = 120)
 {
         worker_t *w = worker_start(NULL, NULL);
@@ -143,7 +162,7 @@ Test(pipeline, source_transform_runs_before_the_converters, .timeout = 120)
         got = kcat_consume(w->bootstrap, "hoisted", 2, "%s\n", 30000);
         cr_assert_str_eq(got, "{\"line\":\"a\"}\n{\"line\":\"b\"}\n");
         free(got);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, source_transform_error_tolerated_offsets_still_advance,
@@ -175,7 +194,7 @@ Test(pipeline, source_transform_error_tolerated_offsets_still_advance,
                   "source offset did not reach 4");
         cr_assert(topic_count(w->bootstrap, "cast") <= 0);
         cr_assert(wait_status(w, "src", "RUNNING", 1, "RUNNING", 5000));
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
@@ -206,7 +225,7 @@ Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
                                 "found: java.lang.String"),
                   "trace: %s", trace);
         free(trace);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
@@ -252,7 +271,7 @@ Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
         cr_assert(wait_until(offset_is, &ow, 30000),
                   "sink offsets did not pass the failed records");
         cr_assert(wait_status(w, "snk", "RUNNING", 1, "RUNNING", 5000));
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
@@ -287,5 +306,5 @@ Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
                   "trace: %s", trace);
         free(trace);
         free(big);
-        worker_free(w);
+        stop_clean(w);
 }
