@@ -2,24 +2,36 @@
 # Generation benchmark: connectd's datagen core vs @faker-js/faker (one core).
 # Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
 #        bench/run.sh cluster [rounds]  (only (d) below)
+#        bench/run.sh transforms [records_per_topic]  (only (e) below)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
 # (d) distributed mode: a 3-worker cluster's time to run a new 12-task
 # connector, to fail over after kill -9 and to hand over after SIGTERM
 # (bench_cluster; CLUSTER_ROUNDS rounds, BENCH_WORKER_PROPS extra settings).
+# (e) transforms: the bookstore end to end with and without a 3-transform
+# chain (InsertField$Value, ReplaceField$Value, RegexRouter), alternating in
+# one run (bench_xform; XFORM_RECORDS per topic, XFORM_ROUNDS rounds).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
   "$BUILD/bench/bench_cluster" "$BUILD/connectd" "${1:-${CLUSTER_ROUNDS:-3}}"
 }
+transforms() {
+  echo "== (e) transforms: bookstore end to end, plain vs a 3-transform chain, tasks.max=3"
+  "$BUILD/bench/bench_xform" "$BUILD/connectd" "${1:-${XFORM_RECORDS:-100000}}" 3 "${XFORM_ROUNDS:-3}"
+}
 if [ "${1:-}" = cluster ]; then
   cluster "${2:-}"
+  exit 0
+fi
+if [ "${1:-}" = transforms ]; then
+  transforms "${2:-}"
   exit 0
 fi
 SECS=${1:-3}
@@ -42,3 +54,5 @@ echo "== (b) end to end, tasks.max=3, acknowledged by the embedded cluster, vs k
 "$BUILD/bench/bench_e2e" "$BUILD/connectd" "${RECORDS:-200000}"
 
 cluster
+
+transforms

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_providers.h"
 #include "connector_check.h"
 #include "distributed.h"
 #include "herder.h"
@@ -439,6 +440,25 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
+        /* The worker file may use the providers it declares (resolved
+         * once, here); connector configs resolve with the same set. */
+        {
+                json_t *resolved = cfg_providers_resolve_worker(
+                        props, errstr, sizeof(errstr));
+
+                if (!resolved) {
+                        fprintf(stderr, "connectd: %s: %s\n", argv[1],
+                                errstr);
+                        goto out;
+                }
+                json_decref(props);
+                props = resolved;
+                if (worker_config_check(props, errstr, sizeof(errstr))) {
+                        fprintf(stderr, "connectd: %s: %s\n", argv[1],
+                                errstr);
+                        goto out;
+                }
+        }
         /* connect-distributed takes only the worker config: connectors
          * live in the config topic and are created through the REST API. */
         if (wc_is_distributed(props) && argc > 2) {
@@ -519,6 +539,19 @@ int main(int argc, char **argv)
         v = wc_get(props, "plugin.path");
         if (v && *v)
                 plugins_load_path(v);
+        {
+                /* After the plugins: a provider class may be one of theirs. */
+                cfg_providers_t *cp;
+
+                cfg_providers_set_plugin_lookup(plugins_find_provider);
+                cp = cfg_providers_new(props, errstr, sizeof(errstr));
+                if (!cp) {
+                        fprintf(stderr, "connectd: %s: %s\n", argv[1],
+                                errstr);
+                        goto out;
+                }
+                cfg_providers_set_worker(cp);
+        }
 
         h = d ? herder_new(dist_config_store(d), dist_offset_store(d),
                            dist_status_store(d), kf, props, worker_id,
@@ -594,6 +627,7 @@ out:
         if (rc == 0)
                 LOG_INFO(lg, "Stopped");
         log_shutdown();
+        cfg_providers_set_worker(NULL);
         json_decref(props);
         free(listeners);
         return rc;

@@ -19,8 +19,16 @@
  *    the pipeline responsive and host->sleep returns early on stop).
  *  - Sink: appends value_to_text(value) + "\n" per record (Java's
  *    println(record.value())) to `file` (created, append mode) or stdout;
- *    flush() writes what is buffered and fsyncs. A struct value prints as
- *    Struct{a=x,...}. The file only ever grows by whole lines, and a
+ *    flush() writes what is buffered and fsyncs. Each value prints as
+ *    Java's toString() of the Connect value, so the file matches a Java
+ *    worker's: a String as is, integers in decimal, a Double/Float like
+ *    Double/Float.toString ("1.0E7"), true/false, a null value "null", a
+ *    Struct as Struct{a=x,b=y} (schema order, null fields left out), a
+ *    schemaless map or a MAP as {a=x, b=y} (java.util.HashMap: every
+ *    entry, in HashMap iteration order) and an array as [x, y]. Bytes are
+ *    written raw: Java prints a byte[] as "[B@<identity hash>", which no
+ *    reader can use or reproduce. The file only ever grows by whole lines,
+ *    and a
  *    partial last line left by a crash is cut off when the task opens the
  *    file again (see "sink task" below).
  *  - Connector task_configs copy every key of the connector config, as

@@ -1451,6 +1451,31 @@ static const wc_def_t wc_defs_table[] = {
          "signed for. Unset: the region in the MSK broker names of "
          "bootstrap.servers, else AWS_REGION, else AWS_DEFAULT_REGION.",
          NULL},
+        /* ---- Config providers (Kafka's AbstractConfig) ---- */
+        {"config.providers", WC_TYPE_LIST, NULL,
+         "Names of the config providers whose ${NAME:[PATH:]KEY} references "
+         "are resolved in connector configs and in this file. A name "
+         "without a .class row is ignored (its references stay as "
+         "written).",
+         NULL},
+        {"config.providers.NAME.class", WC_TYPE_CLASS, NULL,
+         "The class of provider NAME: FileConfigProvider, "
+         "DirectoryConfigProvider, EnvVarConfigProvider (full Java name, "
+         "simple name, or without ConfigProvider: File, Directory, EnvVar), "
+         "or a config provider plugin's class; unknown stops the worker.",
+         NULL},
+        {"config.providers.NAME.param.KEY", WC_TYPE_STRING, NULL,
+         "KEY=value passed to provider NAME: allowed.paths (File, "
+         "Directory: comma list of absolute existing paths), "
+         "allowlist.pattern (EnvVar: a Java regex the whole variable name "
+         "must match).",
+         NULL},
+        /* ---- Topic creation by source connectors (KIP-158) ---- */
+        {"topic.creation.enable", WC_TYPE_BOOLEAN, "true",
+         "Whether source connectors may create the topics they write to "
+         "with their topic.creation.* settings; false ignores those "
+         "settings.",
+         NULL},
 };
 
 /* Keys under these prefixes pass through unchecked. */
@@ -1509,6 +1534,23 @@ static int has_passthrough_prefix(const char *key)
                 if (!strncmp(key, *p, strlen(*p)) && key[strlen(*p)])
                         return 1;
         return 0;
+}
+
+/* config.providers.NAME.class and config.providers.NAME.param.KEY: the
+ * rows with NAME and KEY stand for these. */
+static int provider_key_ok(const char *key)
+{
+        static const char pre[] = "config.providers.";
+        const char *name = key + sizeof(pre) - 1, *par;
+        size_t n;
+
+        if (strncmp(key, pre, sizeof(pre) - 1))
+                return 0;
+        n = strlen(name);
+        if (n > 6 && !strcmp(name + n - 6, ".class"))
+                return 1;
+        par = strstr(name, ".param.");
+        return par && par != name && par[7];
 }
 
 static int check_value(const wc_def_t *def, const char *value, char *errstr,
@@ -1634,6 +1676,11 @@ int worker_config_check(const json_t *props, char *errstr, size_t errstr_size)
         json_object_foreach((json_t *)props, key, v) {
                 const wc_def_t *def = wc_def_find(key);
 
+                if (!def && provider_key_ok(key)) {
+                        if (!json_is_string(v))
+                                goto not_string;
+                        continue;
+                }
                 if (!def && has_passthrough_prefix(key)) {
                         if (!json_is_string(v))
                                 goto not_string;

@@ -14,14 +14,15 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cfgmap.h"
 #include "config.h"
+#include "jregex.h"
 #include "log.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.config.provider")
@@ -36,7 +37,8 @@ extern char **environ;
 typedef enum {
         PROV_FILE = 0,
         PROV_DIRECTORY,
-        PROV_ENVVAR
+        PROV_ENVVAR,
+        PROV_PLUGIN
 } prov_type_t;
 
 typedef struct provider {
@@ -47,8 +49,11 @@ typedef struct provider {
         size_t n_allowed;
         /* EnvVar: environment snapshot and allowlist.pattern. */
         json_t *env;
-        regex_t re;
-        int has_re;
+        jregex_t *re;           /* NULL: every name allowed */
+        /* Plugin: its descriptor and state. */
+        const connectd_config_provider_desc_t *pd;
+        void *pstate;
+        int configured;
 } provider_t;
 
 struct cfg_providers {
@@ -373,7 +378,7 @@ fail:
 
 static int env_allowed(const provider_t *p, const char *name)
 {
-        return !p->has_re || regexec(&p->re, name, 0, NULL, 0) == 0;
+        return !p->re || jregex_matches(p->re, name, strlen(name));
 }
 
 static json_t *env_get(const provider_t *p, const char *path,
@@ -409,6 +414,48 @@ oom:
         return NULL;
 }
 
+/* A provider plugin's get: keys as an array, answers filtered to the keys
+ * asked for with string values. */
+static json_t *plugin_get(const provider_t *p, const char *path,
+                          const json_t *keys, char *errstr,
+                          size_t errstr_size)
+{
+        size_t n = json_object_size(keys), i = 0;
+        const char **kv = calloc(n ? n : 1, sizeof(*kv));
+        json_t *out = json_object(), *data = json_object(), *v;
+        const char *k;
+
+        if (!kv || !out || !data) {
+                seterr(errstr, errstr_size, "out of memory");
+                goto fail;
+        }
+        json_object_foreach((json_t *)keys, k, v) {
+                (void)v;
+                kv[i++] = k;
+        }
+        errstr[0] = '\0';
+        if (p->pd->get(p->pstate, path, kv, n, (connectd_config_t *)out,
+                       errstr, errstr_size)) {
+                if (!errstr[0])
+                        seterr(errstr, errstr_size,
+                               "Config provider %s failed for path '%s'",
+                               p->name, path);
+                goto fail;
+        }
+        json_object_foreach(out, k, v) {
+                if (json_is_string(v) && json_object_get(keys, k))
+                        json_object_set(data, k, v);
+        }
+        free(kv);
+        json_decref(out);
+        return data;
+fail:
+        free(kv);
+        json_decref(out);
+        json_decref(data);
+        return NULL;
+}
+
 static json_t *provider_get(const provider_t *p, const char *path,
                             const json_t *keys, char *errstr,
                             size_t errstr_size)
@@ -420,6 +467,8 @@ static json_t *provider_get(const provider_t *p, const char *path,
                 return dir_get(p, path, keys, errstr, errstr_size);
         case PROV_ENVVAR:
                 return env_get(p, path, keys, errstr, errstr_size);
+        case PROV_PLUGIN:
+                return plugin_get(p, path, keys, errstr, errstr_size);
         }
         return NULL;
 }
@@ -486,14 +535,59 @@ static void provider_clear(provider_t *p)
         free(p->name);
         free_strv(p->allowed, p->n_allowed);
         json_decref(p->env);
-        if (p->has_re)
-                regfree(&p->re);
+        jregex_free(p->re);
+        if (p->pd && p->configured && p->pd->close)
+                p->pd->close(p->pstate);
         memset(p, 0, sizeof(*p));
 }
 
+/* Set once by the worker before it builds its providers. */
+static cfg_provider_lookup_fn plugin_lookup;
+
+void cfg_providers_set_plugin_lookup(cfg_provider_lookup_fn fn)
+{
+        plugin_lookup = fn;
+}
+
+/* A provider plugin: configure with the name's param.* keys. */
+static int plugin_init(provider_t *p, const json_t *worker_props,
+                       char *errstr, size_t errstr_size)
+{
+        char pre[512];
+        size_t plen;
+        json_t *params = json_object(), *v;
+        const char *k;
+        int rc;
+
+        snprintf(pre, sizeof(pre), "config.providers.%s.param.", p->name);
+        plen = strlen(pre);
+        if (!params) {
+                seterr(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        json_object_foreach((json_t *)worker_props, k, v) {
+                if (!strncmp(k, pre, plen) && k[plen] && json_is_string(v))
+                        json_object_set(params, k + plen, v);
+        }
+        errstr[0] = '\0';
+        rc = p->pd->configure ?
+                p->pd->configure(cfgmap_of(params), &p->pstate, errstr,
+                                 errstr_size) : 0;
+        json_decref(params);
+        if (rc) {
+                if (!errstr[0])
+                        seterr(errstr, errstr_size,
+                               "Config provider %s (%s) failed to configure",
+                               p->name, p->pd->class_name);
+                return -1;
+        }
+        p->configured = 1;
+        return 0;
+}
+
 static int provider_init(provider_t *p, const char *name,
-                         const json_t *worker_props, char *errstr,
-                         size_t errstr_size)
+                         const json_t *worker_props, int skip_plugins,
+                         char *errstr, size_t errstr_size)
 {
         char key[512];
         const char *cls, *v;
@@ -507,6 +601,19 @@ static int provider_init(provider_t *p, const char *name,
                 seterr(errstr, errstr_size, "out of memory");
                 return -1;
         }
+        if (class_lookup(cls, &p->type) != 0 && plugin_lookup &&
+            (p->pd = plugin_lookup(cls)) != NULL) {
+                p->type = PROV_PLUGIN;
+                return plugin_init(p, worker_props, errstr, errstr_size);
+        }
+        if (p->type != PROV_PLUGIN && class_lookup(cls, &p->type) != 0 &&
+            skip_plugins) {
+                /* Plugins are not loaded yet (the worker file resolving
+                 * itself): names of other classes stay unresolved. */
+                free(p->name);
+                p->name = NULL;
+                return 1;
+        }
         if (class_lookup(cls, &p->type) != 0) {
                 seterr(errstr, errstr_size,
                        "Invalid value %s for configuration %s: Class %s "
@@ -518,23 +625,16 @@ static int provider_init(provider_t *p, const char *name,
                          "config.providers.%s.param.allowlist.pattern", name);
                 v = json_string_value(json_object_get(worker_props, key));
                 if (v) {
-                        char *anchored = NULL;
-                        int rc;
+                        char msg[1024];
 
-                        if (asprintf(&anchored, "^(%s)$", v) < 0) {
-                                seterr(errstr, errstr_size, "out of memory");
-                                return -1;
-                        }
-                        rc = regcomp(&p->re, anchored,
-                                     REG_EXTENDED | REG_NOSUB);
-                        free(anchored);
-                        if (rc != 0) {
+                        /* Java's Pattern, matched whole (matches()). */
+                        p->re = jregex_compile(v, msg, sizeof(msg));
+                        if (!p->re) {
                                 seterr(errstr, errstr_size,
                                        "Invalid value %s for configuration "
-                                       "%s: not a valid pattern", v, key);
+                                       "%s: %s", v, key, msg);
                                 return -1;
                         }
-                        p->has_re = 1;
                 }
                 p->env = env_snapshot();
                 if (!p->env) {
@@ -549,8 +649,9 @@ static int provider_init(provider_t *p, const char *name,
         return parse_allowed_paths(p, v, errstr, errstr_size);
 }
 
-cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
-                                   size_t errstr_size)
+static cfg_providers_t *providers_new(const json_t *worker_props,
+                                      int skip_plugins, char *errstr,
+                                      size_t errstr_size)
 {
         cfg_providers_t *cp = calloc(1, sizeof(*cp));
         const char *list = json_string_value(
@@ -586,8 +687,8 @@ cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
                                 dup = 1;
                 if (dup)
                         continue;
-                rc = provider_init(&cp->v[cp->n], tok, worker_props, errstr,
-                                   errstr_size);
+                rc = provider_init(&cp->v[cp->n], tok, worker_props,
+                                   skip_plugins, errstr, errstr_size);
                 if (rc < 0) {
                         provider_clear(&cp->v[cp->n]);
                         goto fail;
@@ -601,6 +702,12 @@ fail:
         free(copy);
         cfg_providers_free(cp);
         return NULL;
+}
+
+cfg_providers_t *cfg_providers_new(const json_t *worker_props, char *errstr,
+                                   size_t errstr_size)
+{
+        return providers_new(worker_props, 0, errstr, errstr_size);
 }
 
 void cfg_providers_free(cfg_providers_t *cp)
@@ -834,4 +941,68 @@ fail:
         json_decref(lookups);
         json_decref(out);
         return NULL;
+}
+
+void cfg_providers_reverse(const json_t *raw_conn_config, json_t *task_config)
+{
+        const char *k;
+        json_t *v;
+
+        if (!json_is_object(raw_conn_config) || !json_is_object(task_config))
+                return;
+        json_object_foreach((json_t *)raw_conn_config, k, v) {
+                if (json_is_string(v) &&
+                    cfg_providers_has_reference(json_string_value(v)) &&
+                    json_object_get(task_config, k))
+                        json_object_set(task_config, k, v);
+        }
+}
+
+json_t *cfg_providers_resolve_worker(const json_t *worker_props, char *errstr,
+                                     size_t errstr_size)
+{
+        cfg_providers_t *cp = providers_new(worker_props, 1, errstr,
+                                            errstr_size);
+        json_t *out;
+
+        if (!cp)
+                return NULL;
+        out = cfg_providers_resolve(cp, worker_props, errstr, errstr_size);
+        cfg_providers_free(cp);
+        return out;
+}
+
+/* Written once on the main thread before the herder starts, read by every
+ * thread after: no lock needed for the pointer itself. */
+static cfg_providers_t *worker_providers;
+
+void cfg_providers_set_worker(cfg_providers_t *cp)
+{
+        cfg_providers_t *old = worker_providers;
+
+        worker_providers = cp;
+        cfg_providers_free(old);
+}
+
+const cfg_providers_t *cfg_providers_worker(void)
+{
+        return worker_providers;
+}
+
+void cfg_providers_unresolve_infos(json_t *config_infos,
+                                   const json_t *raw_config)
+{
+        json_t *configs = json_object_get(config_infos, "configs"), *ci;
+        size_t i;
+
+        json_array_foreach(configs, i, ci) {
+                json_t *val = json_object_get(ci, "value");
+                const char *name = json_string_value(
+                        json_object_get(val, "name"));
+                json_t *raw = name ? json_object_get(raw_config, name) : NULL;
+
+                if (json_is_string(raw) &&
+                    cfg_providers_has_reference(json_string_value(raw)))
+                        json_object_set(val, "value", raw);
+        }
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_providers.h"
 #include "plugins.h"
 #include "validate.h"
 
@@ -116,8 +117,8 @@ herder_err_t connector_config_check(const json_t *config, char **msg)
                                                             "connector.class"));
         const connectd_connector_desc_t *d;
         const char *name;
-        json_t *infos;
-        char ctl[256];
+        json_t *infos, *resolved;
+        char ctl[256], perr[1024] = "";
         int nerr = 0;
 
         *msg = NULL;
@@ -130,7 +131,17 @@ herder_err_t connector_config_check(const json_t *config, char **msg)
                 *msg = connector_check_unknown_class_msg(cls);
                 return HERDER_BAD_REQUEST;
         }
-        infos = validate_config(d, cls, config, &nerr);
+        /* Connect validates the config with the providers' values (and
+         * stores it with the references): a failed lookup is a 500 with
+         * the provider's message. */
+        resolved = cfg_providers_resolve(cfg_providers_worker(), config,
+                                         perr, sizeof(perr));
+        if (!resolved) {
+                *msg = strdup(perr);
+                return HERDER_ERROR;
+        }
+        infos = validate_config(d, cls, resolved, &nerr);
+        json_decref(resolved);
         if (!infos) {
                 *msg = strdup("Could not validate the connector "
                               "configuration");

@@ -41,6 +41,8 @@
 #include "validate.h"
 #include "converter.h"
 #include "javafmt.h"
+#include "jregex.h"
+#include "plugins.h"
 #include "transform.h"
 
 /* Ceilings: a validation never grows without bound, whatever the input. */
@@ -541,6 +543,24 @@ static const char *type_name(connectd_cfg_type_t t)
         }
 }
 
+/* The full name of a connector or converter class `name` (trimmed) names:
+ * a class Java would load for a type key and then find to be no
+ * transformation or predicate. NULL when it is none of those. */
+static const char *other_plugin_class(const char *name)
+{
+        static const char simple_hc[] =
+                "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+        const connectd_connector_desc_t *d = plugins_find(name);
+        size_t i;
+
+        if (d)
+                return d->class_name;
+        for (i = 0; converter_classes[i]; i++)
+                if (!strcmp(name, converter_classes[i]))
+                        return converter_classes[i];
+        return strcmp(name, simple_hc) ? NULL : simple_hc;
+}
+
 /* Parse `raw` (non-NULL) as k's type. 0 and *out filled, or -1 with the
  * error added to e. */
 static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
@@ -620,10 +640,11 @@ static int parse_value(const kdef_t *k, const char *raw, ventry_t *e,
                          * the other kind parses, and the validator says
                          * what is wrong with it. The value is its name. */
                         const xform_class_t *c = xform_lookup(t);
+                        const char *other = c ? NULL : other_plugin_class(t);
 
-                        found = c || xform_is_abstract(t, NULL, NULL);
-                        if (c) {
-                                out->str = strdup(c->name);
+                        found = c || other || xform_is_abstract(t, NULL, NULL);
+                        if (c || other) {
+                                out->str = strdup(c ? c->name : other);
                                 rc = out->str ? 0 : -1;
                         }
                 }
@@ -943,6 +964,21 @@ static const char *cfg_str(const json_t *config, const char *key)
         return json_string_value(json_object_get(config, key));
 }
 
+/* Pattern.compile(re).matcher(s).matches(); 0 when it does not match or
+ * does not compile. */
+static int java_full_match(const char *re, const char *s)
+{
+        char err[256];
+        jregex_t *jr = jregex_compile(re, err, sizeof(err));
+        int rc;
+
+        if (!jr)
+                return 0;
+        rc = jregex_matches(jr, s, strlen(s));
+        jregex_free(jr);
+        return rc;
+}
+
 /* SinkConnectorConfig.validate(props, validatedConfig). */
 static void sink_rules(run_t *r, const json_t *config)
 {
@@ -1003,27 +1039,13 @@ static void sink_rules(run_t *r, const json_t *config)
                 json_decref(uniq);
                 free(t);
         }
-        if (has_r && !regex_too_costly(regex)) {
-                regex_t re;
-                size_t rl = strlen(regex);
-                char *anch = malloc(rl + 5);
-                if (anch) {
-                        snprintf(anch, rl + 5, "^(%s)$", regex);
-                        if (!regcomp(&re, anch, REG_EXTENDED | REG_NOSUB)) {
-                                if (!regexec(&re, dlq, 0, NULL, 0)) {
-                                        snprintf(msg, sizeof(msg),
-                                                 "The DLQ topic '%s' may not be "
-                                                 "matched by the regex for the "
-                                                 "topics ('topics.regex=%s') "
-                                                 "consumed by the connector",
-                                                 dlq, regex);
-                                        entry_err(run_entry(r, "topics.regex", 1),
-                                                  msg);
-                                }
-                                regfree(&re);
-                        }
-                        free(anch);
-                }
+        if (has_r && java_full_match(regex, dlq)) {
+                snprintf(msg, sizeof(msg),
+                         "The DLQ topic '%s' may not be matched by the regex "
+                         "for the topics ('topics.regex=%s') consumed by the "
+                         "connector",
+                         dlq, regex);
+                entry_err(run_entry(r, "topics.regex", 1), msg);
         }
         free(dlq);
 }
@@ -1236,7 +1258,12 @@ static void xform_type_check(const kdef_t *k, const pval_t *v, ventry_t *e,
         if (!v->set || !v->str)
                 return;
         c = xform_lookup(v->str);
-        if (!c && xform_is_abstract(v->str, &kv, &vv)) {
+        if (!c && other_plugin_class(v->str)) {
+                snprintf(msg, sizeof(msg),
+                         "Class class %s does not implement the %s interface",
+                         v->str, iface);
+                entry_err(e, msg);
+        } else if (!c && xform_is_abstract(v->str, &kv, &vv)) {
                 snprintf(msg, sizeof(msg),
                          "This class is abstract and cannot be created. Did "
                          "you mean %s, %s?",
@@ -1408,7 +1435,11 @@ static void validate_key(run_t *r, size_t ki, const json_t *config)
                 const char *vname = k->vname ? k->vname : k->name;
                 char reason[MAX_MSG] = "";
                 const char *arg = present && v.set ? v.str : NULL;
-                if (k->fn(vname, arg, reason, sizeof(reason)) != 0) {
+                int vrc = k->fn(vname, arg, reason, sizeof(reason));
+
+                if (vrc == CONNECTD_VALIDATOR_MESSAGE) {
+                        entry_err(e, reason[0] ? reason : "Invalid value");
+                } else if (vrc != 0) {
                         char *js = java_str(k, &v);
                         add_invalid(e, vname, js ? js : "null",
                                     reason[0] ? reason : "Invalid value");

@@ -53,6 +53,7 @@
 
 #include "rest.h"
 #include "config.h"
+#include "config_providers.h"
 #include "connector_check.h"
 #include "converter.h"
 #include "forward.h"
@@ -1197,6 +1198,11 @@ static int cmp_class(const void *a, const void *b)
         return strcmp(x->class_name, y->class_name);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void h_plugins(req_t *q)
 {
         const char *co = query(q, "connectorsOnly");
@@ -1243,6 +1249,23 @@ static void h_plugins(req_t *q)
                                               plugin_info(converter_classes[i],
                                                           "converter",
                                                           CONNECT_VERSION));
+        /* Header converters: every converter (they all implement
+         * HeaderConverter) and SimpleHeaderConverter, sorted by name. */
+        if (!connectors_only) {
+                const char *hc[64];
+                size_t nh = 0;
+
+                for (size_t i = 0; converter_classes[i] && nh < 63; i++)
+                        hc[nh++] = converter_classes[i];
+                hc[nh++] = "org.apache.kafka.connect.storage."
+                           "SimpleHeaderConverter";
+                qsort(hc, nh, sizeof(hc[0]), cmp_str);
+                for (size_t i = 0; i < nh; i++)
+                        json_array_append_new(out,
+                                              plugin_info(hc[i],
+                                                          "header_converter",
+                                                          CONNECT_VERSION));
+        }
         q_json(q, 200, out);
 }
 
@@ -1302,7 +1325,18 @@ static void h_plugin_validate(req_t *q)
                 unknown_class(q, cls);
                 goto out;
         }
-        json_t *infos = validate_config(d, cls, config, NULL);
+        /* Validated with the providers' values; the answer shows the
+         * values as sent (references, never the secrets). */
+        json_t *resolved = cfg_providers_resolve(cfg_providers_worker(),
+                                                 config, err, sizeof(err));
+        if (!resolved) {
+                q_error(q, 500, "%s", err);
+                goto out;
+        }
+        json_t *infos = validate_config(d, cls, resolved, NULL);
+        json_decref(resolved);
+        if (infos)
+                cfg_providers_unresolve_infos(infos, config);
         if (infos)
                 q_json(q, 200, infos);
         else

@@ -19,6 +19,8 @@
 
 #include "cfgmap.h"
 #include "config.h"
+#include "config_providers.h"
+#include "topic_creation.h"
 #include "distributed.h"
 #include "plugins.h"
 #include "runtime.h"
@@ -247,6 +249,7 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
         const char *cls = json_string_value(json_object_get(config,
                                                             "connector.class"));
         const connectd_connector_desc_t *desc = plugins_find(cls ? cls : "");
+        json_t *resolved;
 
         pthread_mutex_lock(&c->h->lock);
         c->desc = desc;
@@ -264,14 +267,31 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
         in->ctx.task = NULL;
         in->ctx.lg = log_get(desc->class_name);
         in->state = NULL;
-        if (desc->start(&in->ctx, cfgmap_of(config), &in->state, errstr,
+        /* Every start resolves the references again (a changed secret is
+         * picked up); the resolved copy lives only for this call. */
+        resolved = cfg_providers_resolve(cfg_providers_worker(), config,
+                                         errstr, sizeof(errstr));
+        if (!resolved) {
+                set_conn_state(c, "FAILED", errstr);
+                return -1;
+        }
+        if (desc->type == CONNECTD_SOURCE &&
+            topic_creation_check(c->h->props, resolved, errstr,
+                                 sizeof(errstr))) {
+                json_decref(resolved);
+                set_conn_state(c, "FAILED", errstr);
+                return -1;
+        }
+        if (desc->start(&in->ctx, cfgmap_of(resolved), &in->state, errstr,
                         sizeof(errstr))) {
+                json_decref(resolved);
                 if (!*errstr)
                         snprintf(errstr, sizeof(errstr),
                                  "connector start failed");
                 set_conn_state(c, "FAILED", errstr);
                 return -1;
         }
+        json_decref(resolved);
         in->running = 1;
         return 0;
 }
@@ -375,7 +395,7 @@ static void restart_task(connector_t *c, int id, int paused)
                 json_decref(cfg);
                 return;
         }
-        nt = runner_task_start(h, c, old->desc, old->conn_config, id, cfg,
+        nt = runner_task_start(h, c, old->desc, old->raw_conn_config, id, cfg,
                                paused);
         json_decref(cfg);
         if (!nt)
@@ -384,6 +404,29 @@ static void restart_task(connector_t *c, int id, int paused)
         c->tasks[id] = nt;
         pthread_mutex_unlock(&h->lock);
         task_release(old);
+}
+
+int runtime_task_resolve(task_t *t, char *errstr, size_t errstr_size)
+{
+        const cfg_providers_t *cp = cfg_providers_worker();
+        json_t *cfg, *conn_cfg;
+
+        if (!cfg_providers_count(cp))
+                return 0;
+        cfg = cfg_providers_resolve(cp, t->raw_config, errstr, errstr_size);
+        if (!cfg)
+                return -1;
+        conn_cfg = cfg_providers_resolve(cp, t->raw_conn_config, errstr,
+                                         errstr_size);
+        if (!conn_cfg) {
+                json_decref(cfg);
+                return -1;
+        }
+        json_decref(t->config);
+        json_decref(t->conn_config);
+        t->config = cfg;
+        t->conn_config = conn_cfg;
+        return 0;
 }
 
 /* "task.class" as Connect shows it for tasks of connector plugin d:
@@ -438,6 +481,11 @@ static json_t *generate_task_configs(connector_t *c, instance_t *in,
         task_class_of(d, task_class, sizeof(task_class));
         for (i = 0; i < json_array_size(arr); i++) {
                 json_t *tc = json_array_get(arr, i);
+                /* The connector saw resolved values: keys that hold a
+                 * reference in the connector config get it back, so the
+                 * stored and shown task configs are raw (Connect's
+                 * reverseTransform); the task resolves them at start. */
+                cfg_providers_reverse(config, tc);
                 json_object_set_new(tc, "task.class", json_string(task_class));
                 if (d->type == CONNECTD_SINK) {
                         json_t *v = json_object_get(config, "topics");
@@ -510,7 +558,8 @@ static int tasks_current_locked(const connector_t *c,
                 return 0;
         for (i = 0; i < c->ntasks; i++)
                 if (c->tasks[i]->desc != d ||
-                    !json_equal(c->tasks[i]->conn_config, (json_t *)config))
+                    !json_equal(c->tasks[i]->raw_conn_config,
+                                (json_t *)config))
                         return 0;
         return 1;
 }
@@ -685,8 +734,9 @@ static void reconcile_tasks_dist(connector_t *c, json_t *config,
                 if (!t)
                         continue;
                 if (i >= n || !json_int_in(own, i) || t->desc != desc ||
-                    !json_equal(t->config, json_array_get(topic_tasks, i)) ||
-                    !json_equal(t->conn_config, config)) {
+                    !json_equal(t->raw_config,
+                                json_array_get(topic_tasks, i)) ||
+                    !json_equal(t->raw_conn_config, config)) {
                         stop[nstop++] = t;
                         c->tasks[i] = NULL;
                         json_array_append_new(c->busy, json_integer(i));

@@ -4,8 +4,12 @@
 #include "data.h"
 #include "record.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
 
 #define PRIM(n, t, o) const connect_schema_t n = { .type = (t), .optional = (o) }
 PRIM(schema_int8, CONNECTD_VAL_INT8, 0);
@@ -350,6 +354,20 @@ connectd_value_t *val_get(const connectd_value_t *st, const char *name,
         return f && !value_is_null(f->value) ? f->value : NULL;
 }
 
+connectd_value_t *val_get_next(const connectd_value_t *st, const char *name,
+                               const value_field_t **cursor)
+{
+        const value_field_t *f = *cursor;
+        size_t n = strlen(name);
+
+        if (!f || !f->name || f->name_len != n || memcmp(f->name, name, n))
+                f = st ? find(st, name) : NULL;
+        if (!f)
+                return NULL;
+        *cursor = f->next;
+        return !value_is_null(f->value) ? f->value : NULL;
+}
+
 connectd_value_t *val_shallow_copy(arena_t *a, const connectd_value_t *v)
 {
         connectd_value_t *c = val_new(a, v->type);
@@ -508,4 +526,168 @@ void xerr_set(xerr_t *e, const char *cls, const char *fmt, ...)
         va_start(ap, fmt);
         xerr_vset(e, cls, fmt, ap);
         va_end(ap);
+}
+
+/* ---- record text ------------------------------------------------------ */
+
+static int text_value(buf_t *b, const connect_schema_t *s,
+                      const connectd_value_t *v)
+{
+        size_t n = value_to_text_schema(s, v, NULL, 0);
+        char *t = malloc(n + 1);
+        int rc;
+
+        if (!t)
+                return -1;
+        value_to_text_schema(s, v, t, n + 1);
+        rc = buf_append(b, t, n);
+        free(t);
+        return rc;
+}
+
+/* Schemaless JSON as Connect values (objects as schemaless objects). */
+static connectd_value_t *val_from_json(arena_t *a, const json_t *j)
+{
+        connectd_value_t *v, *m;
+        const char *key;
+        json_t *x;
+        size_t i;
+
+        switch (json_typeof(j)) {
+        case JSON_OBJECT:
+                if (!(v = val_struct(a, NULL)))
+                        return NULL;
+                json_object_foreach((json_t *)j, key, x)
+                        if (!(m = val_from_json(a, x)) || val_put(a, v, key, m))
+                                return NULL;
+                return v;
+        case JSON_ARRAY:
+                if (!(v = val_array(a)))
+                        return NULL;
+                json_array_foreach(j, i, x)
+                        if (!(m = val_from_json(a, x)) ||
+                            val_append(a, v, NULL, m))
+                                return NULL;
+                return v;
+        case JSON_STRING:
+                return val_string(a, json_string_value(j),
+                                  json_string_length(j));
+        case JSON_INTEGER:
+                return val_int(a, CONNECTD_VAL_INT64, json_integer_value(j));
+        case JSON_REAL:
+                return val_float(a, CONNECTD_VAL_FLOAT64, json_real_value(j));
+        case JSON_TRUE:
+        case JSON_FALSE:
+                return val_bool(a, json_is_true(j));
+        default:
+                return val_null(a);
+        }
+}
+
+/* A JSON object as Java's Map.toString (HashMap order), "null" for
+ * none. */
+static int text_json_map(buf_t *b, const char *json)
+{
+        arena_t *a;
+        json_t *root;
+        int rc;
+
+        if (!json)
+                return buf_puts(b, "null");
+        root = json_loads(json, JSON_DECODE_ANY, NULL);
+        if (!root || !(a = arena_new(0))) {
+                json_decref(root);
+                return buf_puts(b, json);
+        }
+        {
+                connectd_value_t *v = val_from_json(a, root);
+
+                rc = v ? text_value(b, NULL, v) : buf_puts(b, json);
+        }
+        arena_destroy(a);
+        json_decref(root);
+        return rc;
+}
+
+static int text_schema(buf_t *b, const connect_schema_t *s)
+{
+        if (!s)
+                return buf_puts(b, "null");
+        if (s->name)
+                return buf_printf(b, "Schema{%s:%s}", s->name,
+                                  schema_type_name(s->type));
+        return buf_printf(b, "Schema{%s}", schema_type_name(s->type));
+}
+
+char *xrecord_text(const xrecord_t *r)
+{
+        static const char *const ts_types[] = { "NoTimestampType",
+                                                "CreateTime",
+                                                "LogAppendTime" };
+        buf_t b;
+        const connect_header_t *h;
+        int rc = 0;
+
+        buf_init(&b, 0);
+        if (r->is_sink) {
+                const char *ot = r->original_topic ? r->original_topic
+                                                   : r->topic;
+                int32_t op = r->original_topic ? r->original_partition
+                                               : r->partition;
+                int64_t oo = r->original_topic ? r->original_offset
+                                               : r->offset;
+
+                rc |= buf_printf(&b, "SinkRecord{kafkaOffset=%lld, "
+                                     "timestampType=%s, originalTopic=%s, "
+                                     "originalKafkaPartition=",
+                                 (long long)r->offset,
+                                 ts_types[r->timestamp_type >= 0 &&
+                                          r->timestamp_type <= 2
+                                                  ? r->timestamp_type : 0],
+                                 ot ? ot : "null");
+                rc |= op < 0 ? buf_puts(&b, "null")
+                             : buf_printf(&b, "%ld", (long)op);
+                rc |= buf_printf(&b, ", originalKafkaOffset=%lld} ",
+                                 (long long)oo);
+        } else {
+                rc |= buf_puts(&b, "SourceRecord{sourcePartition=");
+                rc |= text_json_map(&b, r->source_partition);
+                rc |= buf_puts(&b, ", sourceOffset=");
+                rc |= text_json_map(&b, r->source_offset);
+                rc |= buf_puts(&b, "} ");
+        }
+        rc |= buf_printf(&b, "ConnectRecord{topic='%s', kafkaPartition=",
+                         r->topic ? r->topic : "null");
+        rc |= r->partition < 0 ? buf_puts(&b, "null")
+                               : buf_printf(&b, "%ld", (long)r->partition);
+        rc |= buf_puts(&b, ", key=");
+        rc |= text_value(&b, r->key_schema, r->key);
+        rc |= buf_puts(&b, ", value=");
+        rc |= text_value(&b, r->value_schema, r->value);
+        rc |= r->has_timestamp
+                      ? buf_printf(&b, ", timestamp=%lld",
+                                   (long long)r->timestamp)
+                      : buf_puts(&b, ", timestamp=null");
+        rc |= buf_puts(&b, ", headers=ConnectHeaders(headers=");
+        if (r->headers.count) {
+                rc |= buf_putc(&b, '[');
+                for (h = r->headers.head; h; h = h->next) {
+                        if (h != r->headers.head)
+                                rc |= buf_puts(&b, ", ");
+                        rc |= buf_printf(&b, "ConnectHeader(key=%s, value=",
+                                         h->name);
+                        rc |= text_value(&b, h->schema, h->value);
+                        rc |= buf_puts(&b, ", schema=");
+                        rc |= text_schema(&b, h->schema);
+                        rc |= buf_putc(&b, ')');
+                }
+                rc |= buf_putc(&b, ']');
+        }
+        rc |= buf_puts(&b, ")}");
+        rc |= buf_putc(&b, '\0');
+        if (rc) {
+                buf_free(&b);
+                return NULL;
+        }
+        return b.data;
 }

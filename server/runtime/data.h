@@ -44,6 +44,7 @@
 
 typedef struct arena arena_t;
 typedef struct connect_schema connect_schema_t;
+typedef struct value_field value_field_t;
 
 #define LOGICAL_DATE "org.apache.kafka.connect.data.Date"
 #define LOGICAL_TIME "org.apache.kafka.connect.data.Time"
@@ -142,6 +143,12 @@ int val_append(arena_t *a, connectd_value_t *c, connectd_value_t *key,
  * null); *found (may be NULL) tells the two apart. */
 connectd_value_t *val_get(const connectd_value_t *st, const char *name,
                           int *found);
+/* val_get for reading a STRUCT's fields in schema order: *cursor (NULL at
+ * the start) is tried first and moves past the member found, so a struct
+ * whose members are in schema order is read in linear time. Returns what
+ * val_get returns (NULL when missing or null). */
+connectd_value_t *val_get_next(const connectd_value_t *st, const char *name,
+                               const value_field_t **cursor);
 /* A copy of a STRUCT/MAP/ARRAY's member list (members shared), to change
  * without touching the original. */
 connectd_value_t *val_shallow_copy(arena_t *a, const connectd_value_t *v);
@@ -202,10 +209,25 @@ typedef struct xrecord {
         int timestamp_type;             /* sink: 0 none, 1 CreateTime,
                                          * 2 LogAppendTime */
         arena_t *arena;
+        /* For xrecord_text only (may stay unset): a source record's
+         * partition and offset maps as JSON text (NULL: null); a sink
+         * record's topic, partition and offset before any transform
+         * (original_topic NULL: the current ones). */
+        const char *source_partition, *source_offset;
+        const char *original_topic;
+        int32_t original_partition;
+        int64_t original_offset;
 } xrecord_t;
 
 /* Java's toString of the record, for messages ("Timestamp missing on
- * record: ...", the error log's source record text). malloc'd. */
+ * record: ...", the error log's source record text): SourceRecord's
+ * "SourceRecord{sourcePartition={..}, sourceOffset={..}} ConnectRecord{
+ * topic='t', kafkaPartition=null, key=.., value=.., timestamp=..,
+ * headers=ConnectHeaders(headers=..)}" or SinkRecord's "SinkRecord{
+ * kafkaOffset=5, timestampType=CreateTime, originalTopic=t,
+ * originalKafkaPartition=0, originalKafkaOffset=5} ConnectRecord{...}",
+ * values as value_to_text_schema prints them. malloc'd; NULL if out of
+ * memory. */
 char *xrecord_text(const xrecord_t *r);
 
 /* ---- errors ---------------------------------------------------------- */

@@ -3,7 +3,8 @@
  *
  * Maps each entry to the module that owns the behaviour: records and values
  * (record.c), config maps (cfgmap.c), validation (validate.c), registration
- * (plugins.c), and here the few that need a task or connector context:
+ * (plugins.c; transforms too), the record pipeline's schemas, values,
+ * headers and transform records (record_abi.c), and here the few that need a task or connector context:
  * logging with the connector's logger, sleep/should_stop, offset reads.
  * Everything is thread-safe; a ctx is used only by its own thread.
  */
@@ -18,6 +19,7 @@
 #include "runtime.h"
 #include "plugins.h"
 #include "record.h"
+#include "record_abi.h"
 #include "validate.h"
 
 static const log_level_t level_map[] = {
@@ -202,8 +204,10 @@ const connectd_host_t connectd_host = {
         .struct_put = struct_put,
         .value_type = value_type,
         .value_data = value_data,
-        .value_int = value_int,
-        .value_double = value_double,
+        /* Read every integer and float type (record.c's predate INT8..32
+         * and FLOAT32). */
+        .value_int = abi_value_int,
+        .value_double = abi_value_double,
         .struct_count = struct_count,
         .struct_field = struct_field,
         .value_to_text = value_to_text,
@@ -215,4 +219,70 @@ const connectd_host_t connectd_host = {
         .sink_record_value = sink_record_value,
         .alloc = host_alloc,
         .free = host_free,
+        /* records: headers, timestamps, schemas (added with the record
+         * pipeline) */
+        .record_arena = abi_record_arena,
+        .arena_new = abi_arena_new,
+        .arena_destroy = abi_arena_destroy,
+        .schema_primitive = abi_schema_primitive,
+        .schema_new = abi_schema_new,
+        .schema_set_name = abi_schema_set_name,
+        .schema_set_version = abi_schema_set_version,
+        .schema_set_optional = abi_schema_set_optional,
+        .schema_set_param = abi_schema_set_param,
+        .schema_add_field = abi_schema_add_field,
+        .schema_set_items = abi_schema_set_items,
+        .schema_type = abi_schema_type,
+        .schema_name = abi_schema_name,
+        .schema_optional = abi_schema_optional,
+        .schema_version = abi_schema_version,
+        .schema_param = abi_schema_param,
+        .schema_field_count = abi_schema_field_count,
+        .schema_field = abi_schema_field,
+        .schema_items = abi_schema_items,
+        .value_of_null = abi_value_of_null,
+        .value_of_string = abi_value_of_string,
+        .value_of_bytes = abi_value_of_bytes,
+        .value_of_int = abi_value_of_int,
+        .value_of_float = abi_value_of_float,
+        .value_of_struct = abi_value_of_struct,
+        .value_of_array = abi_value_of_array,
+        .value_of_map = abi_value_of_map,
+        .value_put = abi_value_put,
+        .value_append = abi_value_append,
+        .value_copy = abi_value_copy,
+        .value_count = abi_value_count,
+        .value_member = abi_value_member,
+        .value_get = abi_value_get,
+        .value_struct_schema = abi_value_struct_schema,
+        .record_set_timestamp = abi_record_set_timestamp,
+        .record_add_header = abi_record_add_header,
+        .record_set_key_schema = abi_record_set_key_schema,
+        .record_set_value_schema = abi_record_set_value_schema,
+        .sink_record_header_count = abi_sink_header_count,
+        .sink_record_header = abi_sink_header,
+        .sink_record_timestamp_type = abi_sink_timestamp_type,
+        .sink_record_key_schema = abi_sink_key_schema,
+        .sink_record_value_schema = abi_sink_value_schema,
+        .register_transform = plugins_register_transform,
+        .xrecord_arena = abi_xrecord_arena,
+        .xrecord_topic = abi_xrecord_topic,
+        .xrecord_set_topic = abi_xrecord_set_topic,
+        .xrecord_partition = abi_xrecord_partition,
+        .xrecord_set_partition = abi_xrecord_set_partition,
+        .xrecord_key = abi_xrecord_key,
+        .xrecord_value = abi_xrecord_value,
+        .xrecord_set_key = abi_xrecord_set_key,
+        .xrecord_set_value = abi_xrecord_set_value,
+        .xrecord_timestamp = abi_xrecord_timestamp,
+        .xrecord_set_timestamp = abi_xrecord_set_timestamp,
+        .xrecord_header_count = abi_xrecord_header_count,
+        .xrecord_header = abi_xrecord_header,
+        .xrecord_header_add = abi_xrecord_header_add,
+        .xrecord_header_remove = abi_xrecord_header_remove,
+        .xrecord_is_sink = abi_xrecord_is_sink,
+        .xrecord_offset = abi_xrecord_offset,
+        .xrecord_timestamp_type = abi_xrecord_timestamp_type,
+        /* config providers (added with the record pipeline) */
+        .register_config_provider = plugins_register_provider,
 };

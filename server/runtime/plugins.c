@@ -40,6 +40,17 @@
  *    a plugin that keeps it and registers later gets a logged refusal
  *    instead of a dangling pointer.
  *
+ *  - Custom transforms and predicates (host->register_transform) are
+ *    checked like connectors, copied the same way, and wrapped in an
+ *    xform_class_t for the class table of server/transforms. The table
+ *    never forgets a class, so they are held back while the plugin's init
+ *    runs and registered (xform_register) only once the load succeeds; a
+ *    plugin that registered one stays loaded even through plugins_reset().
+ *    xform_class_t's configure() is not told its class, so each plugin
+ *    class gets one of XP_MAX fixed configure trampolines bound to its slot
+ *    (a ceiling on plugin transform classes); apply/close find the class
+ *    through the instance state the wrapper allocates.
+ *
  * Threads: written only at start-up on the main thread (built-ins, then
  * plugin.path); read-only afterwards, so lookups take no lock. Entries are
  * allocated one by one, so pointers handed out stay valid until
@@ -57,6 +68,8 @@
 
 #include "log.h"
 #include "plugins.h"
+#include "record_abi.h"
+#include "transform.h"
 
 /* Built-in connectors (connectors/filestream, connectors/datagen). They are
  * ordinary plugins whose init function is called directly. */
@@ -79,6 +92,29 @@ extern int datagen_plugin_init(const connectd_host_t *host,
 
 #define BUILTIN_FILE "built-in"
 
+/* Size of the transform descriptor as first defined: everything up to
+ * close. Stays fixed when later versions append fields. */
+#define XDESC_V1_SIZE                                                          \
+        (offsetof(connectd_transform_desc_t, close) +                          \
+         sizeof(((connectd_transform_desc_t *)0)->close))
+
+#define XP_MAX 64 /* plugin transform/predicate classes (trampolines) */
+
+/* A plugin transform or predicate: the class the table holds and our copy
+ * of the plugin's descriptor. Never freed once registered (the class table
+ * keeps pointers to it for the life of the process). */
+typedef struct xform_plugin {
+        xform_class_t cls;
+        connectd_transform_desc_t desc;
+        char *file;
+} xform_plugin_t;
+
+/* One configured instance: the class and the plugin's own state. */
+typedef struct xform_inst {
+        const xform_plugin_t *xp;
+        void *state;
+} xform_inst_t;
+
 /* The registry handle plugins see: where the descriptors come from. */
 struct connectd_registry {
         char *file;            /* path of the .so, or BUILTIN_FILE (owned) */
@@ -86,6 +122,11 @@ struct connectd_registry {
         int registered;        /* descriptors accepted during this load */
         int refused;           /* descriptors refused during this load */
         char first_refusal[512];
+        /* Transforms registered during this load, committed (to xplugins
+         * and the class table) when the load succeeds; owned until then. */
+        xform_plugin_t *xpending[XP_MAX];
+        size_t nxpending;
+        int xcommitted;        /* 1: classes of this plugin are in the table */
 };
 
 typedef struct plugin_entry {
@@ -108,6 +149,10 @@ static loaded_t *handles;
 static size_t handles_cnt, handles_cap;
 
 static int allow_insecure; /* plugin.path.allow.insecure */
+
+/* Committed plugin transform classes by slot; written at start-up only. */
+static xform_plugin_t *xplugins[XP_MAX];
+static size_t nxplugins;
 
 static logger_t *plog(void)
 {
@@ -468,6 +513,320 @@ out_nomem:
         return -1;
 }
 
+/* --- custom transforms and predicates --- */
+
+static const char *xkind_name(connectd_transform_kind_t kind)
+{
+        return kind == CONNECTD_PREDICATE ? "predicate" : "transformation";
+}
+
+static void refuse_xform(connectd_registry_t *reg, const char *class_name,
+                         connectd_transform_kind_t kind, const char *why)
+{
+        reg->refused++;
+        if (!reg->first_refusal[0])
+                snprintf(reg->first_refusal, sizeof(reg->first_refusal), "%s",
+                         why);
+        if (class_name)
+                LOG_ERROR(plog(), "Plugin %s: refusing %s class %s: %s",
+                          reg->file, xkind_name(kind), class_name, why);
+        else
+                LOG_ERROR(plog(), "Plugin %s: refusing a transform "
+                                  "descriptor: %s",
+                          reg->file, why);
+}
+
+/* Fills `props` (a copy of the instance's keys) with the defaults of the
+ * class's definition table, as Java's AbstractConfig hands them to
+ * configure(). 0 or -1 (OOM). */
+static int add_defaults(json_t *props, const connectd_config_def_t *defs)
+{
+        size_t i;
+
+        for (i = 0; defs && defs[i].name; i++) {
+                json_t *v = json_object_get(props, defs[i].name);
+
+                if ((v && !json_is_null(v)) || !defs[i].default_value)
+                        continue;
+                if (json_object_set_new(props, defs[i].name,
+                                        json_string(defs[i].default_value)))
+                        return -1;
+        }
+        return 0;
+}
+
+/* configure() of the class in `slot`: the plugin's configure on the
+ * instance's keys plus defaults; a failure is Java's ConfigException. */
+static int xp_configure(size_t slot, const json_t *props, void **state,
+                        xerr_t *err)
+{
+        const xform_plugin_t *xp = slot < nxplugins ? xplugins[slot] : NULL;
+        char errstr[1024] = "";
+        xform_inst_t *in = NULL;
+        json_t *cfg = NULL;
+        int rc = -1;
+
+        *state = NULL;
+        if (!xp) {
+                xerr_set(err, XERR_CONFIG, "unknown plugin transform slot");
+                return -1;
+        }
+        cfg = props ? json_deep_copy(props) : json_object();
+        in = calloc(1, sizeof(*in));
+        if (!cfg || !json_is_object(cfg) || !in ||
+            add_defaults(cfg, xp->desc.config_defs) == -1) {
+                xerr_set(err, XERR_CONFIG, "out of memory configuring %s",
+                         xp->cls.name);
+                goto out;
+        }
+        in->xp = xp;
+        if (xp->desc.configure((const connectd_config_t *)cfg, &in->state,
+                               errstr, sizeof(errstr)) != 0) {
+                xerr_set(err, XERR_CONFIG, "%s",
+                         errstr[0] ? errstr : "configure() failed");
+                goto out;
+        }
+        *state = in;
+        in = NULL;
+        rc = 0;
+out:
+        free(in);
+        json_decref(cfg);
+        return rc;
+}
+
+/* Fixed trampolines: configure_<slot> for every slot. */
+#define XP_T(a, b)                                                             \
+        static int xp_configure_##a##b(const json_t *p, void **st,           \
+                                       xerr_t *e)                             \
+        {                                                                      \
+                return xp_configure((a) * 8 + (b), p, st, e);                  \
+        }
+#define XP_T8(a)                                                               \
+        XP_T(a, 0) XP_T(a, 1) XP_T(a, 2) XP_T(a, 3) XP_T(a, 4) XP_T(a, 5)      \
+        XP_T(a, 6) XP_T(a, 7)
+XP_T8(0) XP_T8(1) XP_T8(2) XP_T8(3) XP_T8(4) XP_T8(5) XP_T8(6) XP_T8(7)
+#define XP_R8(a)                                                               \
+        xp_configure_##a##0, xp_configure_##a##1, xp_configure_##a##2,         \
+        xp_configure_##a##3, xp_configure_##a##4, xp_configure_##a##5,         \
+        xp_configure_##a##6, xp_configure_##a##7
+static int (*const xp_configure_fn[XP_MAX])(const json_t *, void **,
+                                            xerr_t *) = {
+        XP_R8(0), XP_R8(1), XP_R8(2), XP_R8(3),
+        XP_R8(4), XP_R8(5), XP_R8(6), XP_R8(7)
+};
+
+static int xp_apply(void *state, xrecord_t *r, xerr_t *err)
+{
+        xform_inst_t *in = state;
+        const xform_plugin_t *xp = in->xp;
+        char errstr[1024] = "";
+        int rc;
+
+        rc = xp->desc.apply(in->state, xrecord_handle(r), errstr,
+                            sizeof(errstr));
+        if (rc == 0 || rc == 1)
+                return rc;
+        if (rc == CONNECTD_XFORM_RETRY) {
+                xerr_set(err, XERR_RETRIABLE, "%s",
+                         errstr[0] ? errstr : "apply() failed (retriable)");
+                err->retriable = 1;
+                return -1;
+        }
+        if (rc == -1)
+                xerr_set(err, XERR_DATA, "%s",
+                         errstr[0] ? errstr : "apply() failed");
+        else
+                xerr_set(err, XERR_CONNECT,
+                         "%s %s returned %d, expected %s", xkind_name(
+                                 xp->desc.kind),
+                         xp->cls.name, rc,
+                         xp->desc.kind == CONNECTD_PREDICATE
+                                 ? "0, 1 or -1"
+                                 : "CONNECTD_XFORM_KEEP, _DROP or -1");
+        return -1;
+}
+
+static void xp_close(void *state)
+{
+        xform_inst_t *in = state;
+
+        if (!in)
+                return;
+        if (in->xp->desc.close)
+                in->xp->desc.close(in->state);
+        free(in);
+}
+
+static void xplugin_free(xform_plugin_t *xp)
+{
+        if (xp) {
+                free(xp->file);
+                free(xp);
+        }
+}
+
+/* A pending or committed class named `name`; NULL if none. */
+static const xform_plugin_t *find_pending(const connectd_registry_t *reg,
+                                          const char *name)
+{
+        size_t i;
+
+        for (i = 0; i < reg->nxpending; i++)
+                if (!strcmp(reg->xpending[i]->desc.class_name, name))
+                        return reg->xpending[i];
+        return NULL;
+}
+
+int plugins_register_transform(connectd_registry_t *reg,
+                               const connectd_transform_desc_t *desc)
+{
+        connectd_transform_desc_t copy;
+        xform_plugin_t *xp = NULL;
+        const xform_class_t *other;
+        char errstr[512];
+        size_t n;
+
+        if (!reg)
+                return -1;
+        if (!reg->open) {
+                refuse_xform(reg, NULL, 0, "register_transform called after "
+                                           "the plugin's init function "
+                                           "returned");
+                return -1;
+        }
+        if (!desc) {
+                refuse_xform(reg, NULL, 0, "descriptor is NULL");
+                return -1;
+        }
+        if (desc->abi_version > CONNECTD_ABI_VERSION ||
+            desc->abi_version < 1) {
+                snprintf(errstr, sizeof(errstr),
+                         desc->abi_version < 1
+                                 ? "invalid plugin ABI version %u"
+                                 : "built for plugin ABI %u, this worker "
+                                   "supports up to %d",
+                         (unsigned)desc->abi_version, CONNECTD_ABI_VERSION);
+                refuse_xform(reg, NULL, 0, errstr);
+                return -1;
+        }
+        if (desc->struct_size < XDESC_V1_SIZE) {
+                snprintf(errstr, sizeof(errstr),
+                         "transform descriptor struct_size %u is smaller "
+                         "than the %zu bytes it needs",
+                         (unsigned)desc->struct_size, (size_t)XDESC_V1_SIZE);
+                refuse_xform(reg, NULL, 0, errstr);
+                return -1;
+        }
+        memset(&copy, 0, sizeof(copy));
+        n = desc->struct_size < sizeof(copy) ? desc->struct_size
+                                             : sizeof(copy);
+        memcpy(&copy, desc, n);
+
+        if (!name_ok(copy.class_name)) {
+                snprintf(errstr, sizeof(errstr),
+                         copy.class_name ? "invalid class name '%.100s'"
+                                         : "descriptor has no class name%s",
+                         copy.class_name ? copy.class_name : "");
+                refuse_xform(reg, NULL, copy.kind, errstr);
+                return -1;
+        }
+        if (copy.kind != CONNECTD_TRANSFORMATION &&
+            copy.kind != CONNECTD_PREDICATE) {
+                snprintf(errstr, sizeof(errstr),
+                         "unknown kind %d (expected transformation or "
+                         "predicate)", (int)copy.kind);
+                refuse_xform(reg, copy.class_name, copy.kind, errstr);
+                return -1;
+        }
+        if (!copy.configure || !copy.apply) {
+                snprintf(errstr, sizeof(errstr), "no %s callback",
+                         !copy.configure ? "configure" : "apply");
+                refuse_xform(reg, copy.class_name, copy.kind, errstr);
+                return -1;
+        }
+        if (check_config_defs(copy.config_defs, errstr, sizeof(errstr))) {
+                refuse_xform(reg, copy.class_name, copy.kind, errstr);
+                return -1;
+        }
+        if ((other = xform_lookup(copy.class_name)) ||
+            find_pending(reg, copy.class_name)) {
+                snprintf(errstr, sizeof(errstr),
+                         "duplicate class name (already registered%s%s)",
+                         other && !other->plugin ? " as a built-in" : "",
+                         other && other->alias &&
+                                         !strcmp(other->alias,
+                                                 copy.class_name)
+                                 ? " alias"
+                                 : "");
+                refuse_xform(reg, copy.class_name, copy.kind, errstr);
+                return -1;
+        }
+        if (reg->nxpending >= XP_MAX || nxplugins + reg->nxpending >= XP_MAX) {
+                snprintf(errstr, sizeof(errstr),
+                         "too many plugin transform and predicate classes "
+                         "(limit %d)", XP_MAX);
+                refuse_xform(reg, copy.class_name, copy.kind, errstr);
+                return -1;
+        }
+        if (!(xp = calloc(1, sizeof(*xp))) ||
+            !(xp->file = strdup(reg->file))) {
+                xplugin_free(xp);
+                refuse_xform(reg, copy.class_name, copy.kind, "out of memory");
+                return -1;
+        }
+        xp->desc = copy;
+        xp->cls.name = xp->desc.class_name;
+        xp->cls.kind = copy.kind == CONNECTD_PREDICATE ? XFORM_PREDICATE
+                                                       : XFORM_TRANSFORMATION;
+        /* A plugin class without a version is Java's "undefined", not
+         * the worker's version a built-in reports. */
+        xp->cls.version = xp->desc.version ? xp->desc.version : "undefined";
+        xp->cls.doc = xp->desc.doc;
+        xp->cls.defs = xp->desc.config_defs;
+        xp->cls.apply = xp_apply;
+        xp->cls.close = xp_close;
+        xp->cls.plugin = &xp->desc;
+        reg->xpending[reg->nxpending++] = xp;
+        reg->registered++;
+        return 0;
+}
+
+/* A load failed: forget what it registered. */
+static void discard_transforms(connectd_registry_t *reg)
+{
+        while (reg->nxpending)
+                xplugin_free(reg->xpending[--reg->nxpending]);
+}
+
+/* The load succeeded: hand its classes to the class table. */
+static void commit_transforms(connectd_registry_t *reg)
+{
+        size_t i;
+
+        for (i = 0; i < reg->nxpending; i++) {
+                xform_plugin_t *xp = reg->xpending[i];
+
+                xp->cls.configure = xp_configure_fn[nxplugins];
+                xplugins[nxplugins] = xp;
+                if (xform_register(&xp->cls) != 0) {
+                        xplugins[nxplugins] = NULL;
+                        refuse_xform(reg, xp->desc.class_name, xp->desc.kind,
+                                     "the class table refused it (duplicate "
+                                     "or out of memory)");
+                        xplugin_free(xp);
+                        continue;
+                }
+                nxplugins++;
+                reg->xcommitted = 1;
+                LOG_INFO(plog(), "Loaded plugin %s: %s (%s, version %s)",
+                         reg->file, xp->desc.class_name,
+                         xkind_name(xp->desc.kind),
+                         xp->desc.version ? xp->desc.version : "undefined");
+        }
+        reg->nxpending = 0;
+}
+
 /* --- lookup --- */
 
 const connectd_connector_desc_t *plugins_find(const char *name)
@@ -496,6 +855,126 @@ const connectd_connector_desc_t *plugins_at(size_t i)
         return i < entries_cnt ? &entries[i]->desc : NULL;
 }
 
+/* --- config providers (host->register_config_provider) --- */
+
+#define PROVIDER_DESC_MIN_SIZE                                                 \
+        (offsetof(connectd_config_provider_desc_t, close) +                    \
+         sizeof(((connectd_config_provider_desc_t *)0)->close))
+
+typedef struct provider_entry {
+        connectd_config_provider_desc_t desc; /* our copy */
+        char *file;
+} provider_entry_t;
+
+static provider_entry_t **pentries;
+static size_t pentries_cnt, pentries_cap;
+
+/* cls names provider class `c`: the class, an alias, its simple name, or
+ * the simple name without "ConfigProvider". */
+static int provider_name_matches(const connectd_config_provider_desc_t *d,
+                                 const char *cls)
+{
+        const char *sn = simple_name(d->class_name);
+        size_t sl = strlen(sn), suf = strlen("ConfigProvider");
+        const char *const *a;
+
+        if (!strcmp(cls, d->class_name) || !strcmp(cls, sn))
+                return 1;
+        if (sl > suf && !strcmp(sn + sl - suf, "ConfigProvider") &&
+            strlen(cls) == sl - suf && !strncmp(cls, sn, sl - suf))
+                return 1;
+        for (a = d->aliases; a && *a; a++)
+                if (!strcmp(cls, *a))
+                        return 1;
+        return 0;
+}
+
+const connectd_config_provider_desc_t *plugins_find_provider(const char *cls)
+{
+        size_t i;
+
+        for (i = 0; cls && i < pentries_cnt; i++)
+                if (provider_name_matches(&pentries[i]->desc, cls))
+                        return &pentries[i]->desc;
+        return NULL;
+}
+
+int plugins_register_provider(connectd_registry_t *reg,
+                              const connectd_config_provider_desc_t *desc)
+{
+        connectd_config_provider_desc_t copy;
+        provider_entry_t *e = NULL, **p;
+        char errstr[512];
+
+        if (!reg)
+                return -1;
+        if (!reg->open) {
+                refuse(reg, NULL, "register_config_provider called after "
+                                  "the plugin's init function returned");
+                return -1;
+        }
+        if (!desc) {
+                refuse(reg, NULL, "config provider descriptor is NULL");
+                return -1;
+        }
+        if (desc->abi_version < 1 ||
+            desc->abi_version > CONNECTD_ABI_VERSION ||
+            desc->struct_size < PROVIDER_DESC_MIN_SIZE) {
+                snprintf(errstr, sizeof(errstr),
+                         "config provider descriptor of ABI %u, size %u: "
+                         "this worker supports ABI 1 to %d, size at least "
+                         "%zu",
+                         (unsigned)desc->abi_version,
+                         (unsigned)desc->struct_size, CONNECTD_ABI_VERSION,
+                         (size_t)PROVIDER_DESC_MIN_SIZE);
+                refuse(reg, NULL, errstr);
+                return -1;
+        }
+        memset(&copy, 0, sizeof(copy));
+        memcpy(&copy, desc, desc->struct_size < sizeof(copy) ?
+                                    desc->struct_size : sizeof(copy));
+        if (!name_ok(copy.class_name) || !copy.get) {
+                refuse(reg, name_ok(copy.class_name) ? copy.class_name : NULL,
+                       "a config provider needs a class name and get");
+                return -1;
+        }
+        if (plugins_find_provider(copy.class_name)) {
+                snprintf(errstr, sizeof(errstr),
+                         "duplicate config provider class %s",
+                         copy.class_name);
+                refuse(reg, copy.class_name, errstr);
+                return -1;
+        }
+        if (pentries_cnt == pentries_cap) {
+                size_t cap = pentries_cap ? pentries_cap * 2 : 8;
+                if (!(p = realloc(pentries, cap * sizeof(*p))))
+                        goto out_nomem;
+                pentries = p;
+                pentries_cap = cap;
+        }
+        if (!(e = calloc(1, sizeof(*e))) || !(e->file = strdup(reg->file)))
+                goto out_nomem;
+        e->desc = copy;
+        pentries[pentries_cnt++] = e;
+        reg->registered++;
+        LOG_INFO(plog(), "Plugin %s: config provider %s", reg->file,
+                 copy.class_name);
+        return 0;
+out_nomem:
+        free(e);
+        refuse(reg, copy.class_name, "out of memory");
+        return -1;
+}
+
+static void truncate_providers(size_t keep)
+{
+        while (pentries_cnt > keep) {
+                provider_entry_t *e = pentries[--pentries_cnt];
+                free(e->file);
+                free(e);
+        }
+}
+
 /* Drop entries registered after `keep` (a failed plugin load). */
 static void truncate_entries(size_t keep)
 {
@@ -520,6 +999,7 @@ static connectd_registry_t *registry_new(const char *file)
 static void registry_free(connectd_registry_t *reg)
 {
         if (reg) {
+                discard_transforms(reg);
                 free(reg->file);
                 free(reg);
         }
@@ -533,8 +1013,15 @@ void plugins_reset(void)
         free(entries);
         entries = NULL;
         entries_cap = 0;
+        truncate_providers(0);
+        free(pentries);
+        pentries = NULL;
+        pentries_cap = 0;
         for (i = 0; i < handles_cnt; i++) {
-                dlclose(handles[i].handle);
+                /* The class table keeps plugin transforms for good: their
+                 * code and strings must stay mapped. */
+                if (!handles[i].reg->xcommitted)
+                        dlclose(handles[i].handle);
                 registry_free(handles[i].reg);
         }
         free(handles);
@@ -564,6 +1051,7 @@ int plugins_register_builtins(void)
                 rc = -1;
         }
         reg.open = 0;
+        commit_transforms(&reg);
         if (reg.refused)
                 rc = -1;
         return rc;
@@ -578,7 +1066,7 @@ static int load_file(const char *path, int *logged, char *errstr,
 {
         connectd_registry_t *reg = NULL;
         connectd_plugin_init_fn init;
-        size_t before = entries_cnt, i;
+        size_t before = entries_cnt, pbefore = pentries_cnt, i;
         void *handle = NULL, *sym;
         const char *err;
         int rc = -1, init_rc;
@@ -624,6 +1112,8 @@ static int load_file(const char *path, int *logged, char *errstr,
         reg->open = 0;
         if (init_rc != 0) {
                 truncate_entries(before);
+                truncate_providers(pbefore);
+                discard_transforms(reg);
                 if (reg->refused) {
                         /* Typically `return register_connector(...)`: the
                          * refusal, already logged, is the reason. */
@@ -636,17 +1126,21 @@ static int load_file(const char *path, int *logged, char *errstr,
                 }
                 goto out;
         }
-        if (entries_cnt == before) {
+        if (entries_cnt == before && pentries_cnt == pbefore &&
+            !reg->nxpending) {
                 if (reg->refused) {
                         snprintf(errstr, errstr_size, "%s",
                                  reg->first_refusal);
                         *logged = 1;
                 } else {
                         snprintf(errstr, errstr_size,
-                                 "registered no connector class");
+                                 "registered no connector, "
+                                 "transformation, predicate or config "
+                                 "provider class");
                 }
                 goto out;
         }
+        commit_transforms(reg);
 
         for (i = before; i < entries_cnt; i++) {
                 const connectd_connector_desc_t *d = &entries[i]->desc;

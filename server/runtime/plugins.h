@@ -45,4 +45,15 @@ void plugins_reset(void);
 int plugins_register(connectd_registry_t *reg,
                      const connectd_connector_desc_t *desc);
 
+/* Implementation of host->register_config_provider. */
+int plugins_register_provider(connectd_registry_t *reg,
+                              const connectd_config_provider_desc_t *desc);
+/* A config provider plugin by class name, alias, simple name, or simple
+ * name without "ConfigProvider"; NULL if none. */
+const connectd_config_provider_desc_t *plugins_find_provider(const char *cls);
+/* Implementation of host->register_transform: the class joins the class
+ * table of server/transforms (xform_lookup) once the plugin has loaded. */
+int plugins_register_transform(connectd_registry_t *reg,
+                               const connectd_transform_desc_t *desc);
+
 #endif

@@ -472,9 +472,13 @@ int64_t value_int(const connectd_value_t *v)
         if (!v)
                 return 0;
         switch (v->type) {
+        case CONNECTD_VAL_INT8:
+        case CONNECTD_VAL_INT16:
+        case CONNECTD_VAL_INT32:
         case CONNECTD_VAL_INT64:
         case CONNECTD_VAL_BOOLEAN:
                 return v->u.i;
+        case CONNECTD_VAL_FLOAT32:
         case CONNECTD_VAL_FLOAT64:
                 if (isnan(v->u.d))
                         return 0;
@@ -493,8 +497,12 @@ double value_double(const connectd_value_t *v)
         if (!v)
                 return 0.0;
         switch (v->type) {
+        case CONNECTD_VAL_FLOAT32:
         case CONNECTD_VAL_FLOAT64:
                 return v->u.d;
+        case CONNECTD_VAL_INT8:
+        case CONNECTD_VAL_INT16:
+        case CONNECTD_VAL_INT32:
         case CONNECTD_VAL_INT64:
         case CONNECTD_VAL_BOOLEAN:
                 return (double)v->u.i;
@@ -649,8 +657,9 @@ static void tw_struct(textw_t *w, const connect_schema_t *s,
 
         tw_put(w, "Struct{", 7);
         if (s) {
+                f = NULL;
                 for (i = 0; i < s->nfields; i++) {
-                        fv = val_get(v, s->fields[i].name, NULL);
+                        fv = val_get_next(v, s->fields[i].name, &f);
                         if (value_is_null(fv))
                                 continue;
                         if (!first)

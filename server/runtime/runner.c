@@ -38,6 +38,7 @@
 #include "header_converter.h"
 #include "transform.h"
 #include "runtime.h"
+#include "topic_creation.h"
 #include "record.h"
 #include "canonical_json.h"
 
@@ -92,6 +93,8 @@ void task_release(task_t *t)
                 return;
         json_decref(t->config);
         json_decref(t->conn_config);
+        json_decref(t->raw_config);
+        json_decref(t->raw_conn_config);
         free(t->conn_name);
         free(t->trace);
         pthread_mutex_destroy(&t->mtx);
@@ -369,6 +372,8 @@ typedef struct source {
         char *last_part_raw;      /* cache for canonicalisation */
         char *last_part_canon;
         char delivery_err[512];
+        topic_creation_t *tc;     /* NULL: no topic creation */
+        char tc_err[1024];        /* why topic_get gave NULL, if it did */
         int flushed_at_stop;
         int64_t delivered;
         void *state;
@@ -438,6 +443,10 @@ static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
                         (MAX_TOPIC_HANDLES - 1) * sizeof(s->topics[0]));
                 s->ntopics--;
         }
+        /* Topic creation (KIP-158) before any handle could auto-create. */
+        if (topic_creation_ensure(s->tc, name, s->tc_err,
+                                  sizeof(s->tc_err)))
+                return NULL;
         kafka_topic_ensure(s->t->h->kf, name);
         s->topics[s->ntopics].rkt = rd_kafka_topic_new(s->rk, name, NULL);
         if (!s->topics[s->ntopics].rkt)
@@ -623,10 +632,15 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                         continue;
                 rkt = topic_get(s, b->topics[slot]);
                 if (!rkt) {
-                        snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s",
-                                 b->topics[slot],
-                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        if (s->tc_err[0])
+                                snprintf(errstr, errstr_size, "%s",
+                                         s->tc_err);
+                        else
+                                snprintf(errstr, errstr_size,
+                                         "cannot produce to topic %s: %s",
+                                         b->topics[slot],
+                                         rd_kafka_err2str(
+                                                 rd_kafka_last_error()));
                         return -1;
                 }
                 rc = produce_topic(s, rkt, b->topics[slot],
@@ -642,9 +656,14 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                 rd_kafka_topic_t *rkt = topic_get(s, topic);
 
                 if (!rkt) {
-                        snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s", topic,
-                                 rd_kafka_err2str(rd_kafka_last_error()));
+                        if (s->tc_err[0])
+                                snprintf(errstr, errstr_size, "%s",
+                                         s->tc_err);
+                        else
+                                snprintf(errstr, errstr_size,
+                                         "cannot produce to topic %s: %s",
+                                         topic, rd_kafka_err2str(
+                                                 rd_kafka_last_error()));
                         return -1;
                 }
                 rc = produce_topic(s, rkt, topic, s->msgv + i, s->owners + i,
@@ -1002,6 +1021,9 @@ static void source_run(task_t *t)
         s.vc_class = converter_class(t, "value.converter");
         if (pipeline_start(t, 0, &s.chain, &s.eo, errstr, sizeof(errstr)))
                 goto fail;
+        if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
+                               &s.tc, errstr, sizeof(errstr)))
+                goto fail;
         conf = kafka_producer_conf(t->h->kf, t->conn_config, errstr,
                                    sizeof(errstr));
         if (!conf)
@@ -1110,6 +1132,7 @@ out:
         }
         if (s.rk)
                 rd_kafka_destroy(s.rk);
+        topic_creation_free(s.tc);
         converter_destroy(s.kc);
         converter_destroy(s.vc);
         hconv_destroy(s.hc);
@@ -1655,10 +1678,15 @@ static void *task_main(void *arg)
                          t->conn_name);
                 pthread_setname_np(pthread_self(), tname);
         }
-        if (t->desc->type == CONNECTD_SINK)
-                sink_run(t);
-        else
-                source_run(t);
+        {
+                char perr[1024] = "";
+                if (runtime_task_resolve(t, perr, sizeof(perr)))
+                        herder_task_set_state(t, "FAILED", perr);
+                else if (t->desc->type == CONNECTD_SINK)
+                        sink_run(t);
+                else
+                        source_run(t);
+        }
         pthread_mutex_lock(&t->mtx);
         atomic_store(&t->finished, 1);
         pthread_cond_broadcast(&t->cond);
@@ -1690,6 +1718,8 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         t->conn_name = strdup(c->name);
         t->config = json_incref(task_config);
         t->conn_config = json_deep_copy(conn_config);
+        t->raw_config = json_incref(task_config);
+        t->raw_conn_config = json_incref(t->conn_config);
         t->desc = desc;
         t->ctx.conn = c;
         t->ctx.task = t;

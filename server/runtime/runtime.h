@@ -40,8 +40,15 @@ struct task {
         herder_t *h;
         int id;
         char *conn_name;      /* own copy: survives the connector */
-        json_t *config;       /* task config (own reference) */
-        json_t *conn_config;  /* connector config at task creation */
+        json_t *config;       /* task config (own reference); the task
+                               * thread swaps in the resolved copy (config
+                               * providers) before it starts the plugin */
+        json_t *conn_config;  /* connector config at task creation; the
+                               * same */
+        /* The raw configs, as stored (references, not their values):
+         * immutable, what the connector thread compares. */
+        json_t *raw_config;
+        json_t *raw_conn_config;
         const connectd_connector_desc_t *desc;
         struct connectd_ctx ctx;
 
@@ -179,6 +186,10 @@ void runner_task_pause(task_t *t, int paused);
 int runner_task_wait_paused(task_t *t);
 int runner_task_wait_paused_until(task_t *t, const struct timespec *deadline);
 void task_release(task_t *t);
+/* Task thread, before anything else: t->config and t->conn_config become
+ * the resolved copies (config providers). 0, or -1 with the provider's
+ * message. */
+int runtime_task_resolve(task_t *t, char *errstr, size_t errstr_size);
 
 /* connector.c: the connector list (h->lock held). */
 connector_t *conn_find_locked(herder_t *h, const char *name);

@@ -1475,10 +1475,11 @@ static int append_value(buf_t *out, const connect_schema_t *s,
                         const connect_schema_t *ss = v->schema ? v->schema
                                                                : s;
 
+                        f = NULL;
                         for (i = 0; i < ss->nfields; i++) {
                                 const schema_field_t *sf = &ss->fields[i];
                                 const connectd_value_t *fv =
-                                        val_get(v, sf->name, NULL);
+                                        val_get_next(v, sf->name, &f);
 
                                 if (!fv)
                                         fv = sf->schema->default_value;

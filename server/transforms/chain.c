@@ -102,7 +102,6 @@ static const xform_class_t *resolve_type(const json_t *config,
         char key[512];
         const char *v, *kv = NULL, *vv = NULL;
         const xform_class_t *c;
-        size_t len;
 
         snprintf(key, sizeof(key), "%s.%s.type", list_key, alias);
         v = cfg_str(config, key);
@@ -113,27 +112,25 @@ static const xform_class_t *resolve_type(const json_t *config,
                          key);
                 return NULL;
         }
-        v = java_trim(v, &len);
+        /* Messages as the type key's parse and validator give them. */
         c = xform_lookup(v);
         if (!c) {
                 if (xform_is_abstract(v, &kv, &vv))
                         xerr_set(err, XERR_CONFIG,
-                                 "Invalid value %.*s for configuration %s: "
                                  "This class is abstract and cannot be "
                                  "created. Did you mean %s, %s?",
-                                 (int)len, v, key, kv, vv);
+                                 kv, vv);
                 else
                         xerr_set(err, XERR_CONFIG,
-                                 "Invalid value %.*s for configuration %s: "
-                                 "Class %.*s could not be found.",
-                                 (int)len, v, key, (int)len, v);
+                                 "Invalid value %s for configuration %s: "
+                                 "Class %s could not be found.",
+                                 v, key, v);
                 return NULL;
         }
         if (c->kind != kind) {
                 xerr_set(err, XERR_CONFIG,
-                         "Invalid value %s for configuration %s: Class class "
-                         "%s does not implement the %s interface",
-                         c->name, key, c->name,
+                         "Class class %s does not implement the %s interface",
+                         c->name,
                          kind == XFORM_TRANSFORMATION ? "Transformation"
                                                       : "Predicate");
                 return NULL;
@@ -232,7 +229,10 @@ static int check_defs(const xform_class_t *c, const json_t *props,
                  * key (validate.c does the same). */
                 parsed_forms(d, v, &arg, &shown);
                 bad = d->validator(d->name, arg, reason, sizeof(reason));
-                if (bad)
+                if (bad == CONNECTD_VALIDATOR_MESSAGE)
+                        xerr_set(err, XERR_CONFIG, "%s",
+                                 reason[0] ? reason : "Invalid value");
+                else if (bad)
                         xerr_set(err, XERR_CONFIG,
                                  "Invalid value %s for configuration %s: %s",
                                  shown ? shown : "null", d->name,

@@ -95,6 +95,8 @@ static int translate(const char *p, tbuf_t *b, int *ucp, size_t *bad)
                                 if (tb_put(b, p + i, end - i, i))
                                         return -1;
                                 i = end;
+                                if (in_class)
+                                        in_class = 1;
                                 continue;
                         }
                         if (e == 'u' && i + 6 <= n &&
@@ -177,7 +179,10 @@ static int translate(const char *p, tbuf_t *b, int *ucp, size_t *bad)
                         continue;
                 }
                 if (in_class) {
-                        if (c == '[' && !(i + 1 < n && p[i + 1] == ':')) {
+                        /* Java: a nested class (union); "[:alpha:]"
+                         * would mean a POSIX class to PCRE2 but the
+                         * characters ":alph" to Java */
+                        if (c == '[') {
                                 *bad = i;
                                 return -2;
                         }

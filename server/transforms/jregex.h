@@ -21,8 +21,8 @@
  * atomic groups, look-around, named groups (?<n>..) and \k<n>, \Q..\E,
  * \h \v \R \X \A \z \Z \G, \xhh, \x{h..}, \cX, inline i m s x.
  * Known gaps (documented, not emulated): Java's nested character classes
- * and && intersections (rejected with "Character class union and
- * intersection are not supported"), \p{InBlock} and \p{javaXxx},
+ * (any unescaped [ inside a class) and && intersections (rejected with
+ * "Character class union and intersection are not supported"), \p{InBlock} and \p{javaXxx},
  * \N{name}, \b{g}, whitespace inside a class under (?x), variable-length
  * look-behind beyond what PCRE2 accepts, and offsets in messages count
  * UTF-8 characters of the pattern as written.

@@ -244,50 +244,26 @@ static int64_t wrap(int64_t i, connectd_value_type_t t)
 
 /* ---- dates as text (Values.dateFormatFor, in UTC) -------------------- */
 
-static int64_t floordiv(int64_t a, int64_t b)
-{
-        int64_t q = a / b;
-
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* The civil date of an epoch day, as java.util.GregorianCalendar has it:
- * Julian calendar before 1582-10-15. */
+/* The Gregorian date of an epoch day (only days after 1970 get here:
+ * Java formats every earlier instant as a time of day). */
 static void civil(int64_t day, int64_t *y, int *m, int *d)
 {
-        int64_t jdn = day + 2440588; /* Julian day number */
+        int64_t z = day + 719468;
+        int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097;
+        int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int64_t mp = (5 * doy + 2) / 153;
 
-        if (jdn >= 2299161) {
-                /* Gregorian (days_from_civil inverse) */
-                int64_t z = day + 719468;
-                int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-                int64_t doe = z - era * 146097;
-                int64_t yoe = (doe - doe / 1460 + doe / 36524 -
-                               doe / 146096) / 365;
-                int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-                int64_t mp = (5 * doy + 2) / 153;
-
-                *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-                *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-                *y = yoe + era * 400 + (*m <= 2);
-        } else {
-                /* Julian calendar from the Julian day number (floor
-                 * division keeps it right before year -4800 too) */
-                int64_t c = jdn + 32082;
-                int64_t dd = floordiv(4 * c + 3, 1461);
-                int64_t e = c - floordiv(1461 * dd, 4);
-                int64_t mm = floordiv(5 * e + 2, 153);
-
-                *d = (int)(e - (153 * mm + 2) / 5 + 1);
-                *m = (int)(mm + 3 - 12 * (mm / 10));
-                *y = dd - 4800 + mm / 10;
-        }
+        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        *y = yoe + era * 400 + (*m <= 2);
 }
 
 static char *date_text(arena_t *a, int64_t ms, size_t *len)
 {
         const int64_t DAY = 86400000;
-        int64_t day = ms / DAY, rem = ms % DAY, y, yoe;
+        int64_t day = ms / DAY, rem = ms % DAY, y;
         int m, d;
         char buf[96], ybuf[32];
         int n;
@@ -297,8 +273,7 @@ static char *date_text(arena_t *a, int64_t ms, size_t *len)
                 day--;
         }
         civil(day, &y, &m, &d);
-        yoe = y > 0 ? y : 1 - y; /* year of era ('y' of SimpleDateFormat) */
-        snprintf(ybuf, sizeof(ybuf), "%04" PRId64, yoe);
+        snprintf(ybuf, sizeof(ybuf), "%04" PRId64, y);
         if (ms < DAY)
                 n = snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%03dZ",
                              (int)(rem / 3600000), (int)(rem / 60000 % 60),
@@ -362,11 +337,14 @@ static int out_of_range(const connectd_value_t *v, xerr_t *err)
         return -1;
 }
 
-/* The string of a STRING value for the Java parsers, NULL when it holds a
- * NUL byte (never a number). */
-static const char *cstr(const connectd_value_t *v)
+/* The text of a STRING value for the Java parsers, NUL-terminated in the
+ * arena (a value's bytes need not be); NULL when it holds a NUL byte
+ * (never a number) or out of memory. */
+static const char *cstr(arena_t *a, const connectd_value_t *v)
 {
-        return memchr(v->u.s.ptr, 0, v->u.s.len) ? NULL : v->u.s.ptr;
+        if (memchr(v->u.s.ptr, 0, v->u.s.len))
+                return NULL;
+        return arena_strndup(a, v->u.s.ptr, v->u.s.len);
 }
 
 static int is_int_type(connectd_value_type_t t)
@@ -453,7 +431,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                                 : target == CONNECTD_VAL_INT16 ? 1
                                 : target == CONNECTD_VAL_INT32 ? 2
                                                                : 3;
-                        const char *s = cstr(v);
+                        const char *s = cstr(a, v);
                         long long ll;
 
                         if (!s || java_parse_long(s, lo[k], hi[k], &ll) < 0) {
@@ -482,7 +460,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                         d = v->u.i != 0;
                 } else {
                         /* Float.parseFloat / Double.parseDouble (they trim) */
-                        const char *s = cstr(v);
+                        const char *s = cstr(a, v);
                         char *t = s ? java_trim_dup(s) : NULL;
 
                         if (s && !t) {
@@ -536,7 +514,7 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
                         char *s;
 
                         if (schema_is_logical(schema, LOGICAL_DATE))
-                                ms = v->u.i * 86400000;
+                                ms = (int64_t)(int32_t)v->u.i * 86400000;
                         if (!(s = date_text(a, ms, &len))) {
                                 xf_oom(err);
                                 goto out;
@@ -700,7 +678,7 @@ static int build_schema(const cast_t *c, arena_t *a,
 static int apply(void *state, xrecord_t *r, xerr_t *err)
 {
         const cast_t *c = state;
-        const connect_schema_t *schema, *ns;
+        const connect_schema_t *schema, *ns = NULL;
         connectd_value_t *value, *nv;
         arena_t *a = r->arena;
         size_t i;

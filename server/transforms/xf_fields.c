@@ -266,7 +266,11 @@ int xf_bigdec_parse(const char *s, size_t len, xf_bigdec_t *d)
                 goto bad;
         d->digits = norm_digits(buf, nd);
         free(buf);
-        return d->digits ? 0 : -2;
+        if (!d->digits)
+                return -2;
+        if (strcmp(d->digits, "0") == 0) /* BigDecimal has no -0 */
+                d->neg = 0;
+        return 0;
 bad:
         free(buf);
         return -1;

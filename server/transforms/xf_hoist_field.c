@@ -5,6 +5,7 @@
  * Threads: state is per task instance and read-only after configure().
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "transform.h"
 #include "xf_fields.h"
@@ -49,6 +50,7 @@ static int apply(void *state, xrecord_t *r, xerr_t *err)
         connectd_value_t *value, *nv;
         connect_schema_t *ns;
         arena_t *a = r->arena;
+        const char *name;
 
         xf_get(r, h->is_key, &schema, &value);
         if (!schema) {
@@ -58,8 +60,10 @@ static int apply(void *state, xrecord_t *r, xerr_t *err)
                 xf_set(r, h->is_key, NULL, nv);
                 return XFORM_KEEP;
         }
+        /* names in the schema live in the arena: the state may go first */
         if (!(ns = schema_new(a, CONNECTD_VAL_STRUCT)) ||
-            schema_add_field(a, ns, h->field, schema) < 0 ||
+            !(name = arena_strndup(a, h->field, strlen(h->field))) ||
+            schema_add_field(a, ns, name, schema) < 0 ||
             !(nv = val_struct(a, ns)))
                 return xf_oom(err);
         if (xf_field_put(a, nv, &ns->fields[0], value, err) < 0)

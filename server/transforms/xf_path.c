@@ -18,7 +18,8 @@ int xf_path_valid_version(const char *name, const char *value, char *errstr,
                           size_t errstr_size)
 {
         (void)name;
-        if (value && (!strcasecmp(value, "V1") || !strcasecmp(value, "V2")))
+        /* NULL: absent, so the default V1 */
+        if (!value || !strcasecmp(value, "V1") || !strcasecmp(value, "V2"))
                 return 0;
         snprintf(errstr, errstr_size,
                  "String must be one of (case insensitive): V1, V2");

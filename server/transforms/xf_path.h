@@ -32,7 +32,7 @@ typedef struct xf_path {
 } xf_path_t;
 
 /* The validator of field.syntax.version: "String must be one of (case
- * insensitive): V1, V2". */
+ * insensitive): V1, V2". NULL (the key absent: its default) is fine. */
 int xf_path_valid_version(const char *name, const char *value, char *errstr,
                           size_t errstr_size);
 /* Parses `text` as version 1 or 2. 0; -1 with err set (ConfigException

@@ -263,6 +263,9 @@ static int apply(void *state, xrecord_t *r, xerr_t *err)
                 if (!keep(p, f->name))
                         continue;
                 to = renamed(p, f->name);
+                /* a renamed name must outlive the state: copy it */
+                if (to != f->name && !(to = arena_strndup(a, to, strlen(to))))
+                        return xf_oom(err);
                 rc = schema_add_field(a, ns, to, f->schema);
                 if (rc == -2) {
                         xerr_set(err, XERR_SCHEMA_BUILDER,

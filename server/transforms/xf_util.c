@@ -188,3 +188,151 @@ int xf_valid_nonempty_string(const char *name, const char *value,
         snprintf(errstr, errstr_size, "String must be non-empty");
         return -1;
 }
+
+/* ---- struct fields, schemas and config values ------------------------ */
+
+connectd_value_t *xf_struct_next(const connectd_value_t *st,
+                                 const value_field_t **cur,
+                                 const schema_field_t *f,
+                                 int replace_default)
+{
+        const value_field_t *m = *cur;
+        size_t n = strlen(f->name);
+        connectd_value_t *v;
+
+        if (m && m->name && m->name_len == n &&
+            memcmp(m->name, f->name, n) == 0) {
+                v = value_is_null(m->value) ? NULL : m->value;
+                *cur = m->next;
+        } else {
+                v = st ? val_get(st, f->name, NULL) : NULL;
+        }
+        if (!v && replace_default && f->schema &&
+            !value_is_null(f->schema->default_value))
+                v = (connectd_value_t *)f->schema->default_value;
+        return v;
+}
+
+int xf_check_put(const char *field, const connect_schema_t *s,
+                 const connectd_value_t *v, xerr_t *err)
+{
+        if (!value_is_null(v) || !s || s->optional)
+                return 0;
+        xerr_set(err, XERR_DATA,
+                 "Invalid value: null used for required field: \"%s\", "
+                 "schema type: %s",
+                 field, schema_type_name(s->type));
+        return -1;
+}
+
+int xf_schema_fields(arena_t *a, connect_schema_t *s, size_t cap,
+                     xerr_t *err)
+{
+        schema_field_t *f = arena_alloc(a, (cap ? cap : 1) * sizeof(*f));
+
+        if (!f) {
+                xerr_set(err, XERR_DATA, "out of memory");
+                return -1;
+        }
+        s->fields = f;
+        s->nfields = 0;
+        return 0;
+}
+
+int xf_push_field(connect_schema_t *s, const char *name,
+                  const connect_schema_t *fs, int check_dups, xerr_t *err)
+{
+        schema_field_t *f = (schema_field_t *)s->fields;
+
+        if (check_dups && schema_field(s, name)) {
+                xerr_set(err, XERR_SCHEMA_BUILDER,
+                         "Cannot create field because of field name "
+                         "duplication %s",
+                         name);
+                return -1;
+        }
+        f[s->nfields].name = name;
+        f[s->nfields].schema = fs;
+        s->nfields++;
+        return 0;
+}
+
+int xf_struct_append(arena_t *a, connectd_value_t *st, const char *name,
+                     connectd_value_t *v)
+{
+        value_field_t *f = arena_alloc(a, sizeof(*f));
+
+        if (!f)
+                return -1;
+        f->name = name;
+        f->name_len = strlen(name);
+        f->key = NULL;
+        f->value = v;
+        f->next = NULL;
+        if (st->u.st.tail)
+                st->u.st.tail->next = f;
+        else
+                st->u.st.head = f;
+        st->u.st.tail = f;
+        st->u.st.count++;
+        return 0;
+}
+
+int xf_require_struct_of(const connectd_value_t *v,
+                         const connect_schema_t *schema, const char *purpose,
+                         xerr_t *err)
+{
+        if (xf_is_struct(v))
+                return 0;
+        xerr_set(err, XERR_DATA,
+                 "Only Struct objects supported for [%s], found: %s", purpose,
+                 value_java_class(v, schema));
+        return -1;
+}
+
+int xf_conf_nonempty_list(const json_t *props, const char *key,
+                          char ***items, size_t *n, xerr_t *err)
+{
+        const char *v = xf_prop(props, key);
+
+        *items = NULL;
+        *n = 0;
+        if (!v) {
+                xerr_set(err, XERR_CONFIG,
+                         "Missing required configuration \"%s\" which has "
+                         "no default value.",
+                         key);
+                return -1;
+        }
+        if (xf_list(v, items, n) < 0) {
+                xerr_set(err, XERR_DATA, "out of memory");
+                return -1;
+        }
+        if (!*n) {
+                xerr_set(err, XERR_CONFIG,
+                         "Invalid value [] for configuration %s: Empty list",
+                         key);
+                return -1;
+        }
+        return 0;
+}
+
+connectd_value_t *xf_date_value(arena_t *a, const char *logical, int64_t ms)
+{
+        connectd_value_t *v = val_int(a, CONNECTD_VAL_INT64, ms);
+
+        if (v)
+                v->schema_name = logical;
+        return v;
+}
+
+int xf_date_ms(const connectd_value_t *v, int64_t *ms)
+{
+        if (!v || v->type != CONNECTD_VAL_INT64 || !v->schema_name ||
+            (strcmp(v->schema_name, LOGICAL_DATE) &&
+             strcmp(v->schema_name, LOGICAL_TIME) &&
+             strcmp(v->schema_name, LOGICAL_TIMESTAMP)))
+                return 0;
+        *ms = v->u.i;
+        return 1;
+}

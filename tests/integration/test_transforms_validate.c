@@ -186,6 +186,29 @@ Test(xform_validate, validate_shows_transform_keys_and_errors)
         json_decref(r);
 }
 
+/* A connector class (one Java would load) as a transform or predicate. */
+Test(xform_validate, connector_class_is_no_transformation)
+{
+        json_t *r = http_json(
+                w, "PUT", VALIDATE,
+                "{\"connector.class\":\"" SINK "\",\"name\":\"v\","
+                "\"topics\":\"in\",\"transforms\":\"x\","
+                "\"transforms.x.type\":\"FileStreamSource\","
+                "\"predicates\":\"p\","
+                "\"predicates.p.type\":\"" SINK "\"}", 200);
+
+        cr_assert(has_error(r, "transforms.x.type",
+                            "Class class org.apache.kafka.connect.file."
+                            "FileStreamSourceConnector does not implement the "
+                            "Transformation interface"));
+        cr_assert(has_error(r, "predicates.p.type",
+                            "Class class " SINK " does not implement the "
+                            "Predicate interface"));
+        cr_assert_eq(json_integer_value(json_object_get(r, "error_count")),
+                     2);
+        json_decref(r);
+}
+
 /* Create and update answer 400 with the transform errors listed. */
 Test(xform_validate, create_and_update_refuse_transform_errors)
 {
@@ -254,7 +277,8 @@ Test(xform_validate, missing_regex_is_400_on_create)
 }
 
 /* GET /connector-plugins?connectorsOnly=false: sinks, sources, the 26
- * transformations, the 3 predicates, converters; each with a version. */
+ * transformations, the 3 predicates, converters, header converters; each
+ * with a version. */
 Test(xform_validate, plugin_listing)
 {
         json_t *all = http_json(w, "GET",
@@ -291,6 +315,10 @@ Test(xform_validate, plugin_listing)
         }
         cr_assert_eq(nt, 26);
         cr_assert_eq(np, 3);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(all, json_array_size(all) - 1),
+                                 "type")),
+                         "header_converter");
         only = http_json(w, "GET", "/connector-plugins", NULL, 200);
         json_array_foreach(only, i, p) {
                 const char *type = json_string_value(json_object_get(p,

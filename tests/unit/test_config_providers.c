@@ -463,6 +463,29 @@ Test(envvar, allowlist_must_match_whole_name)
         json_decref(w);
 }
 
+/* The allowlist is a Java regex: \d, inline flags, and a whole match
+ * even with an alternation. */
+Test(envvar, allowlist_is_a_java_regex)
+{
+        json_t *w = props("{\"config.providers\":\"env\","
+                          "\"config.providers.env.class\":\"EnvVar\","
+                          "\"config.providers.env.param.allowlist.pattern\":"
+                          "\"(?i)connectd_jre_\\\\d+|OTHER\"}");
+        cfg_providers_t *cp;
+
+        setenv("CONNECTD_JRE_12", "digits", 1);
+        setenv("CONNECTD_JRE_X", "letter", 1);
+        setenv("CONNECTD_JRE_12_OTHER", "tail", 1);
+        cp = cfg_providers_new(w, err, sizeof(err));
+        cr_assert_not_null(cp, "%s", err);
+        assert_resolves(cp, "${env:CONNECTD_JRE_12}", "digits");
+        assert_resolves(cp, "${env:CONNECTD_JRE_X}", "${env:CONNECTD_JRE_X}");
+        assert_resolves(cp, "${env:CONNECTD_JRE_12_OTHER}",
+                        "${env:CONNECTD_JRE_12_OTHER}");
+        cfg_providers_free(cp);
+        json_decref(w);
+}
+
 Test(envvar, environment_read_at_creation)
 {
         json_t *w = props("{\"config.providers\":\"env\","
@@ -560,4 +583,105 @@ Test(allowed_paths, missing_fails_start)
         snprintf(want, sizeof(want), "Path %s does not exist", p);
         cr_assert_null(allowed_providers(p, err));
         cr_assert_str_eq(err, want);
+}
+
+/* ---- wiring helpers ---------------------------------------------------- */
+
+TestSuite(wiring, .init = setup, .fini = teardown);
+
+/* Task configs get the raw value back for keys that hold a reference in
+ * the connector config (AbstractHerder#reverseTransform); other keys and
+ * keys the task config does not have are left alone. */
+Test(wiring, reverse_puts_references_back)
+{
+        json_t *raw = json_pack("{s:s, s:s, s:s, s:i}", "password",
+                                "${file:/s.properties:pw}", "url",
+                                "jdbc:x", "only.connector", "${env:X}",
+                                "n", 3);
+        json_t *task = json_pack("{s:s, s:s, s:s}", "password", "secret",
+                                 "url", "jdbc:x-task", "task.class", "T");
+
+        cfg_providers_reverse(raw, task);
+        cr_assert_str_eq(json_string_value(json_object_get(task, "password")),
+                         "${file:/s.properties:pw}");
+        cr_assert_str_eq(json_string_value(json_object_get(task, "url")),
+                         "jdbc:x-task");
+        cr_assert_null(json_object_get(task, "only.connector"));
+        cr_assert_eq(json_object_size(task), 3);
+        json_decref(raw);
+        json_decref(task);
+}
+
+/* A validation answer shows the value as sent for keys with a reference. */
+Test(wiring, unresolve_infos_shows_raw_values)
+{
+        json_t *raw = json_pack("{s:s, s:s}", "password", "${env:PW}",
+                                "topic", "t");
+        json_t *infos = json_pack(
+                "{s:s, s:i, s:[{s:{s:s, s:s}}, {s:{s:s, s:s}}, {s:{s:s, s:n}}]}",
+                "name", "C", "error_count", 0, "configs",
+                "value", "name", "password", "value", "secret",
+                "value", "name", "topic", "value", "t",
+                "value", "name", "other", "value");
+        json_t *c;
+
+        cfg_providers_unresolve_infos(infos, raw);
+        c = json_object_get(infos, "configs");
+        cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+                                 json_array_get(c, 0), "value"), "value")),
+                         "${env:PW}");
+        cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
+                                 json_array_get(c, 1), "value"), "value")),
+                         "t");
+        cr_assert(json_is_null(json_object_get(json_object_get(
+                json_array_get(c, 2), "value"), "value")));
+        json_decref(raw);
+        json_decref(infos);
+}
+
+/* The worker file resolves itself; a provider class that is not built in
+ * (a plugin's, not loaded yet) leaves its references literal there. */
+Test(wiring, worker_file_resolves_itself)
+{
+        char path[700], ref[800];
+        json_t *props, *out;
+
+        write_file("w.properties", "flush=1234\n", path, sizeof(path));
+        snprintf(ref, sizeof(ref), "${file:%s:flush}", path);
+        props = json_pack("{s:s, s:s, s:s, s:s, s:s}", "config.providers",
+                          "file,vault", "config.providers.file.class",
+                          "FileConfigProvider", "config.providers.vault.class",
+                          "com.example.VaultConfigProvider",
+                          "offset.flush.interval.ms", ref, "other",
+                          "${vault:x}");
+        out = cfg_providers_resolve_worker(props, err, sizeof(err));
+        cr_assert_not_null(out, "%s", err);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 out, "offset.flush.interval.ms")),
+                         "1234");
+        cr_assert_str_eq(json_string_value(json_object_get(out, "other")),
+                         "${vault:x}");
+        json_decref(out);
+        /* ... while the worker's own set (after plugins load) refuses an
+         * unknown class. */
+        cr_assert_null(cfg_providers_new(props, err, sizeof(err)));
+        cr_assert(strstr(err, "com.example.VaultConfigProvider could not be "
+                              "found"), "%s", err);
+        json_decref(props);
+}
+
+Test(wiring, worker_set_is_process_wide)
+{
+        json_t *props = json_pack("{s:s, s:s}", "config.providers", "env",
+                                  "config.providers.env.class", "EnvVar");
+        cfg_providers_t *cp = cfg_providers_new(props, err, sizeof(err));
+
+        cr_assert_not_null(cp, "%s", err);
+        cr_assert_null(cfg_providers_worker());
+        cfg_providers_set_worker(cp);
+        cr_assert_eq(cfg_providers_worker(), cp);
+        cr_assert_eq(cfg_providers_count(cfg_providers_worker()), 1);
+        cfg_providers_set_worker(NULL);
+        cr_assert_null(cfg_providers_worker());
+        json_decref(props);
 }

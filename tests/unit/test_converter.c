@@ -445,11 +445,15 @@ Test(converter, json_schemaless_to_connect_infers_types)
         cr_assert_eq(value_type(struct_field(v, 2, &name)), CONNECTD_VAL_STRING);
         cr_assert_eq(value_type(struct_field(v, 3, &name)), CONNECTD_VAL_BOOLEAN);
         cr_assert_eq(value_type(struct_field(v, 4, &name)), CONNECTD_VAL_NULL);
+        /* An array is an ARRAY (it used to be a STRING of its JSON text,
+         * when the data model had no arrays). */
         const connectd_value_t *arr = struct_field(v, 5, &name);
-        cr_assert_eq(value_type(arr), CONNECTD_VAL_STRING);
-        const char *txt = value_data(arr, &len);
-        cr_assert_eq(len, strlen("[1,\"x\"]"));
-        cr_assert(memcmp(txt, "[1,\"x\"]", len) == 0);
+        cr_assert_eq(value_type(arr), CONNECTD_VAL_ARRAY);
+        cr_assert_eq(arr->u.st.count, 2);
+        cr_assert_eq(value_type(arr->u.st.head->value), CONNECTD_VAL_INT64);
+        const char *txt = value_data(arr->u.st.tail->value, &len);
+        cr_assert_eq(len, 1);
+        cr_assert(memcmp(txt, "x", len) == 0);
         cr_assert_eq(value_type(struct_field(v, 6, &name)), CONNECTD_VAL_STRUCT);
         cr_assert_str_eq(name, "g");
 
@@ -525,5 +529,325 @@ Test(converter, json_cyclic_struct_is_an_error)
                                             sizeof(err)), -1);
         cr_assert(strstr(err, "nested deeper") != NULL, "%s", err);
         cr_assert_eq(out.len, 0);
+        converter_destroy(cv);
+}
+
+/* ---- schemas (JsonConverter.asConnectSchema / asJsonSchema) ---- */
+
+/* Decode with the schema, encode with the schema that came out, and
+ * compare with Java's bytes (key order as Jackson writes the ObjectNodes
+ * JsonConverter builds). */
+static void json_round(converter_t *cv, const char *in, const char *want)
+{
+        const connect_schema_t *s = NULL;
+        connectd_value_t *v;
+        int is_null = -1;
+
+        v = converter_to_connect_schema(cv, "t", in, strlen(in), b->arena, &s,
+                                        err, sizeof(err));
+        cr_assert_not_null(v, "%s: %s", in, err);
+        buf_reset(&out);
+        cr_assert_eq(converter_from_connect_schema(cv, "t", s, v, &out,
+                                                   &is_null, err, sizeof(err)),
+                     0, "%s", err);
+        cr_assert_eq(is_null, 0);
+        cr_assert_eq(out.len, strlen(want), "got [%.*s]\nwant [%s]",
+                     (int)out.len, out.data, want);
+        cr_assert(memcmp(out.data, want, out.len) == 0,
+                  "got [%.*s]\nwant [%s]", (int)out.len, out.data, want);
+}
+
+static connectd_value_t *decode(converter_t *cv, const char *in,
+                                const connect_schema_t **s)
+{
+        return converter_to_connect_schema(cv, "t", in, strlen(in), b->arena,
+                                           s, err, sizeof(err));
+}
+
+Test(converter, json_schema_struct_round_trip_java_bytes)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s;
+        connectd_value_t *v;
+
+        /* JsonConverterTest.structToConnect / structToJson */
+        json_round(cv,
+                   "{ \"schema\": { \"type\": \"struct\", \"fields\": [{ "
+                   "\"field\": \"field1\", \"type\": \"boolean\" }, { "
+                   "\"field\": \"field2\", \"type\": \"string\" }] }, "
+                   "\"payload\": { \"field1\": true, \"field2\": \"string\" } }",
+                   "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                   "{\"type\":\"boolean\",\"optional\":false,\"field\":\"field1\"},"
+                   "{\"type\":\"string\",\"optional\":false,\"field\":\"field2\"}],"
+                   "\"optional\":false},"
+                   "\"payload\":{\"field1\":true,\"field2\":\"string\"}}");
+        v = decode(cv, "{ \"schema\": { \"type\": \"struct\", \"fields\": [{ "
+                       "\"field\": \"field1\", \"type\": \"boolean\" }] }, "
+                       "\"payload\": { \"field1\": true } }", &s);
+        cr_assert_eq(s->type, CONNECTD_VAL_STRUCT);
+        cr_assert_eq(v->schema, s);
+        cr_assert_eq(s->nfields, 1);
+        cr_assert_str_eq(s->fields[0].name, "field1");
+        cr_assert_eq(s->fields[0].schema->type, CONNECTD_VAL_BOOLEAN);
+        cr_assert_not(s->optional);
+        /* structWithOptionalFieldToConnect: the missing field is null */
+        v = decode(cv, "{ \"schema\": { \"type\": \"struct\", \"fields\": [{ "
+                       "\"field\":\"optional\", \"type\": \"string\", "
+                       "\"optional\": true }, {  \"field\": \"required\", "
+                       "\"type\": \"string\" }] }, \"payload\": { "
+                       "\"required\": \"required\" } }", &s);
+        cr_assert_not_null(v, "%s", err);
+        cr_assert_null(val_get(v, "optional", NULL));
+        converter_destroy(cv);
+}
+
+Test(converter, json_schema_metadata_round_trip)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s;
+        connectd_value_t *v;
+
+        json_round(cv,
+                   "{ \"schema\": { \"type\": \"boolean\", \"optional\": false, "
+                   "\"name\": \"bool\", \"version\": 2, \"doc\": \"the "
+                   "documentation\", \"parameters\": { \"foo\": \"bar\" }}, "
+                   "\"payload\": true }",
+                   "{\"schema\":{\"type\":\"boolean\",\"optional\":false,"
+                   "\"name\":\"bool\",\"version\":2,\"doc\":\"the "
+                   "documentation\",\"parameters\":{\"foo\":\"bar\"}},"
+                   "\"payload\":true}");
+        /* a null payload takes the schema default */
+        v = decode(cv, "{ \"schema\": { \"type\": \"boolean\", \"default\": "
+                       "true }, \"payload\": null }", &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_BOOLEAN);
+        cr_assert_eq(v->u.i, 1);
+        json_round(cv, "{ \"schema\": { \"type\": \"boolean\", \"default\": "
+                       "true }, \"payload\": null }",
+                   "{\"schema\":{\"type\":\"boolean\",\"optional\":false,"
+                   "\"default\":true},\"payload\":true}");
+        converter_destroy(cv);
+}
+
+Test(converter, json_schema_exact_types)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s;
+        connectd_value_t *v;
+
+        v = decode(cv, "{ \"schema\": { \"type\": \"int8\" }, \"payload\": 12 }",
+                   &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_INT8);
+        v = decode(cv, "{ \"schema\": { \"type\": \"int16\" }, \"payload\": 12 }",
+                   &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_INT16);
+        v = decode(cv, "{ \"schema\": { \"type\": \"int32\" }, \"payload\": 12 }",
+                   &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_INT32);
+        cr_assert_eq(s->type, CONNECTD_VAL_INT32);
+        v = decode(cv, "{ \"schema\": { \"type\": \"float\" }, \"payload\": "
+                       "12.34 }", &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_FLOAT32);
+        cr_assert_eq(v->u.d, (double)12.34f);
+        json_round(cv, "{ \"schema\": { \"type\": \"float\" }, \"payload\": "
+                       "12.34 }",
+                   "{\"schema\":{\"type\":\"float\",\"optional\":false},"
+                   "\"payload\":12.34}");
+        json_round(cv, "{ \"schema\": { \"type\": \"int64\" }, \"payload\": "
+                       "4398046511104 }",
+                   "{\"schema\":{\"type\":\"int64\",\"optional\":false},"
+                   "\"payload\":4398046511104}");
+        json_round(cv, "{ \"schema\": { \"type\": \"bytes\" }, \"payload\": "
+                       "\"dGVzdC1zdHJpbmc=\" }",
+                   "{\"schema\":{\"type\":\"bytes\",\"optional\":false},"
+                   "\"payload\":\"dGVzdC1zdHJpbmc=\"}");
+        json_round(cv, "{ \"schema\": { \"type\": \"array\", \"items\": { "
+                       "\"type\" : \"int32\" } }, \"payload\": [1, 2, 3] }",
+                   "{\"schema\":{\"type\":\"array\",\"items\":{\"type\":"
+                   "\"int32\",\"optional\":false},\"optional\":false},"
+                   "\"payload\":[1,2,3]}");
+        json_round(cv, "{ \"schema\": { \"type\": \"map\", \"keys\": { "
+                       "\"type\" : \"string\" }, \"values\": { \"type\" : "
+                       "\"int32\" } }, \"payload\": { \"key2\": 15, "
+                       "\"key1\": 12} }",
+                   "{\"schema\":{\"type\":\"map\",\"keys\":{\"type\":"
+                   "\"string\",\"optional\":false},\"values\":{\"type\":"
+                   "\"int32\",\"optional\":false},\"optional\":false},"
+                   "\"payload\":{\"key1\":12,\"key2\":15}}");
+        /* maps with other keys: [key, value] pairs */
+        v = decode(cv, "{ \"schema\": { \"type\": \"map\", \"keys\": { "
+                       "\"type\" : \"int32\" }, \"values\": { \"type\" : "
+                       "\"int32\" } }, \"payload\": [ [2, 15], [1, 12] ] }",
+                   &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_MAP);
+        cr_assert_eq(v->u.st.head->key->type, CONNECTD_VAL_INT32);
+        json_round(cv, "{ \"schema\": { \"type\": \"map\", \"keys\": { "
+                       "\"type\" : \"int32\" }, \"values\": { \"type\" : "
+                       "\"int32\" } }, \"payload\": [ [2, 15], [1, 12] ] }",
+                   "{\"schema\":{\"type\":\"map\",\"keys\":{\"type\":"
+                   "\"int32\",\"optional\":false},\"values\":{\"type\":"
+                   "\"int32\",\"optional\":false},\"optional\":false},"
+                   "\"payload\":[[1,12],[2,15]]}");
+        converter_destroy(cv);
+}
+
+Test(converter, json_schema_logical_types)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s;
+        connectd_value_t *v;
+
+        /* decimalToConnect: AJw= is {0, -100}, 156 unscaled */
+        json_round(cv, "{ \"schema\": { \"type\": \"bytes\", \"name\": "
+                       "\"org.apache.kafka.connect.data.Decimal\", \"version\": "
+                       "1, \"parameters\": { \"scale\": \"2\" } }, "
+                       "\"payload\": \"AJw=\" }",
+                   "{\"schema\":{\"type\":\"bytes\",\"optional\":false,"
+                   "\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                   "\"version\":1,\"parameters\":{\"scale\":\"2\"}},"
+                   "\"payload\":\"AJw=\"}");
+        json_round(cv, "{ \"schema\": { \"type\": \"int32\", \"name\": "
+                       "\"org.apache.kafka.connect.data.Date\", \"version\": 1 "
+                       "}, \"payload\": 10000 }",
+                   "{\"schema\":{\"type\":\"int32\",\"optional\":false,"
+                   "\"name\":\"org.apache.kafka.connect.data.Date\","
+                   "\"version\":1},\"payload\":10000}");
+        json_round(cv, "{ \"schema\": { \"type\": \"int64\", \"name\": "
+                       "\"org.apache.kafka.connect.data.Timestamp\", "
+                       "\"version\": 1, \"default\": 42 }, \"payload\": null }",
+                   "{\"schema\":{\"type\":\"int64\",\"optional\":false,"
+                   "\"name\":\"org.apache.kafka.connect.data.Timestamp\","
+                   "\"version\":1,\"default\":42},\"payload\":42}");
+        cr_assert_null(decode(cv, "{ \"schema\": { \"type\": \"int64\", "
+                                  "\"name\": \"org.apache.kafka.connect.data."
+                                  "Date\" }, \"payload\": 1 }", &s));
+        cr_assert_str_eq(err, "Invalid type for Date, underlying "
+                              "representation should be int32 but was class "
+                              "java.lang.Long");
+        converter_destroy(cv);
+
+        /* decimal.format=NUMERIC writes BigDecimal.toString and reads a
+         * number back at the schema's scale */
+        cv = mk("JsonConverter", "{\"decimal.format\":\"numeric\"}");
+        json_round(cv, "{ \"schema\": { \"type\": \"bytes\", \"name\": "
+                       "\"org.apache.kafka.connect.data.Decimal\", \"version\": "
+                       "1, \"parameters\": { \"scale\": \"4\" } }, "
+                       "\"payload\": \"Ozg=\" }",
+                   "{\"schema\":{\"type\":\"bytes\",\"optional\":false,"
+                   "\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                   "\"version\":1,\"parameters\":{\"scale\":\"4\"}},"
+                   "\"payload\":1.5160}");
+        v = decode(cv, "{ \"schema\": { \"type\": \"bytes\", \"name\": "
+                       "\"org.apache.kafka.connect.data.Decimal\", \"version\": "
+                       "1, \"parameters\": { \"scale\": \"2\" } }, "
+                       "\"payload\": 1.56 }", &s);
+        cr_assert_not_null(v, "%s", err);
+        cr_assert_eq(v->u.s.len, 2);
+        cr_assert_eq((unsigned char)v->u.s.ptr[0], 0);
+        cr_assert_eq((unsigned char)v->u.s.ptr[1], 156);
+        converter_destroy(cv);
+        json_t *p = json_pack("{ss}", "decimal.format", "x");
+        cr_assert_null(converter_new("JsonConverter", p, 0, err, sizeof(err)));
+        json_decref(p);
+        cr_assert_str_eq(err, "Invalid value x for configuration "
+                              "decimal.format: String must be one of (case "
+                              "insensitive): BASE64, NUMERIC");
+        converter_destroy(mk("JsonConverter", "{\"schemas.cache.size\":\"5\"}"));
+}
+
+Test(converter, json_schema_null_rules)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s;
+        int is_null;
+
+        cr_assert_null(decode(cv, "{ \"schema\": { \"type\": \"int32\" }, "
+                                  "\"payload\": null }", &s));
+        cr_assert_str_eq(err, "Invalid null value for required INT32 field");
+        cr_assert_eq(converter_from_connect_schema(cv, "t", &schema_int32,
+                                                   NULL, &out, &is_null, err,
+                                                   sizeof(err)), -1);
+        cr_assert_str_eq(err, "Conversion error: null value for field that is "
+                              "required and has no default value");
+        /* the wrong type for the schema */
+        cr_assert_eq(converter_from_connect_schema(
+                             cv, "t", &schema_int32,
+                             value_int64(r, 1), &out, &is_null, err,
+                             sizeof(err)), -1);
+        cr_assert_str_eq(err, "Invalid type for INT32: class java.lang.Long");
+        /* an optional null */
+        buf_reset(&out);
+        cr_assert_eq(converter_from_connect_schema(cv, "t", &schema_opt_int32,
+                                                   NULL, &out, &is_null, err,
+                                                   sizeof(err)), 0);
+        cr_assert_eq(is_null, 0);
+        cr_assert_eq(strncmp(out.data, "{\"schema\":{\"type\":\"int32\","
+                                       "\"optional\":true},\"payload\":null}",
+                             out.len), 0);
+        /* a tombstone has neither schema nor value */
+        cr_assert_not_null(converter_to_connect_schema(cv, "t", NULL, 0,
+                                                       b->arena, &s, err,
+                                                       sizeof(err)));
+        cr_assert_null(s);
+        converter_destroy(cv);
+}
+
+Test(converter, json_schemaless_arrays_and_maps)
+{
+        converter_t *cv = mk("JsonConverter", NULL);
+        const connect_schema_t *s = &schema_int8;
+        connectd_value_t *v;
+
+        /* nullSchemaPrimitiveToConnect */
+        v = decode(cv, "{ \"schema\": null, \"payload\": [1, \"2\", 3] }", &s);
+        cr_assert_null(s);
+        cr_assert_eq(v->type, CONNECTD_VAL_ARRAY);
+        cr_assert_eq(v->u.st.head->value->type, CONNECTD_VAL_INT64);
+        /* written back as Java writes schemaless data */
+        EXPECT(cv, v, "{\"schema\":null,\"payload\":[1,\"2\",3]}");
+        converter_destroy(cv);
+        cv = mk("JsonConverter", "{\"schemas.enable\":\"false\"}");
+        v = decode(cv, "{ \"a\": \"\", \"b\": null}", &s);
+        cr_assert_eq(v->type, CONNECTD_VAL_STRUCT);
+        cr_assert_null(v->schema);
+        /* empty bytes are a null (JsonDeserializer) */
+        v = decode(cv, "", &s);
+        cr_assert(value_is_null(v));
+        converter_destroy(cv);
+}
+
+Test(converter, string_and_bytearray_schemas)
+{
+        converter_t *cv = mk("StringConverter", NULL);
+        const connect_schema_t *s = NULL;
+        connectd_value_t *v;
+        int is_null;
+
+        v = decode(cv, "12", &s);
+        cr_assert_eq(s, &schema_opt_string);
+        cr_assert_eq(v->type, CONNECTD_VAL_STRING);
+        s = NULL;
+        v = converter_to_connect_schema(cv, "t", NULL, 0, b->arena, &s, err,
+                                        sizeof(err));
+        cr_assert(value_is_null(v));
+        cr_assert_eq(s, &schema_opt_string);
+        /* encode: Java's toString */
+        buf_reset(&out);
+        cr_assert_eq(converter_from_connect_schema(
+                             cv, "t", &schema_float32,
+                             val_float(b->arena, CONNECTD_VAL_FLOAT32, 0.1),
+                             &out, &is_null, err, sizeof(err)), 0);
+        cr_assert_eq(out.len, 3);
+        cr_assert(memcmp(out.data, "0.1", 3) == 0);
+        converter_destroy(cv);
+
+        cv = mk("ByteArrayConverter", NULL);
+        v = decode(cv, "ab", &s);
+        cr_assert_eq(s, &schema_opt_bytes);
+        cr_assert_eq(v->type, CONNECTD_VAL_BYTES);
+        cr_assert_eq(converter_from_connect_schema(cv, "t", &schema_string,
+                                                   str("x"), &out, &is_null,
+                                                   err, sizeof(err)), -1);
+        cr_assert_str_eq(err, "Invalid schema type for ByteArrayConverter: "
+                              "STRING");
         converter_destroy(cv);
 }

@@ -10,6 +10,7 @@
 
 #include "connect/plugin.h"
 #include "record.h"
+#include "converter.h"
 #include "filestream/filestream.h"
 
 /* ---- fakes ------------------------------------------------------------ */
@@ -521,6 +522,144 @@ Test(filestream, sink_appends_text_lines_and_flushes)
         cr_assert_str_eq(read_all(out),
                          "old\nhello\nStruct{a=x,b=2}\nnull\n1.5\n");
         snk->task_stop(st);
+}
+
+/* Decode each JSON text with JsonConverter (schemas.enable as given), put
+ * the values through the sink and compare the file with `want`. */
+static void sink_json_lines(int schemas, const char *const *json, size_t n,
+                            const char *want)
+{
+        char out[400];
+        void *st = NULL;
+        connectd_sink_record_t recs[16];
+        const connectd_sink_record_t *ptrs[16];
+        json_t *props = json_pack("{s:s}", "schemas.enable",
+                                  schemas ? "true" : "false");
+        converter_t *cv;
+
+        cr_assert(n <= 16);
+        cv = converter_new("JsonConverter", props, 0, err, sizeof(err));
+        json_decref(props);
+        cr_assert_not_null(cv, "%s", err);
+        memset(recs, 0, sizeof(recs));
+        for (size_t i = 0; i < n; i++) {
+                recs[i].value = converter_to_connect(
+                        cv, "t", json[i], strlen(json[i]), batch->arena,
+                        err, sizeof(err));
+                cr_assert_not_null(recs[i].value, "%s: %s", json[i], err);
+                ptrs[i] = &recs[i];
+        }
+        converter_destroy(cv);
+        snprintf(out, sizeof(out), "%s/out.txt", dir);
+        fake_config_set(&cfg, "file", out);
+        cr_assert_eq(snk->task_start(NULL, &cfg, &st, err, sizeof(err)), 0,
+                     "%s", err);
+        cr_assert_eq(snk->task_put(st, ptrs, n, err, sizeof(err)), 0);
+        cr_assert_eq(snk->task_flush(st, err, sizeof(err)), 0);
+        cr_assert_str_eq(read_all(out), want);
+        snk->task_stop(st);
+}
+
+/* A schemaless JSON object is a java.util.HashMap in Connect, and Java's
+ * FileStreamSinkTask println()s it as AbstractMap.toString: "{k=v, k=v}",
+ * null entries included, in HashMap iteration order. The expected lines
+ * were printed by a JVM putting the same keys into a HashMap. */
+Test(filestream, sink_schemaless_map_prints_like_java_hashmap)
+{
+        static const char *const json[] = {
+                "{\"apple\":1,\"banana\":2,\"cherry\":3}",
+                "{\"name\":1,\"age\":2,\"city\":3,\"b\":4,\"a\":5}",
+                "{\"Aa\":1,\"BB\":2,\"z\":3}",
+                "{\"\\ud83d\\ude00x\":1,\"a\":2,\"\u00e9\":3}",
+                "{\"k0\":1,\"k1\":2,\"k2\":3,\"k3\":4,\"k4\":5,\"k5\":6,"
+                "\"k6\":7,\"k7\":8,\"k8\":9,\"k9\":10,\"k10\":11,"
+                "\"k11\":12,\"k12\":13}",
+                "{\"a\":null,\"b\":1.5,\"c\":true,"
+                "\"d\":{\"y\":1,\"x\":\"s\"},\"e\":{}}",
+                "{}",
+                "{\"l\":[1,\"a\",null,{\"y\":1,\"x\":[]}]}",
+        };
+
+        sink_json_lines(0, json, sizeof(json) / sizeof(json[0]),
+                        "{banana=2, apple=1, cherry=3}\n"
+                        "{a=5, b=4, city=3, name=1, age=2}\n"
+                        "{Aa=1, BB=2, z=3}\n"
+                        "{a=2, \xf0\x9f\x98\x80x=1, \u00e9=3}\n"
+                        "{k0=1, k1=2, k2=3, k3=4, k4=5, k5=6, k11=12, k6=7, "
+                        "k10=11, k7=8, k8=9, k12=13, k9=10}\n"
+                        "{a=null, b=1.5, c=true, d={x=s, y=1}, e={}}\n"
+                        "{}\n"
+                        "{l=[1, a, null, {x=[], y=1}]}\n");
+}
+
+/* A schemaless JSON array is a java.util.ArrayList: "[1, 2]", elements
+ * printed by their own toString (maps in HashMap order). */
+Test(filestream, sink_schemaless_list_prints_like_java_arraylist)
+{
+        static const char *const json[] = {
+                "[1,2.5,\"x\",true,null]",
+                "[]",
+                "[[1,[]],{\"banana\":1,\"apple\":2}]",
+        };
+
+        sink_json_lines(0, json, sizeof(json) / sizeof(json[0]),
+                        "[1, 2.5, x, true, null]\n[]\n"
+                        "[[1, []], {banana=1, apple=2}]\n");
+}
+
+/* Schemaless primitives and null: String as is, Long in decimal, Double
+ * like Double.toString, Boolean, println(null) -> "null". */
+Test(filestream, sink_schemaless_primitives_print_like_java)
+{
+        static const char *const json[] = {
+                "\"text\"", "42", "-7", "1e7", "100.0", "0.001", "true",
+                "false", "null",
+        };
+
+        sink_json_lines(0, json, sizeof(json) / sizeof(json[0]),
+                        "text\n42\n-7\n1.0E7\n100.0\n0.001\ntrue\n"
+                        "false\nnull\n");
+}
+
+/* With a schema an object is a Struct: Struct{name=value,...} in schema
+ * order, null fields left out, no blanks; a nested Struct likewise. */
+Test(filestream, sink_struct_prints_like_connect_struct)
+{
+        static const char *const json[] = {
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"field\":\"z\",\"type\":\"int64\"},"
+                "{\"field\":\"n\",\"type\":\"string\",\"optional\":true},"
+                "{\"field\":\"a\",\"type\":\"double\"},"
+                "{\"field\":\"s\",\"type\":\"struct\",\"fields\":["
+                "{\"field\":\"b\",\"type\":\"boolean\"}]}]},"
+                "\"payload\":{\"a\":2.5,\"z\":1,\"n\":null,"
+                "\"s\":{\"b\":true}}}",
+        };
+
+        sink_json_lines(1, json, 1, "Struct{z=1,a=2.5,s=Struct{b=true}}\n");
+}
+
+/* Arrays and maps that come with a schema print like Java's ArrayList and
+ * HashMap too (they used to be written as their JSON text); an int32 and
+ * a float print as Integer and Float. */
+Test(filestream, sink_schema_array_map_and_narrow_types)
+{
+        static const char *const json[] = {
+                "{\"schema\":{\"type\":\"array\",\"items\":"
+                "{\"type\":\"int32\"}},\"payload\":[1,2,3]}",
+                "{\"schema\":{\"type\":\"map\",\"keys\":{\"type\":"
+                "\"int32\"},\"values\":{\"type\":\"string\"}},"
+                "\"payload\":[[20,\"a\"],[17,\"b\"]]}",
+                "{\"schema\":{\"type\":\"float\"},\"payload\":0.1}",
+                "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                "{\"field\":\"m\",\"type\":\"map\",\"keys\":"
+                "{\"type\":\"string\"},\"values\":{\"type\":\"int8\"}}]},"
+                "\"payload\":{\"m\":{\"banana\":1,\"apple\":2}}}",
+        };
+
+        sink_json_lines(1, json, sizeof(json) / sizeof(json[0]),
+                        "[1, 2, 3]\n{17=b, 20=a}\n0.1\n"
+                        "Struct{m={banana=1, apple=2}}\n");
 }
 
 Test(filestream, sink_large_value)

@@ -133,8 +133,12 @@ Test(jregex, syntax_errors_have_java_shape)
                          "supported near index 4\n[a-z&&[def]]\n    ^");
         cr_assert_null(jregex_compile("[a[b]]", err, sizeof err));
         cr_expect(strstr(err, "near index 2"), "%s", err);
-        /* but POSIX brackets and escaped brackets are fine */
+        /* Java reads [[:alpha:]] as a nested class of ":alph", PCRE2 as
+         * POSIX: refused rather than silently different */
+        cr_assert_null(jregex_compile("[[:alpha:]]", err, sizeof err));
+        /* escaped brackets are fine, and a class closes after \Q..\E */
         cr_expect(matches("[\\[\\]]+", "[]"));
+        cr_expect(matches("[\\Q]\\E][a]", "]a"));
 }
 
 Test(jregex, replace_first_and_all_like_java)
@@ -223,4 +227,265 @@ Test(jregex, shared_pattern_across_threads)
                 cr_expect_eq((long)r, 4000);
         }
         jregex_free(re);
+}
+
+/* ---- RegexRouter, Filter and the predicates ------------------------- */
+
+#include <stdarg.h>
+
+#include "builtins.h"
+#include "record.h"
+#include "transform.h"
+
+static void *xconf(const xform_class_t *c, xerr_t *err, ...)
+{
+        json_t *props = json_object();
+        va_list ap;
+        const char *k;
+        void *state = NULL;
+        int rc;
+
+        va_start(ap, err);
+        while ((k = va_arg(ap, const char *)))
+                json_object_set_new(props, k,
+                                    json_string(va_arg(ap, const char *)));
+        va_end(ap);
+        memset(err, 0, sizeof *err);
+        rc = c->configure(props, &state, err);
+        json_decref(props);
+        if (rc)
+                cr_assert_null(state);
+        return rc ? NULL : state;
+}
+
+static xrecord_t xrec(arena_t *a, const char *topic)
+{
+        xrecord_t r;
+
+        memset(&r, 0, sizeof r);
+        r.topic = topic;
+        r.partition = -1;
+        r.arena = a;
+        return r;
+}
+
+static const connectd_config_def_t *xdef(const xform_class_t *c,
+                                         const char *name)
+{
+        for (const connectd_config_def_t *d = c->defs; d->name; d++)
+                if (!strcmp(d->name, name))
+                        return d;
+        return NULL;
+}
+
+Test(regex_router, renames_only_full_matches)
+{
+        arena_t *a = arena_new(0);
+        xerr_t err;
+        void *s = xconf(&xf_regex_router, &err, "regex", "(.*)-raw",
+                        "replacement", "$1", NULL);
+        xrecord_t r = xrec(a, "orders-raw");
+        const char *before;
+
+        cr_assert_not_null(s, "%s", err.msg);
+        cr_assert_eq(xf_regex_router.apply(s, &r, &err), XFORM_KEEP);
+        cr_expect_str_eq(r.topic, "orders");
+        r = xrec(a, "orders-raw2");
+        before = r.topic;
+        cr_assert_eq(xf_regex_router.apply(s, &r, &err), XFORM_KEEP);
+        cr_expect_eq(r.topic, before);
+        xf_regex_router.close(s);
+
+        /* named groups, escapes, and values trimmed like ConfigDef does */
+        s = xconf(&xf_regex_router, &err, "regex", " (?<db>\\w+)\\.(\\w+) ",
+                  "replacement", "${db}_$2\\$", NULL);
+        cr_assert_not_null(s, "%s", err.msg);
+        r = xrec(a, "shop.orders");
+        cr_assert_eq(xf_regex_router.apply(s, &r, &err), XFORM_KEEP);
+        cr_expect_str_eq(r.topic, "shop_orders$");
+        xf_regex_router.close(s);
+
+        /* a bad group reference fails the record like Java */
+        s = xconf(&xf_regex_router, &err, "regex", "(a)", "replacement", "$2",
+                  NULL);
+        cr_assert_not_null(s, "%s", err.msg);
+        r = xrec(a, "a");
+        cr_expect_eq(xf_regex_router.apply(s, &r, &err), -1);
+        cr_expect_str_eq(err.cls, "java.lang.IndexOutOfBoundsException");
+        cr_expect_str_eq(err.msg, "No group 2");
+        cr_expect_str_eq(r.topic, "a");
+        xf_regex_router.close(s);
+        arena_destroy(a);
+}
+
+Test(regex_router, definitions_and_errors)
+{
+        const connectd_config_def_t *d = xdef(&xf_regex_router, "regex");
+        xerr_t err;
+        char why[512];
+
+        cr_assert_not_null(d);
+        cr_expect_null(d->default_value);
+        cr_expect(!d->optional);
+        cr_expect_eq(d->importance, CONNECTD_IMPORTANCE_HIGH);
+        cr_expect_str_eq(d->documentation,
+                         "Regular expression to use for matching.");
+        cr_expect_eq(d->validator("regex", "(a", why, sizeof why), -1);
+        cr_expect_str_eq(why, "Invalid regex: missing closing parenthesis "
+                              "near index 2\n(a");
+        cr_expect_eq(d->validator("regex", NULL, why, sizeof why), -1);
+        cr_expect_str_eq(why, "Invalid regex: null");
+        cr_expect_eq(d->validator("regex", "a.*", why, sizeof why), 0);
+        d = xdef(&xf_regex_router, "replacement");
+        cr_expect_str_eq(d->documentation, "Replacement string.");
+        cr_expect_null(d->validator);
+
+        cr_expect_null(xconf(&xf_regex_router, &err, "regex", "(a",
+                             "replacement", "x", NULL));
+        cr_expect_str_eq(err.cls, XERR_CONFIG);
+        cr_expect_str_eq(err.msg, "Invalid value (a for configuration regex: "
+                                  "Invalid regex: missing closing "
+                                  "parenthesis near index 2\n(a");
+        cr_expect_null(xconf(&xf_regex_router, &err, "replacement", "x",
+                             NULL));
+        cr_expect_str_eq(err.msg, "Missing required configuration \"regex\" "
+                                  "which has no default value.");
+        cr_expect_null(xconf(&xf_regex_router, &err, "regex", "a", NULL));
+        cr_expect_str_eq(err.msg, "Missing required configuration "
+                                  "\"replacement\" which has no default "
+                                  "value.");
+}
+
+Test(regex_router, class_names)
+{
+        /* checklist row 1: simple name and full name; $Key/$Value only by
+         * full name */
+        cr_expect_eq(xform_lookup("RegexRouter"), &xf_regex_router);
+        cr_expect_eq(
+                xform_lookup("org.apache.kafka.connect.transforms.RegexRouter"),
+                &xf_regex_router);
+        cr_expect_eq(xform_lookup("Filter"), &xf_filter);
+        cr_expect_eq(xform_lookup("TimestampRouter"), &xf_timestamp_router);
+        cr_expect_eq(xform_lookup("TopicNameMatches"), &xp_topic_name_matches);
+        cr_expect_eq(xform_lookup("HasHeaderKey"), &xp_has_header_key);
+        cr_expect_eq(xform_lookup("RecordIsTombstone"),
+                     &xp_record_is_tombstone);
+        cr_expect_null(xform_lookup("TimestampConverter$Value"));
+        cr_expect_eq(xform_lookup("org.apache.kafka.connect.transforms."
+                                  "TimestampConverter$Value"),
+                     &xf_timestamp_converter_value);
+        cr_expect_eq(xp_topic_name_matches.kind, XFORM_PREDICATE);
+        cr_expect_eq(xf_filter.kind, XFORM_TRANSFORMATION);
+}
+
+/* Filter guarded by a predicate, as the chain runs it: the transform runs
+ * when predicate XOR negate. */
+static int filtered(void *pstate, const xform_class_t *pred, int negate,
+                    xrecord_t *r)
+{
+        xerr_t err;
+        int t = pred->apply(pstate, r, &err);
+
+        cr_assert_geq(t, 0, "%s", err.msg);
+        if (t ^ negate)
+                return xf_filter.apply(NULL, r, &err) == XFORM_DROP;
+        return 0;
+}
+
+Test(predicates, filter_with_record_is_tombstone)
+{
+        arena_t *a = arena_new(0);
+        xerr_t err;
+        void *fs = xconf(&xf_filter, &err, NULL);
+        void *p = xconf(&xp_record_is_tombstone, &err, NULL);
+        xrecord_t tomb = xrec(a, "t"), rec = xrec(a, "t");
+
+        cr_assert_eq(xf_filter.defs[0].name, NULL); /* no keys */
+        cr_assert_eq(xp_record_is_tombstone.defs[0].name, NULL);
+        xf_filter.close(fs);
+        rec.value = val_string(a, "v", 1);
+        /* a null key does not matter; a VAL_NULL value is a tombstone */
+        tomb.key = val_string(a, "k", 1);
+        cr_expect(filtered(p, &xp_record_is_tombstone, 0, &tomb));
+        cr_expect(!filtered(p, &xp_record_is_tombstone, 0, &rec));
+        tomb.value = val_null(a);
+        tomb.value_schema = &schema_opt_string;
+        cr_expect(filtered(p, &xp_record_is_tombstone, 0, &tomb));
+        /* negate=true keeps only tombstones */
+        cr_expect(!filtered(p, &xp_record_is_tombstone, 1, &tomb));
+        cr_expect(filtered(p, &xp_record_is_tombstone, 1, &rec));
+        xp_record_is_tombstone.close(p);
+        arena_destroy(a);
+}
+
+Test(predicates, has_header_key)
+{
+        arena_t *a = arena_new(0);
+        xerr_t err;
+        void *p = xconf(&xp_has_header_key, &err, "name", "trace", NULL);
+        xrecord_t r = xrec(a, "t");
+        const connectd_config_def_t *d = xdef(&xp_has_header_key, "name");
+        char why[128];
+
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_expect_eq(xp_has_header_key.apply(p, &r, &err), 0);
+        headers_add(a, &r.headers, "Trace", NULL, NULL);
+        headers_add(a, &r.headers, "other", NULL, NULL);
+        cr_expect_eq(xp_has_header_key.apply(p, &r, &err), 0);
+        /* a header with a null value still counts */
+        headers_add(a, &r.headers, "trace", NULL, NULL);
+        cr_expect_eq(xp_has_header_key.apply(p, &r, &err), 1);
+        cr_expect(!filtered(p, &xp_has_header_key, 1, &r));
+        xp_has_header_key.close(p);
+
+        cr_expect_eq(d->importance, CONNECTD_IMPORTANCE_MEDIUM);
+        cr_expect_str_eq(d->documentation, "The header name.");
+        cr_expect_eq(d->validator("name", "", why, sizeof why), -1);
+        cr_expect_str_eq(why, "String must be non-empty");
+        cr_expect_null(xconf(&xp_has_header_key, &err, "name", "", NULL));
+        cr_expect_str_eq(err.msg, "Invalid value  for configuration name: "
+                                  "String must be non-empty");
+        arena_destroy(a);
+}
+
+Test(predicates, topic_name_matches)
+{
+        arena_t *a = arena_new(0);
+        xerr_t err;
+        void *p = xconf(&xp_topic_name_matches, &err, "pattern", "orders-.*",
+                        NULL);
+        xrecord_t r = xrec(a, "orders-eu");
+        const connectd_config_def_t *d = xdef(&xp_topic_name_matches,
+                                              "pattern");
+        char why[512];
+
+        cr_assert_not_null(p, "%s", err.msg);
+        cr_expect_eq(xp_topic_name_matches.apply(p, &r, &err), 1);
+        r.topic = "old-orders-eu"; /* a full match is needed */
+        cr_expect_eq(xp_topic_name_matches.apply(p, &r, &err), 0);
+        r.topic = NULL;
+        cr_expect_eq(xp_topic_name_matches.apply(p, &r, &err), 0);
+        r.topic = "orders-us";
+        cr_expect(filtered(p, &xp_topic_name_matches, 0, &r));
+        cr_expect(!filtered(p, &xp_topic_name_matches, 1, &r));
+        xp_topic_name_matches.close(p);
+
+        cr_expect_null(d->default_value);
+        cr_expect(!d->optional);
+        cr_expect_str_eq(d->documentation, "A Java regular expression for "
+                                           "matching against the name of a "
+                                           "record's topic.");
+        cr_expect_eq(d->validator("pattern", "", why, sizeof why), -1);
+        cr_expect_str_eq(why, "String must be non-empty");
+        cr_expect_eq(d->validator("pattern", "[", why, sizeof why), -1);
+        cr_expect(!strncmp(why, "Invalid regex: ", 15), "%s", why);
+        cr_expect_null(xconf(&xp_topic_name_matches, &err, "pattern", "a)",
+                             NULL));
+        cr_expect_str_eq(err.msg, "Invalid value a) for configuration "
+                                  "pattern: Invalid regex: unmatched closing "
+                                  "parenthesis near index 1\na)\n ^");
+        cr_expect_null(xconf(&xp_topic_name_matches, &err, NULL));
+        cr_expect_str_eq(err.msg, "Missing required configuration "
+                                  "\"pattern\" which has no default value.");
+        arena_destroy(a);
 }

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "plugins.h"
+#include "transform.h"
 
 #ifndef CONNECTD_BUILD_DIR_DEFAULT
 #define CONNECTD_BUILD_DIR_DEFAULT "."
@@ -513,6 +514,7 @@ const connectd_host_t connectd_host = {
         .sink_record_value = t_sr_value,
         .alloc = malloc,
         .free = free,
+        .register_transform = plugins_register_transform,
 };
 
 static void batch_free(connectd_batch_t *b)
@@ -963,6 +965,7 @@ Test(plugins, broken_plugins_are_refused_with_reasons)
         cr_assert(strstr(why, "connectd_plugin_init returned an error"), "%s",
                   why);
         cr_assert_null(plugins_find("HalfInitSource"));
+        cr_assert_null(xform_lookup("com.example.test.HalfInitTransform"));
 
         why = load_fails("does_not_exist");
         cr_assert(strstr(why, "cannot load"), "%s", why);
@@ -1050,8 +1053,8 @@ Test(plugins, load_path_scans_dirs_sorted_and_keeps_going)
         snprintf(path, sizeof(path), " %s , %s/plugins/,,/nonexistent/dir",
                  dir, build_dir());
         loaded = plugins_load_path(path);
-        cr_assert_eq(loaded, 4, "mixed, boom, sequence, jsonlines: %s",
-                     logbuf);
+        cr_assert_eq(loaded, 5, "mixed, boom, sequence, jsonlines, "
+                     "uppercase: %s", logbuf);
 
         cr_assert_not_null(plugins_find("BoomSource"));
         cr_assert_not_null(plugins_find("MixedGood"));
@@ -1423,6 +1426,113 @@ Test(plugins, registering_after_init_is_refused)
                                "plugin's init function returned"),
                      1, "%s", logbuf);
         cr_assert_null(plugins_find("TooLateSource"));
+        cr_assert_eq(log_count("register_transform called after the "
+                               "plugin's init function returned"),
+                     1, "%s", logbuf);
+        cr_assert_null(xform_lookup("com.example.test.TooLateTransform"));
+}
+
+/* ------------------------------------------------------------------ */
+/* custom transforms and predicates                                    */
+
+/* A plugin of transforms only loads; each broken descriptor is refused
+ * with one ERROR line giving its reason; the good class is in the class
+ * table (once) and the bad ones are not. */
+Test(plugins, transform_only_plugin_loads_and_bad_descriptors_refused)
+{
+        const xform_class_t *c;
+        char want[160];
+        size_t n, i, seen = 0;
+        const xform_class_t *const *l;
+
+        cr_assert_eq(plugins_register_builtins(), 0);
+        load_ok("test-plugins", "bad_transforms");
+        c = xform_lookup("com.example.test.GoodTransform");
+        cr_assert_not_null(c);
+        cr_assert_eq(c->kind, XFORM_TRANSFORMATION);
+        cr_assert_not_null(c->plugin);
+        l = xform_list(XFORM_TRANSFORMATION, &n);
+        for (i = 0; i < n; i++)
+                if (!strcmp(l[i]->name, "com.example.test.GoodTransform"))
+                        seen++;
+        cr_assert_eq(seen, 1);
+
+#define REFUSED(cls, why)                                                      \
+        cr_assert_eq(log_lines_with(cls, why), 1, "[%s] [%s] in:\n%s", cls,    \
+                     why, logbuf)
+        REFUSED("NoApplyTransform", "no apply callback");
+        REFUSED("transformation class "
+                "org.apache.kafka.connect.transforms.RegexRouter",
+                "duplicate class name (already registered as a built-in)");
+        REFUSED("transformation class Filter",
+                "duplicate class name (already registered as a built-in "
+                "alias)");
+        snprintf(want, sizeof(want),
+                 "built for plugin ABI %d, this worker supports up to %d",
+                 CONNECTD_ABI_VERSION + 1, CONNECTD_ABI_VERSION);
+        REFUSED("bad_transforms.so", want);
+        REFUSED("bad_transforms.so", "transform descriptor struct_size");
+        REFUSED("BadKindTransform", "unknown kind 7");
+        REFUSED("transformation class com.example.test.GoodTransform",
+                "duplicate class name");
+#undef REFUSED
+        cr_assert_null(xform_lookup("com.example.test.NoApplyTransform"));
+        cr_assert_null(xform_lookup("com.example.test.NewerTransform"));
+        cr_assert_null(xform_lookup("com.example.test.TooSmallTransform"));
+        cr_assert_null(xform_lookup("com.example.test.BadKindTransform"));
+        c = xform_lookup("org.apache.kafka.connect.transforms.RegexRouter");
+        cr_assert_null(c->plugin, "the built-in stays");
+}
+
+/* Connectors and transforms from one plugin; the example plugin's classes
+ * carry their kind, version, doc and definition table; a second plugin
+ * may not take a name the first one has. */
+Test(plugins, transforms_and_predicates_join_the_class_table)
+{
+        const xform_class_t *c;
+
+        load_ok("test-plugins", "records");
+        cr_assert_not_null(plugins_find("RecordsSource"));
+        cr_assert_not_null(plugins_find("RecordsSink"));
+        c = xform_lookup("com.example.test.Everything");
+        cr_assert_not_null(c);
+        cr_assert_eq(c->kind, XFORM_TRANSFORMATION);
+        cr_assert_str_eq(c->version, "2");
+        cr_assert_str_eq(c->defs[0].name, "drop");
+        c = xform_lookup("com.example.test.HasHeader");
+        cr_assert_not_null(c);
+        cr_assert_eq(c->kind, XFORM_PREDICATE);
+        cr_assert_str_eq(c->version, "undefined");
+
+        load_ok("plugins", "uppercase_field");
+        c = xform_lookup(" com.example.connectd.UppercaseField ");
+        cr_assert_not_null(c);
+        cr_assert_str_eq(c->version, "1.0.0");
+        cr_assert_str_eq(c->doc, "Upper-cases a string field of the record "
+                                 "value.");
+        c = xform_lookup("com.example.connectd.TopicPrefix");
+        cr_assert_not_null(c);
+        cr_assert_eq(c->kind, XFORM_PREDICATE);
+
+        /* loading the same classes again: refused, the plugin with them */
+        log_clear();
+        cr_assert_eq(plugins_load_file(so_path("plugins", "uppercase_field"),
+                                       (char[256]){0}, 256),
+                     -1);
+        cr_assert_eq(log_count("duplicate class name"), 1, "%s", logbuf);
+}
+
+/* A plugin compiled against the first edition of the header (its host
+ * table ends at `free`) registers on this worker like any other. */
+Test(plugins, plugin_built_against_abi1_header_loads)
+{
+        const connectd_connector_desc_t *d;
+
+        load_ok("test-plugins", "abi1_source");
+        d = plugins_find("Abi1Source");
+        cr_assert_not_null(d);
+        cr_assert_str_eq(d->version, "abi1");
+        cr_assert_not_null(plugins_find("Abi1Sink"));
 }
 
 /* ------------------------------------------------------------------ */

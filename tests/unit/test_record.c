@@ -1,6 +1,7 @@
 /* Unit tests for server/runtime/record.c: arena, batches, values, value_to_text. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -467,5 +468,84 @@ Test(text, logical_types)
         cr_assert_str_eq(text_s(ts, val_int(a, CONNECTD_VAL_INT64, -1000)),
                          "Wed Dec 31 23:59:59 UTC 1969");
         cr_assert_str_eq(text_s(dec, val_bytes(a, u, 2)), "123.45");
+        arena_destroy(a);
+}
+
+/* ---- xrecord_text: Java's SourceRecord / SinkRecord toString ---- */
+
+Test(xrecord, source_record_text)
+{
+        arena_t *a = arena_new(0);
+        xrecord_t x = { 0 };
+        char *t;
+
+        x.arena = a;
+        x.topic = "orders";
+        x.partition = -1;
+        x.key = val_string(a, "k1", 2);
+        x.key_schema = &schema_opt_string;
+        x.value = val_int(a, CONNECTD_VAL_INT32, 7);
+        x.value_schema = &schema_int32;
+        x.source_partition = "{\"filename\":\"/data/in.txt\"}";
+        x.source_offset = "{\"position\":42}";
+        t = xrecord_text(&x);
+        cr_assert_str_eq(t, "SourceRecord{sourcePartition={filename=/data/in.txt}, "
+                            "sourceOffset={position=42}} ConnectRecord{"
+                            "topic='orders', kafkaPartition=null, key=k1, "
+                            "value=7, timestamp=null, "
+                            "headers=ConnectHeaders(headers=)}");
+        free(t);
+        x.has_timestamp = 1;
+        x.timestamp = 1700000000000LL;
+        x.partition = 3;
+        x.source_partition = NULL;
+        x.source_offset = NULL;
+        headers_add(a, &x.headers, "h", &schema_int8,
+                    val_int(a, CONNECTD_VAL_INT8, 1));
+        headers_add(a, &x.headers, "n", NULL, NULL);
+        t = xrecord_text(&x);
+        cr_assert_str_eq(t, "SourceRecord{sourcePartition=null, sourceOffset=null} "
+                            "ConnectRecord{topic='orders', kafkaPartition=3, "
+                            "key=k1, value=7, timestamp=1700000000000, "
+                            "headers=ConnectHeaders(headers=["
+                            "ConnectHeader(key=h, value=1, schema=Schema{INT8}), "
+                            "ConnectHeader(key=n, value=null, schema=null)])}");
+        free(t);
+        arena_destroy(a);
+}
+
+Test(xrecord, sink_record_text)
+{
+        arena_t *a = arena_new(0);
+        xrecord_t x = { 0 };
+        connect_schema_t *s = schema_new(a, CONNECTD_VAL_STRUCT);
+        char *t;
+
+        s->name = "Order";
+        schema_add_field(a, s, "id", &schema_int64);
+        x.arena = a;
+        x.is_sink = 1;
+        x.topic = "t2";
+        x.partition = 0;
+        x.offset = 5;
+        x.timestamp_type = 1;
+        x.has_timestamp = 1;
+        x.timestamp = 10;
+        x.value_schema = s;
+        x.value = val_struct(a, s);
+        val_put(a, x.value, "id", val_int(a, CONNECTD_VAL_INT64, 9));
+        x.original_topic = "t";
+        x.original_partition = 1;
+        x.original_offset = 4;
+        headers_add(a, &x.headers, "d", s, x.value);
+        t = xrecord_text(&x);
+        cr_assert_str_eq(t, "SinkRecord{kafkaOffset=5, timestampType=CreateTime, "
+                            "originalTopic=t, originalKafkaPartition=1, "
+                            "originalKafkaOffset=4} ConnectRecord{topic='t2', "
+                            "kafkaPartition=0, key=null, value=Struct{id=9}, "
+                            "timestamp=10, headers=ConnectHeaders(headers=["
+                            "ConnectHeader(key=d, value=Struct{id=9}, "
+                            "schema=Schema{Order:STRUCT})])}");
+        free(t);
         arena_destroy(a);
 }

@@ -547,9 +547,16 @@ Test(rest, plugins)
                                  json_array_get(r->json, 0), "type")), "sink");
         resp_free(r);
         /* Java's order: sinks, sources, the 26 transformations, the 3
-         * predicates, the converters */
+         * predicates, the converters, the header converters */
         r = req("GET", "/connector-plugins?connectorsOnly=false", NULL, NULL);
-        cr_assert_eq(json_array_size(r->json), 2 + 26 + 3 + 3);
+        cr_assert_eq(json_array_size(r->json), 2 + 26 + 3 + 3 + 4);
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(r->json, 36), "class")),
+                         "org.apache.kafka.connect.storage."
+                         "SimpleHeaderConverter");
+        cr_assert_str_eq(json_string_value(json_object_get(
+                                 json_array_get(r->json, 37), "type")),
+                         "header_converter");
         cr_assert_str_eq(json_string_value(json_object_get(
                                  json_array_get(r->json, 2), "type")),
                          "transformation");

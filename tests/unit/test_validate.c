@@ -766,6 +766,29 @@ static const xform_class_t t_mask = {
         .configure = x_configure, .apply = x_apply,
 };
 
+/* A validator that writes Java's whole message (ConfigException(msg)). */
+static int v_whole(const char *name, const char *value, char *errstr,
+                   size_t n)
+{
+        (void)name;
+        if (!value || strcmp(value, "bad"))
+                return 0;
+        snprintf(errstr, n, "Must specify at least one field to cast.");
+        return CONNECTD_VALIDATOR_MESSAGE;
+}
+
+static const connectd_config_def_t whole_defs[] = {
+        { .name = "spec", .type = CONNECTD_CFG_STRING, .default_value = "",
+          .importance = CONNECTD_IMPORTANCE_HIGH, .order = -1,
+          .validator = v_whole },
+        { .name = NULL }
+};
+
+static const xform_class_t t_whole = {
+        .name = "t.Whole", .kind = XFORM_TRANSFORMATION, .defs = whole_defs,
+        .configure = x_configure, .apply = x_apply,
+};
+
 static const connectd_config_def_t match_defs[] = {
         { .name = "pattern", .type = CONNECTD_CFG_STRING,
           .importance = CONNECTD_IMPORTANCE_MEDIUM,
@@ -783,6 +806,7 @@ static void reg_classes(void)
 {
         cr_assert_eq(xform_register(&t_mask), 0);
         cr_assert_eq(xform_register(&t_match), 0);
+        cr_assert_eq(xform_register(&t_whole), 0);
 }
 
 static const char *def_name(json_t *configs, size_t i)
@@ -924,7 +948,7 @@ Test(validate_xform, recommended_values)
                 }
         }
         cr_assert_eq(builtin, 26);
-        cr_assert_eq(json_array_size(rv), 27, "26 + t.Mask");
+        cr_assert_eq(json_array_size(rv), 28, "26 + t.Mask + t.Whole");
         cr_assert_str_eq(json_string_value(json_array_get(rv, 0)),
                          "org.apache.kafka.connect.transforms.Cast$Key");
 
@@ -994,7 +1018,9 @@ Test(validate_xform, type_key_errors)
         int n = -1;
         json_t *r = run(&empty_src,
                         "{\"name\":\"a\",\"connector.class\":\"x\","
-                        "\"transforms\":\"c,w,n,u,r\","
+                        "\"transforms\":\"c,w,n,u,r,k\","
+                        "\"transforms.k.type\":\"org.apache.kafka.connect."
+                        "storage.StringConverter\","
                         "\"transforms.c.type\":"
                         "\"org.apache.kafka.connect.transforms.Cast\","
                         "\"transforms.w.type\":\"t.Match\","
@@ -1023,6 +1049,11 @@ Test(validate_xform, type_key_errors)
         cr_assert(has_error(r, "predicates.q.type",
                             "Class class t.Mask does not implement the "
                             "Predicate interface"));
+        /* a converter class loads in Java too, and is no transformation */
+        cr_assert(has_error(r, "transforms.k.type",
+                            "Class class org.apache.kafka.connect.storage."
+                            "StringConverter does not implement the "
+                            "Transformation interface"));
 
         cr_assert(has_error(r, "transforms.n.type",
                             "Config 'transforms.n.negate' was provided but "
@@ -1080,4 +1111,157 @@ Test(validate_xform, plugin_config_defs)
         cr_assert(json_equal(json_array_get(a, 4), w));
         json_decref(w);
         json_decref(a);
+}
+
+/* §5.1: the DLQ topic may not match topics.regex, read with Java's regex
+ * syntax (\d is a digit; POSIX would read it as a literal d). */
+Test(validate, dlq_matched_by_java_regex)
+{
+        int n;
+        json_t *r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                                     "\"topics.regex\":\"dlq-\\\\d+\","
+                                     "\"errors.deadletterqueue.topic.name\":"
+                                     "\" dlq-1 \"}", &n);
+        cr_assert_eq(n, 1, "%s", json_dumps(r, 0));
+        cr_assert(has_error(r, "topics.regex",
+                            "The DLQ topic 'dlq-1' may not be matched by the "
+                            "regex for the topics ('topics.regex=dlq-\\d+') "
+                            "consumed by the connector"));
+        json_decref(r);
+
+        /* a full match is needed */
+        r = run(&empty_sink, "{\"name\":\"a\",\"connector.class\":\"x\","
+                             "\"topics.regex\":\"dlq\","
+                             "\"errors.deadletterqueue.topic.name\":"
+                             "\"dlq-1\"}", &n);
+        cr_assert_eq(n, 0);
+        json_decref(r);
+}
+
+/* §5.1 and §7.1: the error-handling keys (DLQ keys for sinks only) and,
+ * of the topic-creation keys, only topic.creation.groups. */
+Test(validate, error_handling_and_topic_creation_keys)
+{
+        int n;
+        json_t *r = run(&empty_sink,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"topics\":\"t\","
+                        "\"errors.retry.timeout\":\"-1\","
+                        "\"errors.retry.delay.max.ms\":\"soon\","
+                        "\"errors.deadletterqueue.topic.replication.factor\":"
+                        "\"70000\"}", &n);
+
+        cr_assert_str_eq(value_of(r, "errors.retry.timeout"), "-1");
+        cr_assert(has_error(r, "errors.retry.delay.max.ms",
+                            "Invalid value soon for configuration "
+                            "errors.retry.delay.max.ms: Not a number of type "
+                            "LONG"));
+        cr_assert(has_error(r, "errors.deadletterqueue.topic.replication."
+                               "factor",
+                            "Invalid value 70000 for configuration "
+                            "errors.deadletterqueue.topic.replication.factor: "
+                            "Not a number of type SHORT"));
+        cr_assert_eq(n, 2);
+        cr_assert_str_eq(value_of(r, "errors.tolerance"), "none");
+        cr_assert_str_eq(value_of(r, "errors.deadletterqueue.topic.name"), "");
+        cr_assert_str_eq(value_of(r, "errors.deadletterqueue.context.headers."
+                                     "enable"), "false");
+        json_t *d = json_object_get(find(r, "errors.deadletterqueue.topic."
+                                            "replication.factor"),
+                                    "definition");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "type")),
+                         "SHORT");
+        cr_assert_str_eq(json_string_value(json_object_get(d, "group")),
+                         "Error Handling");
+        cr_assert_eq(json_integer_value(json_object_get(d, "order")), 7);
+        cr_assert_null(find(r, "topic.creation.groups"), "sources only");
+        json_decref(r);
+
+        r = run(&empty_src, "{\"name\":\"a\",\"connector.class\":\"x\","
+                            "\"topic.creation.groups\":\"g, g\","
+                            "\"topic.creation.default.partitions\":\"0\","
+                            "\"topic.creation.g.include\":\"x\","
+                            "\"errors.deadletterqueue.topic.name\":\"d\"}", &n);
+        cr_assert(has_error(r, "topic.creation.groups",
+                            "Invalid value [g, g] for configuration "
+                            "topic.creation.groups: Duplicate alias "
+                            "provided."));
+        cr_assert_eq(n, 1);
+        cr_assert_null(find(r, "topic.creation.default.partitions"));
+        cr_assert_null(find(r, "topic.creation.g.include"));
+        cr_assert_null(find(r, "errors.deadletterqueue.topic.name"),
+                       "the DLQ keys are for sinks only");
+        json_decref(r);
+}
+
+/* §4.2's examples of embedded-key order on the built-ins (each checked
+ * once the class has its definition table). */
+Test(validate_xform, builtin_embedded_key_order)
+{
+        static const struct {
+                const char *cls;
+                const char *keys[10];
+        } ex[] = {
+                { "org.apache.kafka.connect.transforms.Cast$Value",
+                  { "spec", "negate", "predicate",
+                    "replace.null.with.default" } },
+                { "org.apache.kafka.connect.transforms.InsertField$Value",
+                  { "negate", "offset.field", "partition.field", "predicate",
+                    "replace.null.with.default", "static.field",
+                    "static.value", "timestamp.field", "topic.field" } },
+                { "org.apache.kafka.connect.transforms."
+                  "TimestampConverter$Value",
+                  { "target.type", "field", "format", "negate", "predicate",
+                    "replace.null.with.default", "unix.precision" } },
+                { "org.apache.kafka.connect.transforms.Filter",
+                  { "negate", "predicate" } },
+        };
+        size_t i, j;
+
+        for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+                const xform_class_t *c = xform_lookup(ex[i].cls);
+                char text[512];
+                json_t *r, *configs;
+                size_t nkeys = 0;
+
+                cr_assert_not_null(c, "%s", ex[i].cls);
+                while (nkeys < 10 && ex[i].keys[nkeys])
+                        nkeys++;
+                if (!c->defs && nkeys > 2)
+                        continue; /* not implemented yet */
+                snprintf(text, sizeof(text),
+                         "{\"name\":\"a\",\"connector.class\":\"x\","
+                         "\"transforms\":\"t\",\"transforms.t.type\":\"%s\"}",
+                         ex[i].cls);
+                r = run(&empty_src, text, NULL);
+                configs = json_object_get(r, "configs");
+                cr_assert_eq(json_array_size(configs), 20 + 1 + nkeys,
+                             "%s", ex[i].cls);
+                for (j = 0; j < nkeys; j++) {
+                        char want[128];
+
+                        snprintf(want, sizeof(want), "transforms.t.%s",
+                                 ex[i].keys[j]);
+                        cr_assert_str_eq(def_name(configs, 21 + j), want,
+                                         "%s", ex[i].cls);
+                }
+                json_decref(r);
+        }
+}
+
+/* A validator's whole message (CONNECTD_VALIDATOR_MESSAGE) is the error
+ * as is, as Java's `new ConfigException(message)` in a validator. */
+Test(validate_xform, validator_whole_message)
+{
+        int n = -1;
+        json_t *r = run(&empty_src,
+                        "{\"name\":\"a\",\"connector.class\":\"x\","
+                        "\"transforms\":\"w\","
+                        "\"transforms.w.type\":\"t.Whole\","
+                        "\"transforms.w.spec\":\" bad \"}", &n);
+
+        cr_assert_eq(n, 1);
+        cr_assert(has_error(r, "transforms.w.spec",
+                            "Must specify at least one field to cast."));
+        json_decref(r);
 }

@@ -273,3 +273,84 @@ Test(values, decimal_text_like_bigdecimal)
         values_decimal_text(big, 2, -3, t, sizeof(t));
         cr_assert_str_eq(t, "1.2345E+7");
 }
+
+/* Cases from Java's ValuesTest. */
+Test(values, java_values_test_table)
+{
+        const connect_schema_t *sc;
+        connectd_value_t *v;
+
+        expect_string("{foo: 3}");
+        expect_string("{3: foo}");
+        expect_string("[foo]");
+        expect_string("null=");
+        expect_string("false]");
+        expect_string("{6:9 4:20}");
+        expect_string("[0 1 2]");
+        expect_string("{null: 3}");
+        expect_string("\xef\xbf\xbf");
+        parse("\n \t \t\ntrue\n \t \t\n", &sc, &v);
+        cr_assert_eq(sc, &schema_boolean);
+        cr_assert_eq(v->u.i, 1);
+        parse("\n \t \t\nnull\n \t \t\n", &sc, &v);
+        cr_assert_null(v);
+        parse("[true, false]", &sc, &v);
+        cr_assert_eq(sc->value_schema->type, CONNECTD_VAL_BOOLEAN);
+        parse("{true: false, false: true}", &sc, &v);
+        cr_assert_eq(sc->key_schema->type, CONNECTD_VAL_BOOLEAN);
+        cr_assert_eq(sc->value_schema->type, CONNECTD_VAL_BOOLEAN);
+        cr_assert_eq(v->u.st.count, 2);
+        parse("{}", &sc, &v);
+        cr_assert_eq(sc->type, CONNECTD_VAL_MAP);
+        cr_assert_eq(v->u.st.count, 0);
+        parse("{3: null}", &sc, &v);
+        cr_assert_eq(sc->key_schema->type, CONNECTD_VAL_INT8);
+        cr_assert_null(sc->value_schema);
+        cr_assert_null(v->u.st.head->value);
+        parse("[null]", &sc, &v);
+        cr_assert_null(sc->value_schema);
+        cr_assert_eq(v->u.st.count, 1);
+        parse("[1, 2, 32768]", &sc, &v);
+        cr_assert_eq(sc->value_schema->type, CONNECTD_VAL_INT32);
+        cr_assert_eq(v->u.st.head->value->type, CONNECTD_VAL_INT32);
+        parse("[1, 2, 3, \"four\"]", &sc, &v);
+        cr_assert_null(sc->value_schema);
+        cr_assert_eq(v->u.st.head->value->type, CONNECTD_VAL_INT8);
+        cr_assert_eq(v->u.st.tail->value->type, CONNECTD_VAL_STRING);
+        parse("{ \"foo\" : \"123\", \n\"bar\" : \"baz\" } ", &sc, &v);
+        cr_assert_eq(sc->key_schema, &schema_string);
+        cr_assert_eq(sc->value_schema, &schema_string);
+        cr_assert_eq(v->u.st.head->value->type, CONNECTD_VAL_STRING);
+        round_trip(" { \"foo\" :  12345 , \"bar\" : 0,  \"baz\" : -4321 }  ",
+                   "{\"foo\":12345,\"bar\":0,\"baz\":-4321}");
+        parse(" { \"foo\" :  12345 , \"bar\" : 0,  \"baz\" : -4321 }  ", &sc,
+              &v);
+        cr_assert_eq(sc->value_schema->type, CONNECTD_VAL_INT16);
+        round_trip("{\"foo\":\"123\",\"bar\":\"baz\"}",
+                   "{\"foo\":\"123\",\"bar\":\"baz\"}");
+}
+
+/* Float.toString (JDK 19+), through convertToString of FLOAT32 values. */
+Test(values, float32_like_float_tostring)
+{
+        static const struct {
+                float f;
+                const char *want;
+        } cases[] = {
+                { 1.0e10f, "1.0E10" },   { 0.001f, "0.001" },
+                { 1.4e-45f, "1.4E-45" }, { 3.4028235e38f, "3.4028235E38" },
+                { 0.3f, "0.3" },         { 16777216.0f, "1.6777216E7" },
+                { -2.5f, "-2.5" },       { 1234567.0f, "1234567.0" },
+                { 1.17549435e-38f, "1.1754944E-38" }, /* JDK 19+ */
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *s = values_to_string(
+                        &schema_float32,
+                        val_float(A, CONNECTD_VAL_FLOAT32, cases[i].f));
+
+                cr_assert_str_eq(s, cases[i].want, "case %zu", i);
+                free(s);
+        }
+}
