@@ -722,9 +722,12 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
         rd_kafka_resp_err_t err;
 
         if (!rkt) {
-                snprintf(errstr, errstr_size,
-                         "cannot produce to topic %s: %s", m->topic,
-                         rd_kafka_err2str(rd_kafka_last_error()));
+                if (s->tc_err[0])
+                        snprintf(errstr, errstr_size, "%s", s->tc_err);
+                else
+                        snprintf(errstr, errstr_size,
+                                 "cannot produce to topic %s: %s", m->topic,
+                                 rd_kafka_err2str(rd_kafka_last_error()));
                 return -1;
         }
         for (;;) {
