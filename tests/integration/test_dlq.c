@@ -332,3 +332,66 @@ Test(dlq, default_replication_factor_fails_on_one_broker, .timeout = 120)
         free(trace);
         stop_clean(w);
 }
+
+Test(dlq, transform_failures_send_the_original_bytes, .timeout = 180)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char out[300], *body, *got;
+        static const char *const k[] = { "k1", "k2" };
+        static const char *const v[] = { "{\"a\":\"x\",\"b\":1}", "\"str\"" };
+        file_wait_t fw;
+        count_wait_t cw = { w->bootstrap, "dlq4", 1 };
+
+        produce(w->bootstrap, "in4", k, v, 2, 1, 1700000000000LL);
+        worker_path(w, "out.txt", out, sizeof(out));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"s4\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"in4\"," JSONV ","
+                           "\"transforms\":\"r\",\"transforms.r.type\":"
+                           "\"org.apache.kafka.connect.transforms."
+                           "ReplaceField$Value\","
+                           "\"transforms.r.include\":\"a\","
+                           "\"errors.tolerance\":\"all\","
+                           "\"errors.deadletterqueue.topic.name\":\"dlq4\","
+                           "\"errors.deadletterqueue.topic.replication."
+                           "factor\":\"1\","
+                           "\"errors.deadletterqueue.context.headers."
+                           "enable\":\"true\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        fw.path = out;
+        fw.want = "{a=x}\n";
+        cr_assert(wait_until(file_is, &fw, 30000), "sink file: %s",
+                  slurp(out));
+        cr_assert(wait_until(topic_has, &cw, 30000), "DLQ not filled");
+        /* The bytes as consumed, not as the converter or transform left
+         * them; the failing step is the transform. */
+        got = kcat_consume(w->bootstrap, "dlq4", 1, "%k|%s|%h\n", 30000);
+        cr_assert(!strncmp(got,
+                           "k2|\"str\"|h1=v1,__connect.errors.topic=in4,"
+                           "__connect.errors.partition=0,"
+                           "__connect.errors.offset=1,"
+                           "__connect.errors.connector.name=s4,"
+                           "__connect.errors.task.id=0,"
+                           "__connect.errors.stage=TRANSFORMATION,"
+                           "__connect.errors.class.name=org.apache.kafka."
+                           "connect.transforms.ReplaceField$Value,"
+                           "__connect.errors.exception.class.name=org."
+                           "apache.kafka.connect.errors.DataException,",
+                           strlen("k2|\"str\"|h1=v1,__connect.errors.topic="
+                                  "in4,__connect.errors.partition=0,"
+                                  "__connect.errors.offset=1,"
+                                  "__connect.errors.connector.name=s4,"
+                                  "__connect.errors.task.id=0,"
+                                  "__connect.errors.stage=TRANSFORMATION,"
+                                  "__connect.errors.class.name=org.apache."
+                                  "kafka.connect.transforms.ReplaceField"
+                                  "$Value,__connect.errors.exception.class."
+                                  "name=org.apache.kafka.connect.errors."
+                                  "DataException,")),
+                  "got: %s", got);
+        free(got);
+        stop_clean(w);
+}
