@@ -395,3 +395,44 @@ Test(dlq, transform_failures_send_the_original_bytes, .timeout = 180)
         free(got);
         stop_clean(w);
 }
+
+Test(dlq, header_converter_failures_come_after_key_and_value,
+     .timeout = 180)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char out[300], *body, *got;
+        count_wait_t cw = { w->bootstrap, "dlq5", 1 };
+        offset_wait_t ow = { w, "s5", 1 };
+
+        /* The header h1=v1 is not JSON: the header converter fails. */
+        produce(w->bootstrap, "in5", keys, values, 1, 1, 1700000000000LL);
+        worker_path(w, "out.txt", out, sizeof(out));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"s5\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"in5\"," JSONV ","
+                           "\"header.converter\":\"org.apache.kafka.connect."
+                           "json.JsonConverter\","
+                           "\"header.converter.schemas.enable\":\"false\","
+                           "\"errors.tolerance\":\"all\","
+                           "\"errors.deadletterqueue.topic.name\":\"dlq5\","
+                           "\"errors.deadletterqueue.topic.replication."
+                           "factor\":\"1\","
+                           "\"errors.deadletterqueue.context.headers."
+                           "enable\":\"true\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(wait_until(topic_has, &cw, 30000), "DLQ not filled");
+        got = kcat_consume(w->bootstrap, "dlq5", 1, "%h\n", 30000);
+        cr_assert(strstr(got, ",__connect.errors.stage=HEADER_CONVERTER,"
+                              "__connect.errors.class.name=org.apache."
+                              "kafka.connect.json.JsonConverter,"),
+                  "got: %s", got);
+        free(got);
+        cr_assert(wait_until(sink_offset_is, &ow, 30000));
+        got = slurp(out);
+        cr_assert(!got || !*got, "sink file: %s", got);
+        free(got);
+        stop_clean(w);
+}
