@@ -114,8 +114,8 @@ static int run_one(CURL *c, struct curl_slist *h, const char *url,
         char body[8192], path[512], book[32], store[32], purchase[32];
         char out[3][48];
         long n = per_task * tasks, status = 0;
-        double t0, t1;
-        int64_t total = 0;
+        double t0, t1, last_t;
+        int64_t total = 0, last = 0;
 
         snprintf(book, sizeof(book), "book_%s", tag);
         snprintf(store, sizeof(store), "bookstore_%s", tag);
@@ -167,10 +167,16 @@ static int run_one(CURL *c, struct curl_slist *h, const char *url,
                 fprintf(stderr, "POST %s answered %ld\n", name, status);
                 return -1;
         }
-        for (;;) {
+        /* Until every record is in, or nothing new arrived for 30 s (a
+         * chain that does not route, a failed task). */
+        for (last_t = t0;;) {
                 total = topic_count(rk, out[0]) + topic_count(rk, out[1]) +
                         topic_count(rk, out[2]);
-                if (total >= 3 * n || now_s() - t0 > 600)
+                if (total > last) {
+                        last = total;
+                        last_t = now_s();
+                }
+                if (total >= 3 * n || now_s() - last_t > 30)
                         break;
                 nap_ms(20);
         }

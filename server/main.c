@@ -436,12 +436,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
         }
-        if (worker_config_check(props, errstr, sizeof(errstr))) {
-                fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
-                goto out;
-        }
         /* The worker file may use the providers it declares (resolved
-         * once, here); connector configs resolve with the same set. */
+         * once, here, before the keys are checked: a typed key may hold a
+         * reference); connector configs resolve with the same set. */
         {
                 json_t *resolved = cfg_providers_resolve_worker(
                         props, errstr, sizeof(errstr));

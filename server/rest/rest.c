@@ -1186,7 +1186,8 @@ static json_t *plugin_info(const char *cls, const char *type,
         json_t *o = json_object();
         json_object_set_new(o, "class", json_string(cls));
         json_object_set_new(o, "type", json_string(type));
-        if (version)
+        /* PluginInfo leaves out Java's "undefined" version. */
+        if (version && strcmp(version, "undefined"))
                 json_object_set_new(o, "version", json_string(version));
         return o;
 }

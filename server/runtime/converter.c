@@ -381,6 +381,10 @@ static int put_json_value(enc_t *e, const connectd_value_t *v, int depth)
                 return E_DEPTH;
         if (value_is_null(v))
                 return buf_append(out, "null", 4);
+        /* ConnectSchema.schemaType(value.getClass()) is null for it */
+        if (value_is_date_object(v))
+                return enc_fail(e, "Java class class java.util.Date does not "
+                                   "have corresponding schema type.");
         switch (v->type) {
         case CONNECTD_VAL_STRING:
                 return buf_json_string(out, v->u.s.ptr, v->u.s.len);
@@ -613,18 +617,17 @@ static int put_data(enc_t *e, const connect_schema_t *s,
         }
         if (schema_is_logical(s, LOGICAL_DECIMAL) &&
             e->cv->decimal_numeric && v->type == CONNECTD_VAL_BYTES) {
-                const char *sc = schema_param(s, "scale");
                 char *t;
 
                 n = values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                        sc ? atoi(sc) : 0, NULL, 0);
+                                        values_decimal_scale(s), NULL, 0);
                 if (!n)
                         return enc_fail(e, "Invalid type for Decimal: "
                                            "unscaled value too large");
                 if (!(t = malloc(n + 1)))
                         return E_CEIL;
                 values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                    sc ? atoi(sc) : 0, t, n + 1);
+                                    values_decimal_scale(s), t, n + 1);
                 rc = buf_append(out, t, n);
                 free(t);
                 return rc;
@@ -878,7 +881,7 @@ int converter_from_connect_schema(converter_t *cv, const char *topic,
                 } else if (v->type == CONNECTD_VAL_BYTES ||
                            (!schema && v->type == CONNECTD_VAL_STRING)) {
                         wrc = buf_append(out, v->u.s.ptr, v->u.s.len);
-                } else if (schema) {
+                } else if (schema || value_is_date_object(v)) {
                         snprintf(errstr, errstr_size,
                                  "ByteArrayConverter is not compatible with "
                                  "objects of type class %s",
@@ -1125,9 +1128,13 @@ static connect_schema_t *to_schema(dec_t *d, const json_t *js, int depth,
                 s->key_schema = to_schema_nn(d, x, depth + 1, &fail);
                 if (fail)
                         return NULL;
+                if (!s->key_schema) /* SchemaBuilder.map */
+                        return dec_fail(d, "keySchema cannot be null.");
                 s->value_schema = to_schema_nn(d, y, depth + 1, &fail);
                 if (fail)
                         return NULL;
+                if (!s->value_schema)
+                        return dec_fail(d, "valueSchema cannot be null.");
                 break;
         case CONNECTD_VAL_STRUCT:
                 x = json_object_get(js, "fields");
@@ -1220,8 +1227,7 @@ static connectd_value_t *mismatch(dec_t *d, const connect_schema_t *s,
 static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                                              const connect_schema_t *s)
 {
-        const char *sc = schema_param(s, "scale");
-        long scale = sc ? strtol(sc, NULL, 10) : 0;
+        long scale = values_decimal_scale(s);
         char txt[64], digits[600];
         size_t n = 0, i;
         int neg = 0, frac = -1, exp = 0;

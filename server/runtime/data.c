@@ -423,11 +423,21 @@ int val_equal(const connectd_value_t *x, const connectd_value_t *y)
         }
 }
 
+int value_is_date_object(const connectd_value_t *v)
+{
+        return v && v->type == CONNECTD_VAL_INT64 && v->schema_name &&
+               (strcmp(v->schema_name, LOGICAL_DATE) == 0 ||
+                strcmp(v->schema_name, LOGICAL_TIME) == 0 ||
+                strcmp(v->schema_name, LOGICAL_TIMESTAMP) == 0);
+}
+
 const char *value_java_class(const connectd_value_t *v,
                              const connect_schema_t *schema)
 {
         if (value_is_null(v))
                 return "null";
+        if (!schema && value_is_date_object(v))
+                return "java.util.Date";
         if (schema && (schema_is_logical(schema, LOGICAL_DATE) ||
                        schema_is_logical(schema, LOGICAL_TIME) ||
                        schema_is_logical(schema, LOGICAL_TIMESTAMP)))

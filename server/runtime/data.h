@@ -161,9 +161,15 @@ int val_equal(const connectd_value_t *x, const connectd_value_t *y);
  * "java.lang.Double", "java.lang.Boolean", "[B", "java.util.HashMap"
  * (schemaless object / MAP), "java.util.ArrayList",
  * "org.apache.kafka.connect.data.Struct", "java.util.Date" (a logical
- * Date/Time/Timestamp under `schema`); "null" for a null. */
+ * Date/Time/Timestamp under `schema`, or value_is_date_object); "null"
+ * for a null. */
 const char *value_java_class(const connectd_value_t *v,
                              const connect_schema_t *schema);
+/* 1 when v is a java.util.Date outside any schema: an INT64 (epoch ms)
+ * tagged with the logical Date/Time/Timestamp name in schema_name, as
+ * TimestampConverter produces without a schema. Connect's data API has
+ * no schema type for it (converters refuse or print it as Java does). */
+int value_is_date_object(const connectd_value_t *v);
 
 /* ---- headers -------------------------------------------------------- */
 

@@ -620,9 +620,10 @@ static int xp_apply(void *state, xrecord_t *r, xerr_t *err)
 {
         xform_inst_t *in = state;
         const xform_plugin_t *xp = in->xp;
-        char errstr[1024] = "";
+        char errstr[1024];
         int rc;
 
+        errstr[0] = '\0'; /* per record: not the whole buffer */
         rc = xp->desc.apply(in->state, xrecord_handle(r), errstr,
                             sizeof(errstr));
         if (rc == 0 || rc == 1)

@@ -703,17 +703,20 @@ static void tw_value(textw_t *w, const connect_schema_t *s,
                 tw_date(w, values_logical_ms(s, v));
                 return;
         }
+        if (!s && value_is_date_object(v)) { /* a java.util.Date */
+                tw_date(w, v->u.i);
+                return;
+        }
         if (s && v->type == CONNECTD_VAL_BYTES &&
             schema_is_logical(s, LOGICAL_DECIMAL) &&
             v->u.s.len <= VALUES_MAX_DECIMAL_BYTES) {
-                const char *sc = schema_param(s, "scale");
                 char *dec;
 
                 n = values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                        sc ? atoi(sc) : 0, NULL, 0);
+                                        values_decimal_scale(s), NULL, 0);
                 if (n && (dec = malloc(n + 1))) {
                         values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                            sc ? atoi(sc) : 0, dec, n + 1);
+                                            values_decimal_scale(s), dec, n + 1);
                         tw_put(w, dec, n);
                         free(dec);
                         return;

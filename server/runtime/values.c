@@ -442,6 +442,8 @@ static int lenient_parse(const char *s, size_t n, const char *pat,
                         pat++;
                 }
         }
+        if (f[0] > 99999999) /* keeps the epoch ms inside int64 */
+                return -1;
         months = f[0] * 12 + (f[1] - 1);
         *ms = (days_from_civil(months >= 0 ? months / 12
                                            : (months - 11) / 12,
@@ -1303,6 +1305,21 @@ size_t values_date_text(int64_t ms, char *buf, size_t bufsize)
         return n < 0 ? 0 : (size_t)n;
 }
 
+int32_t values_decimal_scale(const connect_schema_t *s)
+{
+        const char *sc = schema_param(s, "scale");
+        long long v;
+
+        if (!sc)
+                return 0;
+        v = strtoll(sc, NULL, 10);
+        if (v > INT32_MAX)
+                return INT32_MAX;
+        if (v < INT32_MIN)
+                return INT32_MIN;
+        return (int32_t)v;
+}
+
 int64_t values_logical_ms(const connect_schema_t *s,
                           const connectd_value_t *v)
 {
@@ -1404,18 +1421,21 @@ static int append_value(buf_t *out, const connect_schema_t *s,
                                      sizeof(num));
                 return buf_append(out, num, n);
         }
+        if (!s && value_is_date_object(v)) { /* a java.util.Date */
+                n = values_date_text(v->u.i, num, sizeof(num));
+                return buf_append(out, num, n);
+        }
         if (s && schema_is_logical(s, LOGICAL_DECIMAL) &&
             v->type == CONNECTD_VAL_BYTES &&
             v->u.s.len <= VALUES_MAX_DECIMAL_BYTES) {
-                const char *sc = schema_param(s, "scale");
                 char *dec;
 
                 n = values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                        sc ? atoi(sc) : 0, NULL, 0);
+                                        values_decimal_scale(s), NULL, 0);
                 if (!(dec = malloc(n + 1)))
                         return -1;
                 values_decimal_text(v->u.s.ptr, v->u.s.len,
-                                    sc ? atoi(sc) : 0, dec, n + 1);
+                                    values_decimal_scale(s), dec, n + 1);
                 rc = buf_append(out, dec, n);
                 free(dec);
                 return rc;

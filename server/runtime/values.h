@@ -79,6 +79,9 @@ size_t values_date_text(int64_t ms, char *buf, size_t bufsize);
 /* The proleptic Gregorian date of a day count since 1970-01-01. */
 void values_civil_from_days(int64_t days, int64_t *y, unsigned *m,
                             unsigned *d);
+/* A Decimal schema's "scale" parameter (0 when missing; clamped to
+ * int32). */
+int32_t values_decimal_scale(const connect_schema_t *s);
 /* The epoch ms of a Date (days), Time or Timestamp value. */
 int64_t values_logical_ms(const connect_schema_t *s,
                           const connectd_value_t *v);

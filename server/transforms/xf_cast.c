@@ -94,7 +94,7 @@ static int parse_spec(char *const *items, size_t n, cast_t *c, xerr_t *err)
         size_t i;
 
         for (i = 0; i < n; i++) {
-                char **parts = NULL, up[64];
+                char **parts = NULL, up[512];
                 size_t np = 0;
                 int ti;
 
@@ -167,6 +167,8 @@ part_fail:
                 return -1;
         }
         if (whole && n > 1) {
+                /* Java 3.9 has the typo "may ony"; the text here is the
+                 * contract's (spec 2.1), which corrects it. */
                 xerr_set(err, XERR_CONFIG,
                          "Cast transformations that specify a type to cast "
                          "the entire value to may only specify a single cast "
@@ -186,6 +188,9 @@ static int valid_spec(const char *name, const char *value, char *errstr,
         xerr_t err;
         int rc = 0;
 
+        /* Every exception parseFieldTypes throws carries its whole text
+         * (`new ConfigException(message)`, or the renames error built
+         * with its own key name), so the message is passed as is. */
         (void)name;
         if (value && xf_list(value, &items, &n) < 0) {
                 snprintf(errstr, errstr_size, "out of memory");
@@ -194,10 +199,10 @@ static int valid_spec(const char *name, const char *value, char *errstr,
         if (!n) {
                 snprintf(errstr, errstr_size,
                          "Must specify at least one field to cast.");
-                rc = -1;
+                rc = CONNECTD_VALIDATOR_MESSAGE;
         } else if (parse_spec(items, n, NULL, &err) < 0) {
                 snprintf(errstr, errstr_size, "%s", err.msg);
-                rc = -1;
+                rc = CONNECTD_VALIDATOR_MESSAGE;
         }
         xf_list_free(items, n);
         return rc;
@@ -368,6 +373,14 @@ static int cast_value(arena_t *a, const connect_schema_t *schema,
         *out = NULL;
         if (value_is_null(v))
                 return 0;
+        if (!schema && value_is_date_object(v)) {
+                /* ConnectSchema.schemaType(java.util.Date.class) is null */
+                xerr_set(err, XERR_DATA,
+                         "Cast transformation was passed a value of type "
+                         "class java.util.Date which is not supported by "
+                         "Connect's data API");
+                return -1;
+        }
         in = schema ? schema->type
                     : v->type == CONNECTD_VAL_STRUCT && !v->schema
                             ? CONNECTD_VAL_MAP

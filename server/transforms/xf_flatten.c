@@ -133,17 +133,6 @@ static const char *member_name(arena_t *a, const value_field_t *m,
         return s;
 }
 
-/* A java.util.Date outside a schema (TimestampConverter's schemaless
- * output): an INT64 carrying its logical name. Java's Flatten knows no
- * schema type for it. */
-static int is_date_object(const connectd_value_t *v)
-{
-        return v->type == CONNECTD_VAL_INT64 && v->schema_name &&
-               (strcmp(v->schema_name, LOGICAL_DATE) == 0 ||
-                strcmp(v->schema_name, LOGICAL_TIME) == 0 ||
-                strcmp(v->schema_name, LOGICAL_TIMESTAMP) == 0);
-}
-
 static int flat_map(const flatten_t *f, arena_t *a,
                     const connectd_value_t *m, const char *prefix,
                     connectd_value_t *out, xerr_t *err)
@@ -163,7 +152,7 @@ static int flat_map(const flatten_t *f, arena_t *a,
                                 return xf_oom(err);
                         continue;
                 }
-                if (is_date_object(v)) {
+                if (value_is_date_object(v)) {
                         xerr_set(err, XERR_DATA,
                                  "Flatten transformation was passed a value "
                                  "of type class java.util.Date which is not "

@@ -108,6 +108,8 @@ static int mask_empty(arena_t *a, const connect_schema_t *s,
         case CONNECTD_VAL_INT32:
         case CONNECTD_VAL_INT64: /* also Date/Time/Timestamp: epoch 0 */
                 r = val_int(a, v->type, 0);
+                if (r) /* a java.util.Date stays one: new Date(0) */
+                        r->schema_name = v->schema_name;
                 break;
         case CONNECTD_VAL_FLOAT32:
         case CONNECTD_VAL_FLOAT64:
@@ -173,12 +175,13 @@ static int mask_custom(arena_t *a, const connect_schema_t *s,
                         return xf_oom(err);
                 return 0;
         }
-        if (!is_dec && (is_date(s) || (v->type != CONNECTD_VAL_INT8 &&
-                                       v->type != CONNECTD_VAL_INT16 &&
-                                       v->type != CONNECTD_VAL_INT32 &&
-                                       v->type != CONNECTD_VAL_INT64 &&
-                                       v->type != CONNECTD_VAL_FLOAT32 &&
-                                       v->type != CONNECTD_VAL_FLOAT64))) {
+        if (!is_dec && (is_date(s) || value_is_date_object(v) ||
+                        (v->type != CONNECTD_VAL_INT8 &&
+                         v->type != CONNECTD_VAL_INT16 &&
+                         v->type != CONNECTD_VAL_INT32 &&
+                         v->type != CONNECTD_VAL_INT64 &&
+                         v->type != CONNECTD_VAL_FLOAT32 &&
+                         v->type != CONNECTD_VAL_FLOAT64))) {
                 xerr_set(err, XERR_DATA,
                          "Cannot mask value of type class %s with custom "
                          "replacement.",

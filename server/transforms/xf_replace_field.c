@@ -110,9 +110,17 @@ static int valid_renames(const char *name, const char *value, char *errstr,
                 snprintf(errstr, errstr_size, "out of memory");
                 rc = -1;
         } else if (bad) {
-                snprintf(errstr, errstr_size, "Invalid rename mapping: %s",
-                         bad);
-                rc = -1;
+                /* Java: new ConfigException("renames", mappings, "Invalid
+                 * rename mapping: " + mapping), the list as printed by
+                 * List.toString */
+                char *l = xf_list_text(items, n);
+
+                snprintf(errstr, errstr_size,
+                         "Invalid value %s for configuration renames: "
+                         "Invalid rename mapping: %s",
+                         l ? l : "[]", bad);
+                free(l);
+                rc = CONNECTD_VALIDATOR_MESSAGE;
         }
         free(bad);
         xf_list_free(items, n);

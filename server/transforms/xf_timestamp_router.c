@@ -107,30 +107,6 @@ static char *replace_all(const char *in, const char *what, const char *with)
         return out;
 }
 
-/* A fallback for data.h's xrecord_text (weak: a real definition in the
- * runtime replaces it): Java's ConnectRecord.toString() fields. */
-__attribute__((weak)) char *xrecord_text(const xrecord_t *r)
-{
-        char key[512], value[512], part[16], *out = NULL;
-
-        value_to_text(r->key, key, sizeof key);
-        value_to_text(r->value, value, sizeof value);
-        if (r->partition >= 0)
-                snprintf(part, sizeof part, "%d", (int)r->partition);
-        else
-                snprintf(part, sizeof part, "null");
-        if (asprintf(&out,
-                     "%sConnectRecord{topic='%s', kafkaPartition=%s, key=%s, "
-                     "value=%s, timestamp=null}",
-                     r->is_sink ? "SinkRecord{} "
-                                : "SourceRecord{sourcePartition=null, "
-                                  "sourceOffset=null} ",
-                     r->topic ? r->topic : "null", part,
-                     r->key ? key : "null", r->value ? value : "null") < 0)
-                return NULL;
-        return out;
-}
-
 static int ts_router_apply(void *state, xrecord_t *r, xerr_t *err)
 {
         ts_router_t *s = state;

@@ -47,7 +47,8 @@ static void secrets(fx_t *f)
         f->dir = tmpdir_new("prov");
         f->outside = tmpdir_new("prov-out");
         snprintf(p, sizeof(p), "%s/s.properties", f->dir);
-        cr_assert(spit(p, "password = s3cr3t-file\nhost=resolved.example\n",
+        cr_assert(spit(p, "password = s3cr3t-file\nhost=resolved.example\n"
+                          "flush=250\n",
                        0) == 0);
         snprintf(p, sizeof(p), "%s/d", f->dir);
         cr_assert(mkdir(p, 0700) == 0);
@@ -387,9 +388,11 @@ Test(config_providers, worker_file_uses_its_providers, .timeout = 60)
         secrets(&f);
         free(f.outside);
         f.outside = tmpdir_new("prov-out");
+        /* A STRING key and a typed one (checked after resolving). */
         snprintf(extra, sizeof(extra),
-                 "rest.advertised.host.name=${file:%s/s.properties:host}\n",
-                 f.dir);
+                 "rest.advertised.host.name=${file:%s/s.properties:host}\n"
+                 "offset.flush.interval.ms=${file:%s/s.properties:flush}\n",
+                 f.dir, f.dir);
         {
                 char *props = provider_props(&f, extra);
                 f.w = worker_start(props, NULL);

@@ -128,7 +128,7 @@ Test(custom_transform, listed_described_and_validated, .timeout = 120)
  * transform upper-cases the line and adds the original as a header, but
  * only where the plugin predicate matches the topic. */
 Test(custom_transform, runs_end_to_end_with_a_plugin_predicate,
-     .timeout = 180, .disabled = 1) /* until the runner runs the chain */
+     .timeout = 180)
 {
         worker_t *w = start();
         char in[512], body[4096], *got;
@@ -167,4 +167,82 @@ Test(custom_transform, runs_end_to_end_with_a_plugin_predicate,
         cr_assert_str_eq(got, "hello|\nMixed Case 42|\n");
         free(got);
         worker_free(w);
+}
+
+/* The trace of task 0 once it is FAILED (malloc'd), or NULL. */
+static char *failed_trace(const worker_t *w, const char *name)
+{
+        char path[256];
+        http_resp_t *r;
+        json_t *t;
+        char *trace = NULL;
+
+        snprintf(path, sizeof(path), "/connectors/%s/status", name);
+        r = http_req(w, "GET", path, NULL, NULL);
+        if (r->status == 200 && r->json &&
+            (t = json_array_get(json_object_get(r->json, "tasks"), 0)) &&
+            !strcmp(json_string_value(json_object_get(t, "state")) ?: "",
+                    "FAILED"))
+                trace = strdup(json_string_value(json_object_get(t, "trace"))
+                                       ?: "");
+        http_resp_free(r);
+        return trace;
+}
+
+typedef struct trace_wait {
+        const worker_t *w;
+        const char *name;
+        char *trace;
+} trace_wait_t;
+
+static int task_failed(void *arg)
+{
+        trace_wait_t *tw = arg;
+
+        free(tw->trace);
+        tw->trace = failed_trace(tw->w, tw->name);
+        return tw->trace != NULL;
+}
+
+/* A plugin transform's failure goes through the worker's error handling
+ * as Java's DataException: with errors.tolerance=none the task fails with
+ * "Tolerance exceeded" caused by the plugin's message. */
+Test(custom_transform, plugin_failure_fails_the_task_with_its_message,
+     .timeout = 180)
+{
+        const char *b = getenv("CONNECTD_BUILD_DIR");
+        char *dir = tmpdir_new("xform-plugins");
+        char cmd[4096], props[4096], in[512], body[4096];
+        worker_t *w;
+        trace_wait_t tw;
+
+        cr_assert(b && *b && dir);
+        snprintf(cmd, sizeof(cmd), "cp '%s/test-plugins/records.so' '%s/'", b,
+                 dir);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        snprintf(props, sizeof(props), "plugin.path=%s/plugins,%s\n", b, dir);
+        w = worker_start(props, NULL);
+        worker_path(w, "input.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "one\n", 0), 0);
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"failing\",\"config\":{"
+                 "\"connector.class\":\"" SRC "\","
+                 "\"tasks.max\":\"1\",\"file\":\"%s\",\"topic\":\"t-fail\","
+                 "\"transforms\":\"f\","
+                 "\"transforms.f.type\":\"com.example.test.FailOn\","
+                 "\"transforms.f.topic\":\"t-fail\"}}",
+                 in);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        tw = (trace_wait_t){w, "failing", NULL};
+        cr_assert(wait_until(task_failed, &tw, 20000), "task never FAILED");
+        cr_assert(strstr(tw.trace, "Tolerance exceeded in error handler"),
+                  "%s", tw.trace);
+        cr_assert(strstr(tw.trace, "org.apache.kafka.connect.errors."
+                                   "DataException: FailOn: record of topic "
+                                   "t-fail"),
+                  "%s", tw.trace);
+        free(tw.trace);
+        worker_free(w);
+        rm_rf(dir);
+        free(dir);
 }

@@ -820,7 +820,7 @@ Test(plugins, plugin_built_against_abi1_header_runs, .timeout = 180)
  * schema in the JSON envelope), and a sink plugin reads it all back
  * (timestamp and its type, headers, key and value schemas). */
 Test(plugins, records_carry_headers_timestamps_and_schemas,
-     .timeout = 180, .disabled = 1) /* until the runner carries them */
+     .timeout = 180)
 {
         char *dir = tmpdir_new("records-plugins");
         char cmd[4096], out[1200], body[2048];

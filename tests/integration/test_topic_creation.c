@@ -235,3 +235,26 @@ Test(topic_creation, separate_embedded_cluster_uses_the_client_path,
         worker_free(w);
         ekafka_stop(k);
 }
+
+/* The topic is the one after the transforms: RegexRouter renames it, and
+ * the new name is created with the group that matches it. */
+Test(topic_creation, name_after_the_transforms, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+
+        create_source(w, "tc-route", "orders-raw",
+                      TC_DEFAULT
+                      ",\"transforms\":\"route\","
+                      "\"transforms.route.type\":"
+                      "\"org.apache.kafka.connect.transforms.RegexRouter\","
+                      "\"transforms.route.regex\":\"(.*)-raw\","
+                      "\"transforms.route.replacement\":\"$1-clean\","
+                      "\"topic.creation.groups\":\"raw,clean\","
+                      "\"topic.creation.raw.include\":\".*-raw\","
+                      "\"topic.creation.raw.partitions\":\"5\","
+                      "\"topic.creation.clean.include\":\".*-clean\","
+                      "\"topic.creation.clean.partitions\":\"3\"");
+        wait_records(w, "tc-route", "orders-clean");
+        cr_assert_eq(kcat_partitions(w->bootstrap, "orders-clean"), 3);
+        worker_free(w);
+}

@@ -248,6 +248,48 @@ Test(xform_validate, create_and_update_refuse_transform_errors)
         json_decref(names);
 }
 
+/* Checklist 19: a predicate alias that `predicates` does not list passes
+ * validation; the task fails at start with Java's trace. */
+Test(xform_validate, unknown_predicate_alias_fails_the_task)
+{
+        char fbuf[512], *body = NULL;
+        const char *file = worker_path(w, "in.txt", fbuf, sizeof(fbuf));
+        json_t *st, *task;
+        const char *trace;
+
+        spit(file, "", 1);
+        cr_assert_neq(asprintf(&body,
+                               "{\"connector.class\":\"org.apache.kafka."
+                               "connect.file.FileStreamSourceConnector\","
+                               "\"tasks.max\":\"1\",\"topic\":\"t\","
+                               "\"file\":\"%s\",\"transforms\":\"f\","
+                               "\"transforms.f.type\":\"Filter\","
+                               "\"transforms.f.predicate\":\"nope\","
+                               "\"predicates\":\"p\","
+                               "\"predicates.p.type\":"
+                               "\"RecordIsTombstone\","
+                               "\"predicates.nope.type\":"
+                               "\"RecordIsTombstone\"}", file), -1);
+        json_decref(http_json(w, "PUT", "/connectors/up/config", body, 201));
+        free(body);
+        cr_assert(wait_status(w, "up", "RUNNING", 1, "FAILED", 30000),
+                  "the task did not fail");
+        st = http_json(w, "GET", "/connectors/up/status", NULL, 200);
+        task = json_array_get(json_object_get(st, "tasks"), 0);
+        trace = json_string_value(json_object_get(task, "trace"));
+        cr_assert_not_null(trace);
+        cr_assert_eq(strncmp(trace, "org.apache.kafka.connect.errors."
+                                    "ConnectException: org.apache.kafka."
+                                    "common.config.ConfigException: Unknown "
+                                    "configuration 'predicates.nope.type'",
+                             strlen("org.apache.kafka.connect.errors."
+                                    "ConnectException: org.apache.kafka."
+                                    "common.config.ConfigException: Unknown "
+                                    "configuration 'predicates.nope.type'")),
+                     0, "%s", trace);
+        json_decref(st);
+}
+
 /* Checklist 20: a required key of a built-in missing → 400 on create.
  * Needs RegexRouter's definition table (`regex` required). */
 Test(xform_validate, missing_regex_is_400_on_create)

@@ -533,3 +533,29 @@ Test(chain, builtin_simple_names_resolve)
                                         "Cast$Value"));
         cr_assert_not_null(xform_lookup("TopicNameMatches"));
 }
+
+/* Built-in validators whose Java error is a whole message (Cast spec,
+ * ReplaceField renames) fail the chain with that message as is. */
+Test(chain, builtin_whole_message_validators)
+{
+        xerr_t err;
+        xchain_t *ch = build("{\"transforms\":\"c\","
+                             "\"transforms.c.type\":\"org.apache.kafka."
+                             "connect.transforms.Cast$Value\","
+                             "\"transforms.c.spec\":\"a:bytes\"}", &err);
+
+        cr_assert_null(ch);
+        cr_assert_str_eq(err.cls, XERR_CONFIG);
+        cr_assert_str_eq(err.msg, "Cast transformation does not support "
+                                  "casting to BYTES; supported types are "
+                                  "[INT8, INT16, INT32, INT64, FLOAT32, "
+                                  "FLOAT64, BOOLEAN, STRING]");
+        ch = build("{\"transforms\":\"r\","
+                   "\"transforms.r.type\":\"org.apache.kafka.connect."
+                   "transforms.ReplaceField$Key\","
+                   "\"transforms.r.renames\":\"a:b,c\"}", &err);
+        cr_assert_null(ch);
+        cr_assert_str_eq(err.cls, XERR_CONFIG);
+        cr_assert_str_eq(err.msg, "Invalid value [a:b, c] for configuration "
+                                  "renames: Invalid rename mapping: c");
+}

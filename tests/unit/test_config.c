@@ -848,3 +848,37 @@ Test(worker, distributed_cross_key_checks)
                         "config.storage.topic=x\nstatus.storage.topic=x\n");
 #undef TOPICS
 }
+
+/* Config provider keys: any NAME (dots included), .class and .param.KEY;
+ * anything else under config.providers. is unknown. topic.creation.enable
+ * is a BOOLEAN. */
+Test(worker, config_provider_and_topic_creation_keys)
+{
+        json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "config.providers",
+                              "file,my.vault",
+                              "config.providers.file.class", "File",
+                              "config.providers.file.param.allowed.paths",
+                              "/etc",
+                              "config.providers.my.vault.class", "V",
+                              "config.providers.my.vault.param.a.b", "c");
+        char err[512] = "";
+
+        cr_assert_eq(worker_config_check(p, err, sizeof(err)), 0, "%s", err);
+        json_decref(p);
+        assert_check_error("config.providers.file.param.=1\n",
+                           "Unknown worker configuration "
+                           "'config.providers.file.param.'");
+        assert_check_error("config.providers.file=1\n",
+                           "Unknown worker configuration "
+                           "'config.providers.file'");
+        assert_check_error("config.providers..class=1\n",
+                           "Unknown worker configuration "
+                           "'config.providers..class'");
+        assert_check_error("topic.creation.enable=maybe\n",
+                           "Invalid value maybe for configuration "
+                           "topic.creation.enable: Expected value to be "
+                           "either true or false");
+        p = json_object();
+        cr_assert(wc_get_bool(p, "topic.creation.enable"));
+        json_decref(p);
+}

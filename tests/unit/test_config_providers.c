@@ -685,3 +685,105 @@ Test(wiring, worker_set_is_process_wide)
         cr_assert_null(cfg_providers_worker());
         json_decref(props);
 }
+
+/* ---- provider plugins (through the lookup the worker hands in) ---------- */
+
+static int fake_closed;
+static char fake_seen_param[64];
+
+static int fake_configure(const connectd_config_t *params, void **statep,
+                          char *errstr, size_t errstr_size)
+{
+        const char *v = json_string_value(json_object_get(
+                (json_t *)params, "token"));
+
+        if (v && !strcmp(v, "bad")) {
+                snprintf(errstr, errstr_size, "fake: bad token");
+                return -1;
+        }
+        snprintf(fake_seen_param, sizeof(fake_seen_param), "%s",
+                 v ? v : "(none)");
+        *statep = strdup("state");
+        return 0;
+}
+
+static int fake_get(void *state, const char *path, const char *const *keys,
+                    size_t nkeys, connectd_config_t *out, char *errstr,
+                    size_t errstr_size)
+{
+        size_t i;
+        char v[256];
+
+        cr_assert_str_eq((const char *)state, "state");
+        for (i = 0; i < nkeys; i++) {
+                if (!strcmp(keys[i], "boom")) {
+                        snprintf(errstr, errstr_size, "fake: boom at %s",
+                                 path);
+                        return -1;
+                }
+                if (!strcmp(keys[i], "absent"))
+                        continue;
+                snprintf(v, sizeof(v), "%s|%s", path, keys[i]);
+                json_object_set_new((json_t *)out, keys[i], json_string(v));
+        }
+        /* Keys nobody asked for are dropped by the host. */
+        json_object_set_new((json_t *)out, "unasked", json_string("x"));
+        return 0;
+}
+
+static void fake_close(void *state)
+{
+        fake_closed++;
+        free(state);
+}
+
+static const char *const fake_aliases[] = { "FakeAlias", NULL };
+
+static const connectd_config_provider_desc_t fake_desc = {
+        CONNECTD_CONFIG_PROVIDER_DESC_HEADER,
+        .class_name = "com.example.FakeConfigProvider",
+        .aliases = fake_aliases,
+        .configure = fake_configure,
+        .get = fake_get,
+        .close = fake_close,
+};
+
+static const connectd_config_provider_desc_t *fake_lookup(const char *cls)
+{
+        return !strcmp(cls, "com.example.FakeConfigProvider") ||
+                               !strcmp(cls, "FakeAlias")
+                       ? &fake_desc
+                       : NULL;
+}
+
+TestSuite(plugin, .init = setup, .fini = teardown);
+
+Test(plugin, provider_plugin_resolves_and_is_closed)
+{
+        json_t *w = props("{\"config.providers\":\"fk\","
+                          "\"config.providers.fk.class\":\"FakeAlias\","
+                          "\"config.providers.fk.param.token\":\"t0k\"}");
+        cfg_providers_t *cp;
+
+        cfg_providers_set_plugin_lookup(fake_lookup);
+        fake_closed = 0;
+        cp = cfg_providers_new(w, err, sizeof(err));
+        cr_assert_not_null(cp, "%s", err);
+        cr_assert_str_eq(fake_seen_param, "t0k");
+        assert_resolves(cp, "a=${fk:p/q:k1} b=${fk:k2}", "a=p/q|k1 b=|k2");
+        assert_resolves(cp, "${fk:absent}", "${fk:absent}");
+        assert_resolve_error(cp, "${fk:dir:boom}", "fake: boom at dir");
+        cfg_providers_free(cp);
+        cr_assert_eq(fake_closed, 1);
+        json_decref(w);
+
+        /* configure failing stops the worker with its message. */
+        w = props("{\"config.providers\":\"fk\","
+                  "\"config.providers.fk.class\":"
+                  "\"com.example.FakeConfigProvider\","
+                  "\"config.providers.fk.param.token\":\"bad\"}");
+        cr_assert_null(cfg_providers_new(w, err, sizeof(err)));
+        cr_assert_str_eq(err, "fake: bad token");
+        json_decref(w);
+        cfg_providers_set_plugin_lookup(NULL);
+}

@@ -723,6 +723,16 @@ Test(converter, json_schema_logical_types)
         cr_assert_str_eq(err, "Invalid type for Date, underlying "
                               "representation should be int32 but was class "
                               "java.lang.Long");
+        /* SchemaBuilder.map refuses a null key or value schema */
+        cr_assert_null(decode(cv, "{ \"schema\": { \"type\": \"map\", "
+                                  "\"keys\": null, \"values\": { \"type\": "
+                                  "\"int8\" } }, \"payload\": [] }", &s));
+        cr_assert_str_eq(err, "keySchema cannot be null.");
+        cr_assert_null(decode(cv, "{ \"schema\": { \"type\": \"map\", "
+                                  "\"keys\": { \"type\": \"int8\" }, "
+                                  "\"values\": null }, \"payload\": [] }",
+                              &s));
+        cr_assert_str_eq(err, "valueSchema cannot be null.");
         converter_destroy(cv);
 
         /* decimal.format=NUMERIC writes BigDecimal.toString and reads a

@@ -371,6 +371,15 @@ Test(regex_router, class_names)
         cr_expect_eq(xform_lookup("RecordIsTombstone"),
                      &xp_record_is_tombstone);
         cr_expect_null(xform_lookup("TimestampConverter$Value"));
+        /* the other unique simple names (§1.1: 9 in all) */
+        cr_expect_eq(xform_lookup("ValueToKey"), &xf_value_to_key);
+        cr_expect_eq(xform_lookup("InsertHeader"), &xf_insert_header);
+        cr_expect_eq(xform_lookup("DropHeaders"), &xf_drop_headers);
+        /* abstract and ambiguous names do not resolve */
+        cr_expect_null(xform_lookup("Cast"));
+        cr_expect_null(xform_lookup("Value"));
+        cr_expect_null(xform_lookup("Key"));
+        cr_expect_null(xform_lookup("Cast$Value"));
         cr_expect_eq(xform_lookup("org.apache.kafka.connect.transforms."
                                   "TimestampConverter$Value"),
                      &xf_timestamp_converter_value);

@@ -11,6 +11,7 @@
 
 #include "rest.h"
 #include "test_rest_stubs.h"
+#include "transform.h"
 
 static rest_t *srv;
 static json_t *props;
@@ -537,6 +538,39 @@ Test(rest, topic_tracking_disabled)
         snprintf(base, sizeof(base), "%s", saved);
         rest_stop(s2);
         json_decref(p);
+}
+
+/* A transformation without a version (a plugin's: "undefined") is listed
+ * without one, as Connect's PluginInfo; built-ins carry the worker's. */
+Test(rest, plugins_undefined_version_left_out)
+{
+        static const xform_class_t nover = {
+                .name = "com.example.NoVersion",
+                .kind = XFORM_TRANSFORMATION,
+                .version = "undefined",
+        };
+        resp_t *r;
+        size_t i;
+        json_t *p;
+        int seen = 0;
+
+        cr_assert_eq(xform_register(&nover), 0);
+        r = req("GET", "/connector-plugins?connectorsOnly=false", NULL, NULL);
+        json_array_foreach(r->json, i, p) {
+                const char *cls = json_string_value(json_object_get(p, "class"));
+
+                if (!strcmp(cls, "com.example.NoVersion")) {
+                        cr_assert_null(json_object_get(p, "version"));
+                        seen++;
+                } else if (!strcmp(cls, "org.apache.kafka.connect."
+                                        "transforms.Filter")) {
+                        cr_assert_str_eq(json_string_value(json_object_get(
+                                                 p, "version")), "3.9.0");
+                        seen++;
+                }
+        }
+        cr_assert_eq(seen, 2);
+        resp_free(r);
 }
 
 Test(rest, plugins)

@@ -354,3 +354,11 @@ Test(values, float32_like_float_tostring)
                 free(s);
         }
 }
+
+/* A lenient timestamp with a nine-digit year overflowed the epoch ms
+ * (signed overflow): such text stays text. */
+Test(values, huge_year_stays_text)
+{
+        expect_string("999999999-01-1T0:0:0.00Z");
+        round_trip("99999999-1-01T1:0:0.000Z", "99999999-01-01T01:00:00.000Z");
+}

@@ -277,7 +277,7 @@ Test(cast, checklist_bytes_target_is_a_validate_error)
         xerr_t e;
 
         cr_assert_eq(validate(&xf_cast_value, "spec", "a:bytes", why,
-                              sizeof(why)), -1);
+                              sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
         cr_assert_str_eq(why, "Cast transformation does not support casting "
                               "to BYTES; supported types are [INT8, INT16, "
                               "INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, "
@@ -294,13 +294,28 @@ Test(cast, spec_errors)
         xerr_t e;
 
         cr_assert_eq(validate(&xf_cast_value, "spec", NULL, why, sizeof(why)),
-                     -1);
+                     CONNECTD_VALIDATOR_MESSAGE);
         cr_assert_str_eq(why, "Must specify at least one field to cast.");
         cr_assert_eq(validate(&xf_cast_value, "spec", "", why, sizeof(why)),
-                     -1);
+                     CONNECTD_VALIDATOR_MESSAGE);
         cr_assert_str_eq(why, "Must specify at least one field to cast.");
         cr_assert_eq(validate(&xf_cast_value, "spec", "a:int8, b : INT64",
                               why, sizeof(why)), 0);
+        /* every parseFieldTypes error is a whole message (no
+         * "Invalid value ... for configuration spec: " around it) */
+        cr_assert_eq(validate(&xf_cast_value, "spec", "a:foo", why,
+                              sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
+        cr_assert_str_eq(why, "Invalid type found in casting spec: foo");
+        cr_assert_eq(validate(&xf_cast_value, "spec", "x:int8,a:b:c", why,
+                              sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
+        cr_assert_str_eq(why, "Invalid value [x:int8, a:b:c] for "
+                              "configuration renames: Invalid rename "
+                              "mapping: a:b:c");
+        cr_assert_eq(validate(&xf_cast_value, "spec", "int8,a:int16", why,
+                              sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
+        cr_assert_str_eq(why, "Cast transformations that specify a type to "
+                              "cast the entire value to may only specify a "
+                              "single cast in their spec");
 
         cr_assert_eq(conf(&xf_cast_value, P(NULL), &e), -1);
         assert_err(&e, XERR_CONFIG, "Missing required configuration \"spec\" "
@@ -324,6 +339,15 @@ Test(cast, spec_errors)
         assert_err(&e, XERR_IAE, "No enum constant "
                                  "org.apache.kafka.connect.data.Schema.Type."
                                  "NOPE");
+        /* a long name is not cut short */
+        cr_assert_eq(conf(&xf_cast_value,
+                          P("spec", "abcdefghijklmnopqrstuvwxyzabcdefghijklm"
+                                    "nopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+                            NULL), &e), -1);
+        assert_err(&e, XERR_IAE, "No enum constant "
+                                 "org.apache.kafka.connect.data.Schema.Type."
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLM"
+                                 "NOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ");
         cr_assert_eq(conf(&xf_cast_value,
                           P("spec", "a:int8", XF_RNWD_KEY, "maybe", NULL), &e),
                      -1);
@@ -1277,9 +1301,10 @@ Test(replace, renames_config)
         cr_assert_eq(conf(&xf_replace_field_value, P("renames", "a:b:", NULL),
                           &e), 0);
         cr_assert_eq(conf(&xf_replace_field_value, P(NULL), &e), 0);
-        cr_assert_eq(validate(&xf_replace_field_value, "renames", "x", why,
-                              sizeof(why)), -1);
-        cr_assert_str_eq(why, "Invalid rename mapping: x");
+        cr_assert_eq(validate(&xf_replace_field_value, "renames", "a:b, x",
+                              why, sizeof(why)), CONNECTD_VALIDATOR_MESSAGE);
+        cr_assert_str_eq(why, "Invalid value [a:b, x] for configuration "
+                              "renames: Invalid rename mapping: x");
         cr_assert_eq(validate(&xf_replace_field_value, "renames", NULL, why,
                               sizeof(why)), 0);
         cr_assert_str_eq(def(&xf_replace_field_value, "exclude")->default_value,
