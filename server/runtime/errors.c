@@ -399,11 +399,14 @@ static void value_text(buf_t *b, const connectd_value_t *v)
 
 static void schema_text(buf_t *b, const connect_schema_t *s)
 {
+        /* Java's ConnectSchema#toString. */
         if (!s)
                 buf_puts(b, "null");
+        else if (s->name)
+                buf_printf(b, "Schema{%s:%s}", s->name,
+                           schema_type_name(s->type));
         else
-                buf_printf(b, "Schema{%s}",
-                           s->name ? s->name : schema_type_name(s->type));
+                buf_printf(b, "Schema{%s}", schema_type_name(s->type));
 }
 
 char *errors_source_record_text(const connectd_record_t *rec)

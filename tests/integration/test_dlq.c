@@ -149,6 +149,25 @@ static const char *const values[] = { "\"good-1\"", "{not json",
               "\"key.converter\":\"org.apache.kafka.connect.storage." \
               "StringConverter\""
 
+/* Stops the worker and checks it exited cleanly: under the sanitizer
+ * build a leak or a memory error shows as a non-zero exit. */
+static void stop_clean(worker_t *w)
+{
+        int rc = worker_stop(w);
+        char *log = NULL;
+
+        if (rc != 0) {
+                log = worker_stderr(w);
+                cr_assert_eq(rc, 0, "worker exit status %d: %s", rc,
+                             log ? log + (strlen(log) > 4000
+                                                  ? strlen(log) - 4000
+                                                  : 0)
+                                 : "");
+        }
+        free(log);
+        worker_free(w);
+}
+
 Test(dlq, tolerance_all_sends_bad_records_to_dlq_with_context,
      .timeout = 180)
 {
@@ -240,7 +259,7 @@ Test(dlq, tolerance_all_sends_bad_records_to_dlq_with_context,
                               "timestampType=CreateTime}."),
                   "no error line in the log");
         free(log);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(dlq, tolerance_none_fails_the_task_with_the_trace, .timeout = 180)
@@ -283,7 +302,7 @@ Test(dlq, tolerance_none_fails_the_task_with_the_trace, .timeout = 180)
         /* No context headers unless enabled; no original headers here. */
         cr_assert_str_eq(trace, "k2|{not json|\n");
         free(trace);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(dlq, default_replication_factor_fails_on_one_broker, .timeout = 120)
@@ -311,5 +330,109 @@ Test(dlq, default_replication_factor_fails_on_one_broker, .timeout = 120)
                                   "dead letter queue with topic=dlq3")),
                   "trace: %s", trace);
         free(trace);
-        worker_free(w);
+        stop_clean(w);
+}
+
+Test(dlq, transform_failures_send_the_original_bytes, .timeout = 180)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char out[300], *body, *got;
+        static const char *const k[] = { "k1", "k2" };
+        static const char *const v[] = { "{\"a\":\"x\",\"b\":1}", "\"str\"" };
+        file_wait_t fw;
+        count_wait_t cw = { w->bootstrap, "dlq4", 1 };
+
+        produce(w->bootstrap, "in4", k, v, 2, 1, 1700000000000LL);
+        worker_path(w, "out.txt", out, sizeof(out));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"s4\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"in4\"," JSONV ","
+                           "\"transforms\":\"r\",\"transforms.r.type\":"
+                           "\"org.apache.kafka.connect.transforms."
+                           "ReplaceField$Value\","
+                           "\"transforms.r.include\":\"a\","
+                           "\"errors.tolerance\":\"all\","
+                           "\"errors.deadletterqueue.topic.name\":\"dlq4\","
+                           "\"errors.deadletterqueue.topic.replication."
+                           "factor\":\"1\","
+                           "\"errors.deadletterqueue.context.headers."
+                           "enable\":\"true\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        fw.path = out;
+        fw.want = "{a=x}\n";
+        cr_assert(wait_until(file_is, &fw, 30000), "sink file: %s",
+                  slurp(out));
+        cr_assert(wait_until(topic_has, &cw, 30000), "DLQ not filled");
+        /* The bytes as consumed, not as the converter or transform left
+         * them; the failing step is the transform. */
+        got = kcat_consume(w->bootstrap, "dlq4", 1, "%k|%s|%h\n", 30000);
+        cr_assert(!strncmp(got,
+                           "k2|\"str\"|h1=v1,__connect.errors.topic=in4,"
+                           "__connect.errors.partition=0,"
+                           "__connect.errors.offset=1,"
+                           "__connect.errors.connector.name=s4,"
+                           "__connect.errors.task.id=0,"
+                           "__connect.errors.stage=TRANSFORMATION,"
+                           "__connect.errors.class.name=org.apache.kafka."
+                           "connect.transforms.ReplaceField$Value,"
+                           "__connect.errors.exception.class.name=org."
+                           "apache.kafka.connect.errors.DataException,",
+                           strlen("k2|\"str\"|h1=v1,__connect.errors.topic="
+                                  "in4,__connect.errors.partition=0,"
+                                  "__connect.errors.offset=1,"
+                                  "__connect.errors.connector.name=s4,"
+                                  "__connect.errors.task.id=0,"
+                                  "__connect.errors.stage=TRANSFORMATION,"
+                                  "__connect.errors.class.name=org.apache."
+                                  "kafka.connect.transforms.ReplaceField"
+                                  "$Value,__connect.errors.exception.class."
+                                  "name=org.apache.kafka.connect.errors."
+                                  "DataException,")),
+                  "got: %s", got);
+        free(got);
+        stop_clean(w);
+}
+
+Test(dlq, header_converter_failures_come_after_key_and_value,
+     .timeout = 180)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char out[300], *body, *got;
+        count_wait_t cw = { w->bootstrap, "dlq5", 1 };
+        offset_wait_t ow = { w, "s5", 1 };
+
+        /* The header h1=v1 is not JSON: the header converter fails. */
+        produce(w->bootstrap, "in5", keys, values, 1, 1, 1700000000000LL);
+        worker_path(w, "out.txt", out, sizeof(out));
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"s5\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSink\","
+                           "\"file\":\"%s\",\"topics\":\"in5\"," JSONV ","
+                           "\"header.converter\":\"org.apache.kafka.connect."
+                           "json.JsonConverter\","
+                           "\"header.converter.schemas.enable\":\"false\","
+                           "\"errors.tolerance\":\"all\","
+                           "\"errors.deadletterqueue.topic.name\":\"dlq5\","
+                           "\"errors.deadletterqueue.topic.replication."
+                           "factor\":\"1\","
+                           "\"errors.deadletterqueue.context.headers."
+                           "enable\":\"true\"}}",
+                           out) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(wait_until(topic_has, &cw, 30000), "DLQ not filled");
+        got = kcat_consume(w->bootstrap, "dlq5", 1, "%h\n", 30000);
+        cr_assert(strstr(got, ",__connect.errors.stage=HEADER_CONVERTER,"
+                              "__connect.errors.class.name=org.apache."
+                              "kafka.connect.json.JsonConverter,"),
+                  "got: %s", got);
+        free(got);
+        cr_assert(wait_until(sink_offset_is, &ow, 30000));
+        got = slurp(out);
+        cr_assert(!got || !*got, "sink file: %s", got);
+        free(got);
+        stop_clean(w);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -126,6 +127,25 @@ static void post(const worker_t *w, const char *fmt, const char *a)
         free(body);
 }
 
+/* Stops the worker and checks it exited cleanly: under the sanitizer
+ * build a leak or a memory error shows as a non-zero exit. */
+static void stop_clean(worker_t *w)
+{
+        int rc = worker_stop(w);
+        char *log = NULL;
+
+        if (rc != 0) {
+                log = worker_stderr(w);
+                cr_assert_eq(rc, 0, "worker exit status %d: %s", rc,
+                             log ? log + (strlen(log) > 4000
+                                                  ? strlen(log) - 4000
+                                                  : 0)
+                                 : "");
+        }
+        free(log);
+        worker_free(w);
+}
+
 Test(pipeline, source_transform_runs_before_the_converters, .timeout = 120)
 {
         worker_t *w = worker_start(NULL, NULL);
@@ -143,7 +163,7 @@ Test(pipeline, source_transform_runs_before_the_converters, .timeout = 120)
         got = kcat_consume(w->bootstrap, "hoisted", 2, "%s\n", 30000);
         cr_assert_str_eq(got, "{\"line\":\"a\"}\n{\"line\":\"b\"}\n");
         free(got);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, source_transform_error_tolerated_offsets_still_advance,
@@ -175,7 +195,7 @@ Test(pipeline, source_transform_error_tolerated_offsets_still_advance,
                   "source offset did not reach 4");
         cr_assert(topic_count(w->bootstrap, "cast") <= 0);
         cr_assert(wait_status(w, "src", "RUNNING", 1, "RUNNING", 5000));
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
@@ -206,7 +226,7 @@ Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
                                 "found: java.lang.String"),
                   "trace: %s", trace);
         free(trace);
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
@@ -252,7 +272,7 @@ Test(pipeline, sink_put_sees_the_transformed_record_and_stages_in_order,
         cr_assert(wait_until(offset_is, &ow, 30000),
                   "sink offsets did not pass the failed records");
         cr_assert(wait_status(w, "snk", "RUNNING", 1, "RUNNING", 5000));
-        worker_free(w);
+        stop_clean(w);
 }
 
 Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
@@ -287,5 +307,215 @@ Test(pipeline, put_failure_fails_the_task_even_with_tolerance_all,
                   "trace: %s", trace);
         free(trace);
         free(big);
-        worker_free(w);
+        stop_clean(w);
+}
+
+/* ---- with the real transforms and the test plugin `records` ---------- */
+
+/* A worker whose plugin.path holds only the test plugin records.so. */
+static worker_t *start_records(char **plugdir)
+{
+        const char *b = getenv("CONNECTD_BUILD_DIR");
+        char props[1024], cmd[2048];
+
+        cr_assert(b && *b, "CONNECTD_BUILD_DIR is not set");
+        *plugdir = tmpdir_new("recplug");
+        snprintf(cmd, sizeof(cmd), "cp '%s/test-plugins/records.so' '%s/'",
+                 b, *plugdir);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        snprintf(props, sizeof(props), "plugin.path=%s\n", *plugdir);
+        return worker_start(props, NULL);
+}
+
+Test(pipeline, source_records_carry_timestamps_and_headers, .timeout = 120)
+{
+        char *plugdir, *got;
+        worker_t *w = start_records(&plugdir);
+
+        post(w,
+             "{\"name\":\"rs\",\"config\":{\"connector.class\":"
+             "\"com.example.test.RecordsSourceConnector\",\"topic\":\"%s\","
+             "\"count\":\"3\"," STRK ",\"value.converter\":"
+             "\"org.apache.kafka.connect.storage.StringConverter\"}}",
+             "recs");
+        got = kcat_consume(w->bootstrap, "recs", 3, "%k|%T|%h\n", 30000);
+        cr_assert_str_eq(got, "0|1700000000000|h=a,h=b,n=0\n"
+                              "1|1700000000001|h=a,h=b,n=1\n"
+                              "2|1700000000002|h=a,h=b,n=2\n");
+        free(got);
+        stop_clean(w);
+        rm_rf(plugdir);
+        free(plugdir);
+}
+
+Test(pipeline, source_chain_routes_and_inserts, .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char in[300], *got;
+
+        worker_path(w, "in.txt", in, sizeof(in));
+        cr_assert_eq(spit(in, "a\nb\n", 0), 0);
+        /* HoistField makes a map, InsertField adds a static field and
+         * the topic, RegexRouter renames the topic afterwards. */
+        post(w,
+             "{\"name\":\"src\",\"config\":{\"connector.class\":"
+             "\"FileStreamSource\",\"file\":\"%s\",\"topic\":\"lines-raw\","
+             STRK "," JSONV ",\"transforms\":\"h,i,r\","
+             "\"transforms.h.type\":\"org.apache.kafka.connect.transforms."
+             "HoistField$Value\",\"transforms.h.field\":\"line\","
+             "\"transforms.i.type\":\"org.apache.kafka.connect.transforms."
+             "InsertField$Value\",\"transforms.i.static.field\":\"src\","
+             "\"transforms.i.static.value\":\"file\","
+             "\"transforms.i.topic.field\":\"t\","
+             "\"transforms.r.type\":\"RegexRouter\","
+             "\"transforms.r.regex\":\"(.*)-raw\","
+             "\"transforms.r.replacement\":\"$1\"}}",
+             in);
+        got = kcat_consume(w->bootstrap, "lines", 2, "%s\n", 30000);
+        {
+                /* (Compared as JSON: the member order is the
+                 * converter's.) */
+                char *nl = strchr(got, '\n');
+                json_t *a, *b, *wa, *wb;
+
+                cr_assert(nl, "got: %s", got);
+                *nl = '\0';
+                a = json_loads(got, 0, NULL);
+                b = json_loads(nl + 1, JSON_DISABLE_EOF_CHECK, NULL);
+                wa = json_pack("{s:s,s:s,s:s}", "line", "a", "src", "file",
+                               "t", "lines-raw");
+                wb = json_pack("{s:s,s:s,s:s}", "line", "b", "src", "file",
+                               "t", "lines-raw");
+                cr_assert(json_equal(a, wa), "first: %s", got);
+                cr_assert(json_equal(b, wb), "second: %s", nl + 1);
+                json_decref(a);
+                json_decref(b);
+                json_decref(wa);
+                json_decref(wb);
+        }
+        free(got);
+        cr_assert(topic_count(w->bootstrap, "lines-raw") <= 0);
+        stop_clean(w);
+}
+
+/* Produces to partition 0: values (NULL: a tombstone), keys k0, k1, ... */
+static void produce_nullable(const char *bootstrap, const char *topic,
+                             const char *const *values, int n)
+{
+        char errstr[256], key[16];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_t *rk;
+        int i;
+
+        rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr,
+                          sizeof(errstr));
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+        cr_assert(rk, "%s", errstr);
+        for (i = 0; i < n; i++) {
+                snprintf(key, sizeof(key), "k%d", i);
+                cr_assert_eq(rd_kafka_producev(
+                                     rk, RD_KAFKA_V_TOPIC(topic),
+                                     RD_KAFKA_V_PARTITION(0),
+                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                     RD_KAFKA_V_KEY(key, strlen(key)),
+                                     RD_KAFKA_V_VALUE((void *)values[i],
+                                                      values[i]
+                                                              ? strlen(values[i])
+                                                              : 0),
+                                     RD_KAFKA_V_TIMESTAMP(1700000000000LL + i),
+                                     RD_KAFKA_V_END),
+                             0);
+        }
+        cr_assert_eq(rd_kafka_flush(rk, 20000), 0);
+        rd_kafka_destroy(rk);
+}
+
+Test(pipeline, sink_chain_filters_routes_and_adds_headers, .timeout = 120)
+{
+        char *plugdir;
+        worker_t *w = start_records(&plugdir);
+        char out[300];
+        static const char *const values[] = { "\"a\"", NULL, "\"b\"" };
+        file_wait_t fw;
+        offset_wait_t ow = { w, "rsk", "kafka_offset", 3 };
+
+        produce_nullable(w->bootstrap, "orders-raw", values, 3);
+        worker_path(w, "out.txt", out, sizeof(out));
+        /* Filter drops tombstones (predicate), RegexRouter renames the
+         * topic, InsertHeader adds a header: put sees all of it, at the
+         * original offsets. */
+        post(w,
+             "{\"name\":\"rsk\",\"config\":{\"connector.class\":"
+             "\"com.example.test.RecordsSinkConnector\",\"file\":\"%s\","
+             "\"topics\":\"orders-raw\"," STRK "," JSONV ","
+             "\"transforms\":\"f,r,h\","
+             "\"transforms.f.type\":\"Filter\","
+             "\"transforms.f.predicate\":\"tomb\","
+             "\"transforms.r.type\":\"RegexRouter\","
+             "\"transforms.r.regex\":\"(.*)-raw\","
+             "\"transforms.r.replacement\":\"$1\","
+             "\"transforms.h.type\":\"InsertHeader\","
+             "\"transforms.h.header\":\"via\","
+             "\"transforms.h.value.literal\":\"connectd\","
+             "\"predicates\":\"tomb\","
+             "\"predicates.tomb.type\":\"org.apache.kafka.connect."
+             "transforms.predicates.RecordIsTombstone\"}}",
+             out);
+        fw.path = out;
+        fw.want = "orders|0|1700000000000|1|1|-|via=connectd\n"
+                  "orders|2|1700000000002|1|1|-|via=connectd\n";
+        cr_assert(wait_until(file_is, &fw, 30000), "sink file: %s",
+                  slurp(out));
+        /* The dropped tombstone's offset is committed too. */
+        cr_assert(wait_until(offset_is, &ow, 30000));
+        stop_clean(w);
+        rm_rf(plugdir);
+        free(plugdir);
+}
+
+static long long mono_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+Test(pipeline, retriable_transform_error_retried_until_the_timeout,
+     .timeout = 120)
+{
+        char *plugdir;
+        worker_t *w = start_records(&plugdir);
+        char out[300];
+        static const char *const values[] = { "\"a\"" };
+        offset_wait_t ow = { w, "rt", "kafka_offset", 1 };
+        log_wait_t lw = {
+                w, "Error encountered in task rt-0. Executing stage "
+                   "'TRANSFORMATION' with class 'com.example.test.FailOn'."
+        };
+        long long t0;
+
+        produce_nullable(w->bootstrap, "flaky", values, 1);
+        worker_path(w, "out.txt", out, sizeof(out));
+        t0 = mono_ms();
+        /* Retriable failures are retried for errors.retry.timeout (waits
+         * 300, 600, then what is left of 1500 ms), then the record is
+         * skipped even with errors.tolerance=none. */
+        post(w,
+             "{\"name\":\"rt\",\"config\":{\"connector.class\":"
+             "\"FileStreamSink\",\"file\":\"%s\",\"topics\":\"flaky\","
+             STRK "," JSONV ",\"transforms\":\"x\","
+             "\"transforms.x.type\":\"com.example.test.FailOn\","
+             "\"transforms.x.topic\":\"flaky\","
+             "\"transforms.x.retriable\":\"true\","
+             "\"errors.retry.timeout\":\"1500\","
+             "\"errors.log.enable\":\"true\"}}",
+             out);
+        cr_assert(wait_until(log_has, &lw, 30000), "no error line");
+        cr_assert_geq(mono_ms() - t0, 1500);
+        cr_assert(wait_until(offset_is, &ow, 30000));
+        cr_assert(wait_status(w, "rt", "RUNNING", 1, "RUNNING", 5000));
+        stop_clean(w);
+        rm_rf(plugdir);
+        free(plugdir);
 }

@@ -465,6 +465,12 @@ Test(errors_report, log_line_without_messages_and_for_sources)
                          "key=null, keySchema=null, value=hi, "
                          "valueSchema=null, timestamp=null, "
                          "headers=ConnectHeaders(headers=)}.");
+        /* Schemas as Java prints them. */
+        rec->value_schema = &schema_opt_string;
+        errors_log_message(opm, STAGE_KEY_CONVERTER, "K", line,
+                           sizeof(line));
+        cr_assert(strstr(line, ", valueSchema=Schema{STRING}, "), "%s",
+                  line);
         batch_destroy(b);
         errors_free(op, 0);
         errors_free(opm, 0);
