@@ -221,9 +221,9 @@ Test(pipeline, source_transform_error_fails_with_none, .timeout = 120)
                            60),
                   "trace: %s", trace);
         cr_assert(strstr(trace, "Caused by: org.apache.kafka.connect.errors."
-                                "DataException: Only Map objects supported "
-                                "in absence of schema for [cast types], "
-                                "found: java.lang.String"),
+                                "DataException: Only Struct objects "
+                                "supported for [cast types], found: "
+                                "java.lang.String"),
                   "trace: %s", trace);
         free(trace);
         stop_clean(w);
