@@ -206,8 +206,8 @@ const connectd_host_t connectd_host = {
         .value_data = value_data,
         /* Read every integer and float type (record.c's predate INT8..32
          * and FLOAT32). */
-        .value_int = abi_value_int,
-        .value_double = abi_value_double,
+        .value_int = value_int,
+        .value_double = value_double,
         .struct_count = struct_count,
         .struct_field = struct_field,
         .value_to_text = value_to_text,

@@ -335,50 +335,6 @@ connectd_value_t *abi_value_copy(connectd_arena_t *a,
         return val_shallow_copy(ARENA(a), v);
 }
 
-int64_t abi_value_int(const connectd_value_t *v)
-{
-        if (!v)
-                return 0;
-        switch (v->type) {
-        case CONNECTD_VAL_INT8:
-        case CONNECTD_VAL_INT16:
-        case CONNECTD_VAL_INT32:
-        case CONNECTD_VAL_INT64:
-        case CONNECTD_VAL_BOOLEAN:
-                return v->u.i;
-        case CONNECTD_VAL_FLOAT32:
-        case CONNECTD_VAL_FLOAT64:
-                if (isnan(v->u.d))
-                        return 0;
-                if (v->u.d >= 9223372036854775807.0)
-                        return INT64_MAX;
-                if (v->u.d <= -9223372036854775808.0)
-                        return INT64_MIN;
-                return (int64_t)v->u.d;
-        default:
-                return 0;
-        }
-}
-
-double abi_value_double(const connectd_value_t *v)
-{
-        if (!v)
-                return 0.0;
-        switch (v->type) {
-        case CONNECTD_VAL_FLOAT32:
-        case CONNECTD_VAL_FLOAT64:
-                return v->u.d;
-        case CONNECTD_VAL_INT8:
-        case CONNECTD_VAL_INT16:
-        case CONNECTD_VAL_INT32:
-        case CONNECTD_VAL_INT64:
-        case CONNECTD_VAL_BOOLEAN:
-                return (double)v->u.i;
-        default:
-                return 0.0;
-        }
-}
-
 size_t abi_value_count(const connectd_value_t *v)
 {
         return is_container(v) ? v->u.st.count : 0;

@@ -73,8 +73,6 @@ int abi_value_append(connectd_arena_t *a, connectd_value_t *c,
                      connectd_value_t *key, connectd_value_t *v);
 connectd_value_t *abi_value_copy(connectd_arena_t *a,
                                  const connectd_value_t *v);
-int64_t abi_value_int(const connectd_value_t *v);
-double abi_value_double(const connectd_value_t *v);
 size_t abi_value_count(const connectd_value_t *v);
 const connectd_value_t *abi_value_member(const connectd_value_t *v, size_t i,
                                          const char **name,
