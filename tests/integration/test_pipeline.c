@@ -407,6 +407,57 @@ Test(pipeline, source_chain_routes_and_inserts, .timeout = 120)
         stop_clean(w);
 }
 
+/* A Filter with a TopicNameMatches predicate on two sources sharing the
+ * chain: the records of the matching topic are dropped, every other one
+ * reaches Kafka, and the dropped ones' source offsets still advance. */
+Test(pipeline, filter_with_predicate_drops_exactly_the_matching_records,
+     .timeout = 120)
+{
+        worker_t *w = worker_start(NULL, NULL);
+        char keep[300], drop[300], *got;
+        offset_wait_t ow = { w, "drop-src", "position", 6 };
+        static const char chain[] =
+                "\"value.converter\":\"org.apache.kafka.connect.storage."
+                "StringConverter\",\"transforms\":\"f\","
+                "\"transforms.f.type\":\"org.apache.kafka.connect."
+                "transforms.Filter\","
+                "\"transforms.f.predicate\":\"isTest\","
+                "\"predicates\":\"isTest\","
+                "\"predicates.isTest.type\":\"org.apache.kafka.connect."
+                "transforms.predicates.TopicNameMatches\","
+                "\"predicates.isTest.pattern\":\".*-test\"";
+        char *body;
+
+        worker_path(w, "keep.txt", keep, sizeof(keep));
+        worker_path(w, "drop.txt", drop, sizeof(drop));
+        cr_assert_eq(spit(drop, "d1\nd2\n", 0), 0);
+        cr_assert_eq(spit(keep, "k1\nk2\nk3\n", 0), 0);
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"drop-src\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSource\","
+                           "\"file\":\"%s\",\"topic\":\"orders-test\",%s}}",
+                           drop, chain) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        cr_assert(asprintf(&body,
+                           "{\"name\":\"keep-src\",\"config\":{"
+                           "\"connector.class\":\"FileStreamSource\","
+                           "\"file\":\"%s\",\"topic\":\"orders\",%s}}",
+                           keep, chain) > 0);
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        free(body);
+        got = kcat_consume(w->bootstrap, "orders", 3, "%s\n", 30000);
+        cr_assert_str_eq(got, "k1\nk2\nk3\n");
+        free(got);
+        /* Both lines of the other file were read and dropped... */
+        cr_assert(wait_until(offset_is, &ow, 30000),
+                  "drop-src did not pass its two lines");
+        /* ...and none of them reached Kafka. */
+        cr_assert(topic_count(w->bootstrap, "orders-test") <= 0);
+        cr_assert_eq(topic_count(w->bootstrap, "orders"), 3);
+        stop_clean(w);
+}
+
 /* Produces to partition 0: values (NULL: a tombstone), keys k0, k1, ... */
 static void produce_nullable(const char *bootstrap, const char *topic,
                              const char *const *values, int n)
