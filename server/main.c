@@ -30,9 +30,13 @@
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
+#include "mskc.h"
 #include "plugins.h"
 #include "rest.h"
 #include "rest_auth.h"
+#include "rest_ext.h"
+#include "rest_metrics.h"
+#include "rest_ui.h"
 #include "sqlite/sqlite_stores.h"
 
 static void usage(FILE *fp)
@@ -390,6 +394,7 @@ int main(int argc, char **argv)
         dist_t *d = NULL;
         herder_t *h = NULL;
         rest_t *rest = NULL;
+        mskc_t *mskc = NULL;
         sigset_t sigs;
         int port = 0, sig, i, rc = 1;
         logger_t *lg;
@@ -566,6 +571,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: REST server: %s\n", errstr);
                 goto out;
         }
+        mskc = mskc_start(h, props, errstr, sizeof(errstr));
+        if (!mskc) {
+                fprintf(stderr, "connectd: MSK Connect API: %s\n", errstr);
+                goto out;
+        }
+        rest_add_ext(rest, &(rest_ext_t){ "/metrics", 0, rest_metrics_serve, h });
+        rest_add_ext(rest, &(rest_ext_t){ "/ui", 0, rest_ui_serve, NULL });
+        rest_add_ext(rest, &(rest_ext_t){ "/v1/", 1, mskc_serve, mskc });
         if (herder_start(h, errstr, sizeof(errstr))) {
                 fprintf(stderr, "connectd: restoring connectors: %s\n",
                         errstr);
@@ -599,6 +612,7 @@ out:
         }
         if (rest)
                 rest_stop(rest);
+        mskc_stop(mskc);
         /* A cluster member hands its work over as it stops it. */
         dist_prepare_leave(d);
         if (h) {

@@ -61,6 +61,7 @@
 #include "log.h"
 #include "plugins.h"
 #include "rest_auth.h"
+#include "rest_ext.h"
 #include "rest_tls.h"
 #include "transform.h"
 #include "validate.h"
@@ -113,6 +114,9 @@ struct rest {
         /* access.control.allow.origin / .methods (NULL: CORS off) */
         const char *cors_origins;
         const char *cors_methods;
+        /* rest_ext.h: written before next is published (release) */
+        rest_ext_t ext[REST_MAX_EXT];
+        int next;
 };
 
 #define REST_MAX_RESP_HEADERS 8
@@ -149,6 +153,10 @@ typedef struct req {
         /* without a connection (rest_handle): request headers, name/value
          * pairs, NULL-terminated; not owned */
         const char *const *hdrs;
+        /* a path of rest_ext.h: its handler and answer */
+        const rest_ext_t *ext;
+        int basic_ok;
+        rest_xresp_t xr;
 } req_t;
 
 typedef void (*handler_fn)(req_t *q);
@@ -1990,6 +1998,169 @@ static enum MHD_Result send_answer(req_t *q)
         return ret;
 }
 
+/* ------------------------------------------------------------------ */
+/* Extensions (rest_ext.h) */
+
+int rest_add_ext(rest_t *r, const rest_ext_t *e)
+{
+        int n = __atomic_load_n(&r->next, __ATOMIC_RELAXED);
+
+        if (n >= REST_MAX_EXT)
+                return -1;
+        r->ext[n] = *e;
+        __atomic_store_n(&r->next, n + 1, __ATOMIC_RELEASE);
+        return 0;
+}
+
+static const rest_ext_t *find_ext(const rest_t *r, const char *url)
+{
+        int n = __atomic_load_n(&r->next, __ATOMIC_ACQUIRE);
+
+        for (int i = 0; i < n; i++) {
+                const char *p = r->ext[i].prefix;
+                size_t l = strlen(p);
+                if (strncmp(url, p, l))
+                        continue;
+                if (l && p[l - 1] == '/')
+                        return &r->ext[i];
+                if (url[l] == '\0' || url[l] == '/')
+                        return &r->ext[i];
+        }
+        return NULL;
+}
+
+void rest_xresp_json(rest_xresp_t *out, unsigned status, json_t *body)
+{
+        free(out->body);
+        out->status = status;
+        out->body = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY)
+                         : NULL;
+        out->body_len = out->body ? strlen(out->body) : 0;
+        out->static_body = NULL;
+        out->content_type = body ? "application/json" : NULL;
+        json_decref(body);
+}
+
+void rest_xresp_text(rest_xresp_t *out, unsigned status,
+                     const char *content_type, const char *fmt, ...)
+{
+        va_list ap;
+        char *t = NULL;
+
+        va_start(ap, fmt);
+        if (vasprintf(&t, fmt, ap) < 0)
+                t = NULL;
+        va_end(ap);
+        free(out->body);
+        out->status = status;
+        out->body = t;
+        out->body_len = t ? strlen(t) : 0;
+        out->static_body = NULL;
+        out->content_type = content_type;
+}
+
+void rest_xresp_header(rest_xresp_t *out, const char *name,
+                       const char *value)
+{
+        char *v;
+
+        if (out->nh >= REST_XRESP_MAX_HEADERS || !(v = strdup(value)))
+                return;
+        out->hname[out->nh] = name;
+        out->hvalue[out->nh++] = v;
+}
+
+int rest_xreq_query_at(const rest_xreq_t *x, int i, char **key, char **value)
+{
+        const char *qs = x->query;
+
+        *key = *value = NULL;
+        while (qs && *qs) {
+                size_t n = strcspn(qs, "&");
+                if (n && i-- == 0) {
+                        const char *eq = memchr(qs, '=', n);
+                        size_t kl = eq ? (size_t)(eq - qs) : n;
+                        *key = rest_percent_decode(qs, kl, 1);
+                        *value = eq ? rest_percent_decode(eq + 1,
+                                                          n - kl - 1, 1)
+                                    : strdup("");
+                        if (!*key || !*value) {
+                                /* a NUL byte: empty, but keep counting */
+                                free(*key);
+                                free(*value);
+                                *key = strdup("");
+                                *value = strdup("");
+                        }
+                        return *key && *value ? 0 : -1;
+                }
+                qs += n;
+                if (*qs == '&')
+                        qs++;
+        }
+        return -1;
+}
+
+static const char *xreq_header(const rest_xreq_t *x, const char *name)
+{
+        return req_header(x->priv, name);
+}
+
+static void xresp_clear(rest_xresp_t *xr)
+{
+        free(xr->body);
+        for (int i = 0; i < xr->nh; i++)
+                free(xr->hvalue[i]);
+        memset(xr, 0, sizeof(*xr));
+}
+
+/* 1 when the handler answered (else rest.c's JSON answer stands). */
+static int ext_dispatch(req_t *q)
+{
+        rest_xreq_t x = {
+                .method = q->method,
+                .path = q->url,
+                .query = q->query,
+                .body = q->body_len ? q->body : NULL,
+                .body_len = q->body_len,
+                .basic_ok = q->basic_ok,
+                .header = xreq_header,
+                .priv = q,
+        };
+
+        if (cors_check(q))
+                return 0;
+        q->ext->fn(q->ext->ctx, &x, &q->xr);
+        if (!q->xr.status)
+                q->xr.status = 404;
+        return 1;
+}
+
+static enum MHD_Result send_xanswer(req_t *q)
+{
+        rest_xresp_t *xr = &q->xr;
+        struct MHD_Response *resp;
+        enum MHD_Result ret;
+        const void *body = xr->body ? (const void *)xr->body : xr->static_body;
+
+        resp = MHD_create_response_from_buffer(
+                body ? xr->body_len : 0, body ? (void *)body : (void *)"",
+                MHD_RESPMEM_PERSISTENT); /* req_free frees xr->body */
+        if (!resp)
+                return MHD_NO;
+        if (xr->content_type)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                        xr->content_type);
+        for (int i = 0; i < q->nrh; i++)
+                MHD_add_response_header(resp, q->rh_name[i], q->rh_value[i]);
+        for (int i = 0; i < xr->nh; i++)
+                MHD_add_response_header(resp, xr->hname[i], xr->hvalue[i]);
+        MHD_add_response_header(resp, "X-Connectd-Version", CONNECTD_VERSION);
+        ret = MHD_queue_response(q->conn, xr->status, resp);
+        MHD_destroy_response(resp);
+        LOG_DEBUG(q->rest->lg, "%s %s -> %u", q->method, q->url, xr->status);
+        return ret;
+}
+
 static void too_big(req_t *q)
 {
         q_error(q, 413, "Request body is larger than the limit of %zu bytes "
@@ -2041,7 +2212,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                 q->url = strdup(url);
                 if (!q->url)
                         return MHD_NO;
-                if (!auth_ok(r, conn, method, url)) {
+                q->ext = find_ext(r, url);
+                q->basic_ok = auth_ok(r, conn, method, url);
+                if (!q->basic_ok && !(q->ext && q->ext->own_auth)) {
                         q_error(q, 401, "%s", REST_AUTH_DENIED);
                         q->responded = 1;
                         return send_answer(q);
@@ -2102,11 +2275,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                 *upload_size = 0;
                 return MHD_YES;
         }
-        if (q->too_big)
-                too_big(q);
-        else
-                dispatch(q);
         q->responded = 1;
+        if (q->too_big) {
+                too_big(q);
+        } else if (q->ext) {
+                if (ext_dispatch(q))
+                        return send_xanswer(q);
+        } else {
+                dispatch(q);
+        }
         return send_answer(q);
 }
 
@@ -2183,6 +2360,7 @@ static void req_free(req_t *q)
         free(q->location);
         for (int i = 0; i < q->nrh; i++)
                 free(q->rh_value[i]);
+        xresp_clear(&q->xr);
         free(q->query);
         free(q->body);
         free(q->url);
