@@ -36,6 +36,7 @@
 #include "rest_auth.h"
 #include "rest_ext.h"
 #include "rest_metrics.h"
+#include "metrics.h"
 #include "rest_ui.h"
 #include "sqlite/sqlite_stores.h"
 
@@ -519,6 +520,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s\n", errstr);
                 goto out;
         }
+        metrics_configure(props);
         if (wc_is_distributed(props)) {
                 /* A cluster member: state lives in Connect's topics. */
                 char url[400];
@@ -584,6 +586,9 @@ int main(int argc, char **argv)
                         errstr);
                 goto out;
         }
+        if (metrics_probe_start(kf, props))
+                LOG_WARN(lg, "Kafka cluster probe not started: /health will "
+                         "not report an unreachable cluster");
         print_listeners(lg, listeners);
         if (kafka_is_embedded(kf))
                 printf("connectd: embedded Kafka cluster at %s\n",
@@ -631,6 +636,7 @@ out:
                 herder_destroy(h);
         }
         dist_destroy(d);
+        metrics_probe_stop();
         kafka_destroy(kf);
         config_store_close(cs);
         offset_store_close(os);

@@ -1225,6 +1225,20 @@ static const wc_def_t wc_defs_table[] = {
         {"value.converter.schemas.enable", WC_TYPE_BOOLEAN, "true",
          "JsonConverter for values: wrap data in a schema/payload envelope.",
          NULL},
+        {"metrics.enabled", WC_TYPE_BOOLEAN, "true",
+         "Serve GET /metrics (Prometheus text format) and count the "
+         "figures it shows; false: /metrics answers 404 and tasks count "
+         "nothing.",
+         NULL},
+        {"health.delivery.timeout.ms", WC_TYPE_LONG, "5000",
+         "A task holding undelivered records with none delivered for this "
+         "long, or whose last delivery failed less than this long ago, makes "
+         "/health unhealthy.",
+         check_positive},
+        {"health.kafka.probe.interval.ms", WC_TYPE_LONG, "2000",
+         "How often the worker asks its Kafka cluster for metadata to tell "
+         "/health whether the cluster is reachable (0: never).",
+         check_non_negative},
         {"offset.flush.interval.ms", WC_TYPE_LONG, "10000",
          "How often source offsets are committed to the store.",
          check_non_negative},

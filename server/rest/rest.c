@@ -62,6 +62,7 @@
 #include "plugins.h"
 #include "rest_auth.h"
 #include "rest_ext.h"
+#include "metrics.h"
 #include "rest_tls.h"
 #include "transform.h"
 #include "validate.h"
@@ -612,8 +613,15 @@ static void h_health(req_t *q)
         int st = q->rest->h ? herder_health(q->rest->h) : 0;
         json_t *o = json_object();
         unsigned status;
+        char why[2048];
 
-        if (st > 0) {
+        if (st > 0 && metrics_health_problem(q->rest->h, why, sizeof(why))) {
+                /* The cluster is unreachable or a task cannot deliver
+                 * (metrics.h): unhealthy, as KIP-1017 answers it. */
+                status = 500;
+                json_object_set_new(o, "status", json_string("unhealthy"));
+                json_object_set_new(o, "message", json_string(why));
+        } else if (st > 0) {
                 status = 200;
                 json_object_set_new(o, "status", json_string("healthy"));
                 json_object_set_new(o, "message",

@@ -149,6 +149,7 @@ void herder_task_set_state(task_t *t, const char *state, const char *trace)
                 return;
         }
         snprintf(t->state, sizeof(t->state), "%s", state);
+        metrics_task_state(t, state);
         free(t->trace);
         t->trace = trace && *trace ? strdup(trace) : NULL;
         pthread_mutex_unlock(&h->lock);
@@ -887,7 +888,9 @@ static void conn_main_dist(connector_t *c)
                         if (fresh)
                                 set_inst_running(c, 1); /* starting */
                         if (fresh) {
-                                if (instance_start(c, &in, config) == 0)
+                                if (metrics_connector_startup(
+                                            instance_start(c, &in,
+                                                           config)) == 0)
                                         set_conn_state(c, "RUNNING", NULL);
                                 else
                                         start_failed = 1;
@@ -1038,7 +1041,9 @@ static void *conn_main(void *arg)
                          * configs come out the same keep running. */
                         fresh = !in.running;
                         if (!in.running) {
-                                if (instance_start(c, &in, config)) {
+                                if (metrics_connector_startup(
+                                            instance_start(c, &in,
+                                                           config))) {
                                         stop_all_tasks(c);
                                         have_configs = 0;
                                         break;

@@ -388,6 +388,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         if (m->err) {
                 xerr_t e;
 
+                metrics_delivery_failed(&s->t->m, m->err);
                 xerr_set(&e, "org.apache.kafka.common.KafkaException",
                          "Delivery to topic %s failed: %s",
                          rd_kafka_topic_name(m->rkt),
@@ -411,6 +412,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
                 return;
         }
         s->delivered++;
+        metrics_delivered(&s->t->m);
         if (atomic_load(&s->t->h->topics_gen) != s->seen_gen) {
                 /* A topics reset: report topics again as they are used. */
                 s->seen_gen = atomic_load(&s->t->h->topics_gen);
@@ -496,6 +498,7 @@ static int flush_for(source_t *s, long long ms, int stoppable)
 static int commit_offsets(source_t *s, long long flush_ms)
 {
         task_t *t = s->t;
+        struct timespec t0;
         int left;
 
         if (!json_object_size(s->offsets))
@@ -517,8 +520,12 @@ static int commit_offsets(source_t *s, long long flush_ms)
         if (s->delivery_err[0])
                 return -1;
         doing(t, "committing source offsets");
-        if (herder_offsets_commit(t, s->offsets))
+        metrics_clock(&t0);
+        if (herder_offsets_commit(t, s->offsets)) {
+                metrics_commit(&t->m, 0, metrics_us_since(&t0));
                 return -1;
+        }
+        metrics_commit(&t->m, 1, metrics_us_since(&t0));
         json_object_clear(s->offsets);
         if (t->desc->task_commit && s->state) {
                 doing(t, "in the plugin's task_commit call");
@@ -562,6 +569,7 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                                                   RD_KAFKA_MSG_F_COPY |
                                                           RD_KAFKA_MSG_F_PARTITION,
                                                   msgs, n);
+                metrics_produced(&s->t->m, good);
                 if (good == n) {
                         for (i = 0; i < n; i++)
                                 owners[i]->sent = 1;
@@ -574,6 +582,7 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                                 continue;
                         }
                         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                metrics_produce_error(&s->t->m);
                                 snprintf(errstr, errstr_size,
                                          "produce to %s failed: %s", topic,
                                          rd_kafka_err2str(err));
@@ -757,9 +766,11 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
                 if (!err) {
                         m->hdrs = NULL; /* librdkafka's now */
                         m->sent = 1;
+                        metrics_produced(&s->t->m, 1);
                         return 0;
                 }
                 if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        metrics_produce_error(&s->t->m);
                         snprintf(errstr, errstr_size,
                                  "produce to %s failed: %s", m->topic,
                                  rd_kafka_err2str(err));
@@ -934,6 +945,7 @@ skip:
          * same. */
         m->skip = 1;
         m->sent = 1;
+        metrics_skipped(&s->t->m, 1);
         return 0;
 }
 
@@ -997,6 +1009,16 @@ static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
         return 0;
 }
 
+static int source_stats_cb(rd_kafka_t *rk, char *json, size_t len,
+                           void *opaque)
+{
+        source_t *s = opaque;
+
+        (void)rk;
+        metrics_stats(&s->t->m, json, len);
+        return 0;
+}
+
 static void source_run(task_t *t)
 {
         source_t s;
@@ -1004,6 +1026,7 @@ static void source_run(task_t *t)
         char client_id[300];
         rd_kafka_conf_t *conf = NULL;
         int64_t last_commit;
+        struct timespec pt;
         int i, failed = 0, started = 0;
 
         memset(&s, 0, sizeof(s));
@@ -1035,6 +1058,8 @@ static void source_run(task_t *t)
                  t->conn_name, t->id);
         rd_kafka_conf_set(conf, "client.id", client_id, NULL, 0);
         rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
+        rd_kafka_conf_set_stats_cb(conf, source_stats_cb);
+        metrics_client_conf(conf);
         rd_kafka_conf_set_opaque(conf, &s);
         s.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
         if (!s.rk) {
@@ -1057,8 +1082,10 @@ static void source_run(task_t *t)
 
                 batch_reset(s.batch);
                 doing(t, "in the plugin's task_poll call");
+                metrics_clock(&pt);
                 n = t->desc->task_poll(s.state, s.batch, errstr,
                                        sizeof(errstr));
+                metrics_source_polled(&t->m, n, metrics_us_since(&pt));
                 if (n < 0) {
                         if (!*errstr)
                                 snprintf(errstr, sizeof(errstr),
@@ -1082,6 +1109,7 @@ static void source_run(task_t *t)
                         failed = 1;
                         break;
                 }
+                metrics_tick(&t->m, s.eo);
                 if (now_ms() - last_commit >= t->h->flush_interval_ms) {
                         commit_offsets(&s, t->h->flush_timeout_ms);
                         last_commit = now_ms();
@@ -1177,6 +1205,7 @@ typedef struct sink {
 static int sink_commit(sink_t *s)
 {
         rd_kafka_resp_err_t err;
+        struct timespec t0;
 
         if (!s->pending || s->pending->cnt == 0 || !s->state)
                 return 0;
@@ -1198,7 +1227,14 @@ static int sink_commit(sink_t *s)
                          "queue still undelivered at the offset commit",
                          s->t->conn_name, s->t->id);
         doing(s->t, "committing consumer offsets");
+        metrics_clock(&t0);
         err = rd_kafka_commit(s->rk, s->pending, 0);
+        if (metrics_on) {
+                MADD(s->t->m.commit_seq, 1);
+                metrics_commit(&s->t->m, !err ||
+                                       err == RD_KAFKA_RESP_ERR__NO_OFFSET,
+                               metrics_us_since(&t0));
+        }
         if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
                 LOG_WARN(lg(), "Committing consumer offsets failed: %s",
                          rd_kafka_err2str(err));
@@ -1255,12 +1291,16 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
                 apply_offset_overrides(s, parts);
                 rd_kafka_assign(rk, parts);
+                if (metrics_on)
+                        MSET(s->t->m.partition_count, parts->cnt);
                 if (atomic_load(&s->t->paused))
                         rd_kafka_pause_partitions(rk, parts);
         } else {
                 if (!s->failed)
                         sink_commit(s);
                 rd_kafka_assign(rk, NULL);
+                if (metrics_on)
+                        MSET(s->t->m.partition_count, 0);
         }
 }
 
@@ -1469,6 +1509,7 @@ static void sink_run(task_t *t)
         const connectd_sink_record_t **recs = NULL;
         struct connectd_sink_record *recbuf = NULL;
         int64_t last_commit;
+        struct timespec pt;
         int started = 0, paused = 0;
         unsigned seen_gen = 0;
 
@@ -1568,6 +1609,7 @@ static void sink_run(task_t *t)
                         }
                         msgs[n++] = m;
                 }
+                metrics_sink_read(&t->m, n);
                 for (i = 0, k = 0; i < n && !s.failed; i++) {
                         rd_kafka_message_t *m = msgs[i];
                         const char *topic = rd_kafka_topic_name(m->rkt);
@@ -1594,6 +1636,7 @@ static void sink_run(task_t *t)
                         }
                 }
                 doing(t, "in the plugin's task_put call");
+                metrics_clock(&pt);
                 if (!s.failed && k &&
                     t->desc->task_put(s.state, recs, (size_t)k, s.errstr,
                                       sizeof(s.errstr))) {
@@ -1614,6 +1657,9 @@ static void sink_run(task_t *t)
                                  XERR_CONNECT ": %.900s", cause);
                         s.failed = 1;
                 }
+                if (k)
+                        metrics_sink_put(&t->m, k, metrics_us_since(&pt));
+                metrics_tick(&t->m, s.eo);
                 /* Offsets advance past dropped and tolerated records
                  * too. */
                 if (!s.failed)
@@ -1730,6 +1776,7 @@ task_t *runner_task_start(herder_t *h, connector_t *c,
         pthread_mutex_init(&t->mtx, NULL);
         pthread_cond_init(&t->cond, NULL);
         snprintf(t->state, sizeof(t->state), "UNASSIGNED");
+        metrics_task_created(t);
         atomic_store(&t->paused, paused ? 1 : 0);
         atomic_store(&t->refcnt, 2);
         atomic_fetch_add(&h->live_tasks, 1);

@@ -24,6 +24,7 @@
 #include "config_store.h"
 #include "offset_store.h"
 #include "status_store.h"
+#include "metrics.h"
 
 typedef struct connector connector_t;
 typedef struct task task_t;
@@ -73,6 +74,8 @@ struct task {
         /* (H) status */
         char state[16];
         char *trace;
+
+        task_metrics_t m;     /* metrics.h: the task thread counts */
 };
 
 typedef enum { TARGET_STARTED = 0, TARGET_PAUSED, TARGET_STOPPED } target_t;
