@@ -44,6 +44,8 @@
 
 #define MAX_TOPIC_HANDLES 64
 #define SINK_BATCH_MAX 500
+/* How long a pausing source task waits for its delivery reports. */
+#define PAUSE_FLUSH_MS 1000
 
 LOG_MODULE_LOGGER(lg, "connectd.runner")
 
@@ -1009,6 +1011,16 @@ static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
         return 0;
 }
 
+/* Before a pause parks the task: serve the delivery reports of what was
+ * produced (a short wait), so that its metrics and health are final while
+ * it is paused. Returns 0. */
+static int pause_flush(source_t *s)
+{
+        if (s->rk && rd_kafka_outq_len(s->rk) > 0)
+                flush_for(s, stop_budget_ms(s->t, PAUSE_FLUSH_MS), 1);
+        return 0;
+}
+
 static int source_stats_cb(rd_kafka_t *rk, char *json, size_t len,
                            void *opaque)
 {
@@ -1077,7 +1089,8 @@ static void source_run(task_t *t)
         herder_task_set_state(t, "RUNNING", NULL);
         last_commit = now_ms();
 
-        while (!pause_point(t)) {
+        while (!(atomic_load(&t->paused) && pause_flush(&s)) &&
+               !pause_point(t)) {
                 int n;
 
                 batch_reset(s.batch);
