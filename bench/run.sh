@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
 #        bench/run.sh cluster [rounds]  (only (d) below)
 #        bench/run.sh transforms [records_per_topic]  (only (e) below)
+#        bench/run.sh metrics [records_per_topic]  (only (f) below)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
 # (d) distributed mode: a 3-worker cluster's time to run a new 12-task
@@ -11,12 +12,15 @@
 # (e) transforms: the bookstore end to end with and without a 3-transform
 # chain (InsertField$Value, ReplaceField$Value, RegexRouter), alternating in
 # one run (bench_xform; XFORM_RECORDS per topic, XFORM_ROUNDS rounds).
+# (f) metrics: the bookstore end to end on a worker with metrics.enabled=true
+# (scraped every second) and one with false, alternating in one run
+# (bench_metrics; METRICS_RECORDS per topic, METRICS_ROUNDS rounds).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
@@ -28,6 +32,14 @@ transforms() {
 }
 if [ "${1:-}" = cluster ]; then
   cluster "${2:-}"
+  exit 0
+fi
+metrics() {
+  echo "== (f) metrics: bookstore end to end, metrics on (scraped 1/s) vs off, tasks.max=3"
+  "$BUILD/bench/bench_metrics" "$BUILD/connectd" "${1:-${METRICS_RECORDS:-100000}}" 3 "${METRICS_ROUNDS:-5}"
+}
+if [ "${1:-}" = metrics ]; then
+  metrics "${2:-}"
   exit 0
 fi
 if [ "${1:-}" = transforms ]; then
@@ -56,3 +68,5 @@ echo "== (b) end to end, tasks.max=3, acknowledged by the embedded cluster, vs k
 cluster
 
 transforms
+
+metrics
