@@ -629,6 +629,7 @@ static void report(errors_t *op, err_stage_t stage, const char *cls,
         if (op->cfg.log_enable) {
                 char msg[4096];
 
+                op->stats.logged++;
                 errors_log_message(op, stage, cls, msg, sizeof(msg));
                 if (err->msg[0])
                         LOG_ERROR(lg(), "%s\n%s: %s", msg, err->cls,

@@ -150,6 +150,7 @@ typedef struct errors_stats {
         long long retries;      /* waits between attempts */
         long long dlq_sent;     /* records handed to the DLQ producer */
         long long dlq_failed;   /* DLQ sends that failed */
+        long long logged;       /* failures written to the log */
 } errors_stats_t;
 void errors_stats(const errors_t *op, errors_stats_t *out);
 

@@ -107,6 +107,7 @@ void metrics_tick(task_metrics_t *m, const struct errors *eo)
                 MSET(m->err_retries, st.retries);
                 MSET(m->err_dlq_sent, st.dlq_sent);
                 MSET(m->err_dlq_failed, st.dlq_failed);
+                MSET(m->err_logged, st.logged);
                 MSET(m->err_skipped, errors_tolerate_all(eo) ? st.failures
                                                             : 0);
         }

@@ -1317,6 +1317,16 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         }
 }
 
+static int sink_stats_cb(rd_kafka_t *rk, char *json, size_t len,
+                         void *opaque)
+{
+        sink_t *s = opaque;
+
+        (void)rk;
+        metrics_stats(&s->t->m, json, len);
+        return 0;
+}
+
 static int subscribe(sink_t *s, char *errstr, size_t errstr_size)
 {
         const char *topics = json_string_value(
@@ -1567,6 +1577,8 @@ static void sink_run(task_t *t)
                  t->conn_name, t->id);
         rd_kafka_conf_set(conf, "client.id", client_id, NULL, 0);
         rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+        rd_kafka_conf_set_stats_cb(conf, sink_stats_cb);
+        metrics_client_conf(conf);
         rd_kafka_conf_set_opaque(conf, &s);
         s.rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, s.errstr,
                             sizeof(s.errstr));
