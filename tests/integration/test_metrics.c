@@ -323,13 +323,24 @@ Test(metrics, broker_outage_shows_and_clears, .timeout = 180)
         cr_assert_eq(kill(k->pid, SIGSTOP), 0);
         clock_gettime(CLOCK_MONOTONIC, &t0);
         h.want = 500;
-        /* Within 10 s of the outage (not scaled: it is the promise). */
-        while (!health_is(&h) && ms_since(&t0) < 10000) {
+        /* Within 10 s of the outage (not scaled: it is the promise):
+         * /health, the cluster gauge and a task's delivery gauge. */
+        text = NULL;
+        for (;;) {
+                int unhealthy = health_is(&h);
+
+                free(text);
+                text = scrape(w);
+                if ((unhealthy &&
+                     sample(text, "connectd_kafka_cluster_reachable") == 0 &&
+                     task_value(text, "connectd_task_delivery_healthy", 0) ==
+                             0) ||
+                    ms_since(&t0) >= 10000)
+                        break;
                 struct timespec ts = { 0, 100 * 1000000L };
                 nanosleep(&ts, NULL);
         }
         took = ms_since(&t0);
-        text = scrape(w);
         /* Keep it stopped for 15 s in all, then judge. */
         while (ms_since(&t0) < 15000) {
                 struct timespec ts = { 0, 100 * 1000000L };
@@ -343,8 +354,13 @@ Test(metrics, broker_outage_shows_and_clears, .timeout = 180)
                   strstr(h.body, "cannot deliver"), "%s", h.body);
         cr_assert_eq(sample(text, "connectd_kafka_cluster_reachable"), 0,
                      "%s", text);
-        cr_assert(strstr(text, "connectd_worker_health_problem{reason="),
-                  "%s", text);
+        cr_assert_eq(task_value(text, "connectd_task_delivery_healthy", 0),
+                     0, "%s", text);
+        cr_assert(strstr(text, "connectd_worker_health_problem{reason="
+                               "\"Kafka cluster at "), "%s", text);
+        cr_assert(strstr(text, "connectd_worker_health_problem{reason="
+                               "\"Task bookstore-0 cannot deliver"), "%s",
+                  text);
         free(text);
 
         h.want = 200;
@@ -355,6 +371,8 @@ Test(metrics, broker_outage_shows_and_clears, .timeout = 180)
                      "%s", text);
         cr_assert_null(strstr(text, "connectd_worker_health_problem{"),
                        "%s", text);
+        cr_assert_eq(task_value(text, "connectd_task_delivery_healthy", 0),
+                     1, "%s", text);
         free(text);
         worker_free(w);
         ekafka_stop(k);
