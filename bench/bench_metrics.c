@@ -12,8 +12,10 @@
  *    until the three topics' high watermarks add up to 3N (every record
  *    acknowledged by the cluster). While the metrics-on run goes, GET
  *    /metrics every second.
- * 3. Prints records/s both ways and the ratio per round, and the medians.
- *    Loopback only.
+ * 3. Prints records/s both ways and the ratio per round, and the medians;
+ *    and the worker's CPU time (user + system, /proc/PID/stat) per record
+ *    both ways, which a busy shared machine disturbs less than the wall
+ *    clock. Loopback only.
  *
  * usage: bench_metrics CONNECTD_BIN [records_per_topic] [tasks] [rounds]
  */
@@ -84,6 +86,30 @@ static void http(CURL *c, struct curl_slist *h, const char *method,
         fclose(fp);
 }
 
+/* CPU time (user + system, seconds) the process has used so far. */
+static double cpu_s(pid_t pid)
+{
+        char path[64], buf[2048], *p;
+        unsigned long ut = 0, st = 0;
+        FILE *fp;
+        size_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        fp = fopen(path, "r");
+        if (!fp)
+                return 0;
+        n = fread(buf, 1, sizeof(buf) - 1, fp);
+        fclose(fp);
+        buf[n] = 0;
+        p = strrchr(buf, ')');
+        /* after "pid (comm)": state ppid pgrp session tty tpgid flags
+         * minflt cminflt majflt cmajflt utime stime */
+        if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                                "%*u %lu %lu", &ut, &st) != 2)
+                return 0;
+        return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static void scrape_once(CURL *c, const char *url, long *status)
 {
         FILE *fp = fopen("/dev/null", "w");
@@ -101,13 +127,14 @@ static void scrape_once(CURL *c, const char *url, long *status)
  * /metrics every second when `scrape`. records/s in *rate. */
 static int run_one(CURL *c, struct curl_slist *h, const char *url,
                    rd_kafka_t *rk, const char *name, const char *tag,
-                   int scrape, long tasks, long per_task, double *rate)
+                   int scrape, pid_t pid, long tasks, long per_task,
+                   double *rate, double *cpu_us)
 {
         char body[8192], path[512], book[32], store[32], purchase[32];
         char out[3][48], mpath[512];
         double last_scrape = 0;
         long n = per_task * tasks, status = 0;
-        double t0, t1, last_t;
+        double t0, t1, last_t, c0;
         int64_t total = 0, last = 0;
 
         snprintf(book, sizeof(book), "book_%s", tag);
@@ -149,6 +176,7 @@ static int run_one(CURL *c, struct curl_slist *h, const char *url,
                  purchase, store, purchase, purchase, purchase, purchase,
                  book, per_task, store, per_task, purchase, per_task);
         snprintf(path, sizeof(path), "%s/connectors", url);
+        c0 = cpu_s(pid);
         t0 = now_s();
         http(c, h, "POST", path, body, &status);
         if (status != 201) {
@@ -180,6 +208,7 @@ static int run_one(CURL *c, struct curl_slist *h, const char *url,
                 nap_ms(20);
         }
         t1 = now_s();
+        *cpu_us = (cpu_s(pid) - c0) * 1e6 / (3.0 * n);
         if (total < 3 * n) {
                 fprintf(stderr, "%s: only %lld of %ld records arrived\n",
                         name, (long long)total, 3 * n);
@@ -244,6 +273,7 @@ int main(int argc, char **argv)
         CURL *c = NULL;
         struct curl_slist *h = NULL;
         double ron[MAX_ROUNDS], roff[MAX_ROUNDS], rr[MAX_ROUNDS];
+        double con[MAX_ROUNDS], coff[MAX_ROUNDS], cr[MAX_ROUNDS];
 
         if (rounds < 1)
                 rounds = 1;
@@ -285,7 +315,7 @@ int main(int argc, char **argv)
         h = curl_slist_append(h, "Content-Type: application/json");
         for (r = 1; r <= rounds; r++) {
                 char name[32], tag[16];
-                double on = 0, off = 0;
+                double on = 0, off = 0, c_on = 0, c_off = 0;
                 int first;
 
                 for (first = 0; first < 2; first++) {
@@ -296,16 +326,22 @@ int main(int argc, char **argv)
                         snprintf(tag, sizeof(tag), "%s%d", m_on ? "on" : "off",
                                  r);
                         if (run_one(c, h, m_on ? url_on : url_off, rk, name,
-                                    tag, m_on, tasks, per_task,
-                                    m_on ? &on : &off))
+                                    tag, m_on, m_on ? pid_on : pid_off,
+                                    tasks, per_task, m_on ? &on : &off,
+                                    m_on ? &c_on : &c_off))
                                 goto out;
                 }
                 ron[r - 1] = on;
                 roff[r - 1] = off;
                 rr[r - 1] = on / off;
-                printf("round %d: metrics off %.0f records/s, metrics on "
-                       "(scraped 1/s) %.0f records/s, ratio on/off %.3f\n",
-                       r, off, on, on / off);
+                con[r - 1] = c_on;
+                coff[r - 1] = c_off;
+                cr[r - 1] = c_on / c_off;
+                printf("round %d: metrics off %.0f records/s %.3f CPU-us/"
+                       "record, metrics on (scraped 1/s) %.0f records/s "
+                       "%.3f CPU-us/record, ratio on/off %.3f, CPU ratio "
+                       "on/off %.3f\n",
+                       r, off, c_off, on, c_on, on / off, c_on / c_off);
                 fflush(stdout);
         }
         printf("records: %ld per run (3 topics x %ld, %ld tasks), %d rounds "
@@ -317,6 +353,11 @@ int main(int argc, char **argv)
                median(ron, rounds));
         printf("ratio on/off:       %.3f (median of the rounds' ratios)\n",
                median(rr, rounds));
+        printf("worker CPU per record: off %.3f us, on %.3f us "
+               "(medians), ratio on/off %.3f (median of the rounds' "
+               "ratios)\n",
+               median(coff, rounds), median(con, rounds),
+               median(cr, rounds));
         rc = 0;
 out:
         if (c)
