@@ -359,6 +359,8 @@ typedef struct csnap {
         char *cls;
         const char *type;
         char state[16];
+        int here;            /* the connector instance runs on this worker
+                              * (distributed mode: its assignment) */
 } csnap_t;
 
 typedef struct snap {
@@ -421,6 +423,7 @@ static int snap_take(herder_t *h, snap_t *s)
                          : c->desc->type == CONNECTD_SOURCE ? "source"
                                                              : "sink";
                 snprintf(cs->state, sizeof(cs->state), "%s", c->state);
+                cs->here = !h->dist || c->own_conn;
                 if (!cs->name || !cs->cls) {
                         free(cs->name);
                         free(cs->cls);
@@ -836,13 +839,16 @@ static void worker_metrics(buf_t *b, const snap_t *s)
         long long cfail = atomic_load(&conn_start_fail);
         long long tok = atomic_load(&task_start_ok);
         long long tfail = atomic_load(&task_start_fail);
-        int n = 0, i;
+        int n = 0, i, nc = 0;
         char name[160];
+
+        for (i = 0; i < s->nc; i++)
+                nc += s->c[i].here;
 
 #define W(a, hlp, val) do { w[n].attr = (a); w[n].help = (hlp); \
                             w[n].v = (val); n++; } while (0)
         W("connector-count", "The number of connectors run in this "
-          "worker.", s->nc);
+          "worker.", nc);
         W("task-count", "The number of tasks run in this worker.", s->nt);
         W("connector-startup-attempts-total", "The total number of "
           "connector startups that this worker has attempted.", cok + cfail);
@@ -888,6 +894,8 @@ static void connector_metrics(buf_t *b, const snap_t *s)
                 char lower[16];
                 size_t k;
 
+                if (!s->c[i].here)
+                        continue;
                 for (k = 0; s->c[i].state[k] && k + 1 < sizeof(lower); k++)
                         lower[k] = (char)(s->c[i].state[k] | 0x20);
                 lower[k] = 0;
@@ -899,16 +907,18 @@ static void connector_metrics(buf_t *b, const snap_t *s)
         prom_family(b, name, "gauge", "The name of the connector class (as "
                     "the label connector_class; the value is 1).");
         for (i = 0; i < s->nc; i++)
-                prom_sample(b, name, (const char *const[]){
-                        "connector", s->c[i].name, "connector_class",
-                        s->c[i].cls, NULL }, 1);
+                if (s->c[i].here)
+                        prom_sample(b, name, (const char *const[]){
+                                "connector", s->c[i].name, "connector_class",
+                                s->c[i].cls, NULL }, 1);
         prom_name(name, sizeof(name), "connector-metrics", "connector-type");
         prom_family(b, name, "gauge", "The type of the connector, source "
                     "or sink (as the label connector_type; the value is 1).");
         for (i = 0; i < s->nc; i++)
-                prom_sample(b, name, (const char *const[]){
-                        "connector", s->c[i].name, "connector_type",
-                        s->c[i].type, NULL }, 1);
+                if (s->c[i].here)
+                        prom_sample(b, name, (const char *const[]){
+                                "connector", s->c[i].name, "connector_type",
+                                s->c[i].type, NULL }, 1);
 }
 
 static void task_metrics(buf_t *b, const snap_t *s, int64_t now)
