@@ -311,6 +311,7 @@ Test(errors_execute, non_retriable_with_all_is_skipped)
         }
         errors_stats(op, &st);
         cr_assert_eq(st.failures, 3);
+        cr_assert_eq(st.logged, 0); /* errors.log.enable is off */
         /* A new record starts clean. */
         f.fail_times = 0;
         errors_begin_source(op, NULL);
@@ -485,4 +486,26 @@ Test(errors_report, stage_names)
         cr_assert_str_eq(errors_stage_name(STAGE_KAFKA_PRODUCE),
                          "KAFKA_PRODUCE");
         cr_assert_str_eq(errors_stage_name(STAGE_TASK_PUT), "TASK_PUT");
+}
+
+/* The task-error-metrics total-errors-logged figure: failures written to
+ * the log, only with errors.log.enable. */
+Test(errors_execute, logged_failures_are_counted)
+{
+        fake_t f = { .fail_times = -1 };
+        errors_t *op = mk_op("{\"errors.tolerance\":\"all\","
+                             "\"errors.log.enable\":\"true\"}", &f);
+        errors_stats_t st;
+        int i;
+
+        for (i = 0; i < 2; i++) {
+                errors_begin_source(op, NULL);
+                cr_assert_eq(errors_execute(op, STAGE_TRANSFORMATION, "x",
+                                            fake_op, &f),
+                             ERRORS_SKIP);
+        }
+        errors_stats(op, &st);
+        cr_assert_eq(st.failures, 2);
+        cr_assert_eq(st.logged, 2);
+        errors_free(op, 0);
 }
