@@ -20,7 +20,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics bench_metrics_hooks connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
@@ -37,6 +37,7 @@ fi
 metrics() {
   echo "== (f) metrics: bookstore end to end, metrics on (scraped 1/s) vs off, tasks.max=3"
   "$BUILD/bench/bench_metrics" "$BUILD/connectd" "${1:-${METRICS_RECORDS:-100000}}" 3 "${METRICS_ROUNDS:-5}"
+  "$BUILD/bench/bench_metrics_hooks"
 }
 if [ "${1:-}" = metrics ]; then
   metrics "${2:-}"
