@@ -255,6 +255,7 @@ async function poll() {
     if (S.connectors && !(name in S.connectors)) S.hist.delete(name);
   }
   S.polls++;
+  document.body.dataset.polls = S.polls;
   renderChrome();
   try {
     current?.update?.();
@@ -281,8 +282,12 @@ function renderChrome() {
 
 // ------------------------------------------------------------------ charts
 /* A sparkline of the last `span` ms of points {t, v}, as SVG text. */
-function spark(points, { w = 120, h = 28, span = SPARK_MS, cls = 'spark', attrs = '' } = {}) {
+function spark(points, { w = 120, h = 28, span = 0, cls = 'spark', attrs = '' } = {}) {
   const now = Date.now();
+  if (!span) { // from the first point (at least 30 s) up to SPARK_MS
+    const first = points && points.length ? points[0].t : now;
+    span = Math.min(SPARK_MS, Math.max(30 * 1000, now - first + POLL_MS));
+  }
   const pts = (points || []).filter((p) => p.t >= now - span - POLL_MS);
   const max = Math.max(1e-9, ...pts.map((p) => p.v));
   const xy = pts.map((p) => [
@@ -297,7 +302,8 @@ function spark(points, { w = 120, h = 28, span = SPARK_MS, cls = 'spark', attrs 
   const grid = cls === 'graph'
     ? [0.25, 0.5, 0.75].map((f) => `<line x1="0" x2="${w}" y1="${(h * f).toFixed(1)}" y2="${(h * f).toFixed(1)}"/>`).join('')
     : '';
-  return `<svg class="${cls}" viewBox="0 0 ${w} ${h}" ${attrs} preserveAspectRatio="none" ` +
+  const size = attrs.includes('width=') ? '' : `width="${w}" height="${h}"`;
+  return `<svg class="${cls}" viewBox="0 0 ${w} ${h}" ${size} ${attrs} preserveAspectRatio="none" ` +
     `data-points="${pts.length}" data-last="${last.toFixed(3)}" data-max="${pts.length ? max.toFixed(3) : 0}" ` +
     `role="img" aria-label="records per second">${grid}` +
     (area ? `<path class="area" d="${area}"/>` : '') + `<polyline points="${line}"/></svg>`;
@@ -396,11 +402,17 @@ function overview(el) {
   };
 }
 
+/* The larger graph: from the first point on (at least a minute) up to the
+ * last HISTORY_MS, so a fresh page is not a sliver at the right edge. */
 function graph(points, id) {
-  const max = Math.max(0, ...(points || []).filter((p) => p.t >= Date.now() - HISTORY_MS).map((p) => p.v));
+  const now = Date.now();
+  const first = points && points.length ? points[0].t : now;
+  const span = Math.min(HISTORY_MS, Math.max(60 * 1000, Math.ceil((now - first) / 60000) * 60000));
+  const max = Math.max(0, ...(points || []).filter((p) => p.t >= now - span).map((p) => p.v));
+  const ago = (ms) => (ms >= 60000 ? `−${+(ms / 60000).toFixed(1)} min` : `−${Math.round(ms / 1000)} s`);
   return `<span class="ymax">${fmtRate(max)}/s</span>` +
-    spark(points, { w: 600, h: 150, span: HISTORY_MS, cls: 'graph', attrs: `id="${id}-svg" width="100%" height="150"` }) +
-    `<div class="xlab"><span>−5 min</span><span>−2.5 min</span><span>now</span></div>`;
+    spark(points, { w: 600, h: 150, span, cls: 'graph', attrs: `id="${id}-svg" width="100%" height="150"` }) +
+    `<div class="xlab"><span>${ago(span)}</span><span>${ago(span / 2)}</span><span>now</span></div>`;
 }
 
 function taskDots(c) {
@@ -568,7 +580,7 @@ function connectorView(el, name) {
         setHTML($('#cv-rate'), '');
         setHTML($('#cv-graph'), '<span class="off">metrics off</span>');
       } else {
-        setHTML($('#cv-rate'), `${fmtRate(lastRate(name))} records/s, last 5 minutes`);
+        setHTML($('#cv-rate'), `${fmtRate(lastRate(name))} records/s`);
         setHTML($('#cv-graph'), graph(S.hist.get(name), 'cv'));
       }
       const ts = c.status?.tasks || [];
@@ -798,7 +810,9 @@ let current = null;
 function route() {
   const h = decodeURI(location.hash || '#/').slice(1);
   const parts = (location.hash || '#/').slice(1).split('/').filter(Boolean);
-  const el = $('#view');
+  // A fresh element per page: the listeners a view adds go with it.
+  const el = document.createElement('div');
+  $('#view').replaceChildren(el);
   current?.destroy?.();
   current = null;
   let nav = '';
