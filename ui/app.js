@@ -281,6 +281,14 @@ function renderChrome() {
 }
 
 // ------------------------------------------------------------------ charts
+/* A round number (1, 2 or 5 times a power of ten) at or above v. */
+export function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const e = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (m * e >= v) return m * e;
+  return 10 * e;
+}
+
 /* A sparkline of the last `span` ms of points {t, v}, as SVG text. */
 function spark(points, { w = 120, h = 28, span = 0, cls = 'spark', attrs = '' } = {}) {
   const now = Date.now();
@@ -289,7 +297,8 @@ function spark(points, { w = 120, h = 28, span = 0, cls = 'spark', attrs = '' } 
     span = Math.min(SPARK_MS, Math.max(30 * 1000, now - first + POLL_MS));
   }
   const pts = (points || []).filter((p) => p.t >= now - span - POLL_MS);
-  const max = Math.max(1e-9, ...pts.map((p) => p.v));
+  const top = Math.max(1e-9, ...pts.map((p) => p.v));
+  const max = cls === 'graph' ? niceMax(top) : top;
   const xy = pts.map((p) => [
     Math.max(0, ((p.t - (now - span)) / span) * w),
     h - 1 - (p.v / max) * (h - 3),
@@ -300,7 +309,7 @@ function spark(points, { w = 120, h = 28, span = 0, cls = 'spark', attrs = '' } 
     : '';
   const last = pts.length ? pts[pts.length - 1].v : 0;
   const grid = cls === 'graph'
-    ? [0.25, 0.5, 0.75].map((f) => `<line x1="0" x2="${w}" y1="${(h * f).toFixed(1)}" y2="${(h * f).toFixed(1)}"/>`).join('')
+    ? [0.005, 0.25, 0.5, 0.75].map((f) => `<line x1="0" x2="${w}" y1="${(h * f).toFixed(1)}" y2="${(h * f).toFixed(1)}"/>`).join('')
     : '';
   const size = attrs.includes('width=') ? '' : `width="${w}" height="${h}"`;
   return `<svg class="${cls}" viewBox="0 0 ${w} ${h}" ${size} ${attrs} preserveAspectRatio="none" ` +
@@ -407,8 +416,8 @@ function overview(el) {
 function graph(points, id) {
   const now = Date.now();
   const first = points && points.length ? points[0].t : now;
-  const span = Math.min(HISTORY_MS, Math.max(60 * 1000, Math.ceil((now - first) / 60000) * 60000));
-  const max = Math.max(0, ...(points || []).filter((p) => p.t >= now - span).map((p) => p.v));
+  const span = Math.min(HISTORY_MS, Math.max(60 * 1000, now - first + POLL_MS));
+  const max = niceMax(Math.max(0, ...(points || []).filter((p) => p.t >= now - span).map((p) => p.v)));
   const ago = (ms) => (ms >= 60000 ? `−${+(ms / 60000).toFixed(1)} min` : `−${Math.round(ms / 1000)} s`);
   return `<span class="ymax">${fmtRate(max)}/s</span>` +
     spark(points, { w: 600, h: 150, span, cls: 'graph', attrs: `id="${id}-svg" width="100%" height="150"` }) +

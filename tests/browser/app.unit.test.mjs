@@ -3,7 +3,7 @@
 // JSON parsing of the editor, which keys are masked.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { parseMetrics, parseLabels, parseProperties, parseInput, isSecretKey, displayValue } from '../../ui/app.js';
+import { niceMax, parseMetrics, parseLabels, parseProperties, parseInput, isSecretKey, displayValue } from '../../ui/app.js';
 
 test('per-connector sums of the write and send counters', () => {
   const text = [
@@ -53,4 +53,13 @@ test('secret-looking keys are masked, provider references are not', () => {
   assert.equal(displayValue('sasl.password', 'hunter2'), '••••••••');
   assert.equal(displayValue('sasl.password', '${file:/etc/s.properties:pw}'), '${file:/etc/s.properties:pw}');
   assert.equal(displayValue('topic', 'x'), 'x');
+});
+
+test('graph scale: a round number at or above the top', () => {
+  assert.equal(niceMax(0), 1);
+  assert.equal(niceMax(28.7), 50);
+  assert.equal(niceMax(40.8), 50);
+  assert.equal(niceMax(100), 100);
+  assert.equal(niceMax(101), 200);
+  assert.equal(niceMax(0.3), 0.5);
 });

@@ -217,6 +217,25 @@ async function run() {
   await page.click('button[data-act="resume"]');
   await page.locator('#cv-state .badge.RUNNING').waitFor();
 
+  // Restart with its tasks (the dialog's includeTasks), then edit the config.
+  await page.click('button[data-act="restart"]');
+  await page.locator('#confirm[open] input[name="includeTasks"]').check();
+  await page.locator('#confirm[open] input[name="onlyFailed"]').uncheck();
+  await page.click('#confirm-ok');
+  await page.locator('.toast', { hasText: 'Restarted bookstore' }).waitFor();
+  await until(async () => (await page.locator('#cv-tasks .badge.RUNNING').count()) === 3, T(30000), 'three RUNNING tasks again');
+  await page.click('a[href="#/connectors/bookstore/edit"]');
+  await page.waitForFunction(() => document.querySelector('#ed-src')?.value.includes('global.throttle.ms'));
+  const edited = JSON.parse(await page.inputValue('#ed-src'));
+  assert(edited['tasks.max'] === '3', 'the editor holds the current config');
+  edited['global.throttle.ms'] = '120';
+  await page.fill('#ed-src', JSON.stringify(edited, null, 2));
+  await page.locator('#ed-summary', { hasText: 'valid' }).waitFor();
+  await page.click('#ed-submit');
+  await page.waitForURL(/#\/connectors\/bookstore$/);
+  await page.locator('#cv-config tr[data-key="global.throttle.ms"]', { hasText: '120' }).waitFor();
+  await until(async () => (await page.locator('#cv-tasks .badge.RUNNING').count()) === 3, T(30000), 'three RUNNING tasks after the edit');
+
   // A bad config, as .properties text: the error stands next to its key.
   await page.click('nav a[data-nav="new"]');
   const bad = [
