@@ -816,8 +816,12 @@ function loggersView(el) {
 
 // ------------------------------------------------------------------ router
 let current = null;
+const safeDecode = (s) => {
+  try { return decodeURIComponent(s); } catch { return s; }
+};
+
 function route() {
-  const h = decodeURI(location.hash || '#/').slice(1);
+  const h = safeDecode(location.hash || '#/').slice(1);
   const parts = (location.hash || '#/').slice(1).split('/').filter(Boolean);
   // A fresh element per page: the listeners a view adds go with it.
   const el = document.createElement('div');
@@ -827,8 +831,8 @@ function route() {
   let nav = '';
   if (!parts.length) { current = overview(el); nav = 'overview'; }
   else if (parts[0] === 'connectors' && parts.length === 1) { current = connectorsView(el); nav = 'connectors'; }
-  else if (parts[0] === 'connectors' && parts.length === 2) { current = connectorView(el, decodeURIComponent(parts[1])); nav = 'connectors'; }
-  else if (parts[0] === 'connectors' && parts[2] === 'edit') { current = editorView(el, decodeURIComponent(parts[1])); nav = 'connectors'; }
+  else if (parts[0] === 'connectors' && parts.length === 2) { current = connectorView(el, safeDecode(parts[1])); nav = 'connectors'; }
+  else if (parts[0] === 'connectors' && parts[2] === 'edit') { current = editorView(el, safeDecode(parts[1])); nav = 'connectors'; }
   else if (parts[0] === 'new') { current = editorView(el, null); nav = 'new'; }
   else if (parts[0] === 'loggers') { current = loggersView(el); nav = 'loggers'; }
   else { el.innerHTML = `<div class="card empty">Nothing at <code>${esc(h)}</code>. <a href="#/">Overview</a></div>`; }
