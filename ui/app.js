@@ -628,7 +628,8 @@ function editorView(el, editName) {
         <div id="ed-parse" class="muted" style="margin-top:6px"></div>
       </div>
       <div class="card"><h2>Validation <span id="ed-summary" class="muted" style="font-weight:400"></span></h2>
-        <table><thead><tr><th>Key</th><th>Value</th><th></th></tr></thead><tbody id="ed-keys"></tbody></table></div>
+        <table class="fixed"><colgroup><col style="width:34%"><col style="width:30%"><col></colgroup>
+        <thead><tr><th>Key</th><th>Value</th><th></th></tr></thead><tbody id="ed-keys"></tbody></table></div>
     </div>
     <div class="card"><div class="row"><h2 style="margin:0">Configuration reference</h2>
       <span class="muted" id="ed-class"></span><div class="spacer"></div>

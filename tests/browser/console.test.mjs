@@ -120,6 +120,7 @@ const pageErrors = [];
 async function shot(name) {
   if (!shots) return;
   fs.mkdirSync(shots, { recursive: true });
+  await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
   await page.screenshot({ path: path.join(shots, name), fullPage: false });
   console.log(`screenshot ${name}`);
 }
