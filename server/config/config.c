@@ -1586,6 +1586,14 @@ static int check_value(const wc_def_t *def, const char *value, char *errstr,
         return 0;
 }
 
+int wc_check_value(const char *key, const char *value, char *errstr,
+                   size_t errstr_size)
+{
+        const wc_def_t *def = wc_def_find(key);
+
+        return def ? check_value(def, value, errstr, errstr_size) : 0;
+}
+
 /* Distributed mode (group.id set): what DistributedConfig requires across
  * keys. The per-key checks have run. */
 static int distributed_check(const json_t *props, char *errstr,
