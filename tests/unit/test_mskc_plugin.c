@@ -92,7 +92,13 @@ static unsigned char *make_zip(const entry_t *e, int ne, size_t *n)
         for (i = 0; i < ne; i++) {
                 zip_source_t *src;
                 zip_int64_t idx;
+                size_t nl = strlen(e[i].name);
 
+                if (e[i].name[nl - 1] == '/') {
+                        idx = zip_dir_add(za, e[i].name, ZIP_FL_ENC_UTF_8);
+                        cr_assert_geq(idx, 0, "%s", zip_strerror(za));
+                        continue;
+                }
                 if (e[i].file) {
                         src = zip_source_file(za, e[i].file, 0, -1);
                 } else if (e[i].data) {
