@@ -26,12 +26,13 @@
  *   JVM plugin.
  * - Loading: every .so below the revision directory, in name order, goes
  *   through plugins_load_scoped (the ABI check and descriptor checks of
- *   plugin.path) into the scope named by the revision's absolute
- *   directory. Scoped classes clash only within their revision, so two
- *   revisions may hold the same class. A connector runs a revision when
- *   its config carries PLUGINS_SCOPE_KEY = that directory
- *   (mskc_plugin_bind); the runtime's class lookup honours it
- *   (plugins_find_for_config). A .so that fails a load stays mapped if an
+ *   plugin.path) into the scope named by the revision's directory
+ *   relative to the plugin directory, "<plugin id>/rev-<N>" (the same on
+ *   every worker of a cluster, wherever its plugin directory is).
+ *   Scoped classes clash only within their revision, so two revisions may
+ *   hold the same class. A connector runs a revision when its config
+ *   carries PLUGINS_SCOPE_KEY = that scope (mskc_plugin_bind); the
+ *   runtime's class lookup honours it (plugins_find_for_config). A .so that fails a load stays mapped if an
  *   earlier .so of the same revision loaded (code cannot be unloaded
  *   safely); the revision is CREATE_FAILED and never bound.
  * Threads: install/reload block on the network and the disk; any thread,
@@ -449,10 +450,27 @@ out:
         return rc;
 }
 
+void mskc_plugin_scope(const char *dir, char *out, size_t n)
+{
+        size_t len = strlen(dir);
+        const char *p;
+        int slashes = 0;
+
+        while (len > 1 && dir[len - 1] == '/')
+                len--;
+        for (p = dir + len; p > dir; p--)
+                if (p[-1] == '/' && ++slashes == 2)
+                        break;
+        snprintf(out, n, "%.*s", (int)(dir + len - p), p);
+}
+
 int mskc_plugin_load_dir(const char *dir, json_t **classes, char *err,
                          size_t errsz)
 {
-        return load_tree(dir, dir, classes, err, errsz);
+        char scope[PATH_MAX];
+
+        mskc_plugin_scope(dir, scope, sizeof(scope));
+        return load_tree(dir, scope, classes, err, errsz);
 }
 
 /* ---------- the API ---------- */
@@ -572,7 +590,7 @@ int mskc_plugin_install(const json_t *worker_props, const char *plugin_id,
                 goto out;
         }
         made_tmp = 0;
-        if (load_tree(revdir, revdir, &classes, err, errsz)) {
+        if (mskc_plugin_load_dir(revdir, &classes, err, errsz)) {
                 rm_rf(revdir);
                 goto out;
         }
@@ -609,7 +627,7 @@ int mskc_plugin_reload(const json_t *worker_props, mskc_plugin_rev_t *rev,
                 snprintf(err, errsz, "no revision directory");
                 return -1;
         }
-        if (load_tree(rev->dir, rev->dir, &classes, err, errsz))
+        if (mskc_plugin_load_dir(rev->dir, &classes, err, errsz))
                 return -1;
         json_decref(rev->classes);
         rev->classes = classes;
@@ -619,13 +637,16 @@ int mskc_plugin_reload(const json_t *worker_props, mskc_plugin_rev_t *rev,
 int mskc_plugin_bind(json_t *connector_config, const mskc_plugin_rev_t *rev,
                      char *err, size_t errsz)
 {
+        char scope[PATH_MAX];
+
         if (!rev || !rev->dir) {
                 snprintf(err, errsz, "the custom plugin revision is not "
                          "installed");
                 return -1;
         }
+        mskc_plugin_scope(rev->dir, scope, sizeof(scope));
         if (json_object_set_new(connector_config, PLUGINS_SCOPE_KEY,
-                                json_string(rev->dir))) {
+                                json_string(scope))) {
                 snprintf(err, errsz, "out of memory");
                 return -1;
         }

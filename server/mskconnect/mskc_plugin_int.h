@@ -21,7 +21,11 @@
 int mskc_plugin_unpack(const unsigned char *buf, size_t n, const char *dir,
                        long long max_unpacked, char *err, size_t errsz);
 
-/* Load every .so below dir (sorted) into the plugin scope dir; *classes
+/* The plugin scope of a revision directory: its last two components,
+ * "<plugin id>/rev-<N>". */
+void mskc_plugin_scope(const char *dir, char *out, size_t n);
+
+/* Load every .so below dir (sorted) into dir's plugin scope; *classes
  * gets the connector classes of that scope. 0, or -1 with err. */
 int mskc_plugin_load_dir(const char *dir, json_t **classes, char *err,
                          size_t errsz);

@@ -42,7 +42,8 @@ const connectd_connector_desc_t *plugins_at(size_t i);
 
 /* --- Scopes: MSK Connect custom plugin revisions, side by side. ---
  * A hidden connector config key: the scope (a custom plugin revision's
- * directory) whose classes the connector's connector.class names first. */
+ * directory relative to mskconnect.plugin.dir, "<plugin id>/rev-<N>")
+ * whose classes the connector's connector.class names first. */
 #define PLUGINS_SCOPE_KEY "connectd.plugin.revision.dir"
 
 /* Load one shared object into `scope` (NULL: unscoped, as

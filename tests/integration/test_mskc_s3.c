@@ -287,18 +287,30 @@ Test(mskc_s3, custom_plugin_installs_from_s3_with_revisions_side_by_side)
                                          "custom/seq.zip", NULL, &r2, err,
                                          sizeof(err)), 0, "%s", err);
         cr_assert(has_class(r2.classes, SEQ_CLASS));
-        cr_assert_neq(plugins_find_in(SEQ_CLASS, r1.dir),
-                      plugins_find_in(SEQ_CLASS, r2.dir));
+        cr_assert_neq(plugins_find_in(SEQ_CLASS, "seq-abc/rev-1"),
+                      plugins_find_in(SEQ_CLASS, "seq-abc/rev-2"));
+        {
+                json_t *cfg = json_pack("{s:s}", "connector.class",
+                                        "SequenceSource");
+
+                cr_assert_eq(mskc_plugin_bind(cfg, &r1, err, sizeof(err)), 0);
+                cr_assert_str_eq(json_string_value(json_object_get(
+                                         cfg, PLUGINS_SCOPE_KEY)),
+                                 "seq-abc/rev-1");
+                cr_assert_eq(plugins_find_for_config(cfg),
+                             plugins_find_in(SEQ_CLASS, "seq-abc/rev-1"));
+                json_decref(cfg);
+        }
 
         /* After a restart (registry emptied) the revision loads again. */
         plugins_reset();
-        cr_assert_null(plugins_find_in(SEQ_CLASS, r1.dir));
+        cr_assert_null(plugins_find_in(SEQ_CLASS, "seq-abc/rev-1"));
         memset(&again, 0, sizeof(again));
         again.dir = strdup(r1.dir);
         cr_assert_eq(mskc_plugin_reload(props, &again, err, sizeof(err)), 0,
                      "%s", err);
         cr_assert(has_class(again.classes, SEQ_CLASS));
-        cr_assert_not_null(plugins_find_in(SEQ_CLASS, r1.dir));
+        cr_assert_not_null(plugins_find_in(SEQ_CLASS, "seq-abc/rev-1"));
 
         mskc_plugin_remove(&r2);
         cr_assert_neq(stat(r2.dir, &st), 0, "revision 2 removed");

@@ -339,7 +339,7 @@ Test(mskc_plugin, abi_check_failure_says_why)
 Test(mskc_plugin, two_revisions_hold_the_same_class_side_by_side)
 {
         char *d1 = newdir("rev-1"), *d2 = newdir("rev-2");
-        char cmd[2000];
+        char cmd[2000], s1[700], s2[700];
         json_t *c1 = NULL, *c2 = NULL, *cfg;
         const connectd_connector_desc_t *a, *b;
         mskc_plugin_rev_t rev = { "", 0, NULL, d2 };
@@ -351,8 +351,12 @@ Test(mskc_plugin, two_revisions_hold_the_same_class_side_by_side)
                      err);
         cr_assert_eq(mskc_plugin_load_dir(d2, &c2, err, sizeof(err)), 0, "%s",
                      err);
-        a = plugins_find_in(SEQ_CLASS, d1);
-        b = plugins_find_in(SEQ_CLASS, d2);
+        mskc_plugin_scope(d1, s1, sizeof(s1));
+        mskc_plugin_scope(d2, s2, sizeof(s2));
+        cr_assert(strstr(d2, s2) && !strcmp(strrchr(s2, '/'), "/rev-2"),
+                  "%s", s2);
+        a = plugins_find_in(SEQ_CLASS, s1);
+        b = plugins_find_in(SEQ_CLASS, s2);
         cr_assert_not_null(a);
         cr_assert_not_null(b);
         cr_assert_neq(a, b, "each revision has its own class");
@@ -366,9 +370,22 @@ Test(mskc_plugin, two_revisions_hold_the_same_class_side_by_side)
         cr_assert_null(plugins_find_for_config(cfg));
         cr_assert_eq(mskc_plugin_bind(cfg, &rev, err, sizeof(err)), 0);
         cr_assert_str_eq(json_string_value(json_object_get(
-                                 cfg, PLUGINS_SCOPE_KEY)), d2);
+                                 cfg, PLUGINS_SCOPE_KEY)), s2);
         cr_assert_eq(plugins_find_for_config(cfg), b);
         json_decref(cfg);
         json_decref(c1);
         json_decref(c2);
+}
+
+Test(mskc_plugin, scope_is_the_revision_dir_below_the_plugin_dir)
+{
+        char s[256];
+
+        mskc_plugin_scope("/var/lib/connectd/mskconnect-plugins/p-1/rev-2",
+                          s, sizeof(s));
+        cr_assert_str_eq(s, "p-1/rev-2");
+        mskc_plugin_scope("/x/p-1/rev-3/", s, sizeof(s));
+        cr_assert_str_eq(s, "p-1/rev-3");
+        mskc_plugin_scope("rev-1", s, sizeof(s));
+        cr_assert_str_eq(s, "rev-1");
 }
