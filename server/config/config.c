@@ -1465,6 +1465,24 @@ static const wc_def_t wc_defs_table[] = {
          "signed for. Unset: the region in the MSK broker names of "
          "bootstrap.servers, else AWS_REGION, else AWS_DEFAULT_REGION.",
          NULL},
+        /* ---- MSK Connect API: custom plugins and log delivery ---- */
+        {"mskconnect.s3.endpoint", WC_TYPE_STRING, NULL,
+         "S3-compatible endpoint URL that custom plugins are fetched from "
+         "and connector logs are delivered to (unset: AWS for "
+         "mskconnect.s3.region). Path-style addressing.", NULL},
+        {"mskconnect.s3.region", WC_TYPE_STRING, "us-east-1",
+         "Region used to sign those S3 requests (unset: AWS_REGION, else "
+         "AWS_DEFAULT_REGION, else the default).", NULL},
+        {"mskconnect.s3.access.key.id", WC_TYPE_STRING, NULL,
+         "S3 access key id for custom plugins and log delivery (unset: "
+         "AWS_ACCESS_KEY_ID, with AWS_SESSION_TOKEN if set).", NULL},
+        {"mskconnect.s3.secret.access.key", WC_TYPE_PASSWORD, NULL,
+         "S3 secret access key for custom plugins and log delivery (unset: "
+         "AWS_SECRET_ACCESS_KEY).", NULL},
+        {"mskconnect.plugin.dir", WC_TYPE_STRING, NULL,
+         "Directory holding the unpacked revisions of custom plugins "
+         "(unset: mskconnect-plugins next to storage.path).",
+         check_not_empty},
         /* ---- Config providers (Kafka's AbstractConfig) ---- */
         {"config.providers", WC_TYPE_LIST, NULL,
          "Names of the config providers whose ${NAME:[PATH:]KEY} references "
@@ -1598,6 +1616,14 @@ static int check_value(const wc_def_t *def, const char *value, char *errstr,
         if (def->check)
                 return def->check(def->name, value, errstr, errstr_size);
         return 0;
+}
+
+int wc_check_value(const char *key, const char *value, char *errstr,
+                   size_t errstr_size)
+{
+        const wc_def_t *def = wc_def_find(key);
+
+        return def ? check_value(def, value, errstr, errstr_size) : 0;
 }
 
 /* Distributed mode (group.id set): what DistributedConfig requires across

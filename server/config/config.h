@@ -80,6 +80,11 @@ const wc_def_t *wc_def_find(const char *key);
 /* Connect's type names: "STRING", "INT", "LONG", "BOOLEAN", "LIST",
  * "CLASS", "PASSWORD". */
 const char *wc_type_name(wc_type_t type);
+/* Check one value as worker_config_check would for `key`'s row (type and
+ * the row's own check); 0 as well for a key the table does not have.
+ * 0, or -1 with Connect's "Invalid value V for configuration K: ..." */
+int wc_check_value(const char *key, const char *value, char *errstr,
+                   size_t errstr_size);
 /* NULL-terminated list of key prefixes that pass unchecked ("producer.",
  * "consumer.", "admin.", "key.converter.", ...). */
 const char *const *wc_prefixes(void);

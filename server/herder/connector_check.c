@@ -126,7 +126,7 @@ herder_err_t connector_config_check(const json_t *config, char **msg)
                 *msg = connector_check_no_type_msg(config);
                 return HERDER_BAD_REQUEST;
         }
-        d = plugins_find(cls);
+        d = plugins_find_for_config(config);
         if (!d) {
                 *msg = connector_check_unknown_class_msg(cls);
                 return HERDER_BAD_REQUEST;

@@ -59,9 +59,7 @@ void herder_dist_connector(herder_t *h, const char *name,
                         json_decref(c->config);
                         c->config = json_deep_copy(config);
                         c->config_gen++;
-                        c->desc = plugins_find(json_string_value(
-                                json_object_get(config, "connector.class"))
-                                ?: "");
+                        c->desc = plugins_find_for_config(config);
                         conn_wake_locked(c);
                 }
         } else {

@@ -442,8 +442,7 @@ static herder_err_t dist_put_config(herder_t *h, const char *name,
                 if (!c) {
                         /* Written and read back by the store; the herder's
                          * view is a moment behind. */
-                        d = plugins_find(json_string_value(json_object_get(
-                                config, "connector.class")) ?: "");
+                        d = plugins_find_for_config(config);
                         tasks = json_array();
                         *info_out = json_pack(
                                 "{s:s, s:O, s:o, s:s}", "name", name,
@@ -586,8 +585,7 @@ static herder_err_t put_config(herder_t *h, const char *name,
                 json_decref(c->config);
                 c->config = json_deep_copy(config);
                 c->config_gen++;
-                c->desc = plugins_find(json_string_value(json_object_get(
-                        config, "connector.class")) ?: "");
+                c->desc = plugins_find_for_config(config);
                 conn_wake_locked(c);
                 *created = 0;
         } else {

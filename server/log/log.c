@@ -24,6 +24,10 @@
  *   swapped by log_configure under the appender rwlock; dispatch holds it
  *   for reading.
  * - Context ("bookstore|task-1") is thread-local.
+ * - Per-connector S3 appenders (log_ctx_s3_add; MSK Connect log delivery)
+ *   sit in a list next to the configured appenders, guarded by the same
+ *   rwlock; dispatch hands a line to those whose connector the line's
+ *   context names. log_configure leaves them alone.
  * - Log injection: whatever a message or the context holds (a connector
  *   name, a header, a record), one call writes one line. The plain format
  *   escapes control characters (\n \r \t, else \xNN for the C0 controls,
@@ -46,8 +50,9 @@
 
 #include "config.h"
 #include "log_int.h"
+#include "s3_object.h"
 
-#define LOG_CTX_MAX 128
+#define LOG_CTX_MAX 320 /* a 255-character connector name and "|task-N" */
 #define LOG_STACK_MSG 4096
 #define LOG_STACK_LINE 8192
 #define LOG_S3_STOP_MS 5000
@@ -79,6 +84,13 @@ static struct {
 } app = { .stderr_on = 1 };
 
 static __thread char tl_ctx[LOG_CTX_MAX];
+
+struct log_ctx_s3 {
+        char *connector;
+        log_s3_t *s3;
+        struct log_ctx_s3 *next;
+};
+static struct log_ctx_s3 *ctx_sinks; /* @locks app_lock */
 
 static unsigned name_hash(const char *s)
 {
@@ -658,6 +670,13 @@ void log_vwrite(logger_t *lg, log_level_t level, const char *fmt, va_list ap)
                 log_file_write(app.file, line, len);
         if (app.s3)
                 log_s3_append(app.s3, line, len);
+        if (ctx_sinks && tl_ctx[0]) {
+                struct log_ctx_s3 *cs;
+
+                for (cs = ctx_sinks; cs; cs = cs->next)
+                        if (log_ctx_is_connector(tl_ctx, cs->connector))
+                                log_s3_append(cs->s3, line, len);
+        }
         pthread_rwlock_unlock(&app_lock);
         free(hline);
         free(hmsg);
@@ -1138,4 +1157,92 @@ void log_shutdown(void)
         pthread_rwlock_unlock(&app_lock);
         if (file)
                 log_file_close(file);
+}
+
+/* ---------- per-connector S3 appenders ---------- */
+
+int log_ctx_is_connector(const char *ctx, const char *connector)
+{
+        size_t n = strlen(connector);
+        const char *p;
+
+        if (!ctx || strncmp(ctx, connector, n) || ctx[n] != '|')
+                return 0;
+        p = ctx + n + 1;
+        if (!strcmp(p, "worker"))
+                return 1;
+        if (strncmp(p, "task-", 5) || !p[5])
+                return 0;
+        for (p += 5; *p; p++)
+                if (*p < '0' || *p > '9')
+                        return 0;
+        return 1;
+}
+
+log_ctx_s3_t *log_ctx_s3_add(const json_t *props, const char *connector,
+                             const s3_client_t *client, const char *bucket,
+                             const char *prefix, const char *object_name,
+                             char *errstr, size_t errstr_size)
+{
+        struct log_ctx_s3 *cs = calloc(1, sizeof(*cs));
+        log_s3_conf_t c;
+
+        if (!cs || !(cs->connector = strdup(connector))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto fail;
+        }
+        memset(&c, 0, sizeof(c));
+        c.bucket = bucket;
+        c.endpoint = client->endpoint;
+        c.region = client->region;
+        c.prefix = prefix;
+        c.access_key_id = client->access_key_id;
+        c.secret_access_key = client->secret_access_key;
+        c.session_token = client->session_token;
+        c.worker_id = object_name;
+        c.path_style = client->path_style;
+        c.json = log_format_is_json();
+        if (cfg_ll(props, "log.s3.batch.max.bytes", 1024, &c.batch_max_bytes,
+                   errstr, errstr_size) ||
+            cfg_ll(props, "log.s3.batch.interval.ms", 1,
+                   &c.batch_interval_ms, errstr, errstr_size) ||
+            cfg_ll(props, "log.s3.buffer.max.bytes", 4096,
+                   &c.buffer_max_bytes, errstr, errstr_size) ||
+            cfg_ll(props, "log.s3.retry.backoff.ms", 1, &c.retry_backoff_ms,
+                   errstr, errstr_size) ||
+            cfg_ll(props, "log.s3.retry.backoff.max.ms", 1,
+                   &c.retry_backoff_max_ms, errstr, errstr_size) ||
+            cfg_ll(props, "log.s3.timeout.ms", 1, &c.timeout_ms, errstr,
+                   errstr_size))
+                goto fail;
+        if (!(cs->s3 = log_s3_start(&c, errstr, errstr_size)))
+                goto fail;
+        pthread_rwlock_wrlock(&app_lock);
+        cs->next = ctx_sinks;
+        ctx_sinks = cs;
+        pthread_rwlock_unlock(&app_lock);
+        return cs;
+fail:
+        if (cs)
+                free(cs->connector);
+        free(cs);
+        return NULL;
+}
+
+void log_ctx_s3_remove(log_ctx_s3_t *sink)
+{
+        struct log_ctx_s3 **pp;
+
+        if (!sink)
+                return;
+        pthread_rwlock_wrlock(&app_lock);
+        for (pp = &ctx_sinks; *pp; pp = &(*pp)->next)
+                if (*pp == sink) {
+                        *pp = sink->next;
+                        break;
+                }
+        pthread_rwlock_unlock(&app_lock);
+        log_s3_stop(sink->s3, LOG_S3_STOP_MS);
+        free(sink->connector);
+        free(sink);
 }

@@ -79,6 +79,26 @@ void log_vwrite(logger_t *lg, log_level_t level, const char *fmt, va_list ap);
  * NULL clears. Printed as "[bookstore|task-1] " before the message. */
 void log_context_set(const char *ctx);
 
+/* --- Per-connector S3 appenders (MSK Connect log delivery) ---
+ * An extra S3 appender that receives only the lines logged in the context
+ * of connector `connector` ("<connector>|worker", "<connector>|task-N"),
+ * shipped like log.s3.* lines (gzip batches, bounded buffer; the
+ * log.s3.batch.*, buffer and retry keys of worker_props tune it) to
+ * s3://bucket/<prefix><object name>/YYYY/MM/DD/HH/<ms>-<seq>.log.gz.
+ * Added and removed at run time, next to the configured appenders. */
+struct s3_client;
+typedef struct log_ctx_s3 log_ctx_s3_t;
+/* NULL with errstr on error. object_name goes into the keys (sanitized). */
+log_ctx_s3_t *log_ctx_s3_add(const json_t *worker_props, const char *connector,
+                             const struct s3_client *client,
+                             const char *bucket, const char *prefix,
+                             const char *object_name, char *errstr,
+                             size_t errstr_size);
+/* Detach, ship what is pending (bounded), free. NULL is fine. */
+void log_ctx_s3_remove(log_ctx_s3_t *sink);
+/* 1 if a line with context ctx belongs to connector `connector`. */
+int log_ctx_is_connector(const char *ctx, const char *connector);
+
 /* Level names: parse is case-insensitive; returns -1 if unknown. */
 int log_level_parse(const char *s);
 const char *log_level_name(log_level_t level);

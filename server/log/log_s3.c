@@ -35,6 +35,7 @@
 #include <zlib.h>
 
 #include "log_int.h"
+#include "s3_object.h"
 
 #define S3_LOGGER "connectd.log.s3"
 
@@ -286,6 +287,30 @@ static size_t write_cb(char *src, size_t size, size_t nmemb, void *arg)
         return size * nmemb;
 }
 
+/* SigV4 signing of the request on curl (set up by the caller) for region
+ * with these credentials; the token header goes into *hdrs. 0, or -1 (out
+ * of memory). Shared by the log PUTs and s3_get_object. */
+static int s3_sign(CURL *curl, const char *region, const char *akid,
+                   const char *secret, const char *token,
+                   struct curl_slist **hdrs)
+{
+        char sigv4[128], tokhdr[4096];
+        struct curl_slist *h;
+
+        snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region);
+        if (token && *token) {
+                snprintf(tokhdr, sizeof(tokhdr), "x-amz-security-token: %s",
+                         token);
+                if (!(h = curl_slist_append(*hdrs, tokhdr)))
+                        return -1;
+                *hdrs = h;
+        }
+        curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4);
+        curl_easy_setopt(curl, CURLOPT_USERNAME, akid);
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, secret);
+        return 0;
+}
+
 /* One PUT of the current batch. Returns 0 on HTTP 200, else -1 with a
  * sentence in errstr. */
 static int put_batch(log_s3_t *s3, long long timeout_ms, char *errstr,
@@ -294,7 +319,7 @@ static int put_batch(log_s3_t *s3, long long timeout_ms, char *errstr,
         struct curl_slist *hdrs = NULL;
         struct upload up = { s3->gz, s3->gz_len };
         struct resp resp;
-        char sigv4[128], tokhdr[4096], cerr[CURL_ERROR_SIZE] = "";
+        char cerr[CURL_ERROR_SIZE] = "";
         long status = 0;
         CURLcode cc;
         int rc = -1;
@@ -305,19 +330,14 @@ static int put_batch(log_s3_t *s3, long long timeout_ms, char *errstr,
                 return -1;
         }
         curl_easy_reset(s3->curl);
-        snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", s3->region);
         hdrs = curl_slist_append(hdrs, "Content-Encoding: gzip");
         hdrs = curl_slist_append(hdrs, s3->json
                                  ? "Content-Type: application/x-ndjson"
                                  : "Content-Type: text/plain; charset=utf-8");
         hdrs = curl_slist_append(hdrs, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
         hdrs = curl_slist_append(hdrs, "Expect:");
-        if (s3->token) {
-                snprintf(tokhdr, sizeof(tokhdr), "x-amz-security-token: %s",
-                         s3->token);
-                hdrs = curl_slist_append(hdrs, tokhdr);
-        }
-        if (!hdrs) {
+        if (!hdrs || s3_sign(s3->curl, s3->region, s3->akid, s3->secret,
+                             s3->token, &hdrs)) {
                 snprintf(errstr, errstr_size, "out of memory");
                 return -1;
         }
@@ -330,9 +350,6 @@ static int put_batch(log_s3_t *s3, long long timeout_ms, char *errstr,
         curl_easy_setopt(s3->curl, CURLOPT_WRITEFUNCTION, write_cb);
         curl_easy_setopt(s3->curl, CURLOPT_WRITEDATA, &resp);
         curl_easy_setopt(s3->curl, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(s3->curl, CURLOPT_AWS_SIGV4, sigv4);
-        curl_easy_setopt(s3->curl, CURLOPT_USERNAME, s3->akid);
-        curl_easy_setopt(s3->curl, CURLOPT_PASSWORD, s3->secret);
         curl_easy_setopt(s3->curl, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
         curl_easy_setopt(s3->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
         curl_easy_setopt(s3->curl, CURLOPT_NOSIGNAL, 1L);
@@ -686,4 +703,148 @@ void log_s3_stop(log_s3_t *s3, long long deadline_ms)
         pthread_mutex_destroy(&s3->lock);
         s3_free(s3);
         curl_global_cleanup();
+}
+
+/* ---------- one-shot GET (s3_object.h) ---------- */
+
+struct get_body {
+        unsigned char *p;
+        size_t len, cap, max;
+        int too_big;
+};
+
+static size_t get_write_cb(char *src, size_t size, size_t nmemb, void *arg)
+{
+        struct get_body *b = arg;
+        size_t n = size * nmemb;
+
+        if (n > b->max - b->len) {
+                b->too_big = 1;
+                return 0; /* aborts the transfer */
+        }
+        if (b->len + n > b->cap) {
+                size_t cap = b->cap ? b->cap : 65536;
+                unsigned char *q;
+
+                while (cap < b->len + n)
+                        cap *= 2;
+                if (cap > b->max)
+                        cap = b->max;
+                if (!(q = realloc(b->p, cap)))
+                        return 0;
+                b->p = q;
+                b->cap = cap;
+        }
+        memcpy(b->p + b->len, src, n);
+        b->len += n;
+        return n;
+}
+
+int s3_get_object(const s3_client_t *c, const char *bucket, const char *key,
+                  const char *version_id, size_t max_bytes,
+                  unsigned char **out, size_t *out_len, char *errstr,
+                  size_t errstr_size)
+{
+        struct get_body body = { NULL, 0, 0, max_bytes, 0 };
+        struct curl_slist *hdrs = NULL;
+        const char *region = c->region && *c->region ? c->region
+                                                     : "us-east-1";
+        char url[4096], cerr[CURL_ERROR_SIZE] = "";
+        long status = 0, timeout = c->timeout_ms > 0 ? (long)c->timeout_ms
+                                                     : 30000L;
+        CURL *curl = NULL;
+        CURLcode cc;
+        int rc = -1;
+
+        if (!c->access_key_id || !*c->access_key_id ||
+            !c->secret_access_key || !*c->secret_access_key) {
+                snprintf(errstr, errstr_size, "no S3 credentials configured");
+                return -1;
+        }
+        if (log_s3_object_url(url, sizeof(url), c->endpoint, region, bucket,
+                              c->path_style, key)) {
+                snprintf(errstr, errstr_size, "invalid S3 endpoint %s or "
+                         "object name too long",
+                         c->endpoint ? c->endpoint : "");
+                return -1;
+        }
+        if (version_id && *version_id) {
+                size_t pos = strlen(url);
+
+                if (pos + 11 >= sizeof(url)) {
+                        snprintf(errstr, errstr_size, "object name too long");
+                        return -1;
+                }
+                memcpy(url + pos, "?versionId=", 12);
+                pos += 11;
+                if (key_escape(url, sizeof(url), &pos, version_id)) {
+                        snprintf(errstr, errstr_size, "object version too "
+                                 "long");
+                        return -1;
+                }
+        }
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+                snprintf(errstr, errstr_size, "curl_global_init failed");
+                return -1;
+        }
+        if (!(curl = curl_easy_init()) ||
+            !(hdrs = curl_slist_append(NULL,
+                                       "x-amz-content-sha256: "
+                                       "UNSIGNED-PAYLOAD")) ||
+            s3_sign(curl, region, c->access_key_id, c->secret_access_key,
+                    c->session_token, &hdrs)) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, get_write_cb);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, cerr);
+        cc = curl_easy_perform(curl);
+        if (body.too_big) {
+                snprintf(errstr, errstr_size, "s3://%s/%s is larger than "
+                         "%zu bytes", bucket, key, max_bytes);
+                goto out;
+        }
+        if (cc != CURLE_OK) {
+                snprintf(errstr, errstr_size, "GET s3://%s/%s from %s: %s",
+                         bucket, key, url,
+                         cerr[0] ? cerr : curl_easy_strerror(cc));
+                goto out;
+        }
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 200) {
+                char text[300];
+                size_t i, n = body.len < sizeof(text) - 1 ? body.len
+                                                          : sizeof(text) - 1;
+
+                for (i = 0; i < n; i++)
+                        text[i] = (body.p[i] >= ' ' && body.p[i] < 0x7f)
+                                          ? (char)body.p[i]
+                                          : ' ';
+                text[n] = '\0';
+                snprintf(errstr, errstr_size, "GET s3://%s/%s: HTTP %ld%s%s",
+                         bucket, key, status, n ? ": " : "", text);
+                goto out;
+        }
+        *out = body.p ? body.p : malloc(1);
+        if (!*out) {
+                snprintf(errstr, errstr_size, "out of memory");
+                goto out;
+        }
+        *out_len = body.len;
+        body.p = NULL;
+        rc = 0;
+out:
+        free(body.p);
+        curl_slist_free_all(hdrs);
+        if (curl)
+                curl_easy_cleanup(curl);
+        curl_global_cleanup();
+        return rc;
 }

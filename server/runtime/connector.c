@@ -249,7 +249,8 @@ static int instance_start(connector_t *c, instance_t *in, json_t *config)
         char errstr[1024] = "";
         const char *cls = json_string_value(json_object_get(config,
                                                             "connector.class"));
-        const connectd_connector_desc_t *desc = plugins_find(cls ? cls : "");
+        const connectd_connector_desc_t *desc =
+                cls ? plugins_find_for_config(config) : NULL;
         json_t *resolved;
 
         pthread_mutex_lock(&c->h->lock);
@@ -1122,8 +1123,7 @@ connector_t *conn_new_locked(herder_t *h, const char *name,
         c->dirty = 1;
         c->topics = json_object();
         snprintf(c->state, sizeof(c->state), "UNASSIGNED");
-        c->desc = plugins_find(json_string_value(
-                json_object_get(config, "connector.class")) ?: "");
+        c->desc = plugins_find_for_config(config);
         c->own_tasks = json_array();
         c->busy = json_array();
         pthread_cond_init(&c->cond, NULL);

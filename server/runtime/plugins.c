@@ -51,11 +51,25 @@
  *    (a ceiling on plugin transform classes); apply/close find the class
  *    through the instance state the wrapper allocates.
  *
- * Threads: written only at start-up on the main thread (built-ins, then
- * plugin.path); read-only afterwards, so lookups take no lock. Entries are
- * allocated one by one, so pointers handed out stay valid until
- * plugins_reset().
+ *  - Scopes (MSK Connect custom plugin revisions): plugins_load_scoped
+ *    loads a .so into a named scope (the revision's directory). A class
+ *    registered in a scope clashes only with classes of the same scope, so
+ *    two revisions may hold the same class name. Scoped classes are found
+ *    only through their scope: plugins_find_in(name, scope), or
+ *    plugins_find_for_config with the connector config key
+ *    PLUGINS_SCOPE_KEY naming the scope; a name the scope does not hold
+ *    falls back to the unscoped lookup (built-ins and plugin.path), as
+ *    Java's plugin class loaders delegate to their parent. plugins_find and
+ *    plugins_at see unscoped classes only.
+ *
+ * Threads: built-ins and plugin.path are loaded at start-up on the main
+ * thread; scoped loads may come later from any thread. Loads are
+ * serialised by load_lock; the entries array is guarded by entries_lock
+ * (readers: lookups; writer: the loading thread when it appends or rolls
+ * back). Entries are allocated one by one, so pointers handed out stay
+ * valid until plugins_reset().
  */
+#include <pthread.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -118,6 +132,7 @@ typedef struct xform_inst {
 /* The registry handle plugins see: where the descriptors come from. */
 struct connectd_registry {
         char *file;            /* path of the .so, or BUILTIN_FILE (owned) */
+        char *scope;           /* NULL, or the scope of this load (owned) */
         int open;              /* 1 only while the init function runs */
         int registered;        /* descriptors accepted during this load */
         int refused;           /* descriptors refused during this load */
@@ -132,10 +147,13 @@ struct connectd_registry {
 typedef struct plugin_entry {
         connectd_connector_desc_t desc; /* our copy (first member) */
         char *file;                     /* who registered it (owned) */
+        char *scope;                    /* NULL: unscoped (owned) */
 } plugin_entry_t;
 
 static plugin_entry_t **entries;
 static size_t entries_cnt, entries_cap;
+static pthread_rwlock_t entries_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A loaded plugin: its handle and its registry, which stays valid (closed)
  * so a plugin that calls register_connector late gets a refusal, not a
@@ -224,21 +242,41 @@ static int matches_pruned(const char *class_name, const char *name)
         return strlen(name) == len - slen && !strncmp(simple, name, len - slen);
 }
 
-/* Exact class name or explicit alias of an existing entry; NULL if none. */
-static const plugin_entry_t *find_exact(const char *name)
+static int same_scope(const plugin_entry_t *e, const char *scope)
+{
+        if (!e->scope || !scope)
+                return !e->scope && !scope;
+        return !strcmp(e->scope, scope);
+}
+
+/* Exact class name or explicit alias of an existing entry of `scope`
+ * (NULL: unscoped); NULL if none. @locks entries_lock read, or the loading
+ * thread */
+static const plugin_entry_t *find_exact_in(const char *name,
+                                           const char *scope)
 {
         size_t i, j;
 
         for (i = 0; i < entries_cnt; i++)
-                if (!strcmp(entries[i]->desc.class_name, name))
+                if (same_scope(entries[i], scope) &&
+                    !strcmp(entries[i]->desc.class_name, name))
                         return entries[i];
         for (i = 0; i < entries_cnt; i++) {
                 const char *const *al = entries[i]->desc.aliases;
+                if (!same_scope(entries[i], scope))
+                        continue;
                 for (j = 0; al && al[j]; j++)
                         if (!strcmp(al[j], name))
                                 return entries[i];
         }
         return NULL;
+}
+
+/* Called from check_desc while registering into reg's scope. */
+static const char *checking_scope;
+static const plugin_entry_t *find_exact(const char *name)
+{
+        return find_exact_in(name, checking_scope);
 }
 
 /* --- validation --- */
@@ -467,7 +505,10 @@ int plugins_register(connectd_registry_t *reg,
                                              : sizeof(copy);
         memcpy(&copy, desc, n);
 
-        if (check_desc(&copy, errstr, sizeof(errstr)) == -1) {
+        checking_scope = reg->scope;
+        n = check_desc(&copy, errstr, sizeof(errstr)) == -1;
+        checking_scope = NULL;
+        if (n) {
                 refuse(reg, name_ok(copy.class_name) ? copy.class_name : NULL,
                        errstr);
                 return -1;
@@ -491,24 +532,32 @@ int plugins_register(connectd_registry_t *reg,
         if (copy.type == CONNECTD_SINK && !copy.task_flush)
                 copy.task_flush = noop_flush;
 
+        if (!(e = calloc(1, sizeof(*e))) || !(e->file = strdup(reg->file)) ||
+            (reg->scope && !(e->scope = strdup(reg->scope))))
+                goto out_nomem;
+        e->desc = copy;
+        pthread_rwlock_wrlock(&entries_lock);
         if (entries_cnt == entries_cap) {
                 size_t cap = entries_cap ? entries_cap * 2 : 16;
                 plugin_entry_t **p = realloc(entries, cap * sizeof(*p));
-                if (!p)
+                if (!p) {
+                        pthread_rwlock_unlock(&entries_lock);
                         goto out_nomem;
+                }
                 entries = p;
                 entries_cap = cap;
         }
-        if (!(e = calloc(1, sizeof(*e))) || !(e->file = strdup(reg->file)))
-                goto out_nomem;
-        e->desc = copy;
         entries[entries_cnt++] = e;
+        pthread_rwlock_unlock(&entries_lock);
         reg->registered++;
         return 0;
 
 out_nomem:
-        if (e)
+        if (e) {
+                free(e->file);
+                free(e->scope);
                 free(e);
+        }
         refuse(reg, copy.class_name, "out of memory");
         return -1;
 }
@@ -830,18 +879,20 @@ static void commit_transforms(connectd_registry_t *reg)
 
 /* --- lookup --- */
 
-const connectd_connector_desc_t *plugins_find(const char *name)
+/* @locks entries_lock read */
+static const connectd_connector_desc_t *find_locked(const char *name,
+                                                    const char *scope)
 {
         const plugin_entry_t *e, *hit = NULL;
         size_t i;
         int hits = 0;
 
-        if (!name || !*name)
-                return NULL;
-        if ((e = find_exact(name)))
+        if ((e = find_exact_in(name, scope)))
                 return &e->desc;
         for (i = 0; i < entries_cnt; i++) {
                 const char *cn = entries[i]->desc.class_name;
+                if (!same_scope(entries[i], scope))
+                        continue;
                 if (!strcmp(simple_name(cn), name) ||
                     matches_pruned(cn, name)) {
                         hit = entries[i];
@@ -851,9 +902,66 @@ const connectd_connector_desc_t *plugins_find(const char *name)
         return hits == 1 ? &hit->desc : NULL;
 }
 
+const connectd_connector_desc_t *plugins_find_in(const char *name,
+                                                 const char *scope)
+{
+        const connectd_connector_desc_t *d = NULL;
+
+        if (!name || !*name)
+                return NULL;
+        pthread_rwlock_rdlock(&entries_lock);
+        if (scope && *scope)
+                d = find_locked(name, scope);
+        if (!d)
+                d = find_locked(name, NULL);
+        pthread_rwlock_unlock(&entries_lock);
+        return d;
+}
+
+const connectd_connector_desc_t *plugins_find(const char *name)
+{
+        return plugins_find_in(name, NULL);
+}
+
+const connectd_connector_desc_t *plugins_find_for_config(const json_t *config)
+{
+        return plugins_find_in(
+                json_string_value(json_object_get(config, "connector.class")),
+                json_string_value(json_object_get(config, PLUGINS_SCOPE_KEY)));
+}
+
 const connectd_connector_desc_t *plugins_at(size_t i)
 {
-        return i < entries_cnt ? &entries[i]->desc : NULL;
+        const connectd_connector_desc_t *d = NULL;
+        size_t k;
+
+        pthread_rwlock_rdlock(&entries_lock);
+        for (k = 0; k < entries_cnt; k++) {
+                if (entries[k]->scope)
+                        continue;
+                if (i-- == 0) {
+                        d = &entries[k]->desc;
+                        break;
+                }
+        }
+        pthread_rwlock_unlock(&entries_lock);
+        return d;
+}
+
+json_t *plugins_scope_classes(const char *scope)
+{
+        json_t *out = json_array();
+        size_t i;
+
+        if (!out || !scope)
+                return out;
+        pthread_rwlock_rdlock(&entries_lock);
+        for (i = 0; i < entries_cnt; i++)
+                if (same_scope(entries[i], scope))
+                        json_array_append_new(
+                                out, json_string(entries[i]->desc.class_name));
+        pthread_rwlock_unlock(&entries_lock);
+        return out;
 }
 
 /* --- config providers (host->register_config_provider) --- */
@@ -979,18 +1087,23 @@ static void truncate_providers(size_t keep)
 /* Drop entries registered after `keep` (a failed plugin load). */
 static void truncate_entries(size_t keep)
 {
+        pthread_rwlock_wrlock(&entries_lock);
         while (entries_cnt > keep) {
                 plugin_entry_t *e = entries[--entries_cnt];
                 free(e->file);
+                free(e->scope);
                 free(e);
         }
+        pthread_rwlock_unlock(&entries_lock);
 }
 
-static connectd_registry_t *registry_new(const char *file)
+static connectd_registry_t *registry_new(const char *file, const char *scope)
 {
         connectd_registry_t *reg = calloc(1, sizeof(*reg));
 
-        if (reg && !(reg->file = strdup(file))) {
+        if (reg && (!(reg->file = strdup(file)) ||
+                    (scope && !(reg->scope = strdup(scope))))) {
+                free(reg->file);
                 free(reg);
                 reg = NULL;
         }
@@ -1002,6 +1115,7 @@ static void registry_free(connectd_registry_t *reg)
         if (reg) {
                 discard_transforms(reg);
                 free(reg->file);
+                free(reg->scope);
                 free(reg);
         }
 }
@@ -1062,8 +1176,8 @@ int plugins_register_builtins(void)
 
 /* 0 or -1 with errstr; *logged tells whether the reason was already logged
  * (descriptor refusals are logged one by one as they happen). */
-static int load_file(const char *path, int *logged, char *errstr,
-                     size_t errstr_size)
+static int load_file(const char *path, const char *scope, int *logged,
+                     char *errstr, size_t errstr_size)
 {
         connectd_registry_t *reg = NULL;
         connectd_plugin_init_fn init;
@@ -1084,7 +1198,7 @@ static int load_file(const char *path, int *logged, char *errstr,
                 handles_cap = cap;
         }
 
-        if (!(reg = registry_new(path))) {
+        if (!(reg = registry_new(path, scope))) {
                 snprintf(errstr, errstr_size, "out of memory");
                 goto out;
         }
@@ -1164,9 +1278,18 @@ out:
 
 int plugins_load_file(const char *path, char *errstr, size_t errstr_size)
 {
-        int logged;
+        return plugins_load_scoped(path, NULL, errstr, errstr_size);
+}
 
-        return load_file(path, &logged, errstr, errstr_size);
+int plugins_load_scoped(const char *path, const char *scope, char *errstr,
+                        size_t errstr_size)
+{
+        int logged, rc;
+
+        pthread_mutex_lock(&load_lock);
+        rc = load_file(path, scope, &logged, errstr, errstr_size);
+        pthread_mutex_unlock(&load_lock);
+        return rc;
 }
 
 static int has_so_suffix(const char *name)
@@ -1366,9 +1489,12 @@ static int permitted(const char *kind, const char *name, int unsafe,
 static void load_logged(const char *path, int *loaded)
 {
         char errstr[1024];
-        int logged;
+        int logged, rc;
 
-        if (load_file(path, &logged, errstr, sizeof(errstr)) == 0)
+        pthread_mutex_lock(&load_lock);
+        rc = load_file(path, NULL, &logged, errstr, sizeof(errstr));
+        pthread_mutex_unlock(&load_lock);
+        if (rc == 0)
                 (*loaded)++;
         else if (!logged)
                 LOG_ERROR(plog(), "Skipping plugin %s: %s", path, errstr);

@@ -9,6 +9,7 @@
 #ifndef CONNECTD_PLUGINS_H
 #define CONNECTD_PLUGINS_H
 
+#include <jansson.h>
 #include "connect/plugin.h"
 
 /* The host table every plugin receives (server/runtime/host.c). */
@@ -32,11 +33,32 @@ void plugins_set_allow_insecure(int allow);
 int plugins_load_file(const char *path, char *errstr, size_t errstr_size);
 
 /* Descriptor by full class name or alias (simple class name, or simple name
- * without a trailing "Connector"); NULL if unknown. */
+ * without a trailing "Connector"); NULL if unknown. Unscoped classes only
+ * (built-ins and plugin.path). */
 const connectd_connector_desc_t *plugins_find(const char *class_or_alias);
 
-/* All descriptors in registration order; NULL past the end. */
+/* All unscoped descriptors in registration order; NULL past the end. */
 const connectd_connector_desc_t *plugins_at(size_t i);
+
+/* --- Scopes: MSK Connect custom plugin revisions, side by side. ---
+ * A hidden connector config key: the scope (a custom plugin revision's
+ * directory relative to mskconnect.plugin.dir, "<plugin id>/rev-<N>")
+ * whose classes the connector's connector.class names first. */
+#define PLUGINS_SCOPE_KEY "connectd.plugin.revision.dir"
+
+/* Load one shared object into `scope` (NULL: unscoped, as
+ * plugins_load_file): its classes clash only with classes of the same
+ * scope. Any thread. 0, or -1 with the reason in errstr. */
+int plugins_load_scoped(const char *path, const char *scope, char *errstr,
+                        size_t errstr_size);
+/* The class in `scope` (NULL: none), else the unscoped lookup. */
+const connectd_connector_desc_t *plugins_find_in(const char *class_or_alias,
+                                                 const char *scope);
+/* The class a connector config names: connector.class, looked up in the
+ * scope PLUGINS_SCOPE_KEY names (if any). */
+const connectd_connector_desc_t *plugins_find_for_config(const json_t *config);
+/* Connector class names registered in `scope` (a new JSON array). */
+json_t *plugins_scope_classes(const char *scope);
 
 /* Forget everything (tests). */
 void plugins_reset(void);

@@ -67,6 +67,16 @@ WEAK const connectd_connector_desc_t *plugins_find(const char *c)
         return NULL;
 }
 
+/* Custom plugin scopes are not modelled: the class alone decides. */
+WEAK const connectd_connector_desc_t *
+plugins_find_for_config(const json_t *config)
+{
+        const char *c = json_string_value(
+                json_object_get(config, "connector.class"));
+
+        return c ? plugins_find(c) : NULL;
+}
+
 /* ---------------- converter ---------------- */
 
 WEAK const char *const converter_classes[] = {
