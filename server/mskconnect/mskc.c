@@ -508,10 +508,10 @@ static void *installer(void *arg)
                                             json_string("ACTIVE"));
                         json_object_set_new(
                                 prec, "_rev",
-                                json_pack("{s:s,s:I,s:O,s:s}", "md5",
+                                json_pack("{s:s,s:I,s:o,s:s}", "md5",
                                           rev.md5_hex, "size",
                                           (json_int_t)rev.size, "classes",
-                                          rev.classes ? rev.classes
+                                          rev.classes ? json_incref(rev.classes)
                                                       : json_array(),
                                           "dir", rev.dir ? rev.dir : ""));
                         LOG_INFO(lg(), "Custom plugin %s is ACTIVE", arn);
@@ -1207,18 +1207,17 @@ static void plugin_create(mskc_t *m, const json_t *b, rest_xresp_t *out)
                  sizeof(arn));
         now_rfc3339(ts, sizeof(ts));
         u = strrchr(arn, '/') + 1;
-        rec = json_pack("{s:s,s:O,s:s,s:s,s:O,s:s,s:s,s:O,s:s,s:{s:O}}",
+        rec = json_pack("{s:s,s:O,s:s,s:s,s:O,s:s,s:s,s:o,s:s,s:{s:O}}",
                         "_arn", arn, "_name", name, "_id", u,
                         "customPluginArn", arn, "name", name, "creationTime",
                         ts, "customPluginState", "CREATING", "tags",
-                        json_object_get(b, "tags") ? json_object_get(b, "tags")
-                                                   : json_object(),
+                        json_object_get(b, "tags")
+                                ? json_deep_copy(json_object_get(b, "tags"))
+                                : json_object(),
                         "_contentType", ct, "_location", "s3Location", s3);
         if (json_object_get(b, "description"))
                 json_object_set(rec, "description",
                                 json_object_get(b, "description"));
-        json_object_set_new(rec, "tags", json_deep_copy(json_object_get(rec,
-                                                                        "tags")));
         json_array_append(m->plugins, rec);
         persist(m, K_PLUGIN, rec);
         json_array_append_new(m->queue, json_string(arn));
