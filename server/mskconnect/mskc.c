@@ -1106,9 +1106,10 @@ static void conn_delete(mskc_t *m, const rest_xreq_t *x, json_t *rec,
         }
         logs_stop(m, name);
         arn = strdup(sget(rec, "_arn"));
-        unpersist(m, arn);
-        json_array_remove(m->conns, idx);
         LOG_INFO(lg(), "Deleted connector %s (%s)", name, arn);
+        unpersist(m, arn);
+        /* rec (and name, which points into it) goes here. */
+        json_array_remove(m->conns, idx);
         rest_xresp_json(out, 200, json_pack("{s:s,s:s}", "connectorArn", arn,
                                             "connectorState", "DELETING"));
 cleanup:
