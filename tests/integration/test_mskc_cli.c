@@ -114,6 +114,17 @@ static void setup(void)
                "command -v npm >/dev/null 2>&1 && "
                "command -v python3 >/dev/null 2>&1") != 0)
                 cr_skip_test("node/npm/python3 not installed");
+        {
+                char probe_cmd[1024];
+
+                /* Custom plugins, worker configurations and log delivery are
+                 * their own modules with their own worker keys: a build without
+                 * them cannot run this test. */
+                snprintf(probe_cmd, sizeof(probe_cmd), "'%s' --worker-config-reference | "
+                         "grep -q mskconnect.s3.endpoint", getenv("CONNECTD_BIN"));
+                if (sh(probe_cmd) != 0)
+                        cr_skip_test("custom plugins are not built in this build");
+        }
         start_s3rver();
 }
 
@@ -332,13 +343,6 @@ Test(mskc_cli, lifecycle)
                           "YmxlPWZhbHNlCg==";
         http_resp_t *hr;
 
-        /* Custom plugins, worker configurations and log delivery are
-         * their own modules with their own worker keys: a build without
-         * them cannot run this test. */
-        snprintf(cmd, sizeof(cmd), "'%s' --worker-config-reference | "
-                 "grep -q mskconnect.s3.endpoint", getenv("CONNECTD_BIN"));
-        if (sh(cmd) != 0)
-                cr_skip_test("custom plugins are not built in this build");
         /* A cluster of its own, so a restarted worker finds it again. */
         ek = ekafka_start();
         snprintf(props, sizeof(props),
