@@ -1460,6 +1460,19 @@ static const wc_def_t wc_defs_table[] = {
          "The number of partitions used when creating the coordination "
          "topic; a cluster has at most this many workers.",
          check_positive},
+        {"mskconnect.access.key.id", WC_TYPE_STRING, NULL,
+         "Access key id that MSK Connect API requests (/v1/, AWS SigV4, "
+         "service kafkaconnect) must be signed with. Unset: the API "
+         "follows the REST listener's own authentication.",
+         NULL},
+        {"mskconnect.secret.access.key", WC_TYPE_PASSWORD, NULL,
+         "Secret access key of mskconnect.access.key.id.", NULL},
+        {"mskconnect.region", WC_TYPE_STRING, "us-east-1",
+         "Region named in the ARNs of the MSK Connect API's resources.",
+         check_not_empty},
+        {"mskconnect.account.id", WC_TYPE_STRING, "123456789012",
+         "Account id named in the ARNs of the MSK Connect API's resources.",
+         check_not_empty},
         {"msk.iam.region", WC_TYPE_STRING, NULL,
          "AWS region that MSK IAM tokens (sasl.mechanism=AWS_MSK_IAM) are "
          "signed for. Unset: the region in the MSK broker names of "
