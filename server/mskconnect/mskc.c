@@ -835,7 +835,7 @@ static void conn_create(mskc_t *m, const rest_xreq_t *x, const json_t *b,
         const json_t *name = json_object_get(b, "connectorName");
         const json_t *ucfg = json_object_get(b, "connectorConfiguration");
         const json_t *s3 = NULL;
-        json_t *cap = NULL, *rec = NULL, *cfg = NULL, *probe;
+        json_t *cap = NULL, *rec = NULL, *cfg = NULL, *probe = NULL;
         char err[1024], arn[512], ts[40], ver[14];
         const char *nt;
         herder_err_t e;
