@@ -3,6 +3,7 @@
 # Usage: bench/run.sh [seconds]     (from the source tree root or anywhere)
 #        bench/run.sh cluster [rounds]  (only (d) below)
 #        bench/run.sh transforms [records_per_topic]  (only (e) below)
+#        bench/run.sh footprint [N]  (only (f) below)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
 # (d) distributed mode: a 3-worker cluster's time to run a new 12-task
@@ -11,12 +12,15 @@
 # (e) transforms: the bookstore end to end with and without a 3-transform
 # chain (InsertField$Value, ReplaceField$Value, RegexRouter), alternating in
 # one run (bench_xform; XFORM_RECORDS per topic, XFORM_ROUNDS rounds).
+# (f) footprint: N throttled datagen connectors on one worker: RSS, threads,
+# create time, GET /connectors?expand=status time and restart-to-all-RUNNING
+# (bench_footprint; FOOTPRINT_N connectors, 1000 by default).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_footprint connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
@@ -26,6 +30,14 @@ transforms() {
   echo "== (e) transforms: bookstore end to end, plain vs a 3-transform chain, tasks.max=3"
   "$BUILD/bench/bench_xform" "$BUILD/connectd" "${1:-${XFORM_RECORDS:-100000}}" 3 "${XFORM_ROUNDS:-3}"
 }
+footprint() {
+  echo "== (f) footprint: ${1:-${FOOTPRINT_N:-1000}} datagen connectors, tasks.max=1, 60 s throttle"
+  "$BUILD/bench/bench_footprint" "$BUILD/connectd" "${1:-${FOOTPRINT_N:-1000}}"
+}
+if [ "${1:-}" = footprint ]; then
+  footprint "${2:-}"
+  exit 0
+fi
 if [ "${1:-}" = cluster ]; then
   cluster "${2:-}"
   exit 0
@@ -56,3 +68,5 @@ echo "== (b) end to end, tasks.max=3, acknowledged by the embedded cluster, vs k
 cluster
 
 transforms
+
+footprint
