@@ -179,8 +179,10 @@ static pid_t worker_start(const char *bin, const char *props,
         char *av[] = { (char *)bin, (char *)props, NULL };
         pid_t pid;
 
+        /* A fresh file each start: never the last start's address. */
         snprintf(out, sizeof(out), "%s/worker.out", dir);
         snprintf(err, sizeof(err), "%s/worker.err", dir);
+        unlink(out);
         pid = spawn(av, out, err);
         if (read_line(out, "connectd: REST API listening on ", url, n, 120)) {
                 fprintf(stderr, "worker did not start, see %s\n", err);
