@@ -4,6 +4,7 @@
 #        bench/run.sh cluster [rounds]  (only (d) below)
 #        bench/run.sh transforms [records_per_topic]  (only (e) below)
 #        bench/run.sh metrics [records_per_topic]  (only (f) below)
+#        bench/run.sh footprint [N]  (only (g) below)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
 # (d) distributed mode: a 3-worker cluster's time to run a new 12-task
@@ -15,12 +16,15 @@
 # (f) metrics: the bookstore end to end on a worker with metrics.enabled=true
 # (scraped every second) and one with false, alternating in one run
 # (bench_metrics; METRICS_RECORDS per topic, METRICS_ROUNDS rounds).
+# (g) footprint: N throttled datagen connectors on one worker: RSS, threads,
+# create time, GET /connectors?expand=status time and restart-to-all-RUNNING
+# (bench_footprint; FOOTPRINT_N connectors, 1000 by default).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics bench_metrics_hooks connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics bench_metrics_hooks bench_footprint connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
@@ -30,6 +34,14 @@ transforms() {
   echo "== (e) transforms: bookstore end to end, plain vs a 3-transform chain, tasks.max=3"
   "$BUILD/bench/bench_xform" "$BUILD/connectd" "${1:-${XFORM_RECORDS:-100000}}" 3 "${XFORM_ROUNDS:-3}"
 }
+footprint() {
+  echo "== (g) footprint: ${1:-${FOOTPRINT_N:-1000}} datagen connectors, tasks.max=1, 60 s throttle"
+  "$BUILD/bench/bench_footprint" "$BUILD/connectd" "${1:-${FOOTPRINT_N:-1000}}"
+}
+if [ "${1:-}" = footprint ]; then
+  footprint "${2:-}"
+  exit 0
+fi
 if [ "${1:-}" = cluster ]; then
   cluster "${2:-}"
   exit 0
@@ -71,3 +83,4 @@ cluster
 transforms
 
 metrics
+footprint

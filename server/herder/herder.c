@@ -264,10 +264,11 @@ void herder_stop(herder_t *h)
         for (c = h->conns; c; c = c->next)
                 conn_wake_locked(c);
         pthread_mutex_unlock(&h->lock);
-        /* Connector threads stop their tasks in parallel. */
-        for (c = h->conns; c; c = c->next)
-                pthread_join(c->thread, NULL);
+        /* The connectors' jobs stop their tasks in parallel. */
         pthread_mutex_lock(&h->lock);
+        for (c = h->conns; c; c = c->next)
+                while (!c->finished)
+                        pthread_cond_wait(&h->cond, &h->lock);
         while ((c = h->conns)) {
                 h->conns = c->next;
                 conn_free(c);
@@ -600,7 +601,7 @@ static herder_err_t put_config(herder_t *h, const char *name,
                 json_decref(copy);
                 if (!c) {
                         snprintf(errstr, errstr_size,
-                                 "could not start connector thread");
+                                 "could not schedule the connector");
                         goto out;
                 }
                 *created = 1;

@@ -1,11 +1,13 @@
 /*
  * connector — the runtime of one connector (shared by every herder): the
- * connector list, the statuses, and the connector thread (conn_main) that
- * reconciles the observed state with the desired one. It starts/stops the
- * plugin's connector instance, generates task configs and starts/stops/
- * pauses task threads (runner.c). It drops h->lock around every plugin
- * call, so a connector whose start() hangs only ever blocks its own
- * thread. Statuses live in memory under the lock and are copied to the
+ * connector list, the statuses, and the connector's reconcile job
+ * (conn_job) that brings the observed state to the desired one. It
+ * starts/stops the plugin's connector instance, generates task configs
+ * and starts/stops/pauses task threads (runner.c). The job runs on the
+ * small shared pool (pool.c) only while something changed: an idle
+ * connector has no thread. It drops h->lock around every plugin call, so
+ * a connector whose start() hangs only ever holds one pool thread, and
+ * the pool starts another for the rest. Statuses live in memory under the lock and are copied to the
  * status store as the last known status. A deleted connector stays on the
  * list, flagged, until its thread has finished; then it is reaped by the
  * next REST call or at shutdown.
@@ -23,6 +25,7 @@
 #include "topic_creation.h"
 #include "distributed.h"
 #include "plugins.h"
+#include "pool.h"
 #include "runtime.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.herder")
@@ -77,6 +80,7 @@ void conn_free(connector_t *c)
         json_decref(c->topics);
         free(c->trace);
         free(c->name);
+        free(c->run);
         pthread_cond_destroy(&c->cond);
         free(c);
 }
@@ -89,7 +93,6 @@ void conn_reap_locked(herder_t *h)
         while ((c = *pp)) {
                 if (c->deleted && c->finished) {
                         *pp = c->next;
-                        pthread_join(c->thread, NULL);
                         conn_free(c);
                 } else {
                         pp = &c->next;
@@ -221,7 +224,7 @@ out:
 
 
 /* ------------------------------------------------------------------ */
-/* The connector thread                                                */
+/* The reconcile cycle                                                 */
 
 /* The running plugin connector; `desc` is the one it was started with (a
  * config update may change the class under it). */
@@ -231,6 +234,16 @@ typedef struct instance {
         int running;
         struct connectd_ctx ctx;
 } instance_t;
+
+/* What the reconcile cycles of a connector keep between them (only its
+ * pool job touches it: one job per connector at a time). */
+struct conn_run {
+        instance_t in;
+        unsigned applied_gen;
+        int have_configs;     /* standalone: task configs generated */
+        int published;        /* distributed: task configs published */
+        int start_failed;     /* distributed: until a new config/restart */
+};
 
 static void instance_stop(connector_t *c, instance_t *in)
 {
@@ -806,308 +819,311 @@ static void set_inst_running(connector_t *c, int running)
         pthread_mutex_unlock(&c->h->lock);
 }
 
-static void conn_main_dist(connector_t *c)
+/* One reconcile cycle in distributed mode; 1 when the connector is done
+ * (deleted, or the worker stops). */
+static int conn_cycle_dist(connector_t *c, conn_run_t *r)
 {
         herder_t *h = c->h;
-        instance_t in;
-        unsigned applied_gen = 0;
-        int published = 0;
-        int start_failed = 0; /* until a new config or a restart */
+        json_t *config, *own, *topic_tasks;
+        target_t target;
+        unsigned gen;
+        int deleted, stopping, restart_conn, own_conn, fresh;
+        int *task_restarts, ntask_restarts;
 
-        memset(&in, 0, sizeof(in));
-        for (;;) {
-                json_t *config, *own, *topic_tasks;
-                target_t target;
-                unsigned gen;
-                int deleted, stopping, restart_conn, own_conn, fresh;
-                int *task_restarts, ntask_restarts;
+        pthread_mutex_lock(&h->lock);
+        c->dirty = 0;
+        deleted = c->deleted;
+        stopping = h->stopping;
+        config = json_incref(c->config);
+        target = c->target;
+        gen = c->config_gen;
+        restart_conn = c->restart_conn;
+        own_conn = c->own_conn;
+        own = json_incref(c->own_tasks);
+        topic_tasks = json_incref(c->task_configs);
+        task_restarts = c->task_restarts;
+        ntask_restarts = c->ntask_restarts;
+        c->restart_conn = 0;
+        c->task_restarts = NULL;
+        c->ntask_restarts = 0;
+        pthread_mutex_unlock(&h->lock);
 
-                pthread_mutex_lock(&h->lock);
-                while (!c->dirty)
-                        pthread_cond_wait(&c->cond, &h->lock);
-                c->dirty = 0;
-                deleted = c->deleted;
-                stopping = h->stopping;
-                config = json_incref(c->config);
-                target = c->target;
-                gen = c->config_gen;
-                restart_conn = c->restart_conn;
-                own_conn = c->own_conn;
-                own = json_incref(c->own_tasks);
-                topic_tasks = json_incref(c->task_configs);
-                task_restarts = c->task_restarts;
-                ntask_restarts = c->ntask_restarts;
-                c->restart_conn = 0;
-                c->task_restarts = NULL;
-                c->ntask_restarts = 0;
-                pthread_mutex_unlock(&h->lock);
-
-                if (deleted || stopping) {
-                        json_t *none = json_array();
-                        reconcile_tasks_dist(c, config, target, none, NULL,
-                                             NULL, 0, !deleted);
-                        json_decref(none);
-                        if (in.running) {
-                                instance_stop(c, &in);
-                                set_inst_running(c, 0);
-                                if (!deleted)
-                                        set_conn_state(c, "UNASSIGNED", NULL);
-                        }
-                        json_decref(config);
-                        json_decref(own);
-                        json_decref(topic_tasks);
-                        free(task_restarts);
-                        break;
-                }
-                if (gen != applied_gen) {
-                        instance_stop(c, &in);
-                        applied_gen = gen;
-                        published = 0;
-                        start_failed = 0;
-                }
-                if (restart_conn) {
-                        start_failed = 0;
-                        if (in.running) {
-                                set_conn_state(c, "RESTARTING", NULL);
-                                instance_stop(c, &in);
-                        }
-                }
-                if (!own_conn) {
-                        if (in.running) {
-                                instance_stop(c, &in);
+        if (deleted || stopping) {
+                json_t *none = json_array();
+                reconcile_tasks_dist(c, config, target, none, NULL,
+                                     NULL, 0, !deleted);
+                json_decref(none);
+                if (r->in.running) {
+                        instance_stop(c, &r->in);
+                        set_inst_running(c, 0);
+                        if (!deleted)
                                 set_conn_state(c, "UNASSIGNED", NULL);
-                        }
-                } else if (target != TARGET_STARTED) {
-                        instance_stop(c, &in);
-                        set_conn_state_changed(c, target == TARGET_PAUSED ?
-                                               "PAUSED" : "STOPPED");
-                } else {
-                        /* A connector that failed to start stays FAILED
-                         * until its config changes or it is restarted,
-                         * however often the assignment wakes it. */
-                        fresh = !in.running && !start_failed;
-                        if (fresh)
-                                set_inst_running(c, 1); /* starting */
-                        if (fresh) {
-                                if (metrics_connector_startup(
-                                            instance_start(c, &in,
-                                                           config)) == 0)
-                                        set_conn_state(c, "RUNNING", NULL);
-                                else
-                                        start_failed = 1;
-                        }
-                        if (in.running && (fresh || !published)) {
-                                json_t *arr = generate_task_configs(c, &in,
-                                                                    config);
-                                if (arr) {
-                                        dist_publish_tasks(h->dist, c->name,
-                                                           arr);
-                                        published = 1;
-                                        json_decref(arr);
-                                } else {
-                                        instance_stop(c, &in);
-                                        start_failed = 1;
-                                }
-                        }
                 }
-                set_inst_running(c, in.running);
-                reconcile_tasks_dist(c, config, target, own, topic_tasks,
-                                     task_restarts, ntask_restarts, 1);
-                dist_poke(h->dist);
-                free(task_restarts);
                 json_decref(config);
                 json_decref(own);
                 json_decref(topic_tasks);
+                free(task_restarts);
+                dist_poke(h->dist);
+                return 1;
         }
+        if (gen != r->applied_gen) {
+                instance_stop(c, &r->in);
+                r->applied_gen = gen;
+                r->published = 0;
+                r->start_failed = 0;
+        }
+        if (restart_conn) {
+                r->start_failed = 0;
+                if (r->in.running) {
+                        set_conn_state(c, "RESTARTING", NULL);
+                        instance_stop(c, &r->in);
+                }
+        }
+        if (!own_conn) {
+                if (r->in.running) {
+                        instance_stop(c, &r->in);
+                        set_conn_state(c, "UNASSIGNED", NULL);
+                }
+        } else if (target != TARGET_STARTED) {
+                instance_stop(c, &r->in);
+                set_conn_state_changed(c, target == TARGET_PAUSED ?
+                                       "PAUSED" : "STOPPED");
+        } else {
+                /* A connector that failed to start stays FAILED
+                 * until its config changes or it is restarted,
+                 * however often the assignment wakes it. */
+                fresh = !r->in.running && !r->start_failed;
+                if (fresh)
+                        set_inst_running(c, 1); /* starting */
+                if (fresh) {
+                        if (metrics_connector_startup(
+                                    instance_start(c, &r->in, config)) == 0)
+                                set_conn_state(c, "RUNNING", NULL);
+                        else
+                                r->start_failed = 1;
+                }
+                if (r->in.running && (fresh || !r->published)) {
+                        json_t *arr = generate_task_configs(c, &r->in,
+                                                            config);
+                        if (arr) {
+                                dist_publish_tasks(h->dist, c->name,
+                                                   arr);
+                                r->published = 1;
+                                json_decref(arr);
+                        } else {
+                                instance_stop(c, &r->in);
+                                r->start_failed = 1;
+                        }
+                }
+        }
+        set_inst_running(c, r->in.running);
+        reconcile_tasks_dist(c, config, target, own, topic_tasks,
+                             task_restarts, ntask_restarts, 1);
         dist_poke(h->dist);
+        free(task_restarts);
+        json_decref(config);
+        json_decref(own);
+        json_decref(topic_tasks);
+        dist_poke(h->dist);
+        return 0;
 }
 
-static void *conn_main(void *arg)
+/* One reconcile cycle (standalone); 1 when the connector is done. */
+static int conn_cycle(connector_t *c, conn_run_t *r)
+{
+        herder_t *h = c->h;
+        json_t *config;
+        target_t target;
+        unsigned gen;
+        int deleted, restart_conn, fresh, started_now = 0;
+        int *task_restarts, ntask_restarts, i;
+
+        pthread_mutex_lock(&h->lock);
+        c->dirty = 0;
+        deleted = c->deleted || h->stopping;
+        config = json_incref(c->config);
+        target = c->target;
+        gen = c->config_gen;
+        restart_conn = c->restart_conn;
+        task_restarts = c->task_restarts;
+        ntask_restarts = c->ntask_restarts;
+        c->restart_conn = 0;
+        c->task_restarts = NULL;
+        c->ntask_restarts = 0;
+        pthread_mutex_unlock(&h->lock);
+
+        if (deleted) {
+                stop_all_tasks(c);
+                instance_stop(c, &r->in);
+                json_decref(config);
+                free(task_restarts);
+                return 1;
+        }
+        if (gen != r->applied_gen) {
+                /* New config: everything starts over. While
+                 * paused, as in Connect, the tasks stay as they
+                 * are (paused) until the connector starts again,
+                 * which regenerates their configs. */
+                if (r->applied_gen) {
+                        if (target != TARGET_PAUSED) {
+                                stop_all_tasks(c);
+                                r->have_configs = 0;
+                        }
+                        instance_stop(c, &r->in);
+                }
+                r->applied_gen = gen;
+        }
+        if (restart_conn) {
+                if (r->in.running || target == TARGET_STARTED)
+                        set_conn_state(c, "RESTARTING", NULL);
+                instance_stop(c, &r->in);
+        }
+
+        switch (target) {
+        case TARGET_STOPPED:
+                stop_all_tasks(c);
+                instance_stop(c, &r->in);
+                if (r->have_configs || r->applied_gen) {
+                        store_task_configs(c, NULL);
+                        publish_task_configs(c, json_array());
+                }
+                r->have_configs = 0;
+                set_conn_state(c, "STOPPED", NULL);
+                break;
+        case TARGET_PAUSED:
+                instance_stop(c, &r->in);
+                /* Restored paused (first cycle, config unchanged):
+                 * its tasks come back paused from the stored task
+                 * configs, as Connect shows them, without starting
+                 * the connector. */
+                if (!r->have_configs && gen == 1 && c->desc) {
+                        json_t *arr = stored_task_configs(c, c->desc);
+                        if (arr && json_array_size(arr)) {
+                                start_tasks(c, c->desc, config, arr,
+                                            1);
+                                publish_task_configs(c, arr);
+                                r->have_configs = 1;
+                        } else {
+                                json_decref(arr);
+                        }
+                }
+                /* Restarted tasks come back paused. */
+                for (i = 0; i < ntask_restarts; i++)
+                        restart_task(c, task_restarts[i], 1);
+                pause_tasks(c);
+                set_conn_state(c, "PAUSED", NULL);
+                break;
+        case TARGET_STARTED:
+                /* Every start of the connector (creation, resume,
+                 * restart, new config, worker start) asks it for
+                 * task configs again, as Connect does; tasks whose
+                 * configs come out the same keep running. */
+                fresh = !r->in.running;
+                if (!r->in.running) {
+                        if (metrics_connector_startup(
+                                    instance_start(c, &r->in, config))) {
+                                stop_all_tasks(c);
+                                r->have_configs = 0;
+                                break;
+                        }
+                }
+                /* A delete or shutdown may have come while the
+                 * plugin's start() ran: do no more work for it. */
+                if (interrupted(c))
+                        break;
+                set_conn_state(c, "RUNNING", NULL);
+                if (!r->have_configs || restart_conn || fresh) {
+                        json_t *arr = generate_task_configs(c, &r->in,
+                                                            config);
+                        int same;
+                        if (!arr) {
+                                stop_all_tasks(c);
+                                instance_stop(c, &r->in);
+                                r->have_configs = 0;
+                                break;
+                        }
+                        if (interrupted(c)) {
+                                json_decref(arr);
+                                break;
+                        }
+                        pthread_mutex_lock(&h->lock);
+                        same = r->have_configs &&
+                               tasks_current_locked(c, r->in.desc,
+                                                    config, arr);
+                        pthread_mutex_unlock(&h->lock);
+                        if (!same) {
+                                stop_all_tasks(c);
+                                store_task_configs(c, arr);
+                                publish_task_configs(c, json_incref(arr));
+                                start_tasks(c, r->in.desc, config, arr,
+                                            0);
+                                started_now = 1;
+                        } else {
+                                publish_task_configs(c, json_incref(arr));
+                        }
+                        json_decref(arr);
+                        r->have_configs = 1;
+                }
+                /* Tasks started just now already are restarted
+                 * ones (a restart asked for right after a config
+                 * update). */
+                for (i = 0; i < ntask_restarts && !started_now; i++)
+                        restart_task(c, task_restarts[i], 0);
+                resume_tasks(c);
+                break;
+        }
+        free(task_restarts);
+        json_decref(config);
+        return 0;
+}
+
+
+/* The pool job of a connector: cycles while something changed, then
+ * gives its thread back. A connector of the same name that was deleted
+ * and still stops goes first (final offset commit, statuses): this one
+ * waits, unscheduled, until that one's end wakes it. */
+static void conn_job(void *arg)
 {
         connector_t *c = arg;
         herder_t *h = c->h;
-        instance_t in;
-        unsigned applied_gen = 0;
-        int have_configs = 0;
         char ctxname[512];
+        connector_t *o;
+        int done;
 
-        memset(&in, 0, sizeof(in));
         snprintf(ctxname, sizeof(ctxname), "%s|worker", c->name);
         log_context_set(ctxname);
-        {
-                char tname[16];
-                snprintf(tname, sizeof(tname), "conn:%s", c->name);
-                pthread_setname_np(pthread_self(), tname);
-        }
-
-        /* A connector of the same name that was deleted may still be
-         * stopping: let it finish (final offset commit, statuses) first. */
-        pthread_mutex_lock(&h->lock);
-        while (predecessor_running_locked(c) && !c->deleted && !h->stopping)
-                pthread_cond_wait(&h->cond, &h->lock);
-        pthread_mutex_unlock(&h->lock);
-
         for (;;) {
-                if (h->dist) {
-                        conn_main_dist(c);
-                        break;
-                }
-                json_t *config;
-                target_t target;
-                unsigned gen;
-                int deleted, restart_conn, fresh, started_now = 0;
-                int *task_restarts, ntask_restarts, i;
-
                 pthread_mutex_lock(&h->lock);
-                while (!c->dirty)
-                        pthread_cond_wait(&c->cond, &h->lock);
-                c->dirty = 0;
-                deleted = c->deleted || h->stopping;
-                config = json_incref(c->config);
-                target = c->target;
-                gen = c->config_gen;
-                restart_conn = c->restart_conn;
-                task_restarts = c->task_restarts;
-                ntask_restarts = c->ntask_restarts;
-                c->restart_conn = 0;
-                c->task_restarts = NULL;
-                c->ntask_restarts = 0;
+                if (!c->dirty ||
+                    (predecessor_running_locked(c) && !c->deleted &&
+                     !h->stopping)) {
+                        c->scheduled = 0;
+                        pthread_mutex_unlock(&h->lock);
+                        break;
+                }
                 pthread_mutex_unlock(&h->lock);
-
-                if (deleted) {
-                        stop_all_tasks(c);
-                        instance_stop(c, &in);
-                        json_decref(config);
-                        free(task_restarts);
-                        break;
-                }
-                if (gen != applied_gen) {
-                        /* New config: everything starts over. While
-                         * paused, as in Connect, the tasks stay as they
-                         * are (paused) until the connector starts again,
-                         * which regenerates their configs. */
-                        if (applied_gen) {
-                                if (target != TARGET_PAUSED) {
-                                        stop_all_tasks(c);
-                                        have_configs = 0;
-                                }
-                                instance_stop(c, &in);
-                        }
-                        applied_gen = gen;
-                }
-                if (restart_conn) {
-                        if (in.running || target == TARGET_STARTED)
-                                set_conn_state(c, "RESTARTING", NULL);
-                        instance_stop(c, &in);
-                }
-
-                switch (target) {
-                case TARGET_STOPPED:
-                        stop_all_tasks(c);
-                        instance_stop(c, &in);
-                        if (have_configs || applied_gen) {
-                                store_task_configs(c, NULL);
-                                publish_task_configs(c, json_array());
-                        }
-                        have_configs = 0;
-                        set_conn_state(c, "STOPPED", NULL);
-                        break;
-                case TARGET_PAUSED:
-                        instance_stop(c, &in);
-                        /* Restored paused (first cycle, config unchanged):
-                         * its tasks come back paused from the stored task
-                         * configs, as Connect shows them, without starting
-                         * the connector. */
-                        if (!have_configs && gen == 1 && c->desc) {
-                                json_t *arr = stored_task_configs(c, c->desc);
-                                if (arr && json_array_size(arr)) {
-                                        start_tasks(c, c->desc, config, arr,
-                                                    1);
-                                        publish_task_configs(c, arr);
-                                        have_configs = 1;
-                                } else {
-                                        json_decref(arr);
-                                }
-                        }
-                        /* Restarted tasks come back paused. */
-                        for (i = 0; i < ntask_restarts; i++)
-                                restart_task(c, task_restarts[i], 1);
-                        pause_tasks(c);
-                        set_conn_state(c, "PAUSED", NULL);
-                        break;
-                case TARGET_STARTED:
-                        /* Every start of the connector (creation, resume,
-                         * restart, new config, worker start) asks it for
-                         * task configs again, as Connect does; tasks whose
-                         * configs come out the same keep running. */
-                        fresh = !in.running;
-                        if (!in.running) {
-                                if (metrics_connector_startup(
-                                            instance_start(c, &in,
-                                                           config))) {
-                                        stop_all_tasks(c);
-                                        have_configs = 0;
-                                        break;
-                                }
-                        }
-                        /* A delete or shutdown may have come while the
-                         * plugin's start() ran: do no more work for it. */
-                        if (interrupted(c))
-                                break;
-                        set_conn_state(c, "RUNNING", NULL);
-                        if (!have_configs || restart_conn || fresh) {
-                                json_t *arr = generate_task_configs(c, &in,
-                                                                    config);
-                                int same;
-                                if (!arr) {
-                                        stop_all_tasks(c);
-                                        instance_stop(c, &in);
-                                        have_configs = 0;
-                                        break;
-                                }
-                                if (interrupted(c)) {
-                                        json_decref(arr);
-                                        break;
-                                }
-                                pthread_mutex_lock(&h->lock);
-                                same = have_configs &&
-                                       tasks_current_locked(c, in.desc,
-                                                            config, arr);
-                                pthread_mutex_unlock(&h->lock);
-                                if (!same) {
-                                        stop_all_tasks(c);
-                                        store_task_configs(c, arr);
-                                        publish_task_configs(c, json_incref(arr));
-                                        start_tasks(c, in.desc, config, arr,
-                                                    0);
-                                        started_now = 1;
-                                } else {
-                                        publish_task_configs(c, json_incref(arr));
-                                }
-                                json_decref(arr);
-                                have_configs = 1;
-                        }
-                        /* Tasks started just now already are restarted
-                         * ones (a restart asked for right after a config
-                         * update). */
-                        for (i = 0; i < ntask_restarts && !started_now; i++)
-                                restart_task(c, task_restarts[i], 0);
-                        resume_tasks(c);
-                        break;
-                }
-                free(task_restarts);
-                json_decref(config);
+                done = h->dist ? conn_cycle_dist(c, c->run)
+                               : conn_cycle(c, c->run);
+                if (!done)
+                        continue;
+                pthread_mutex_lock(&h->lock);
+                c->finished = 1;
+                c->scheduled = 0;
+                /* A successor of the same name may start now. */
+                for (o = h->conns; o; o = o->next)
+                        if (o != c && !o->deleted && !o->finished &&
+                            !strcmp(o->name, c->name))
+                                conn_wake_locked(o);
+                pthread_cond_broadcast(&h->cond);
+                pthread_mutex_unlock(&h->lock);
+                break;
         }
-
-        pthread_mutex_lock(&h->lock);
-        c->finished = 1;
-        pthread_cond_broadcast(&h->cond);
-        pthread_mutex_unlock(&h->lock);
         log_context_set(NULL);
-        return NULL;
 }
 
-/* Creates the in-memory connector and its thread (h->lock held). */
+
+/* Creates the in-memory connector and schedules its first cycle (h->lock
+ * held). */
 connector_t *conn_new_locked(herder_t *h, const char *name,
                              json_t *config, target_t target)
 {
@@ -1127,9 +1143,15 @@ connector_t *conn_new_locked(herder_t *h, const char *name,
         c->own_tasks = json_array();
         c->busy = json_array();
         pthread_cond_init(&c->cond, NULL);
+        c->run = calloc(1, sizeof(*c->run));
+        if (!c->name || !c->run) {
+                conn_free(c);
+                return NULL;
+        }
         if (h->dist)
                 conn_own_from_assignment_locked(c);
-        if (pthread_create(&c->thread, NULL, conn_main, c)) {
+        c->scheduled = 1;
+        if (pool_submit(conn_job, c)) {
                 conn_free(c);
                 return NULL;
         }
@@ -1142,5 +1164,14 @@ void conn_wake_locked(connector_t *c)
 {
         c->dirty = 1;
         pthread_cond_signal(&c->cond);
+        if (c->scheduled || c->finished)
+                return;
+        if (pool_submit(conn_job, c)) {
+                /* Out of memory: the next wake tries again. */
+                LOG_ERROR(lg(), "Connector %s: cannot schedule its work",
+                          c->name);
+                return;
+        }
+        c->scheduled = 1;
 }
 

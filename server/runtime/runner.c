@@ -40,6 +40,7 @@
 #include "runtime.h"
 #include "topic_creation.h"
 #include "record.h"
+#include "producers.h"
 #include "canonical_json.h"
 
 #define MAX_TOPIC_HANDLES 64
@@ -349,15 +350,20 @@ static void data_error(xerr_t *e, const char *msg)
 typedef struct topic_handle {
         char *name;
         rd_kafka_topic_t *rkt;
-        int seen;
 } topic_handle_t;
 
 typedef struct source {
         task_t *t;
-        rd_kafka_t *rk;
+        prod_task_t *pt;          /* the task's share of its producer */
+        rd_kafka_t *rk;           /* that producer (maybe shared) */
         topic_handle_t topics[MAX_TOPIC_HANDLES];
         int ntopics;
+        /* Written by the delivery reports (the producer's poll thread),
+         * under the share's lock (prod_locked): */
         unsigned seen_gen;
+        char *seen[8];            /* topics reported as used lately */
+        int nseen;
+        json_t *tolerated;        /* tolerated delivery failures, to log */
         converter_t *kc, *vc;
         hconv_t *hc;
         const char *kc_class, *vc_class, *hc_class;
@@ -381,31 +387,32 @@ typedef struct source {
         void *state;
 } source_t;
 
-static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+/* A delivery report of one of the task's records, on the producer's poll
+ * thread with the share's lock held: only the fields marked above. */
+static void dr_cb(void *arg, const rd_kafka_message_t *m)
 {
-        source_t *s = opaque;
+        source_t *s = arg;
+        const char *topic = rd_kafka_topic_name(m->rkt);
         int i;
 
-        (void)rk;
         if (m->err) {
                 xerr_t e;
 
                 metrics_delivery_failed(&s->t->m, m->err);
                 xerr_set(&e, "org.apache.kafka.common.KafkaException",
-                         "Delivery to topic %s failed: %s",
-                         rd_kafka_topic_name(m->rkt),
+                         "Delivery to topic %s failed: %s", topic,
                          rd_kafka_err2str(m->err));
                 if (errors_tolerate_all(s->eo)) {
-                        /* Logged; the record counts as done and its
-                         * offset is committed. */
-                        errors_begin_source(s->eo, NULL);
-                        errors_fail(s->eo, STAGE_KAFKA_PRODUCE,
-                                    ERRORS_CLASS_SOURCE_TASK, &e);
+                        /* Logged by the task thread; the record counts as
+                         * done and its offset is committed. */
+                        if (s->tolerated &&
+                            json_array_size(s->tolerated) < 1000)
+                                json_array_append_new(s->tolerated,
+                                                      json_string(e.msg));
                         return;
                 }
                 LOG_ERROR(lg(), "Task %s-%d failed to send record to %s: %s",
-                          s->t->conn_name, s->t->id,
-                          rd_kafka_topic_name(m->rkt), e.msg);
+                          s->t->conn_name, s->t->id, topic, e.msg);
                 if (!s->delivery_err[0])
                         snprintf(s->delivery_err, sizeof(s->delivery_err),
                                  XERR_CONNECT ": Unrecoverable exception "
@@ -418,18 +425,68 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         if (atomic_load(&s->t->h->topics_gen) != s->seen_gen) {
                 /* A topics reset: report topics again as they are used. */
                 s->seen_gen = atomic_load(&s->t->h->topics_gen);
-                for (i = 0; i < s->ntopics; i++)
-                        s->topics[i].seen = 0;
+                for (i = 0; i < s->nseen; i++)
+                        free(s->seen[i]);
+                s->nseen = 0;
         }
-        for (i = 0; i < s->ntopics; i++) {
-                if (s->topics[i].rkt == m->rkt) {
-                        if (!s->topics[i].seen) {
-                                s->topics[i].seen = 1;
-                                herder_topic_seen(s->t, s->topics[i].name);
-                        }
-                        break;
-                }
+        for (i = 0; i < s->nseen; i++)
+                if (!strcmp(s->seen[i], topic))
+                        return;
+        herder_topic_seen(s->t, topic);
+        if (s->nseen == (int)(sizeof(s->seen) / sizeof(s->seen[0]))) {
+                free(s->seen[0]);
+                memmove(&s->seen[0], &s->seen[1],
+                        (size_t)(s->nseen - 1) * sizeof(s->seen[0]));
+                s->nseen--;
         }
+        if ((s->seen[s->nseen] = strdup(topic)))
+                s->nseen++;
+}
+
+/* The delivery failure that fails the task, if any (copied under the
+ * share's lock); tolerated failures are logged here, on the task's
+ * thread. */
+typedef struct dr_take {
+        source_t *s;
+        char err[512];
+        json_t *tolerated;
+} dr_take_t;
+
+static void dr_take_locked(void *arg)
+{
+        dr_take_t *d = arg;
+
+        snprintf(d->err, sizeof(d->err), "%s", d->s->delivery_err);
+        if (json_array_size(d->s->tolerated)) {
+                d->tolerated = d->s->tolerated;
+                d->s->tolerated = json_array();
+        }
+}
+
+static int delivery_failed(source_t *s, char *errstr, size_t errstr_size)
+{
+        dr_take_t d = { .s = s };
+        size_t i;
+        json_t *v;
+
+        if (!s->pt)
+                return 0;
+        prod_locked(s->pt, dr_take_locked, &d);
+        json_array_foreach(d.tolerated, i, v) {
+                xerr_t e;
+
+                xerr_set(&e, "org.apache.kafka.common.KafkaException", "%s",
+                         json_string_value(v));
+                errors_begin_source(s->eo, NULL);
+                errors_fail(s->eo, STAGE_KAFKA_PRODUCE,
+                            ERRORS_CLASS_SOURCE_TASK, &e);
+        }
+        json_decref(d.tolerated);
+        if (!d.err[0])
+                return 0;
+        if (errstr)
+                snprintf(errstr, errstr_size, "%s", d.err);
+        return 1;
 }
 
 static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
@@ -456,7 +513,6 @@ static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
         if (!s->topics[s->ntopics].rkt)
                 return NULL;
         s->topics[s->ntopics].name = strdup(name);
-        s->topics[s->ntopics].seen = 0;
         return s->topics[s->ntopics++].rkt;
 }
 
@@ -481,17 +537,10 @@ static void remember_offset(source_t *s, const char *part, const char *off)
  * of records still undelivered. */
 static int flush_for(source_t *s, long long ms, int stoppable)
 {
-        int64_t end = now_ms() + ms;
-
         doing(s->t, "flushing the producer");
-        for (;;) {
-                int64_t left = end - now_ms();
-                if (rd_kafka_outq_len(s->rk) == 0 || left <= 0 ||
-                    (stoppable && atomic_load(&s->t->stop)))
-                        break;
-                rd_kafka_flush(s->rk, (int)(left < 100 ? left : 100));
-        }
-        return rd_kafka_outq_len(s->rk);
+        /* The task's own records only: a shared producer's other tasks
+         * are none of its business. */
+        return prod_flush(s->pt, ms, stoppable ? &s->t->stop : NULL);
 }
 
 /* Flush the producer (up to flush_ms; < 0: flushed already), then commit
@@ -505,7 +554,7 @@ static int commit_offsets(source_t *s, long long flush_ms)
 
         if (!json_object_size(s->offsets))
                 return 0;
-        left = flush_ms < 0 ? rd_kafka_outq_len(s->rk)
+        left = flush_ms < 0 ? prod_inflight(s->pt)
                             : flush_for(s, flush_ms, 1);
         if (left > 0) {
                 /* A stop cut the flush short: the stop's own flush and
@@ -519,7 +568,7 @@ static int commit_offsets(source_t *s, long long flush_ms)
                                  kafka_bootstrap(t->h->kf));
                 return -1;
         }
-        if (s->delivery_err[0])
+        if (delivery_failed(s, NULL, 0))
                 return -1;
         doing(t, "committing source offsets");
         metrics_clock(&t0);
@@ -565,19 +614,33 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                          size_t errstr_size)
 {
         int i, left;
+        /* At most a quarter of what the task may hold in flight per call,
+         * so that the cap never stalls the pipeline. */
+        int slice = prod_cap_slice(s->pt);
 
         while (n > 0) {
-                int good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA,
-                                                  RD_KAFKA_MSG_F_COPY |
-                                                          RD_KAFKA_MSG_F_PARTITION,
-                                                  msgs, n);
+                int k = n < slice ? n : slice, good;
+
+                if (prod_reserve(s->pt, k, &s->t->stop))
+                        return 1;
+                for (i = 0; i < k; i++)
+                        msgs[i]._private = s->pt;
+                good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA,
+                                              RD_KAFKA_MSG_F_COPY |
+                                                      RD_KAFKA_MSG_F_PARTITION,
+                                              msgs, k);
+                if (good < k)
+                        prod_unreserve(s->pt, k - good);
                 metrics_produced(&s->t->m, good);
-                if (good == n) {
-                        for (i = 0; i < n; i++)
+                if (good == k) {
+                        for (i = 0; i < k; i++)
                                 owners[i]->sent = 1;
-                        return 0;
+                        msgs += k;
+                        owners += k;
+                        n -= k;
+                        continue;
                 }
-                for (i = 0, left = 0; i < n; i++) {
+                for (i = 0, left = 0; i < k; i++) {
                         rd_kafka_resp_err_t err = msgs[i].err;
                         if (!err) {
                                 owners[i]->sent = 1;
@@ -593,10 +656,15 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                         msgs[left] = msgs[i];
                         owners[left++] = owners[i];
                 }
+                /* The untried rest follows the failed ones, in order. */
+                for (i = k; i < n; i++) {
+                        msgs[left] = msgs[i];
+                        owners[left++] = owners[i];
+                }
                 n = left;
-                /* Queue full: serve delivery reports, but give way to a
-                 * stop (unsent records' offsets stay behind). */
-                rd_kafka_poll(s->rk, 50);
+                /* Queue full: wait for a delivery report, but give way to
+                 * a stop (unsent records' offsets stay behind). */
+                prod_wait(s->pt, 50, &s->t->stop);
                 if (atomic_load(&s->t->stop))
                         return 1;
         }
@@ -744,6 +812,8 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
         for (;;) {
                 /* The payload pointers are taken now: pay does not move
                  * while a chunk is produced. */
+                if (prod_reserve(s->pt, 1, &s->t->stop))
+                        return 1;
                 const void *k = m->knull ? NULL : s->pay.data + m->koff;
                 void *v = m->vnull ? NULL : s->pay.data + m->voff;
 
@@ -755,7 +825,8 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
                                 RD_KAFKA_V_KEY(k, m->knull ? 0 : m->klen),
                                 RD_KAFKA_V_VALUE(v, m->vnull ? 0 : m->vlen),
                                 RD_KAFKA_V_TIMESTAMP(m->ts > 0 ? m->ts : 0),
-                                RD_KAFKA_V_HEADERS(m->hdrs), RD_KAFKA_V_END);
+                                RD_KAFKA_V_HEADERS(m->hdrs),
+                                RD_KAFKA_V_OPAQUE(s->pt), RD_KAFKA_V_END);
                 else
                         err = rd_kafka_producev(
                                 s->rk, RD_KAFKA_V_RKT(rkt),
@@ -764,7 +835,9 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
                                 RD_KAFKA_V_KEY(k, m->knull ? 0 : m->klen),
                                 RD_KAFKA_V_VALUE(v, m->vnull ? 0 : m->vlen),
                                 RD_KAFKA_V_TIMESTAMP(m->ts > 0 ? m->ts : 0),
-                                RD_KAFKA_V_END);
+                                RD_KAFKA_V_OPAQUE(s->pt), RD_KAFKA_V_END);
+                if (err)
+                        prod_unreserve(s->pt, 1);
                 if (!err) {
                         m->hdrs = NULL; /* librdkafka's now */
                         m->sent = 1;
@@ -778,7 +851,7 @@ static int produce_one(source_t *s, pmsg_t *m, char *errstr,
                                  rd_kafka_err2str(err));
                         return -1;
                 }
-                rd_kafka_poll(s->rk, 50);
+                prod_wait(s->pt, 50, &s->t->stop);
                 if (atomic_load(&s->t->stop))
                         return 1;
         }
@@ -1016,19 +1089,17 @@ static int produce_batch(source_t *s, char *errstr, size_t errstr_size)
  * it is paused. Returns 0. */
 static int pause_flush(source_t *s)
 {
-        if (s->rk && rd_kafka_outq_len(s->rk) > 0)
+        if (s->pt && prod_inflight(s->pt) > 0)
                 flush_for(s, stop_budget_ms(s->t, PAUSE_FLUSH_MS), 1);
         return 0;
 }
 
-static int source_stats_cb(rd_kafka_t *rk, char *json, size_t len,
-                           void *opaque)
+/* The producer's statistics (a shared producer's cover every task on it). */
+static void source_stats_cb(void *arg, const char *json, size_t len)
 {
-        source_t *s = opaque;
+        source_t *s = arg;
 
-        (void)rk;
         metrics_stats(&s->t->m, json, len);
-        return 0;
 }
 
 static void source_run(task_t *t)
@@ -1036,7 +1107,6 @@ static void source_run(task_t *t)
         source_t s;
         char errstr[1024] = "";
         char client_id[300];
-        rd_kafka_conf_t *conf = NULL;
         int64_t last_commit;
         struct timespec pt;
         int i, failed = 0, started = 0;
@@ -1044,6 +1114,7 @@ static void source_run(task_t *t)
         memset(&s, 0, sizeof(s));
         s.t = t;
         s.offsets = json_object();
+        s.tolerated = json_array();
         buf_init(&s.pay, 0);
         s.batch = batch_new();
         if (!s.batch || !s.offsets) {
@@ -1062,22 +1133,15 @@ static void source_run(task_t *t)
         if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
                                &s.tc, errstr, sizeof(errstr)))
                 goto fail;
-        conf = kafka_producer_conf(t->h->kf, t->conn_config, errstr,
-                                   sizeof(errstr));
-        if (!conf)
-                goto fail;
         snprintf(client_id, sizeof(client_id), "connector-producer-%s-%d",
                  t->conn_name, t->id);
-        rd_kafka_conf_set(conf, "client.id", client_id, NULL, 0);
-        rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-        rd_kafka_conf_set_stats_cb(conf, source_stats_cb);
-        metrics_client_conf(conf);
-        rd_kafka_conf_set_opaque(conf, &s);
-        s.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-        if (!s.rk) {
-                rd_kafka_conf_destroy(conf);
+        s.pt = prod_acquire(t->h->kf, t->conn_config, client_id, dr_cb, &s,
+                            errstr, sizeof(errstr));
+        if (!s.pt)
                 goto fail;
-        }
+        s.rk = prod_rk(s.pt);
+        if (metrics_on)
+                prod_on_stats(s.pt, source_stats_cb);
         doing(t, "in the plugin's task_start call");
         if (t->desc->task_start(&t->ctx, cfgmap_of(t->config), &s.state,
                                 errstr, sizeof(errstr))) {
@@ -1115,10 +1179,11 @@ static void source_run(task_t *t)
                         if (prc)
                                 break;
                 }
-                rd_kafka_poll(s.rk, s.batch->count ? 0 : 5);
-                if (s.delivery_err[0]) {
-                        snprintf(errstr, sizeof(errstr), "%s",
-                                 s.delivery_err);
+                /* Nothing polled: a short rest (a delivery report or a
+                 * stop ends it). */
+                if (!s.batch->count)
+                        prod_wait(s.pt, 5, &t->stop);
+                if (delivery_failed(&s, errstr, sizeof(errstr))) {
                         failed = 1;
                         break;
                 }
@@ -1131,7 +1196,7 @@ static void source_run(task_t *t)
         /* Stop: deliver what was produced, commit, then stop the plugin;
          * the flush gets what the stop deadline leaves (one flush, one
          * wait, never one per step). */
-        if (!failed || s.delivery_err[0] == 0) {
+        if (!failed || !delivery_failed(&s, NULL, 0)) {
                 long long budget = stop_budget_ms(t, t->h->flush_timeout_ms);
                 int left = flush_for(&s, budget, 0);
 
@@ -1162,20 +1227,17 @@ out:
         /* Deliver (or give up on) what is in flight while the topic
          * handles the delivery callback looks at still exist. A commit at
          * stop has flushed already; never wait twice. */
-        if (s.rk && !s.flushed_at_stop)
+        if (s.pt && !s.flushed_at_stop)
                 flush_for(&s, stop_budget_ms(t, t->h->flush_timeout_ms), 0);
         doing(t, "closing the producer");
-        if (s.rk && rd_kafka_outq_len(s.rk) > 0)
-                rd_kafka_purge(s.rk, RD_KAFKA_PURGE_F_QUEUE |
-                                             RD_KAFKA_PURGE_F_INFLIGHT);
-        if (s.rk)
-                rd_kafka_poll(s.rk, 0);
+        /* No more reports for this task from here on; what is still in
+         * flight is given up (its offsets stay uncommitted): a producer of
+         * its own is purged, a shared one is left alone. */
         for (i = 0; i < s.ntopics; i++) {
                 rd_kafka_topic_destroy(s.topics[i].rkt);
                 free(s.topics[i].name);
         }
-        if (s.rk)
-                rd_kafka_destroy(s.rk);
+        prod_release(s.pt);
         topic_creation_free(s.tc);
         converter_destroy(s.kc);
         converter_destroy(s.vc);
@@ -1191,6 +1253,9 @@ out:
         json_decref(s.offsets);
         free(s.last_part_raw);
         free(s.last_part_canon);
+        for (i = 0; i < s.nseen; i++)
+                free(s.seen[i]);
+        json_decref(s.tolerated);
 }
 
 /* ------------------------------------------------------------------ */

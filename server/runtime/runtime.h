@@ -28,6 +28,7 @@
 
 typedef struct connector connector_t;
 typedef struct task task_t;
+typedef struct conn_run conn_run_t;
 
 /* What a plugin's ctx handle points at. */
 struct connectd_ctx {
@@ -94,7 +95,9 @@ struct connector {
         int ntask_restarts;
         int deleted;
         int dirty;                /* something above changed */
-        pthread_cond_t cond;      /* wakes the connector thread */
+        int scheduled;            /* its job is queued or running on the
+                                   * shared pool (pool.h) */
+        pthread_cond_t cond;      /* wakes its plugin's host->sleep */
 
         /* (H) observed state, written by the connector thread */
         char state[16];
@@ -117,7 +120,7 @@ struct connector {
         int inst_running;         /* the instance is started (or starting) */
         json_t *busy;             /* task ids being started or stopped */
 
-        pthread_t thread;
+        conn_run_t *run;          /* the reconcile job's own state */
 };
 
 struct herder {
