@@ -530,3 +530,88 @@ size_t dg_event_json(const dg_event_t *ev, int ns, char *out, size_t n)
                 out[o.len < n ? o.len : n - 1] = '\0';
         return o.len;
 }
+
+/* Jackson's string escaping, as JsonConverter writes strings: '"' and
+ * '\\' escaped, control characters as \b \t \n \f \r or \u00XX (upper-case
+ * hex), everything else (DEL, non-ASCII UTF-8) raw; clean runs in one copy. */
+static void jb_str(dg_buf_t *b, const char *s, size_t n)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        size_t i, run = 0;
+
+        dg_buf_putc(b, '"');
+        for (i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                char e[6];
+
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                dg_buf_put(b, s + run, i - run);
+                run = i + 1;
+                e[0] = '\\';
+                switch (c) {
+                case '"': case '\\': e[1] = (char)c; break;
+                case '\b': e[1] = 'b'; break;
+                case '\t': e[1] = 't'; break;
+                case '\n': e[1] = 'n'; break;
+                case '\f': e[1] = 'f'; break;
+                case '\r': e[1] = 'r'; break;
+                default:
+                        memcpy(e + 1, "u00", 3);
+                        e[4] = hex[c >> 4];
+                        e[5] = hex[c & 15];
+                        dg_buf_put(b, e, 6);
+                        continue;
+                }
+                dg_buf_put(b, e, 2);
+        }
+        dg_buf_put(b, s + run, n - run);
+        dg_buf_putc(b, '"');
+}
+
+static void jb_plan(dg_buf_t *b, const dg_event_t *ev, const dg_plan_t *p)
+{
+        dg_buf_putc(b, '{');
+        for (int i = 0; i < p->n; i++) {
+                const dg_val_t *v;
+
+                if (i)
+                        dg_buf_putc(b, ',');
+                jb_str(b, p->f[i].name, strlen(p->f[i].name));
+                dg_buf_putc(b, ':');
+                if (p->f[i].sub) {
+                        jb_plan(b, ev, p->f[i].sub);
+                        continue;
+                }
+                v = &ev->vals[p->f[i].slot];
+                if (v->null)
+                        dg_buf_put(b, "null", 4);
+                else
+                        jb_str(b, ev->buf + v->off, v->len);
+        }
+        dg_buf_putc(b, '}');
+}
+
+int dg_event_null(const dg_event_t *ev, int ns)
+{
+        const dg_topic_t *tp = ev->topic;
+
+        return ev->ns_null[ns] || (tp->kind[ns] == DG_KIND_PRIM &&
+                                   ev->vals[tp->slots[ns][0]].null);
+}
+
+int dg_event_json_buf(const dg_event_t *ev, int ns, dg_buf_t *out)
+{
+        const dg_topic_t *tp = ev->topic;
+
+        out->len = 0;
+        out->overflow = 0;
+        if (dg_event_null(ev, ns))
+                dg_buf_put(out, "null", 4);
+        else if (tp->kind[ns] == DG_KIND_PRIM)
+                jb_str(out, ev->buf + ev->vals[tp->slots[ns][0]].off,
+                       ev->vals[tp->slots[ns][0]].len);
+        else
+                jb_plan(out, ev, tp->plan[ns]);
+        return out->overflow ? -1 : 0;
+}

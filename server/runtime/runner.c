@@ -909,9 +909,19 @@ static int convert_record(source_t *s, pmsg_t *m, int plain, char *errstr,
         }
         m->klen = s->pay.len - m->koff;
         m->voff = s->pay.len;
-        if (converter_from_connect_schema(s->vc, r->topic, r->value_schema,
-                                          r->value, &s->pay, &m->vnull, cerr,
-                                          sizeof(cerr))) {
+        if (rec->value_json && plain) {
+                /* Written by the plugin as the schemaless JsonConverter
+                 * would (the batch's value_json_ok): no value tree. */
+                m->vnull = 0;
+                if (buf_append(&s->pay, rec->value_json,
+                               rec->value_json_len)) {
+                        s->pay.len = m->koff;
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return -1;
+                }
+        } else if (converter_from_connect_schema(
+                           s->vc, r->topic, r->value_schema, r->value,
+                           &s->pay, &m->vnull, cerr, sizeof(cerr))) {
                 s->pay.len = m->koff;
                 data_error(&e, cerr);
                 rc = errors_fail(s->eo, STAGE_VALUE_CONVERTER, s->vc_class,
@@ -1024,6 +1034,8 @@ static void source_run(task_t *t)
         s.vc_class = converter_class(t, "value.converter");
         if (pipeline_start(t, 0, &s.chain, &s.eo, errstr, sizeof(errstr)))
                 goto fail;
+        s.batch->value_json_ok = xchain_empty(s.chain) &&
+                                 converter_is_schemaless_json(s.vc);
         if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
                                &s.tc, errstr, sizeof(errstr)))
                 goto fail;
