@@ -1265,6 +1265,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         sink_t *s = opaque;
 
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                LOG_INFO(lg(), "Task %s-%d: %d partition(s) assigned",
+                         s->t->conn_name, s->t->id, parts->cnt);
                 apply_offset_overrides(s, parts);
                 rd_kafka_assign(rk, parts);
                 if (atomic_load(&s->t->paused))
