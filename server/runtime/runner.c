@@ -1034,8 +1034,11 @@ static void source_run(task_t *t)
         s.vc_class = converter_class(t, "value.converter");
         if (pipeline_start(t, 0, &s.chain, &s.eo, errstr, sizeof(errstr)))
                 goto fail;
+        /* Values as JSON text only where nothing else reads them: no
+         * transforms, and no error log that prints the record. */
         s.batch->value_json_ok = xchain_empty(s.chain) &&
-                                 converter_is_schemaless_json(s.vc);
+                                 converter_is_schemaless_json(s.vc) &&
+                                 !errors_logs_messages(s.eo);
         if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
                                &s.tc, errstr, sizeof(errstr)))
                 goto fail;
