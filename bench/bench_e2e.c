@@ -118,7 +118,7 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
                      int r, long tasks, long per_task, double *a, double *b,
                      double *ca, double *cb)
 {
-        double c0, c1, k0, k1;
+        double c0, c1, k0, k1, w0, w1, q0, q1;
         char body[4096], cmd[2048], book[32], store[32], purchase[32];
         long n = per_task * tasks, status = 0;
         double t0, t1, t2, t3;
@@ -165,7 +165,8 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         fp = fopen("/dev/null", "w");
         curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
-        c0 = proc_cpu_s(cluster_pid) + proc_cpu_s(worker_pid);
+        w0 = proc_cpu_s(worker_pid);
+        c0 = proc_cpu_s(cluster_pid) + w0;
         t0 = now_s();
         curl_easy_perform(c);
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -182,7 +183,8 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
                 usleep(20000);
         }
         t1 = now_s();
-        c1 = proc_cpu_s(cluster_pid) + proc_cpu_s(worker_pid);
+        w1 = proc_cpu_s(worker_pid);
+        c1 = proc_cpu_s(cluster_pid) + w1;
         if (total < 3 * n) {
                 fprintf(stderr, "only %lld of %ld records arrived\n",
                         (long long)total, 3 * n);
@@ -216,14 +218,16 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
                  "kcat -P -q -b %s -t bench-kcat-%d -K '\t' "
                  "-X acks=all -X partitioner=murmur2_random < %s/records.tsv",
                  bootstrap, r, dir);
-        k0 = proc_cpu_s(cluster_pid) + children_cpu_s();
+        q0 = children_cpu_s();
+        k0 = proc_cpu_s(cluster_pid) + q0;
         t2 = now_s();
         if (system(cmd)) {
                 fprintf(stderr, "kcat -P failed\n");
                 return -1;
         }
         t3 = now_s();
-        k1 = proc_cpu_s(cluster_pid) + children_cpu_s();
+        q1 = children_cpu_s();
+        k1 = proc_cpu_s(cluster_pid) + q1;
         snprintf(cmd, sizeof(cmd), "bench-kcat-%d", r);
         ref = topic_count(rk, cmd);
         *a = 3.0 * n / (t1 - t0);
@@ -232,6 +236,12 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
          * figure than the rate (2 cores: rate <= 2 / cpu). */
         *ca = (c1 - c0) / (3.0 * n) * 1e6;
         *cb = (k1 - k0) / ref * 1e6;
+        if (getenv("BENCH_CPU_SPLIT"))
+                printf("  CPU us/record: worker %.2f + cluster %.2f; kcat "
+                       "%.2f + cluster %.2f\n",
+                       (w1 - w0) / (3.0 * n) * 1e6,
+                       ((c1 - c0) - (w1 - w0)) / (3.0 * n) * 1e6,
+                       (q1 - q0) / ref * 1e6, ((k1 - k0) - (q1 - q0)) / ref * 1e6);
         return 0;
 }
 
