@@ -295,14 +295,14 @@ static int emit_record(void *arg, const dg_event_t *ev)
         if (!k)
                 return -1;
         host->record_set_key(rec, k);
-        if (ts->value_json && !dg_event_null(ev, DG_NS_VALUE)) {
-                /* Straight to the JSON text the converter would write. */
-                if (dg_event_json_buf(ev, DG_NS_VALUE, &ts->json) ||
-                    host->record_set_value_json(rec, ts->json.p,
-                                                ts->json.len))
-                        return -1;
-                return 0;
-        }
+        /* Straight to the JSON text the converter would write; a text
+         * too long for the buffer takes the tree path. */
+        if (ts->value_json && !dg_event_null(ev, DG_NS_VALUE) &&
+            dg_event_json_buf(ev, DG_NS_VALUE, &ts->json) == 0)
+                return host->record_set_value_json(rec, ts->json.p,
+                                                   ts->json.len)
+                               ? -1
+                               : 0;
         v = build_ns(rec, ev, DG_NS_VALUE);
         if (!v)
                 return -1;

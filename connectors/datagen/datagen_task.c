@@ -531,42 +531,90 @@ size_t dg_event_json(const dg_event_t *ev, int ns, char *out, size_t n)
         return o.len;
 }
 
-/* Jackson's string escaping, as JsonConverter writes strings: '"' and
- * '\\' escaped, control characters as \b \t \n \f \r or \u00XX (upper-case
- * hex), everything else (DEL, non-ASCII UTF-8) raw; clean runs in one copy. */
-static void jb_str(dg_buf_t *b, const char *s, size_t n)
+/* 1 when one of the 8 bytes in x is below 0x20, '"' or '\\' (exact). */
+static inline int word_dirty(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL;
+        const uint64_t high = 0x8080808080808080ULL;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+        return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+                ((b - ones) & ~b)) & high ? 1 : 0;
+}
+
+/* One escaped byte at d; returns the new end. */
+static inline char *jb_escape(char *d, unsigned char c)
 {
         static const char hex[] = "0123456789ABCDEF";
-        size_t i, run = 0;
 
-        dg_buf_putc(b, '"');
-        for (i = 0; i < n; i++) {
-                unsigned char c = (unsigned char)s[i];
-                char e[6];
-
-                if (c >= 0x20 && c != '"' && c != '\\')
-                        continue;
-                dg_buf_put(b, s + run, i - run);
-                run = i + 1;
-                e[0] = '\\';
-                switch (c) {
-                case '"': case '\\': e[1] = (char)c; break;
-                case '\b': e[1] = 'b'; break;
-                case '\t': e[1] = 't'; break;
-                case '\n': e[1] = 'n'; break;
-                case '\f': e[1] = 'f'; break;
-                case '\r': e[1] = 'r'; break;
-                default:
-                        memcpy(e + 1, "u00", 3);
-                        e[4] = hex[c >> 4];
-                        e[5] = hex[c & 15];
-                        dg_buf_put(b, e, 6);
-                        continue;
-                }
-                dg_buf_put(b, e, 2);
+        *d++ = '\\';
+        switch (c) {
+        case '"': case '\\': *d++ = (char)c; break;
+        case '\b': *d++ = 'b'; break;
+        case '\t': *d++ = 't'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\f': *d++ = 'f'; break;
+        case '\r': *d++ = 'r'; break;
+        default:
+                memcpy(d, "u00", 3);
+                d[3] = hex[c >> 4];
+                d[4] = hex[c & 15];
+                d += 5;
         }
-        dg_buf_put(b, s + run, n - run);
-        dg_buf_putc(b, '"');
+        return d;
+}
+
+/* Jackson's string escaping, as JsonConverter writes strings: '"' and
+ * '\\' escaped, control characters as \b \t \n \f \r or \u00XX (upper-case
+ * hex), everything else (DEL, non-ASCII UTF-8) raw. Room for the worst
+ * case (6 bytes per byte) is made once, clean 8-byte words are copied
+ * whole; a string too long for that reserve goes byte by byte through
+ * dg_buf_put (out->overflow when the text really exceeds DG_BUF_MAX). */
+static void jb_str(dg_buf_t *b, const char *s, size_t n)
+{
+        size_t i = 0;
+        char *d;
+
+        if (n > (DG_BUF_MAX - 2) / 6 || b->len + 6 * n + 2 > DG_BUF_MAX) {
+                dg_buf_putc(b, '"');
+                for (i = 0; i < n; i++) {
+                        unsigned char c = (unsigned char)s[i];
+                        char e[6];
+
+                        if (c >= 0x20 && c != '"' && c != '\\')
+                                dg_buf_putc(b, (char)c);
+                        else
+                                dg_buf_put(b, e, (size_t)(jb_escape(e, c) - e));
+                }
+                dg_buf_putc(b, '"');
+                return;
+        }
+        if (b->len + 6 * n + 2 > b->cap && dg_buf_grow(b, b->len + 6 * n + 2))
+                return;
+        d = b->p + b->len;
+        *d++ = '"';
+        while (i < n) {
+                unsigned char c;
+
+                if (i + 8 <= n) {
+                        uint64_t x;
+
+                        memcpy(&x, s + i, 8);
+                        if (!word_dirty(x)) {
+                                memcpy(d, &x, 8);
+                                d += 8;
+                                i += 8;
+                                continue;
+                        }
+                }
+                c = (unsigned char)s[i++];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        *d++ = (char)c;
+                else
+                        d = jb_escape(d, c);
+        }
+        *d++ = '"';
+        b->len = (size_t)(d - b->p);
 }
 
 static void jb_plan(dg_buf_t *b, const dg_event_t *ev, const dg_plan_t *p)

@@ -190,3 +190,85 @@ Test(datagen_json, value_json_only_when_the_batch_allows_it)
         cr_assert_eq(b->value_json_ok, 1);
         batch_destroy(b);
 }
+
+/* Long strings: past the size where the worst-case reserve fits, the text
+ * is still the converter's; a text longer than the event buffer once
+ * escaped reports an overflow (the plugin then builds the tree). */
+Test(datagen_json, long_strings)
+{
+        static const dg_kv_t kv[] = {
+                { "genvp.t.with", "#{Name.first_name}" },
+        };
+        json_t *props = json_pack("{s:s}", "schemas.enable", "false");
+        size_t sizes[] = { 7, 8, 9, 150000, 200000, 600000 };
+        char err[2048];
+        const char *bad = NULL;
+        dg_config_t *cfg = dg_config_new(kv, 1, &bad, err, sizeof(err));
+        converter_t *cv = converter_new(
+                "org.apache.kafka.connect.json.JsonConverter", props, 0, err,
+                sizeof(err));
+        batch_t *b = batch_new();
+        dg_val_t vals[4];
+        dg_buf_t fast;
+        buf_t slow;
+        char *text = malloc(DG_BUF_MAX);
+
+        json_decref(props);
+        cr_assert_not_null(cfg, "%s", err);
+        cr_assert_not_null(cv, "%s", err);
+        cr_assert_not_null(text);
+        test_host = connectd_host;
+        test_host.register_connector = capture;
+        cr_assert_eq(datagen_plugin_init(&test_host, NULL), 0);
+        dg_buf_init(&fast, 16);
+        buf_init(&slow, 0);
+        for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+                size_t n = sizes[k];
+                dg_event_t ev = { 0 };
+                connectd_record_t *rec;
+                int is_null = 0;
+
+                for (size_t i = 0; i < n; i++)
+                        text[i] = i % 1000 == 999 ? '\x01'
+                                  : i % 97 == 3   ? '"'
+                                                  : (char)('a' + i % 26);
+                memset(vals, 0, sizeof(vals));
+                vals[cfg->topics[0].slots[DG_NS_VALUE][0]].len =
+                        (uint32_t)n;
+                ev.cfg = cfg;
+                ev.topic = &cfg->topics[0];
+                ev.vals = vals;
+                ev.buf = text;
+                cr_assert_eq(dg_event_json_buf(&ev, DG_NS_VALUE, &fast), 0,
+                             "size %zu", n);
+                rec = record_add(b, "t");
+                buf_reset(&slow);
+                cr_assert_eq(converter_from_connect_schema(
+                                     cv, "t", NULL,
+                                     dg_event_value(rec, &ev, DG_NS_VALUE),
+                                     &slow, &is_null, err, sizeof(err)),
+                             0, "%s", err);
+                cr_assert_eq(fast.len, slow.len, "size %zu", n);
+                cr_assert_eq(memcmp(fast.p, slow.data, fast.len), 0,
+                             "size %zu", n);
+                batch_reset(b);
+        }
+        /* 300,000 control characters: 1.8 MB escaped. */
+        {
+                dg_event_t ev = { 0 };
+
+                memset(text, '\x02', 300000);
+                vals[cfg->topics[0].slots[DG_NS_VALUE][0]].len = 300000;
+                ev.cfg = cfg;
+                ev.topic = &cfg->topics[0];
+                ev.vals = vals;
+                ev.buf = text;
+                cr_assert_eq(dg_event_json_buf(&ev, DG_NS_VALUE, &fast), -1);
+        }
+        free(text);
+        dg_buf_free(&fast);
+        buf_free(&slow);
+        batch_destroy(b);
+        converter_destroy(cv);
+        dg_config_destroy(cfg);
+}
