@@ -596,15 +596,26 @@ static void jb_str(dg_buf_t *b, const char *s, size_t n)
         while (i < n) {
                 unsigned char c;
 
-                if (i + 8 <= n) {
-                        uint64_t x;
+                uint64_t x;
 
+                if (i + 8 <= n) {
                         memcpy(&x, s + i, 8);
                         if (!word_dirty(x)) {
                                 memcpy(d, &x, 8);
                                 d += 8;
                                 i += 8;
                                 continue;
+                        }
+                } else if (n >= 8) {
+                        /* The last 1..7 bytes as the word ending at n:
+                         * when it is clean, its first bytes went out
+                         * verbatim just before d, so it is rewritten in
+                         * place, overlapping them. */
+                        memcpy(&x, s + n - 8, 8);
+                        if (!word_dirty(x)) {
+                                memcpy(d - (8 - (n - i)), &x, 8);
+                                d += n - i;
+                                break;
                         }
                 }
                 c = (unsigned char)s[i++];

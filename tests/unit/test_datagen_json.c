@@ -200,7 +200,8 @@ Test(datagen_json, long_strings)
                 { "genvp.t.with", "#{Name.first_name}" },
         };
         json_t *props = json_pack("{s:s}", "schemas.enable", "false");
-        size_t sizes[] = { 7, 8, 9, 150000, 200000, 600000 };
+        size_t sizes[] = { 7,  8,  9,  10, 11, 12,     13,     15,    16,
+                           17, 20, 23, 24, 25, 150000, 200000, 600000 };
         char err[2048];
         const char *bad = NULL;
         dg_config_t *cfg = dg_config_new(kv, 1, &bad, err, sizeof(err));
@@ -232,6 +233,9 @@ Test(datagen_json, long_strings)
                         text[i] = i % 1000 == 999 ? '\x01'
                                   : i % 97 == 3   ? '"'
                                                   : (char)('a' + i % 26);
+                /* an escape near the end, where the last word is read */
+                if (n > 4)
+                        text[n - 1 - k % 5] = k % 2 ? '\\' : '\n';
                 memset(vals, 0, sizeof(vals));
                 vals[cfg->topics[0].slots[DG_NS_VALUE][0]].len =
                         (uint32_t)n;
