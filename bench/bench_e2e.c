@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +62,40 @@ static int64_t topic_count(rd_kafka_t *rk, const char *topic)
 
 #define MAX_ROUNDS 15
 
+/* CPU seconds (user + system) a process has used so far, or 0. */
+static double proc_cpu_s(pid_t pid)
+{
+        char path[64], buf[2048], *p;
+        unsigned long long ut = 0, st = 0;
+        FILE *fp;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        fp = fopen(path, "r");
+        if (!fp)
+                return 0;
+        if (!fgets(buf, sizeof(buf), fp))
+                buf[0] = '\0';
+        fclose(fp);
+        p = strrchr(buf, ')');
+        if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                                "%*u %llu %llu", &ut, &st) != 2)
+                return 0;
+        return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
+/* CPU seconds of waited-for children (kcat and its shell). */
+static double children_cpu_s(void)
+{
+        struct rusage ru;
+
+        getrusage(RUSAGE_CHILDREN, &ru);
+        return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+               ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Processes whose CPU a round accounts: the cluster and the worker. */
+static pid_t cluster_pid, worker_pid;
+
 static int cmp_double(const void *a, const void *b)
 {
         double x = *(const double *)a, y = *(const double *)b;
@@ -80,8 +115,10 @@ static double median(const double *v, int n)
  * kcat -P to bench-kcat-r. Rates in *a (connectd) and *b (kcat). */
 static int run_round(CURL *c, struct curl_slist *h, const char *url,
                      const char *bootstrap, const char *dir, rd_kafka_t *rk,
-                     int r, long tasks, long per_task, double *a, double *b)
+                     int r, long tasks, long per_task, double *a, double *b,
+                     double *ca, double *cb)
 {
+        double c0, c1, k0, k1, w0, w1, q0, q1;
         char body[4096], cmd[2048], book[32], store[32], purchase[32];
         long n = per_task * tasks, status = 0;
         double t0, t1, t2, t3;
@@ -128,6 +165,8 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         fp = fopen("/dev/null", "w");
         curl_easy_setopt(c, CURLOPT_WRITEDATA, fp);
+        w0 = proc_cpu_s(worker_pid);
+        c0 = proc_cpu_s(cluster_pid) + w0;
         t0 = now_s();
         curl_easy_perform(c);
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -144,6 +183,8 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
                 usleep(20000);
         }
         t1 = now_s();
+        w1 = proc_cpu_s(worker_pid);
+        c1 = proc_cpu_s(cluster_pid) + w1;
         if (total < 3 * n) {
                 fprintf(stderr, "only %lld of %ld records arrived\n",
                         (long long)total, 3 * n);
@@ -177,16 +218,30 @@ static int run_round(CURL *c, struct curl_slist *h, const char *url,
                  "kcat -P -q -b %s -t bench-kcat-%d -K '\t' "
                  "-X acks=all -X partitioner=murmur2_random < %s/records.tsv",
                  bootstrap, r, dir);
+        q0 = children_cpu_s();
+        k0 = proc_cpu_s(cluster_pid) + q0;
         t2 = now_s();
         if (system(cmd)) {
                 fprintf(stderr, "kcat -P failed\n");
                 return -1;
         }
         t3 = now_s();
+        q1 = children_cpu_s();
+        k1 = proc_cpu_s(cluster_pid) + q1;
         snprintf(cmd, sizeof(cmd), "bench-kcat-%d", r);
         ref = topic_count(rk, cmd);
         *a = 3.0 * n / (t1 - t0);
         *b = ref / (t3 - t2);
+        /* CPU per record, cluster included: on a busy machine a steadier
+         * figure than the rate (2 cores: rate <= 2 / cpu). */
+        *ca = (c1 - c0) / (3.0 * n) * 1e6;
+        *cb = (k1 - k0) / ref * 1e6;
+        if (getenv("BENCH_CPU_SPLIT"))
+                printf("  CPU us/record: worker %.2f + cluster %.2f; kcat "
+                       "%.2f + cluster %.2f\n",
+                       (w1 - w0) / (3.0 * n) * 1e6,
+                       ((c1 - c0) - (w1 - w0)) / (3.0 * n) * 1e6,
+                       (q1 - q0) / ref * 1e6, ((k1 - k0) - (q1 - q0)) / ref * 1e6);
         return 0;
 }
 
@@ -206,6 +261,7 @@ int main(int argc, char **argv)
         CURL *c;
         struct curl_slist *h = NULL;
         double ra[MAX_ROUNDS], rb[MAX_ROUNDS], rr[MAX_ROUNDS];
+        double cpa[MAX_ROUNDS], cpb[MAX_ROUNDS];
         FILE *fp;
 
         if (rounds < 1)
@@ -222,6 +278,7 @@ int main(int argc, char **argv)
         {
                 char *av[] = { (char *)bin, "--embedded-kafka-only", NULL };
                 kpid = spawn(av, p_out, p_err);
+                cluster_pid = kpid;
         }
         if (read_line(p_out, "", bootstrap, sizeof(bootstrap), 30)) {
                 fprintf(stderr, "embedded kafka did not start\n");
@@ -240,6 +297,7 @@ int main(int argc, char **argv)
         {
                 char *av[] = { (char *)bin, props, NULL };
                 wpid = spawn(av, w_out, w_err);
+                worker_pid = wpid;
         }
         if (read_line(w_out, "connectd: REST API listening on ", url,
                       sizeof(url), 30)) {
@@ -259,16 +317,19 @@ int main(int argc, char **argv)
         c = curl_easy_init();
         h = curl_slist_append(h, "Content-Type: application/json");
         for (r = 1; r <= rounds; r++) {
-                double a, b;
+                double a, b, ca, cb;
                 if (run_round(c, h, url, bootstrap, dir, rk, r, tasks,
-                              per_task, &a, &b))
+                              per_task, &a, &b, &ca, &cb))
                         return 1;
+                cpa[r - 1] = ca;
+                cpb[r - 1] = cb;
                 ra[r - 1] = a;
                 rb[r - 1] = b;
                 rr[r - 1] = a / b;
                 printf("round %d: connectd %.0f records/s, kcat -P %.0f "
-                       "records/s, ratio %.2f\n",
-                       r, a, b, a / b);
+                       "records/s, ratio %.2f; CPU per record (cluster "
+                       "included) %.2f us vs %.2f us\n",
+                       r, a, b, a / b, ca, cb);
                 fflush(stdout);
         }
         printf("records: %ld per round (3 topics x %ld, %ld tasks), %d "
@@ -280,6 +341,9 @@ int main(int argc, char **argv)
                median(rb, rounds));
         printf("ratio connectd/kcat: %.2f (median of the rounds' ratios)\n",
                median(rr, rounds));
+        printf("CPU per record, cluster included: connectd %.2f us, kcat "
+               "-P %.2f us (medians)\n",
+               median(cpa, rounds), median(cpb, rounds));
         curl_easy_cleanup(c);
         curl_slist_free_all(h);
         rd_kafka_destroy(rk);

@@ -5,6 +5,9 @@
 #        bench/run.sh transforms [records_per_topic]  (only (e) below)
 #        bench/run.sh metrics [records_per_topic]  (only (f) below)
 #        bench/run.sh footprint [N]  (only (g) below)
+#        bench/run.sh sink [records]     (only (h) below)
+#        bench/run.sh soak [minutes]     (only (i) below; not part of the
+#                                         default run)
 # (b) end to end: the worker's records acknowledged by the embedded cluster
 # against kcat producing the same records (bench_e2e; RECORDS per topic).
 # (d) distributed mode: a 3-worker cluster's time to run a new 12-task
@@ -19,12 +22,19 @@
 # (g) footprint: N throttled datagen connectors on one worker: RSS, threads,
 # create time, GET /connectors?expand=status time and restart-to-all-RUNNING
 # (bench_footprint; FOOTPRINT_N connectors, 1000 by default).
+# (h) sink throughput: the same records through a FileStream sink task, a
+# null sink task and kcat -C, timed from the task's partition assignment to
+# the last record (bench_sink; SINK_RECORDS records, SINK_ROUNDS rounds,
+# SINK_PARTITIONS partitions).
+# (i) soak: the bookstore generator unthrottled (tasks.max=3) plus a null
+# sink task reading its three topics, for SOAK_MINUTES (default 30); the
+# worker's RSS every SOAK_SAMPLE_S seconds (default 10) as a table.
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build-bench}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics bench_metrics_hooks bench_footprint connectd >/dev/null
+cmake --build "$BUILD" --target bench_datagen bench_e2e bench_cluster bench_xform bench_metrics bench_metrics_hooks bench_footprint bench_sink connectd >/dev/null
 
 cluster() {
   echo "== (d) distributed mode: 3 workers on one embedded cluster"
@@ -40,6 +50,65 @@ footprint() {
 }
 if [ "${1:-}" = footprint ]; then
   footprint "${2:-}"
+  exit 0
+fi
+sink() {
+  echo "== (h) sink throughput: FileStream and null sink tasks vs kcat -C"
+  "$BUILD/bench/bench_sink" "$BUILD/connectd" "${1:-${SINK_RECORDS:-600000}}" \
+    "${SINK_ROUNDS:-3}" "${SINK_PARTITIONS:-32}"
+}
+soak() {
+  MIN=${1:-${SOAK_MINUTES:-30}}
+  STEP=${SOAK_SAMPLE_S:-10}
+  DIR=$(mktemp -d /tmp/connectd-soak-XXXXXX)
+  echo "== (i) soak: bookstore unthrottled (3 tasks) + null sink, ${MIN} min, RSS every ${STEP} s"
+  "$BUILD/connectd" --embedded-kafka-only >"$DIR/kafka.out" 2>"$DIR/kafka.err" &
+  KPID=$!
+  i=0
+  until [ -s "$DIR/kafka.out" ] || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  BOOT=$(head -1 "$DIR/kafka.out")
+  cat >"$DIR/worker.properties" <<EOP
+bootstrap.servers=$BOOT
+listeners=http://127.0.0.1:0
+storage.path=$DIR/connectd.db
+log.level=WARN
+plugin.path=$BUILD/bench-plugins
+EOP
+  "$BUILD/connectd" "$DIR/worker.properties" >"$DIR/worker.out" 2>"$DIR/worker.err" &
+  WPID=$!
+  i=0
+  until grep -q "REST API listening on" "$DIR/worker.out" 2>/dev/null || [ $i -gt 300 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  URL=$(sed -n 's/^connectd: REST API listening on //p' "$DIR/worker.out" | head -1)
+  jq '.config["global.throttle.ms"] = "0"' "$SRC/examples/msk-datagen-bookstore.json" |
+    curl -sf -o /dev/null -H 'Content-Type: application/json' -d @- "$URL/connectors"
+  curl -sf -o /dev/null -H 'Content-Type: application/json' "$URL/connectors" -d \
+    '{"name":"soak-sink","config":{"connector.class":"connectd.bench.NullSinkConnector","tasks.max":"1","topics":"book,bookstore,purchase","key.converter":"org.apache.kafka.connect.storage.StringConverter","value.converter":"org.apache.kafka.connect.storage.StringConverter"}}'
+  echo "| t (s) | worker RSS (MiB) | worker threads | cluster RSS (MiB) | connector states |"
+  echo "|---|---|---|---|---|"
+  START=$(date +%s)
+  while :; do
+    T=$(($(date +%s) - START))
+    RSS=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$WPID/status")
+    THR=$(awk '/^Threads/ {print $2}' "/proc/$WPID/status")
+    KRSS=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$KPID/status")
+    ST=$(curl -sf "$URL/connectors?expand=status" |
+      jq -r '[.[] | .status.connector.state, (.status.tasks[] | .state)] | group_by(.) | map("\(.[0])=\(length)") | join(" ")')
+    echo "| $T | $RSS | $THR | $KRSS | $ST |"
+    [ "$T" -ge $((MIN * 60)) ] && break
+    sleep "$STEP"
+  done
+  kill "$WPID"; wait "$WPID" 2>/dev/null || true
+  kill "$KPID"; wait "$KPID" 2>/dev/null || true
+  rm -rf "$DIR"
+}
+if [ "${1:-}" = sink ]; then
+  sink "${2:-}"
+  exit 0
+fi
+if [ "${1:-}" = soak ]; then
+  soak "${2:-}"
   exit 0
 fi
 if [ "${1:-}" = cluster ]; then
@@ -84,3 +153,4 @@ transforms
 
 metrics
 footprint
+sink

@@ -474,6 +474,18 @@ typedef struct connectd_host {
         int (*register_config_provider)(
                 connectd_registry_t *reg,
                 const struct connectd_config_provider_desc *desc);
+        /* schemaless JSON values (added for the produce fast path) */
+        /* 1 when this poll's values may be given as JSON text with
+         * record_set_value_json: the value converter is JsonConverter with
+         * schemas.enable=false and no transform reads the record, so the
+         * text goes to Kafka as it is, without a value tree. 0: build the
+         * value as usual. Check struct_size before calling. */
+        int (*batch_value_json_ok)(const connectd_batch_t *batch);
+        /* The record's value as JSON text, written exactly as
+         * JsonConverter would write the value (copied). Only when
+         * batch_value_json_ok; replaces a value set before. 0 or -1. */
+        int (*record_set_value_json)(connectd_record_t *rec, const char *json,
+                                     size_t len);
         /* -- add new functions at the end only -- */
 } connectd_host_t;
 

@@ -20,6 +20,8 @@
 #define CONNECTD_DATAGEN_INT_H
 
 #include <stddef.h>
+
+#include "connect/plugin.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -294,6 +296,16 @@ const char *dg_event_field(const dg_event_t *ev, int ns, const char *path,
 /* JSON text (schemas disabled) of a namespace, fields in plan order.
  * Returns the length written to out (NUL-terminated, truncated to n). */
 size_t dg_event_json(const dg_event_t *ev, int ns, char *out, size_t n);
+/* 1 when the namespace's value is null (a tombstone, or a null primitive). */
+int dg_event_null(const dg_event_t *ev, int ns);
+/* The namespace as JsonConverter (schemas.enable=false) writes the value
+ * built from it, byte for byte, into out (reset first). 0, or -1 when out
+ * overflowed. */
+int dg_event_json_buf(const dg_event_t *ev, int ns, dg_buf_t *out);
+/* The namespace as the value tree the plugin builds without the JSON fast
+ * path (datagen_plugin.c; the host given to datagen_plugin_init). */
+connectd_value_t *dg_event_value(connectd_record_t *rec, const dg_event_t *ev,
+                                 int ns);
 
 /* Java HashMap iteration index of a key in a table of `size` buckets. */
 uint32_t dg_hashmap_index(const char *name, uint32_t size);

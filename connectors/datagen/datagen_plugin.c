@@ -40,6 +40,8 @@ typedef struct task_state {
         dg_task_t *task;
         connectd_batch_t *batch;
         size_t poll_bytes;     /* generated text in this poll so far */
+        int value_json;        /* this poll: values as JSON text */
+        dg_buf_t json;         /* one value's JSON text */
 } task_state_t;
 
 /* Copy a host map into a dg_kv_t array pointing at the map's strings
@@ -209,7 +211,8 @@ static int dg_task_start(connectd_ctx_t *ctx, const connectd_config_t *cfg,
         }
         dg_rng_seed_random(&seeder);
         ts->task = dg_task_new(ts->cfg, dg_rng_next(&seeder));
-        if (!ts->task) {
+        dg_buf_init(&ts->json, 1024);
+        if (!ts->task || !ts->json.p) {
                 snprintf(errstr, errstr_size, "out of memory");
                 goto out;
         }
@@ -218,6 +221,7 @@ static int dg_task_start(connectd_ctx_t *ctx, const connectd_config_t *cfg,
         rc = 0;
 out:
         if (ts) {
+                dg_buf_free(&ts->json);
                 dg_task_destroy(ts->task);
                 dg_config_destroy(ts->cfg);
                 free(ts);
@@ -265,6 +269,12 @@ static connectd_value_t *build_ns(connectd_record_t *rec, const dg_event_t *ev,
         return build_struct(rec, ev, tp->plan[ns]);
 }
 
+connectd_value_t *dg_event_value(connectd_record_t *rec, const dg_event_t *ev,
+                                 int ns)
+{
+        return build_ns(rec, ev, ns);
+}
+
 static int emit_record(void *arg, const dg_event_t *ev)
 {
         task_state_t *ts = arg;
@@ -282,10 +292,20 @@ static int emit_record(void *arg, const dg_event_t *ev)
                 return 1; /* the batch is at its ceiling: stop this poll */
         ts->poll_bytes += bytes;
         k = build_ns(rec, ev, DG_NS_KEY);
-        v = build_ns(rec, ev, DG_NS_VALUE);
-        if (!k || !v)
+        if (!k)
                 return -1;
         host->record_set_key(rec, k);
+        /* Straight to the JSON text the converter would write; a text
+         * too long for the buffer takes the tree path. */
+        if (ts->value_json && !dg_event_null(ev, DG_NS_VALUE) &&
+            dg_event_json_buf(ev, DG_NS_VALUE, &ts->json) == 0)
+                return host->record_set_value_json(rec, ts->json.p,
+                                                   ts->json.len)
+                               ? -1
+                               : 0;
+        v = build_ns(rec, ev, DG_NS_VALUE);
+        if (!v)
+                return -1;
         host->record_set_value(rec, v);
         return 0;
 }
@@ -304,6 +324,10 @@ static int dg_task_poll_cb(void *state, connectd_batch_t *batch, char *errstr,
 
         ts->batch = batch;
         ts->poll_bytes = 0;
+        ts->value_json = CONNECTD_HOST_HAS(host, record_set_value_json) &&
+                         host->batch_value_json_ok &&
+                         host->record_set_value_json &&
+                         host->batch_value_json_ok(batch);
         n = dg_task_poll(ts->task, POLL_MAX_RECORDS, emit_record, ts, sleep_cb,
                          ts, &drained, errstr, errstr_size);
         ts->batch = NULL;
@@ -317,6 +341,7 @@ static void dg_task_stop(void *state)
         task_state_t *ts = state;
         if (!ts)
                 return;
+        dg_buf_free(&ts->json);
         dg_task_destroy(ts->task);
         dg_config_destroy(ts->cfg);
         free(ts);

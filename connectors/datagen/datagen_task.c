@@ -530,3 +530,147 @@ size_t dg_event_json(const dg_event_t *ev, int ns, char *out, size_t n)
                 out[o.len < n ? o.len : n - 1] = '\0';
         return o.len;
 }
+
+/* 1 when one of the 8 bytes in x is below 0x20, '"' or '\\' (exact). */
+static inline int word_dirty(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL;
+        const uint64_t high = 0x8080808080808080ULL;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+        return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+                ((b - ones) & ~b)) & high ? 1 : 0;
+}
+
+/* One escaped byte at d; returns the new end. */
+static inline char *jb_escape(char *d, unsigned char c)
+{
+        static const char hex[] = "0123456789ABCDEF";
+
+        *d++ = '\\';
+        switch (c) {
+        case '"': case '\\': *d++ = (char)c; break;
+        case '\b': *d++ = 'b'; break;
+        case '\t': *d++ = 't'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\f': *d++ = 'f'; break;
+        case '\r': *d++ = 'r'; break;
+        default:
+                memcpy(d, "u00", 3);
+                d[3] = hex[c >> 4];
+                d[4] = hex[c & 15];
+                d += 5;
+        }
+        return d;
+}
+
+/* Jackson's string escaping, as JsonConverter writes strings: '"' and
+ * '\\' escaped, control characters as \b \t \n \f \r or \u00XX (upper-case
+ * hex), everything else (DEL, non-ASCII UTF-8) raw. Room for the worst
+ * case (6 bytes per byte) is made once, clean 8-byte words are copied
+ * whole; a string too long for that reserve goes byte by byte through
+ * dg_buf_put (out->overflow when the text really exceeds DG_BUF_MAX). */
+static void jb_str(dg_buf_t *b, const char *s, size_t n)
+{
+        size_t i = 0;
+        char *d;
+
+        if (n > (DG_BUF_MAX - 2) / 6 || b->len + 6 * n + 2 > DG_BUF_MAX) {
+                dg_buf_putc(b, '"');
+                for (i = 0; i < n; i++) {
+                        unsigned char c = (unsigned char)s[i];
+                        char e[6];
+
+                        if (c >= 0x20 && c != '"' && c != '\\')
+                                dg_buf_putc(b, (char)c);
+                        else
+                                dg_buf_put(b, e, (size_t)(jb_escape(e, c) - e));
+                }
+                dg_buf_putc(b, '"');
+                return;
+        }
+        if (b->len + 6 * n + 2 > b->cap && dg_buf_grow(b, b->len + 6 * n + 2))
+                return;
+        d = b->p + b->len;
+        *d++ = '"';
+        while (i < n) {
+                unsigned char c;
+
+                uint64_t x;
+
+                if (i + 8 <= n) {
+                        memcpy(&x, s + i, 8);
+                        if (!word_dirty(x)) {
+                                memcpy(d, &x, 8);
+                                d += 8;
+                                i += 8;
+                                continue;
+                        }
+                } else if (n >= 8) {
+                        /* The last 1..7 bytes as the word ending at n:
+                         * when it is clean, its first bytes went out
+                         * verbatim just before d, so it is rewritten in
+                         * place, overlapping them. */
+                        memcpy(&x, s + n - 8, 8);
+                        if (!word_dirty(x)) {
+                                memcpy(d - (8 - (n - i)), &x, 8);
+                                d += n - i;
+                                break;
+                        }
+                }
+                c = (unsigned char)s[i++];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        *d++ = (char)c;
+                else
+                        d = jb_escape(d, c);
+        }
+        *d++ = '"';
+        b->len = (size_t)(d - b->p);
+}
+
+static void jb_plan(dg_buf_t *b, const dg_event_t *ev, const dg_plan_t *p)
+{
+        dg_buf_putc(b, '{');
+        for (int i = 0; i < p->n; i++) {
+                const dg_val_t *v;
+
+                if (i)
+                        dg_buf_putc(b, ',');
+                jb_str(b, p->f[i].name, strlen(p->f[i].name));
+                dg_buf_putc(b, ':');
+                if (p->f[i].sub) {
+                        jb_plan(b, ev, p->f[i].sub);
+                        continue;
+                }
+                v = &ev->vals[p->f[i].slot];
+                if (v->null)
+                        dg_buf_put(b, "null", 4);
+                else
+                        jb_str(b, ev->buf + v->off, v->len);
+        }
+        dg_buf_putc(b, '}');
+}
+
+int dg_event_null(const dg_event_t *ev, int ns)
+{
+        const dg_topic_t *tp = ev->topic;
+
+        return ev->ns_null[ns] || (tp->kind[ns] == DG_KIND_PRIM &&
+                                   ev->vals[tp->slots[ns][0]].null);
+}
+
+int dg_event_json_buf(const dg_event_t *ev, int ns, dg_buf_t *out)
+{
+        const dg_topic_t *tp = ev->topic;
+
+        out->len = 0;
+        out->overflow = 0;
+        if (dg_event_null(ev, ns))
+                dg_buf_put(out, "null", 4);
+        else if (tp->kind[ns] == DG_KIND_PRIM)
+                jb_str(out, ev->buf + ev->vals[tp->slots[ns][0]].off,
+                       ev->vals[tp->slots[ns][0]].len);
+        else
+                jb_plan(out, ev, tp->plan[ns]);
+        return out->overflow ? -1 : 0;
+}

@@ -847,6 +847,11 @@ static int put_text(buf_t *out, const connect_schema_t *s,
         return 0;
 }
 
+int converter_is_schemaless_json(const converter_t *cv)
+{
+        return cv && cv->kind == CV_JSON && !cv->schemas_enable;
+}
+
 int converter_from_connect_schema(converter_t *cv, const char *topic,
                                   const connect_schema_t *schema,
                                   const connectd_value_t *v, buf_t *out,

@@ -38,6 +38,10 @@ connectd_value_t *converter_to_connect(converter_t *cv, const char *topic,
                                        arena_t *arena, char *errstr,
                                        size_t errstr_size);
 
+/* 1 when cv is JsonConverter with schemas.enable=false: a value given as
+ * JSON text (record_set_value_json) is what it would write. */
+int converter_is_schemaless_json(const converter_t *cv);
+
 /* The same with the Connect schema: `schema` (NULL: schemaless, the
  * converter infers what it needs) describes v; *schema_out gets the
  * schema the converter read (JsonConverter with schemas.enable=true: the

@@ -344,6 +344,11 @@ int errors_tolerate_all(const errors_t *op)
         return op->cfg.tolerance_all;
 }
 
+int errors_logs_messages(const errors_t *op)
+{
+        return op->cfg.log_include_messages;
+}
+
 void errors_begin_sink(errors_t *op, const rd_kafka_message_t *m)
 {
         op->failed = 0;

@@ -112,6 +112,8 @@ int errors_dlq_flush(errors_t *op, int timeout_ms);
 int errors_has_reporter(const errors_t *op);
 /* 1 with tolerance all. */
 int errors_tolerate_all(const errors_t *op);
+/* errors.log.include.messages: failures log the record itself. */
+int errors_logs_messages(const errors_t *op);
 
 /* A new record: a consumed message (sink), or a polled record before the
  * transforms (source). Clears the failed state. The record must outlive

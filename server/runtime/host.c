@@ -285,4 +285,6 @@ const connectd_host_t connectd_host = {
         .xrecord_timestamp_type = abi_xrecord_timestamp_type,
         /* config providers (added with the record pipeline) */
         .register_config_provider = plugins_register_provider,
+        .batch_value_json_ok = batch_value_json_ok,
+        .record_set_value_json = record_set_value_json,
 };

@@ -813,11 +813,13 @@ static const tdef_t TDEFS[] = {
           "task's producer could not deliver (refused or failed delivery "
           "reports).", 1, f_produce_errors },
         { NULL, NULL, "connectd_task_producer_queue_messages", "Messages "
-          "in the task producer's queue, in flight included (librdkafka "
-          "statistics msg_cnt).", 1, f_q_msgs },
+          "in the queue of the task's producer, in flight included; a "
+          "shared producer's whole queue (librdkafka statistics msg_cnt)."
+          , 1, f_q_msgs },
         { NULL, NULL, "connectd_task_producer_queue_bytes", "Bytes of the "
-          "messages in the task producer's queue (librdkafka statistics "
-          "msg_size).", 1, f_q_bytes },
+          "messages in the queue of the task's producer; a shared "
+          "producer's whole queue (librdkafka statistics msg_size).", 1,
+          f_q_bytes },
         { NULL, NULL, "connectd_task_broker_rtt_avg_seconds", "Average "
           "broker round-trip time of the task's client, the largest among "
           "its brokers (librdkafka statistics rtt.avg).", 0, f_rtt },

@@ -246,6 +246,8 @@ connectd_record_t *record_add(connectd_batch_t *batch, const char *topic)
         rec->partition = -1;
         rec->key = NULL;
         rec->value = NULL;
+        rec->value_json = NULL;
+        rec->value_json_len = 0;
         rec->key_schema = NULL;
         rec->value_schema = NULL;
         rec->has_timestamp = 0;
@@ -306,8 +308,32 @@ void record_set_key(connectd_record_t *rec, connectd_value_t *key)
 
 void record_set_value(connectd_record_t *rec, connectd_value_t *value)
 {
-        if (rec)
+        if (rec) {
                 rec->value = value;
+                rec->value_json = NULL;
+        }
+}
+
+int batch_value_json_ok(const connectd_batch_t *batch)
+{
+        return batch && batch->value_json_ok;
+}
+
+int record_set_value_json(connectd_record_t *rec, const char *json,
+                          size_t len)
+{
+        char *p;
+
+        if (!rec || !json || !rec->batch->value_json_ok)
+                return -1;
+        p = arena_alloc(rec->batch->arena, len ? len : 1);
+        if (!p)
+                return -1;
+        memcpy(p, json, len);
+        rec->value = NULL;
+        rec->value_json = p;
+        rec->value_json_len = len;
+        return 0;
 }
 
 /* ---- values ----------------------------------------------------------- */

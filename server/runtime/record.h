@@ -58,6 +58,10 @@ struct connectd_record {
         int32_t partition;                  /* -1: partitioner decides */
         connectd_value_t *key;              /* NULL means a null key */
         connectd_value_t *value;            /* NULL means a null value */
+        const char *value_json;             /* value as JSON text (the
+                                             * batch's value_json_ok), or
+                                             * NULL: value above */
+        size_t value_json_len;
         const connect_schema_t *key_schema; /* NULL: schemaless */
         const connect_schema_t *value_schema;
         int has_timestamp;
@@ -79,6 +83,10 @@ struct connectd_batch {
          * share a pointer, so the runner can match them by address. */
         const char *topics[BATCH_TOPICS];
         int ntopics;
+        /* Set by the runner (kept across batch_reset): values may be given
+         * as JSON text, which goes to Kafka as it is (the value converter
+         * is JsonConverter with schemas.enable=false, no transforms). */
+        int value_json_ok;
 };
 
 typedef struct connectd_batch batch_t;
@@ -108,6 +116,11 @@ int record_set_source(connectd_record_t *rec, const char *partition_json,
                       const char *offset_json);
 void record_set_key(connectd_record_t *rec, connectd_value_t *key);
 void record_set_value(connectd_record_t *rec, connectd_value_t *value);
+int batch_value_json_ok(const connectd_batch_t *batch);
+/* The value as JSON text (copied into the batch's arena); only when the
+ * batch's value_json_ok. 0, or -1 (not allowed, or out of memory). */
+int record_set_value_json(connectd_record_t *rec, const char *json,
+                          size_t len);
 connectd_value_t *value_null(connectd_record_t *rec);
 connectd_value_t *value_string(connectd_record_t *rec, const char *s, size_t len);
 connectd_value_t *value_bytes(connectd_record_t *rec, const void *p, size_t len);

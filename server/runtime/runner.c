@@ -995,9 +995,19 @@ static int convert_record(source_t *s, pmsg_t *m, int plain, char *errstr,
         }
         m->klen = s->pay.len - m->koff;
         m->voff = s->pay.len;
-        if (converter_from_connect_schema(s->vc, r->topic, r->value_schema,
-                                          r->value, &s->pay, &m->vnull, cerr,
-                                          sizeof(cerr))) {
+        if (rec->value_json && plain) {
+                /* Written by the plugin as the schemaless JsonConverter
+                 * would (the batch's value_json_ok): no value tree. */
+                m->vnull = 0;
+                if (buf_append(&s->pay, rec->value_json,
+                               rec->value_json_len)) {
+                        s->pay.len = m->koff;
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return -1;
+                }
+        } else if (converter_from_connect_schema(
+                           s->vc, r->topic, r->value_schema, r->value,
+                           &s->pay, &m->vnull, cerr, sizeof(cerr))) {
                 s->pay.len = m->koff;
                 data_error(&e, cerr);
                 rc = errors_fail(s->eo, STAGE_VALUE_CONVERTER, s->vc_class,
@@ -1130,6 +1140,11 @@ static void source_run(task_t *t)
         s.vc_class = converter_class(t, "value.converter");
         if (pipeline_start(t, 0, &s.chain, &s.eo, errstr, sizeof(errstr)))
                 goto fail;
+        /* Values as JSON text only where nothing else reads them: no
+         * transforms, and no error log that prints the record. */
+        s.batch->value_json_ok = xchain_empty(s.chain) &&
+                                 converter_is_schemaless_json(s.vc) &&
+                                 !errors_logs_messages(s.eo);
         if (topic_creation_new(t->h->kf, t->h->props, t->conn_config,
                                &s.tc, errstr, sizeof(errstr)))
                 goto fail;
@@ -1367,6 +1382,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         sink_t *s = opaque;
 
         if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                LOG_INFO(lg(), "Task %s-%d: %d partition(s) assigned",
+                         s->t->conn_name, s->t->id, parts->cnt);
                 apply_offset_overrides(s, parts);
                 rd_kafka_assign(rk, parts);
                 if (metrics_on)
