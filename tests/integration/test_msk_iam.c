@@ -146,7 +146,7 @@ Test(msk_iam, worker_and_task_authenticate_with_iam_tokens, .timeout = 120)
         struct fake_broker b;
         char props[2048], *dir = tmpdir_new("msk");
         struct seen own = { &b, "rdkafka", -1 },
-                    task = { &b, "connector-producer-gen-", -1 };
+                    task = { &b, "connector-producer", -1 };
         worker_t *w;
         int i;
 
