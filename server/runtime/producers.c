@@ -7,6 +7,7 @@
  * share's mutex; the delivery callback takes only the share's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct prod_task {
         pthread_cond_t cond;
         int inflight;          /* messages handed over, not yet reported */
         int waiters;           /* threads waiting on cond */
+        int wake_at;           /* wake them once inflight <= this */
         int detached;          /* the task released it */
         prod_dr_fn dr;
         prod_stats_fn stats;   /* may be NULL */
@@ -89,8 +91,12 @@ static void dr_msg(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
                 pt->dr(pt->arg, m);
         pt->inflight--;
         gone = pt->detached && pt->inflight <= 0;
-        if (pt->waiters)
+        /* Only when a waiter's condition may hold: a task at its cap
+         * would otherwise be woken by every single report. */
+        if (pt->waiters && pt->inflight <= pt->wake_at) {
+                pt->wake_at = -1;
                 pthread_cond_broadcast(&pt->cond);
+        }
         pthread_mutex_unlock(&pt->mtx);
         if (gone)
                 share_free(pt);
@@ -289,7 +295,9 @@ int prod_cap_slice(const prod_task_t *pt)
         return k > 0 ? k : 1;
 }
 
-static void wait_slice(prod_task_t *pt, long long ms)
+/* Waits up to ms, or until a delivery report brings the task's messages
+ * in flight down to `level` (INT_MAX: any report). */
+static void wait_slice(prod_task_t *pt, long long ms, int level)
 {
         struct timespec ts;
 
@@ -300,6 +308,8 @@ static void wait_slice(prod_task_t *pt, long long ms)
                 ts.tv_sec++;
                 ts.tv_nsec -= 1000000000L;
         }
+        if (level > pt->wake_at)
+                pt->wake_at = level;
         pt->waiters++;
         pthread_cond_timedwait(&pt->cond, &pt->mtx, &ts);
         pt->waiters--;
@@ -315,7 +325,7 @@ int prod_reserve(prod_task_t *pt, int n, const atomic_int *stop)
                         pthread_mutex_unlock(&pt->mtx);
                         return 1;
                 }
-                wait_slice(pt, 50);
+                wait_slice(pt, 50, cap - n);
         }
         pt->inflight += n;
         pthread_mutex_unlock(&pt->mtx);
@@ -346,7 +356,7 @@ void prod_wait(prod_task_t *pt, long long ms, const atomic_int *stop)
         if (ms <= 0 || (stop && atomic_load(stop)))
                 return;
         pthread_mutex_lock(&pt->mtx);
-        wait_slice(pt, ms);
+        wait_slice(pt, ms, INT_MAX);
         pthread_mutex_unlock(&pt->mtx);
 }
 
@@ -370,7 +380,7 @@ int prod_flush(prod_task_t *pt, long long ms, const atomic_int *stop)
                 if (pt->inflight <= 0 || left <= 0 ||
                     (stop && atomic_load(stop)))
                         break;
-                wait_slice(pt, left < 100 ? left : 100);
+                wait_slice(pt, left < 100 ? left : 100, 0);
         }
         n = pt->inflight;
         pthread_mutex_unlock(&pt->mtx);
