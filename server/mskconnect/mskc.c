@@ -795,7 +795,9 @@ static void install_one(mskc_t *m)
 }
 
 /* Distributed leader: connectors leaving CREATING / UPDATING are written
- * even when nobody asks. Lock held. */
+ * even when nobody asks, and a custom plugin a former leader did not
+ * finish installing is installed here (only this thread installs, so
+ * none is in progress now). Lock held. */
 static const char *conn_state(mskc_t *m, json_t *rec, json_t **desc);
 static void settle(mskc_t *m)
 {
@@ -804,6 +806,11 @@ static void settle(mskc_t *m)
 
         if (!m->kstore || !is_leader(m))
                 return;
+        json_array_foreach(m->plugins, i, r)
+                if (!strcmp(sget(r, "customPluginState"), "CREATING") &&
+                    !queued(m, sget(r, "_arn")))
+                        json_array_append_new(m->queue,
+                                              json_string(sget(r, "_arn")));
         json_array_foreach(m->conns, i, r) {
                 const char *ph = sget(r, "_phase");
 
@@ -829,6 +836,8 @@ static void *installer(void *arg)
                         continue;
                 }
                 settle(m);
+                if (json_array_size(m->queue) > 0)
+                        continue;
                 if (m->kstore) {
                         /* The reader signals without the lock: wake up
                          * anyway now and then. */
