@@ -14,8 +14,12 @@
  * - through B, an update with a stale currentVersion is refused and one
  *   with the current one is taken (the new version is seen on A);
  * - deleted through B: gone on A, on the MSK API and on Connect's.
- * Plain HTTP without SigV4 (the workers have no mskconnect.access.key.id);
- * every wait polls with a deadline.
+ * Plain HTTP without SigV4 (the workers have no mskconnect.access.key.id).
+ * With MSK credentials (sigv4_writes_reach_the_leader): SigV4-signed writes
+ * through either worker reach the leader (the forward proves itself with
+ * the secret), the error type comes back in x-amzn-ErrorType, and a forged
+ * forward header is refused.
+ * Every wait polls with a deadline.
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
@@ -523,4 +527,174 @@ Test(mskc_cluster, resources_shared_by_every_worker)
         free(p_pl);
         free(p_wc);
         free(p_c);
+}
+
+/* ---------------------------------------------------------- SigV4 */
+
+#define AKID "AKIDCONNECTDTEST"
+#define SECRET "connectd-test-secret"
+
+typedef struct {
+        long status;
+        char body[4096];
+        char type[128];
+} sresp_t;
+
+static size_t body_cb(char *d, size_t sz, size_t nm, void *arg)
+{
+        sresp_t *r = arg;
+        size_t n = sz * nm, have = strlen(r->body);
+
+        if (have + n < sizeof(r->body)) {
+                memcpy(r->body + have, d, n);
+                r->body[have + n] = '\0';
+        }
+        return n;
+}
+
+static size_t hdr_cb(char *d, size_t sz, size_t nm, void *arg)
+{
+        sresp_t *r = arg;
+        size_t n = sz * nm;
+        static const char name[] = "x-amzn-ErrorType:";
+
+        if (n > sizeof(name) && !strncasecmp(d, name, sizeof(name) - 1)) {
+                size_t l = n - (sizeof(name) - 1);
+                const char *v = d + sizeof(name) - 1;
+
+                while (l && (*v == ' ')) {
+                        v++;
+                        l--;
+                }
+                while (l && (v[l - 1] == '\r' || v[l - 1] == '\n'))
+                        l--;
+                snprintf(r->type, sizeof(r->type), "%.*s", (int)l, v);
+        }
+        return n;
+}
+
+/* A request signed by curl's SigV4 (service kafkaconnect) with secret,
+ * plus an optional extra header line. */
+static void signed_req(const worker_t *w, const char *method, const char *path,
+                       const char *body, const char *secret,
+                       const char *extra, sresp_t *out)
+{
+        CURL *c = curl_easy_init();
+        struct curl_slist *h = NULL;
+        char url[1024];
+
+        memset(out, 0, sizeof(*out));
+        snprintf(url, sizeof(url), "%s%s", w->url, path);
+        h = curl_slist_append(h, "Content-Type: application/json");
+        if (extra)
+                h = curl_slist_append(h, extra);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        if (body)
+                curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        if (secret) {
+                curl_easy_setopt(c, CURLOPT_AWS_SIGV4,
+                                 "aws:amz:us-east-1:kafkaconnect");
+                curl_easy_setopt(c, CURLOPT_USERNAME, AKID);
+                curl_easy_setopt(c, CURLOPT_PASSWORD, secret);
+        }
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, hdr_cb);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 70000L);
+        cr_assert_eq(curl_easy_perform(c), CURLE_OK);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+}
+
+/* signed_req, retried while the cluster has no leader (503). */
+static void signed_write(const worker_t *w, const char *method,
+                         const char *path, const char *body, sresp_t *out)
+{
+        int i;
+
+        for (i = 0; i < 100; i++) {
+                struct timespec ts = { 0, 200 * 1000000L };
+
+                signed_req(w, method, path, body, SECRET, NULL, out);
+                if (out->status != 503)
+                        return;
+                nanosleep(&ts, NULL); /* a client's back-off */
+        }
+        cr_assert_fail("%s %s: the cluster never took it: %s", method, path,
+                       out->body);
+}
+
+static const char WCFG_B64[] = "a2V5LmNvbnZlcnRlcj1vcmcuYXBhY2hlLmthZmthLmNvbm5lY3"
+        "Quc3RvcmFnZS5TdHJpbmdDb252ZXJ0ZXIK";
+
+Test(mskc_cluster, sigv4_writes_reach_the_leader)
+{
+        char props[2048], body[512];
+        const worker_t *ws[2];
+        sresp_t r;
+        int i;
+
+        ek = ekafka_start_props(BASE_PROPS);
+        snprintf(props, sizeof(props),
+                 "%sbootstrap.servers=%s\n"
+                 "mskconnect.access.key.id=" AKID "\n"
+                 "mskconnect.secret.access.key=" SECRET "\n",
+                 BASE_PROPS, ek->bootstrap);
+        wa = worker_spawn(props, NULL);
+        wb = worker_spawn(props, NULL);
+        worker_wait_ready(wa);
+        worker_wait_ready(wb);
+        ws[0] = wa;
+        ws[1] = wb;
+        /* One create through each worker: one of them is not the leader
+         * and forwards it. */
+        for (i = 0; i < 2; i++) {
+                snprintf(body, sizeof(body), "{\"name\": \"wc%d\", "
+                         "\"propertiesFileContent\": \"%s\"}", i, WCFG_B64);
+                signed_write(ws[i], "POST", "/v1/worker-configurations",
+                             body, &r);
+                cr_assert_eq(r.status, 200, "via %d: %s", i, r.body);
+        }
+        /* The same names again: a ConflictException through either, its
+         * type in the header (the forwarded one's too), no "__type". */
+        for (i = 0; i < 2; i++) {
+                snprintf(body, sizeof(body), "{\"name\": \"wc%d\", "
+                         "\"propertiesFileContent\": \"%s\"}", 1 - i,
+                         WCFG_B64);
+                signed_write(ws[i], "POST", "/v1/worker-configurations",
+                             body, &r);
+                cr_assert_eq(r.status, 409, "via %d: %s", i, r.body);
+                cr_assert_str_eq(r.type, "ConflictException", "via %d", i);
+                cr_assert_null(strstr(r.body, "__type"), "%s", r.body);
+        }
+        /* Both listed through either worker. */
+        for (i = 0; i < 2; i++) {
+                signed_req(ws[i], "GET", "/v1/worker-configurations", NULL,
+                           SECRET, NULL, &r);
+                cr_assert_eq(r.status, 200, "%s", r.body);
+                cr_assert(strstr(r.body, "\"wc0\"") &&
+                          strstr(r.body, "\"wc1\""), "%s", r.body);
+        }
+        /* A wrong secret is refused before anything is forwarded. */
+        for (i = 0; i < 2; i++) {
+                signed_req(ws[i], "POST", "/v1/worker-configurations",
+                           "{\"name\": \"x\"}", "wrong-secret", NULL, &r);
+                cr_assert_eq(r.status, 403, "%s", r.body);
+                cr_assert_str_eq(r.type, "InvalidSignatureException");
+        }
+        /* A forward header without the secret's proof proves nothing. */
+        for (i = 0; i < 2; i++) {
+                snprintf(body, sizeof(body), "{\"name\": \"forged%d\", "
+                         "\"propertiesFileContent\": \"%s\"}", i, WCFG_B64);
+                signed_req(ws[i], "POST", "/v1/worker-configurations", body,
+                           NULL,
+                           "X-Connectd-Mskc-Forward: 1767225600:"
+                           "00000000000000000000000000000000"
+                           "00000000000000000000000000000000", &r);
+                cr_assert_eq(r.status, 403, "%s", r.body);
+        }
 }
