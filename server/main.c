@@ -573,7 +573,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: REST server: %s\n", errstr);
                 goto out;
         }
-        mskc = mskc_start(h, props, errstr, sizeof(errstr));
+        mskc = mskc_start(h, kf, props, errstr, sizeof(errstr));
         if (!mskc) {
                 fprintf(stderr, "connectd: MSK Connect API: %s\n", errstr);
                 goto out;

@@ -1496,6 +1496,11 @@ static const wc_def_t wc_defs_table[] = {
          "Directory holding the unpacked revisions of custom plugins "
          "(unset: mskconnect-plugins next to storage.path).",
          check_not_empty},
+        {"mskconnect.storage.topic", WC_TYPE_STRING, "connect-mskconnect",
+         "Distributed mode: the compacted one-partition topic that holds "
+         "the MSK Connect API's resources (created with "
+         "config.storage.replication.factor).",
+         check_not_empty},
         /* ---- Config providers (Kafka's AbstractConfig) ---- */
         {"config.providers", WC_TYPE_LIST, NULL,
          "Names of the config providers whose ${NAME:[PATH:]KEY} references "

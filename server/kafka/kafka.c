@@ -559,6 +559,17 @@ static int internal_topics_create(rd_kafka_mock_cluster_t *mc, int brokers,
                 LOG_INFO(lg(), "Embedded Kafka: topic %s with %lld "
                          "partition(s)", topic, parts < 1 ? 1 : parts);
         }
+        {
+                /* The MSK Connect API's resources: one partition. */
+                const char *topic = wc_get(props, "mskconnect.storage.topic");
+
+                if (topic && *topic &&
+                    mock_topic_create(mc, brokers, topic, 1,
+                                      (int)wc_get_ll(props, "config.storage."
+                                                     "replication.factor"),
+                                      errstr, errstr_size))
+                        return -1;
+        }
         wc_coordination_topic(props, coord, sizeof(coord));
         if (mock_topic_create(mc, brokers, coord,
                               (int)wc_get_ll(props,

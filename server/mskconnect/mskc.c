@@ -8,7 +8,26 @@
  * configurations) guarded by one mutex, which a request holds from start
  * to end: the MSK Connect API is a control plane, one request at a time is
  * plenty, and the herder never calls back into this module. Every change
- * is written to mskc_store (the worker's SQLite file) before the answer.
+ * is written to the store before the answer, and applied to the arrays
+ * only once it is durable (a failed write is a 500 that changed nothing):
+ * standalone mskc_store (the worker's SQLite file), distributed
+ * mskc_kafka_store (mskconnect.storage.topic).
+ *
+ * Distributed mode: every worker reads the topic from the beginning; the
+ * reader thread only queues each record in `inbox` (its own mutex, so a
+ * writer holding `lock` while it waits for its record to be read back
+ * never blocks the reader); whoever takes `lock` drains the inbox first
+ * (apply), so the arrays are the topic's state. A request reads the topic
+ * to its end before it is served, so an answer shows every write
+ * acknowledged before it. Writes (any method but GET) are served by the
+ * leader alone, one at a time under its lock: another worker checks the
+ * caller, then forwards the request (mskc_forward.h). Name uniqueness and
+ * currentVersion are thus checked against one current state. A derived
+ * change (a connector leaving CREATING/UPDATING) is written by the leader
+ * only; other workers work it out for their own answers.
+ * Every worker installs each ACTIVE custom plugin revision in its own
+ * plugin directory (the installer thread; at start-up before the herder
+ * starts) and ships the log lines of every MSK connector's tasks it runs.
  *
  * A connector is a connectd connector of the same name: its Connect config
  * is connectorConfiguration plus the client overrides its kafkaCluster
@@ -26,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -38,6 +58,11 @@
 #include "mskc_valid.h"
 #include "mskc_workercfg.h"
 #include "sqlite/mskc_store.h"
+#include "kafka/mskc_kafka_store.h"
+#include "forward.h"
+#include "kafka.h"
+#include "kafka_log.h"
+#include "mskc_forward.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.mskconnect")
 
@@ -59,6 +84,8 @@ struct mskc {
         const char *akid;     /* in props */
         const char *secret;   /* in props */
         mskc_store_t *store;  /* NULL: memory only */
+        mskc_kstore_t *kstore; /* distributed mode; else NULL */
+        char store_err[512];  /* the last write's failure (under lock) */
 
         pthread_mutex_t lock;
         json_t *conns;        /* arrays of records, creation order */
@@ -72,7 +99,19 @@ struct mskc {
         int stopping;
         pthread_t thread;
         int thread_started;
+
+        /* Distributed: records read from the topic, not applied yet:
+         * [[arn, kind or null, doc or null], ...]. */
+        pthread_mutex_t inbox_lock;
+        json_t *inbox;
+        /* Distributed: custom plugin ARN -> this worker's revision dir,
+         * for the revisions loaded here. */
+        json_t *local;
 };
+
+/* A forwarded request's error answers carry their type in the body too
+ * ("__type"), since the forwarding worker sees no headers. */
+static __thread int tl_forwarded;
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -138,7 +177,12 @@ static int send_error(rest_xresp_t *out, unsigned status, const char *type,
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        rest_xresp_json(out, status, json_pack("{s:s}", "message", msg));
+        if (!out)
+                return -1;
+        rest_xresp_json(out, status,
+                        tl_forwarded ? json_pack("{s:s,s:s}", "message", msg,
+                                                 "__type", type)
+                                     : json_pack("{s:s}", "message", msg));
         rest_xresp_header(out, "x-amzn-ErrorType", type);
         return -1;
 }
@@ -170,31 +214,58 @@ static json_t *public_copy(const json_t *rec, const char *const *drop)
         return o;
 }
 
+/* Writes rec durably. 0, or -1 with the reason in m->store_err. */
 static int persist(mskc_t *m, const char *kind, json_t *rec)
 {
-        char err[256];
         char *doc;
         int rc;
 
-        if (!m->store)
+        if (!m->store && !m->kstore)
                 return 0;
         doc = json_dumps(rec, JSON_COMPACT);
-        if (!doc)
+        if (!doc) {
+                snprintf(m->store_err, sizeof(m->store_err), "out of memory");
                 return -1;
-        rc = mskc_store_put(m->store, sget(rec, "_arn"), kind, doc, err,
-                            sizeof(err));
+        }
+        rc = m->kstore ? mskc_kstore_put(m->kstore, sget(rec, "_arn"), kind,
+                                         doc, m->store_err,
+                                         sizeof(m->store_err))
+                       : mskc_store_put(m->store, sget(rec, "_arn"), kind,
+                                        doc, m->store_err,
+                                        sizeof(m->store_err));
         free(doc);
         if (rc)
-                LOG_ERROR(lg(), "%s", err);
+                LOG_ERROR(lg(), "%s", m->store_err);
         return rc;
 }
 
-static void unpersist(mskc_t *m, const char *arn)
+static int unpersist(mskc_t *m, const char *arn)
 {
-        char err[256];
+        int rc = 0;
 
-        if (m->store && mskc_store_delete(m->store, arn, err, sizeof(err)))
-                LOG_ERROR(lg(), "%s", err);
+        if (m->kstore)
+                rc = mskc_kstore_delete(m->kstore, arn, m->store_err,
+                                        sizeof(m->store_err));
+        else if (m->store)
+                rc = mskc_store_delete(m->store, arn, m->store_err,
+                                       sizeof(m->store_err));
+        if (rc)
+                LOG_ERROR(lg(), "%s", m->store_err);
+        return rc;
+}
+
+/* The leader writes; standalone, this worker is it. */
+static int is_leader(mskc_t *m)
+{
+        char err[256], *url = NULL;
+        herder_err_t e;
+
+        if (!m->kstore)
+                return 1;
+        e = herder_route(m->h, HERDER_ROUTE_LEADER, NULL, -1, &url, err,
+                         sizeof(err));
+        free(url);
+        return e == HERDER_OK && !url;
 }
 
 static json_t *find(json_t *arr, const char *arn, size_t *idx)
@@ -417,7 +488,7 @@ static int logs_start(mskc_t *m, const json_t *rec, char *err, size_t errsz)
         if (!s3)
                 return 0;
         l = mskc_logs_start(m->props, sget(rec, "connectorName"),
-                            sget(s3, "bucket"),
+                            herder_worker_id(m->h), sget(s3, "bucket"),
                             sget(s3, "prefix") ? sget(s3, "prefix") : "", err,
                             errsz);
         if (!l)
@@ -427,6 +498,167 @@ static int logs_start(mskc_t *m, const json_t *rec, char *err, size_t errsz)
         e->logs = l;
         e->next = m->logs;
         m->logs = e;
+        return 0;
+}
+
+/* ------------------------------------------------------ state changes */
+
+static logs_ent_t *logs_find(mskc_t *m, const char *name)
+{
+        logs_ent_t *e;
+
+        for (e = m->logs; e; e = e->next)
+                if (!strcmp(e->name, name))
+                        return e;
+        return NULL;
+}
+
+static json_t *array_of(mskc_t *m, const char *kind)
+{
+        if (!kind)
+                return NULL;
+        if (!strcmp(kind, K_CONN))
+                return m->conns;
+        if (!strcmp(kind, K_PLUGIN))
+                return m->plugins;
+        if (!strcmp(kind, K_WCFG))
+                return m->wcfgs;
+        return NULL;
+}
+
+static int queued(mskc_t *m, const char *arn)
+{
+        size_t i;
+        json_t *q;
+
+        json_array_foreach(m->queue, i, q)
+                if (!strcmp(json_string_value(q), arn))
+                        return 1;
+        return 0;
+}
+
+/* Distributed: what a record read from the topic means for this worker:
+ * log delivery for the connectors, a custom plugin revision loaded here. */
+static void side_effects(mskc_t *m, json_t *oarr, const json_t *old,
+                         json_t *tarr, const json_t *rec)
+{
+        char err[1024];
+
+        if (old && oarr == m->conns && !rec)
+                logs_stop(m, sget(old, "connectorName"));
+        if (rec && tarr == m->conns &&
+            !logs_find(m, sget(rec, "connectorName")) &&
+            logs_start(m, rec, err, sizeof(err)))
+                LOG_ERROR(lg(), "Log delivery of connector %s: %s",
+                          sget(rec, "connectorName"), err);
+        if (old && oarr == m->plugins && !rec) {
+                const char *dir = json_string_value(
+                        json_object_get(m->local, sget(old, "_arn")));
+
+                if (dir) {
+                        mskc_plugin_rev_t rev = { .dir = (char *)dir };
+
+                        mskc_plugin_remove(&rev);
+                        json_object_del(m->local, sget(old, "_arn"));
+                }
+        }
+        if (rec && tarr == m->plugins &&
+            !strcmp(sget(rec, "customPluginState"), "ACTIVE") &&
+            !json_object_get(m->local, sget(rec, "_arn")) &&
+            !queued(m, sget(rec, "_arn"))) {
+                json_array_append_new(m->queue, json_string(sget(rec, "_arn")));
+                pthread_cond_signal(&m->cond);
+        }
+}
+
+/* The arrays take a stored change: rec (borrowed) of `kind` under arn, or
+ * with rec NULL its deletion. Lock held. */
+static void apply(mskc_t *m, const char *arn, const char *kind, json_t *rec)
+{
+        json_t *arrs[3] = { m->conns, m->plugins, m->wcfgs };
+        json_t *old = NULL, *oarr = NULL, *tarr = rec ? array_of(m, kind)
+                                                      : NULL;
+        size_t idx = 0;
+        int i;
+
+        if (rec && !tarr)
+                return; /* a kind this version does not know */
+        for (i = 0; i < 3 && !old; i++)
+                if ((old = find(arrs[i], arn, &idx)))
+                        oarr = arrs[i];
+        json_incref(old);
+        if (old && oarr != tarr)
+                json_array_remove(oarr, idx);
+        if (rec && old && oarr == tarr)
+                json_array_set(tarr, idx, rec);
+        else if (rec)
+                json_array_append(tarr, rec);
+        if (m->kstore)
+                side_effects(m, oarr, old, tarr, rec);
+        json_decref(old);
+}
+
+/* Distributed: the records the reader queued, applied in their order.
+ * Lock held. */
+static void drain(mskc_t *m)
+{
+        json_t *batch, *e;
+        size_t i;
+
+        if (!m->kstore)
+                return;
+        pthread_mutex_lock(&m->inbox_lock);
+        batch = m->inbox;
+        m->inbox = json_array();
+        pthread_mutex_unlock(&m->inbox_lock);
+        json_array_foreach(batch, i, e) {
+                json_t *rec = json_array_get(e, 2);
+
+                apply(m, json_string_value(json_array_get(e, 0)),
+                      json_string_value(json_array_get(e, 1)),
+                      json_is_object(rec) ? rec : NULL);
+        }
+        json_decref(batch);
+}
+
+/* The reader thread: queue it (never m->lock, which a writer waiting for
+ * this very record may hold). */
+static void on_stored(void *opaque, const char *arn, const char *kind,
+                      const char *json)
+{
+        mskc_t *m = opaque;
+        json_t *rec = json ? json_loads(json, 0, NULL) : NULL;
+
+        if (json && !json_is_object(rec)) {
+                json_decref(rec);
+                return;
+        }
+        pthread_mutex_lock(&m->inbox_lock);
+        json_array_append_new(m->inbox,
+                              json_pack("[s,s?,o?]", arn, kind, rec));
+        pthread_mutex_unlock(&m->inbox_lock);
+        /* The installer looks at it soon (it also wakes on its own). */
+        pthread_cond_signal(&m->cond);
+}
+
+/* Store nrec (borrowed), then apply it. 0, or -1 with a 500 in out (may
+ * be NULL) and nothing changed. */
+static int commit(mskc_t *m, const char *kind, json_t *nrec,
+                  rest_xresp_t *out)
+{
+        if (persist(m, kind, nrec))
+                return INTERNAL(out, "The change could not be stored: %s",
+                                m->store_err);
+        apply(m, sget(nrec, "_arn"), kind, nrec);
+        return 0;
+}
+
+static int commit_delete(mskc_t *m, const char *arn, rest_xresp_t *out)
+{
+        if (unpersist(m, arn))
+                return INTERNAL(out, "The deletion could not be stored: %s",
+                                m->store_err);
+        apply(m, arn, NULL, NULL);
         return 0;
 }
 
@@ -444,86 +676,183 @@ static void rev_from_rec(const json_t *prec, mskc_plugin_rev_t *rev)
         rev->dir = sget(r, "dir") ? strdup(sget(r, "dir")) : NULL;
 }
 
+/* Distributed: a revision installed by another worker, here: loaded
+ * again from this worker's plugin directory when it is there (a
+ * restart), else fetched and unpacked like the first install. */
+static int local_install(const json_t *props, const char *id, const char *ct,
+                         const char *bucket, const char *key, const char *ver,
+                         mskc_plugin_rev_t *rev, char *err, size_t errsz)
+{
+        char dir[4096];
+        struct stat st;
+
+        memset(rev, 0, sizeof(*rev));
+        if (mskc_plugin_local_dir(props, id, 1, dir, sizeof(dir), err, errsz))
+                return -1;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+                rev->dir = strdup(dir);
+                if (rev->dir && !mskc_plugin_reload(props, rev, err, errsz))
+                        return 0;
+                LOG_WARN(lg(), "Custom plugin %s: %s; fetching it again", id,
+                         err);
+                mskc_plugin_rev_free(rev);
+        }
+        return mskc_plugin_install(props, id, 1, ct, bucket, key, ver, rev,
+                                   err, errsz);
+}
+
+/* Takes the first job off the queue and does it (without the lock while
+ * it fetches and loads). Lock held. */
+static void install_one(mskc_t *m)
+{
+        json_t *job, *prec, *s3, *nrec;
+        char *arn, *id, *ct, *bucket, *key, *ver;
+        mskc_plugin_rev_t rev = { 0 };
+        char err[1024] = "";
+        int rc, here;
+
+        job = json_incref(json_array_get(m->queue, 0));
+        json_array_remove(m->queue, 0);
+        prec = find(m->plugins, json_string_value(job), NULL);
+        /* here: a revision another worker installed, for this worker. */
+        here = prec && m->kstore &&
+               !strcmp(sget(prec, "customPluginState"), "ACTIVE");
+        if (!prec || (here && json_object_get(m->local, sget(prec, "_arn"))) ||
+            (!here && strcmp(sget(prec, "customPluginState"), "CREATING"))) {
+                json_decref(job);
+                return;
+        }
+        s3 = json_object_get(json_object_get(prec, "_location"),
+                             "s3Location");
+        arn = strdup(json_string_value(job));
+        id = strdup(sget(prec, "_id"));
+        ct = strdup(sget(prec, "_contentType"));
+        bucket = strdup(sget(s3, "bucketArn"));
+        key = strdup(sget(s3, "fileKey"));
+        ver = sget(s3, "objectVersion") ? strdup(sget(s3, "objectVersion"))
+                                        : NULL;
+        json_decref(job);
+        pthread_mutex_unlock(&m->lock);
+
+        rc = here ? local_install(m->props, id, ct, bucket, key, ver, &rev,
+                                  err, sizeof(err))
+                  : mskc_plugin_install(m->props, id, 1, ct, bucket, key, ver,
+                                        &rev, err, sizeof(err));
+
+        pthread_mutex_lock(&m->lock);
+        drain(m);
+        prec = find(m->plugins, arn, NULL);
+        if (!prec) {
+                /* Deleted meanwhile. */
+                if (!rc)
+                        mskc_plugin_remove(&rev);
+        } else if (here) {
+                if (rc) {
+                        LOG_ERROR(lg(), "Custom plugin %s could not be loaded "
+                                  "on this worker: %s", arn, err);
+                } else {
+                        json_object_set_new(m->local, arn,
+                                            json_string(rev.dir));
+                        LOG_INFO(lg(), "Custom plugin %s loaded on this "
+                                 "worker", arn);
+                }
+        } else if (rc) {
+                nrec = json_deep_copy(prec);
+                json_object_set_new(nrec, "customPluginState",
+                                    json_string("CREATE_FAILED"));
+                json_object_set_new(nrec, "stateDescription",
+                                    json_pack("{s:s,s:s}", "code",
+                                              "CREATE_FAILED", "message",
+                                              err));
+                LOG_WARN(lg(), "Custom plugin %s: %s", arn, err);
+                commit(m, K_PLUGIN, nrec, NULL);
+                json_decref(nrec);
+        } else {
+                nrec = json_deep_copy(prec);
+                json_object_set_new(nrec, "customPluginState",
+                                    json_string("ACTIVE"));
+                json_object_set_new(
+                        nrec, "_rev",
+                        json_pack("{s:s,s:I,s:o,s:s}", "md5", rev.md5_hex,
+                                  "size", (json_int_t)rev.size, "classes",
+                                  rev.classes ? json_incref(rev.classes)
+                                              : json_array(),
+                                  "dir", rev.dir ? rev.dir : ""));
+                if (m->kstore)
+                        json_object_set_new(m->local, arn,
+                                            json_string(rev.dir));
+                if (commit(m, K_PLUGIN, nrec, NULL) == 0)
+                        LOG_INFO(lg(), "Custom plugin %s is ACTIVE", arn);
+                json_decref(nrec);
+        }
+        mskc_plugin_rev_free(&rev);
+        free(arn);
+        free(id);
+        free(ct);
+        free(bucket);
+        free(key);
+        free(ver);
+}
+
+/* Distributed leader: connectors leaving CREATING / UPDATING are written
+ * even when nobody asks, and a custom plugin a former leader did not
+ * finish installing is installed here (only this thread installs, so
+ * none is in progress now). Lock held. */
+static const char *conn_state(mskc_t *m, json_t *rec, json_t **desc);
+static void settle(mskc_t *m)
+{
+        json_t *r, *d;
+        size_t i;
+
+        if (!m->kstore || !is_leader(m))
+                return;
+        json_array_foreach(m->plugins, i, r)
+                if (!strcmp(sget(r, "customPluginState"), "CREATING") &&
+                    !queued(m, sget(r, "_arn")))
+                        json_array_append_new(m->queue,
+                                              json_string(sget(r, "_arn")));
+        json_array_foreach(m->conns, i, r) {
+                const char *ph = sget(r, "_phase");
+
+                if (ph && (!strcmp(ph, "CREATING") ||
+                           !strcmp(ph, "UPDATING"))) {
+                        conn_state(m, r, &d);
+                        json_decref(d);
+                }
+        }
+}
+
 static void *installer(void *arg)
 {
         mskc_t *m = arg;
 
         pthread_mutex_lock(&m->lock);
         for (;;) {
-                json_t *job, *prec;
-                char *arn, *id, *ct, *bucket, *key, *ver;
-                mskc_plugin_rev_t rev = { 0 };
-                char err[1024] = "";
-                int rc;
-
-                while (!m->stopping && json_array_size(m->queue) == 0)
-                        pthread_cond_wait(&m->cond, &m->lock);
+                drain(m);
                 if (m->stopping)
                         break;
-                job = json_incref(json_array_get(m->queue, 0));
-                json_array_remove(m->queue, 0);
-                prec = find(m->plugins, json_string_value(job), NULL);
-                if (!prec) {
-                        json_decref(job);
+                if (json_array_size(m->queue) > 0) {
+                        install_one(m);
                         continue;
                 }
-                arn = strdup(json_string_value(job));
-                id = strdup(sget(prec, "_id"));
-                ct = strdup(sget(prec, "_contentType"));
-                bucket = strdup(sget(json_object_get(json_object_get(
-                                prec, "_location"), "s3Location"),
-                                "bucketArn"));
-                key = strdup(sget(json_object_get(json_object_get(
-                                prec, "_location"), "s3Location"),
-                                "fileKey"));
-                ver = sget(json_object_get(json_object_get(prec, "_location"),
-                                           "s3Location"), "objectVersion")
-                        ? strdup(sget(json_object_get(json_object_get(
-                                prec, "_location"), "s3Location"),
-                                "objectVersion"))
-                        : NULL;
-                json_decref(job);
-                pthread_mutex_unlock(&m->lock);
+                settle(m);
+                if (json_array_size(m->queue) > 0)
+                        continue;
+                if (m->kstore) {
+                        /* The reader signals without the lock: wake up
+                         * anyway now and then. */
+                        struct timespec ts;
 
-                rc = mskc_plugin_install(m->props, id, 1, ct, bucket, key, ver,
-                                         &rev, err, sizeof(err));
-
-                pthread_mutex_lock(&m->lock);
-                prec = find(m->plugins, arn, NULL);
-                if (!prec) {
-                        /* Deleted meanwhile. */
-                        if (!rc)
-                                mskc_plugin_remove(&rev);
-                } else if (rc) {
-                        json_object_set_new(prec, "customPluginState",
-                                            json_string("CREATE_FAILED"));
-                        json_object_set_new(prec, "stateDescription",
-                                            json_pack("{s:s,s:s}", "code",
-                                                      "CREATE_FAILED",
-                                                      "message", err));
-                        LOG_WARN(lg(), "Custom plugin %s: %s", arn, err);
-                        persist(m, K_PLUGIN, prec);
+                        clock_gettime(CLOCK_REALTIME, &ts);
+                        ts.tv_nsec += 500 * 1000000L;
+                        if (ts.tv_nsec >= 1000000000L) {
+                                ts.tv_sec++;
+                                ts.tv_nsec -= 1000000000L;
+                        }
+                        pthread_cond_timedwait(&m->cond, &m->lock, &ts);
                 } else {
-                        json_object_set_new(prec, "customPluginState",
-                                            json_string("ACTIVE"));
-                        json_object_set_new(
-                                prec, "_rev",
-                                json_pack("{s:s,s:I,s:o,s:s}", "md5",
-                                          rev.md5_hex, "size",
-                                          (json_int_t)rev.size, "classes",
-                                          rev.classes ? json_incref(rev.classes)
-                                                      : json_array(),
-                                          "dir", rev.dir ? rev.dir : ""));
-                        LOG_INFO(lg(), "Custom plugin %s is ACTIVE", arn);
-                        persist(m, K_PLUGIN, prec);
+                        pthread_cond_wait(&m->cond, &m->lock);
                 }
-                mskc_plugin_rev_free(&rev);
-                free(arn);
-                free(id);
-                free(ct);
-                free(bucket);
-                free(key);
-                free(ver);
         }
         pthread_mutex_unlock(&m->lock);
         return NULL;
@@ -672,7 +1001,10 @@ done:
                                 json_object_set(op, "errorInfo", *desc);
                 }
                 json_object_set_new(rec, "_phase", json_string(state));
-                persist(m, K_CONN, rec);
+                /* Derived: a failed write is tried again at the next
+                 * look. Distributed, the leader alone writes it. */
+                if (is_leader(m))
+                        persist(m, K_CONN, rec);
         }
         json_decref(st);
         return state;
@@ -948,8 +1280,13 @@ static void conn_create(mskc_t *m, const rest_xreq_t *x, const json_t *b,
                 herder_fail(out, e, err);
                 goto cleanup;
         }
-        json_array_append(m->conns, rec);
-        persist(m, K_CONN, rec);
+        if (commit(m, K_CONN, rec, out)) {
+                /* Not stored: no MSK connector, so no connectd one. */
+                logs_stop(m, json_string_value(name));
+                herder_connector_delete(m->h, json_string_value(name), err,
+                                        sizeof(err));
+                goto cleanup;
+        }
         LOG_INFO(lg(), "Created connector %s (%s)", json_string_value(name),
                  arn);
         rest_xresp_json(out, 200, json_pack("{s:s,s:O,s:s}", "connectorArn",
@@ -979,8 +1316,8 @@ static void conn_update(mskc_t *m, const rest_xreq_t *x, json_t *rec,
         const json_t *capin = json_object_get(b, "capacity");
         const json_t *ucfg = json_object_get(b, "connectorConfiguration");
         json_t *cap = NULL, *cfg = NULL, *op = NULL, *desc = NULL;
-        char err[1024], ts[40], ver[14], oparn[700], u[37];
-        const char *state;
+        json_t *nrec = NULL, *oldcfg = NULL;
+        char err[1024], ts[40], ver[14], oparn[700], u[37], state[32];
         const char *name = sget(rec, "connectorName");
         herder_err_t e;
         int created;
@@ -1000,7 +1337,7 @@ static void conn_update(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                     "connectorConfiguration.");
                 goto cleanup;
         }
-        state = conn_state(m, rec, &desc);
+        snprintf(state, sizeof(state), "%s", conn_state(m, rec, &desc));
         if (strcmp(state, "RUNNING") && strcmp(state, "FAILED")) {
                 BAD(out, "Connector %s is %s; it can be updated when RUNNING "
                     "or FAILED.", name, state);
@@ -1039,7 +1376,8 @@ static void conn_update(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                 json_object_set_new(op, "operationSteps",
                                     op_step_list("UPDATE_WORKER_SETTING",
                                                  "COMPLETED"));
-                json_object_set(rec, "capacity", cap);
+                nrec = json_deep_copy(rec);
+                json_object_set(nrec, "capacity", cap);
         } else {
                 json_t *trial = json_deep_copy(rec);
 
@@ -1048,6 +1386,7 @@ static void conn_update(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                 json_decref(trial);
                 if (!cfg)
                         goto cleanup;
+                oldcfg = herder_connector_config(m->h, name);
                 e = herder_connector_put(m->h, name, cfg, NULL, 1, &created,
                                          NULL, err, sizeof(err));
                 if (e != HERDER_OK) {
@@ -1066,18 +1405,32 @@ static void conn_update(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                 json_object_set_new(op, "operationSteps",
                                     op_step_list("UPDATE_CONNECTOR_CONFIGURATION",
                                                  "IN_PROGRESS"));
-                json_object_set(rec, "connectorConfiguration", (json_t *)ucfg);
-                json_object_set_new(rec, "_phase", json_string("UPDATING"));
+                nrec = json_deep_copy(rec);
+                json_object_set(nrec, "connectorConfiguration",
+                                (json_t *)ucfg);
+                json_object_set_new(nrec, "_phase", json_string("UPDATING"));
         }
-        json_array_append(json_object_get(rec, "_operations"), op);
+        json_array_append(json_object_get(nrec, "_operations"), op);
         new_version(ver);
-        json_object_set_new(rec, "currentVersion", json_string(ver));
-        persist(m, K_CONN, rec);
+        json_object_set_new(nrec, "currentVersion", json_string(ver));
+        if (commit(m, K_CONN, nrec, out)) {
+                /* Not stored: the connector goes back to what it ran. */
+                if (oldcfg && herder_connector_put(m->h, name, oldcfg, NULL, 1,
+                                                   &created, NULL, err,
+                                                   sizeof(err)) != HERDER_OK)
+                        LOG_ERROR(lg(), "Connector %s: could not restore "
+                                  "its configuration: %s", name, err);
+                goto cleanup;
+        }
+        /* rec (and name) may be gone: nrec is the record now. */
         rest_xresp_json(out, 200, json_pack("{s:s,s:s,s:s}", "connectorArn",
-                                            sget(rec, "_arn"), "connectorState",
+                                            sget(nrec, "_arn"),
+                                            "connectorState",
                                             cap ? state : "UPDATING",
                                             "connectorOperationArn", oparn));
 cleanup:
+        json_decref(nrec);
+        json_decref(oldcfg);
         json_decref(desc);
         json_decref(cap);
         json_decref(cfg);
@@ -1089,10 +1442,11 @@ static void conn_delete(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                         size_t idx, rest_xresp_t *out)
 {
         char *cv = query_get(x, "currentVersion");
-        char err[512], *arn = NULL;
+        char err[512], *arn = NULL, *cname = NULL;
         const char *name = sget(rec, "connectorName");
         herder_err_t e;
 
+        (void)idx;
         if (cv && strcmp(cv, sget(rec, "currentVersion"))) {
                 BAD(out, "The currentVersion %s does not match the "
                     "connector's current version %s.", cv,
@@ -1104,15 +1458,17 @@ static void conn_delete(mskc_t *m, const rest_xreq_t *x, json_t *rec,
                 herder_fail(out, e, err);
                 goto cleanup;
         }
-        logs_stop(m, name);
         arn = strdup(sget(rec, "_arn"));
-        LOG_INFO(lg(), "Deleted connector %s (%s)", name, arn);
-        unpersist(m, arn);
+        cname = strdup(name);
         /* rec (and name, which points into it) goes here. */
-        json_array_remove(m->conns, idx);
+        if (commit_delete(m, arn, out))
+                goto cleanup;
+        logs_stop(m, cname);
+        LOG_INFO(lg(), "Deleted connector %s (%s)", cname, arn);
         rest_xresp_json(out, 200, json_pack("{s:s,s:s}", "connectorArn", arn,
                                             "connectorState", "DELETING"));
 cleanup:
+        free(cname);
         free(arn);
         free(cv);
 }
@@ -1219,8 +1575,10 @@ static void plugin_create(mskc_t *m, const json_t *b, rest_xresp_t *out)
         if (json_object_get(b, "description"))
                 json_object_set(rec, "description",
                                 json_object_get(b, "description"));
-        json_array_append(m->plugins, rec);
-        persist(m, K_PLUGIN, rec);
+        if (commit(m, K_PLUGIN, rec, out)) {
+                json_decref(rec);
+                return;
+        }
         json_array_append_new(m->queue, json_string(arn));
         pthread_cond_signal(&m->cond);
         rest_xresp_json(out, 200, json_pack("{s:s,s:s,s:O,s:I}",
@@ -1248,13 +1606,18 @@ static void plugin_delete(mskc_t *m, json_t *p, size_t idx, rest_xresp_t *out)
                         return;
                 }
         }
+        (void)idx;
         arn = strdup(sget(p, "_arn"));
+        /* Distributed, each worker removes its own copy (apply). */
         rev_from_rec(p, &rev);
-        if (rev.dir && *rev.dir)
+        if (commit_delete(m, arn, out)) {
+                mskc_plugin_rev_free(&rev);
+                free(arn);
+                return;
+        }
+        if (!m->kstore && rev.dir && *rev.dir)
                 mskc_plugin_remove(&rev);
         mskc_plugin_rev_free(&rev);
-        unpersist(m, arn);
-        json_array_remove(m->plugins, idx);
         rest_xresp_json(out, 200, json_pack("{s:s,s:s}", "customPluginArn",
                                             arn, "customPluginState",
                                             "DELETING"));
@@ -1310,9 +1673,8 @@ static void wcfg_create(mskc_t *m, const json_t *b, rest_xresp_t *out)
         json_object_set_new(rec, "tags", json_object_get(b, "tags")
                                 ? json_deep_copy(json_object_get(b, "tags"))
                                 : json_object());
-        json_array_append(m->wcfgs, rec);
-        persist(m, K_WCFG, rec);
-        rest_xresp_json(out, 200, wcfg_out(rec, 0, 1));
+        if (commit(m, K_WCFG, rec, out) == 0)
+                rest_xresp_json(out, 200, wcfg_out(rec, 0, 1));
         json_decref(rec);
 }
 
@@ -1331,9 +1693,12 @@ static void wcfg_delete(mskc_t *m, json_t *w, size_t idx, rest_xresp_t *out)
                             sget(c, "connectorName"));
                         return;
                 }
+        (void)idx;
         arn = strdup(sget(w, "_arn"));
-        unpersist(m, arn);
-        json_array_remove(m->wcfgs, idx);
+        if (commit_delete(m, arn, out)) {
+                free(arn);
+                return;
+        }
         rest_xresp_json(out, 200, json_pack("{s:s,s:s}",
                                             "workerConfigurationArn", arn,
                                             "workerConfigurationState",
@@ -1365,7 +1730,7 @@ static void tags_op(mskc_t *m, const rest_xreq_t *x, const char *arn,
                     const json_t *b, rest_xresp_t *out)
 {
         const char *kind;
-        json_t *r = find_any(m, arn, &kind), *tags;
+        json_t *r = find_any(m, arn, &kind), *tags, *nrec = NULL;
         char err[512], *k, *v;
         int i, n = 0;
 
@@ -1373,27 +1738,31 @@ static void tags_op(mskc_t *m, const rest_xreq_t *x, const char *arn,
                 NOTFOUND(out, "Resource %s does not exist.", arn);
                 return;
         }
-        tags = json_object_get(r, "tags");
         if (!strcmp(x->method, "GET")) {
-                rest_xresp_json(out, 200, json_pack("{s:O}", "tags", tags));
+                rest_xresp_json(out, 200, json_pack("{s:O}", "tags",
+                                                    json_object_get(r,
+                                                                    "tags")));
                 return;
         }
+        /* A copy: the record changes only once the change is stored. */
+        nrec = json_deep_copy(r);
+        tags = json_object_get(nrec, "tags");
         if (!strcmp(x->method, "POST")) {
                 json_t *merged;
 
                 if (mskc_valid_tags(json_object_get(b, "tags"), 1, err,
                                     sizeof(err))) {
                         BAD(out, "%s", err);
-                        return;
+                        goto cleanup;
                 }
                 merged = json_deep_copy(tags);
                 json_object_update(merged, json_object_get(b, "tags"));
                 if (json_object_size(merged) > 200) {
                         json_decref(merged);
                         BAD(out, "A resource may hold at most 200 tags.");
-                        return;
+                        goto cleanup;
                 }
-                json_object_set_new(r, "tags", merged);
+                json_object_set_new(nrec, "tags", merged);
         } else {
                 for (i = 0; rest_xreq_query_at(x, i, &k, &v) == 0; i++) {
                         if (!strcmp(k, "tagKeys")) {
@@ -1405,11 +1774,13 @@ static void tags_op(mskc_t *m, const rest_xreq_t *x, const char *arn,
                 }
                 if (!n) {
                         BAD(out, "tagKeys is required.");
-                        return;
+                        goto cleanup;
                 }
         }
-        persist(m, kind, r);
-        rest_xresp_json(out, 200, json_object());
+        if (commit(m, kind, nrec, out) == 0)
+                rest_xresp_json(out, 200, json_object());
+cleanup:
+        json_decref(nrec);
 }
 
 static void list_operations(mskc_t *m, const rest_xreq_t *x, json_t *rec,
@@ -1474,8 +1845,20 @@ static int authenticate(mskc_t *m, const rest_xreq_t *x, rest_xresp_t *out)
 {
         mskc_sigv4_req_t r = { x->method, x->path, x->query, x->body,
                                x->body_len, xhdr, (void *)x };
+        const char *fwd = x->header(x, MSKC_FORWARD_HEADER);
         char msg[512];
 
+        if (fwd && m->akid && tl_forwarded) {
+                /* Another worker of the cluster checked the caller. */
+                if (!mskc_forward_verify(m->secret, fwd, time(NULL),
+                                         x->method, x->path, x->query,
+                                         x->body, x->body_len))
+                        return send_error(out, 403,
+                                          "InvalidSignatureException",
+                                          "The forwarded request's "
+                                          "signature does not match.");
+                return 0;
+        }
         if (!m->akid) {
                 if (!x->basic_ok)
                         return send_error(out, 401, "UnauthorizedException",
@@ -1631,6 +2014,94 @@ unknown:
                    "No MSK Connect operation is %s %s.", meth, x->path);
 }
 
+/* Distributed: a write goes to the leader, the answer comes back as the
+ * leader gave it. */
+static void forward_to_leader(mskc_t *m, const char *url, const rest_xreq_t *x,
+                              rest_xresp_t *out)
+{
+        forward_result_t res = { 0, NULL };
+        char val[160], extra[256], *pq = NULL;
+        json_t *body;
+        const char *type;
+
+        if (mskc_forward_value(m->akid ? m->secret : NULL, time(NULL),
+                               x->method, x->path, x->query, x->body,
+                               x->body_len, val, sizeof(val)) ||
+            asprintf(&pq, "%s%s%s", x->path, x->query ? "?" : "",
+                     x->query ? x->query : "") < 0) {
+                pq = NULL;
+                INTERNAL(out, "out of memory");
+                goto out;
+        }
+        snprintf(extra, sizeof(extra), "%s: %s\n", MSKC_FORWARD_HEADER, val);
+        if (forward_request(url, x->method, pq,
+                            x->body_len ? x->body : NULL,
+                            m->akid ? NULL : x->header(x, "Authorization"),
+                            extra, 60000, &res)) {
+                LOG_WARN(lg(), "Forwarding %s %s to the leader %s failed: %s",
+                         x->method, x->path, url, res.body ? res.body : "");
+                send_error(out, 503, "ServiceUnavailableException",
+                           "The cluster's leader (%s) could not be reached; "
+                           "try again.", url);
+                goto out;
+        }
+        body = res.body && *res.body ? json_loads(res.body, 0, NULL) : NULL;
+        if (!body)
+                body = json_object();
+        type = res.status >= 400 ? sget(body, "__type") : NULL;
+        if (type)
+                rest_xresp_header(out, "x-amzn-ErrorType", type);
+        /* After the header: type points into body. */
+        json_object_del(body, "__type");
+        rest_xresp_json(out, (unsigned)res.status, body);
+out:
+        forward_result_free(&res);
+        free(pq);
+}
+
+/* Distributed: 1 when the request was forwarded or refused here. */
+static int route_cluster(mskc_t *m, const rest_xreq_t *x, rest_xresp_t *out)
+{
+        char err[512] = "", *url = NULL;
+        int write = strcmp(x->method, "GET") != 0;
+        herder_err_t e;
+
+        if (!m->kstore)
+                return 0;
+        if (write) {
+                e = herder_route(m->h, HERDER_ROUTE_LEADER, NULL, -1, &url,
+                                 err, sizeof(err));
+                if (e != HERDER_OK) {
+                        send_error(out, 503, "ServiceUnavailableException",
+                                   "%s", err);
+                        return 1;
+                }
+                if (url && tl_forwarded) {
+                        /* The leader changed on the way: one hop only. */
+                        free(url);
+                        send_error(out, 503, "ServiceUnavailableException",
+                                   "The cluster's leader changed; try "
+                                   "again.");
+                        return 1;
+                }
+                if (url) {
+                        forward_to_leader(m, url, x, out);
+                        free(url);
+                        return 1;
+                }
+        }
+        /* Every write acknowledged before this request is in the answer. */
+        if (mskc_kstore_sync(m->kstore, 15000, err, sizeof(err))) {
+                if (write) {
+                        INTERNAL(out, "The MSK Connect resources could not "
+                                 "be read: %s", err);
+                        return 1;
+                }
+                LOG_WARN(lg(), "Answering from what was read: %s", err);
+        }
+        return 0;
+}
+
 void mskc_serve(void *ctx, const rest_xreq_t *x, rest_xresp_t *out)
 {
         mskc_t *m = ctx;
@@ -1639,6 +2110,7 @@ void mskc_serve(void *ctx, const rest_xreq_t *x, rest_xresp_t *out)
         char rid[37];
 
         uuid4(rid);
+        tl_forwarded = m->kstore && x->header(x, MSKC_FORWARD_HEADER);
         if (authenticate(m, x, out))
                 goto done;
         if (x->body && x->body_len > 0 &&
@@ -1652,10 +2124,14 @@ void mskc_serve(void *ctx, const rest_xreq_t *x, rest_xresp_t *out)
         } else if (!strcmp(x->method, "POST") || !strcmp(x->method, "PUT")) {
                 body = json_object();
         }
+        if (route_cluster(m, x, out))
+                goto done;
         pthread_mutex_lock(&m->lock);
+        drain(m);
         route(m, x, body, out);
         pthread_mutex_unlock(&m->lock);
 done:
+        tl_forwarded = 0;
         rest_xresp_header(out, "x-amzn-RequestId", rid);
         json_decref(body);
 }
@@ -1713,8 +2189,55 @@ static void restore(mskc_t *m)
                                   sget(r, "connectorName"), err);
 }
 
-mskc_t *mskc_start(herder_t *h, const json_t *worker_props, char *errstr,
-                   size_t errstr_size)
+/* Distributed: the topic, created where the cluster allows it (like
+ * Connect's internal topics: compacted, config.storage.replication.factor)
+ * with one partition, read to its end; then every ACTIVE custom plugin
+ * revision loaded here before the herder starts connectors that run it. */
+static int open_cluster_store(mskc_t *m, struct kafka *kf, char *errstr,
+                              size_t errstr_size)
+{
+        const char *topic = wc_get(m->props, "mskconnect.storage.topic");
+        rd_kafka_conf_t *ac = NULL, *pc = NULL, *cc = NULL;
+        char group[512];
+        int rf = (int)wc_get_ll(m->props, "config.storage.replication.factor");
+
+        if (!topic || !*topic)
+                topic = "connect-mskconnect";
+        if (kafka_is_embedded(kf))
+                rf = 1;
+        ac = kafka_producer_conf(kf, NULL, errstr, errstr_size);
+        if (!ac || kafka_log_topic_ensure(ac, topic, 1, rf, NULL, 1, 30000,
+                                          errstr, errstr_size))
+                return -1;
+        snprintf(group, sizeof(group), "%s-mskconnect-reader",
+                 wc_get(m->props, "group.id"));
+        pc = kafka_producer_conf(kf, NULL, errstr, errstr_size);
+        cc = kafka_consumer_conf(kf, NULL, group, errstr, errstr_size);
+        if (!pc || !cc) {
+                if (pc)
+                        rd_kafka_conf_destroy(pc);
+                if (cc)
+                        rd_kafka_conf_destroy(cc);
+                return -1;
+        }
+        m->kstore = mskc_kstore_open(topic, pc, cc, on_stored, m, errstr,
+                                     errstr_size);
+        if (!m->kstore)
+                return -1;
+        pthread_mutex_lock(&m->lock);
+        drain(m);   /* queues the ACTIVE plugin revisions */
+        while (json_array_size(m->queue) > 0)
+                install_one(m);
+        pthread_mutex_unlock(&m->lock);
+        LOG_INFO(lg(), "MSK Connect resources from topic %s: %zu "
+                 "connector(s), %zu custom plugin(s), %zu worker "
+                 "configuration(s)", topic, json_array_size(m->conns),
+                 json_array_size(m->plugins), json_array_size(m->wcfgs));
+        return 0;
+}
+
+mskc_t *mskc_start(herder_t *h, struct kafka *kf, const json_t *worker_props,
+                   char *errstr, size_t errstr_size)
 {
         mskc_t *m = calloc(1, sizeof(*m));
         const char *v;
@@ -1726,7 +2249,10 @@ mskc_t *mskc_start(herder_t *h, const json_t *worker_props, char *errstr,
         m->h = h;
         m->props = json_incref((json_t *)worker_props);
         pthread_mutex_init(&m->lock, NULL);
+        pthread_mutex_init(&m->inbox_lock, NULL);
         pthread_cond_init(&m->cond, NULL);
+        m->inbox = json_array();
+        m->local = json_object();
         m->conns = json_array();
         m->plugins = json_array();
         m->wcfgs = json_array();
@@ -1754,7 +2280,12 @@ mskc_t *mskc_start(herder_t *h, const json_t *worker_props, char *errstr,
                                     errstr_size))
                         goto fail;
         }
-        restore(m);
+        if (wc_is_distributed(worker_props) && kf) {
+                if (open_cluster_store(m, kf, errstr, errstr_size))
+                        goto fail;
+        } else {
+                restore(m);
+        }
         if (pthread_create(&m->thread, NULL, installer, m)) {
                 snprintf(errstr, errstr_size, "cannot start a thread");
                 goto fail;
@@ -1779,13 +2310,18 @@ void mskc_stop(mskc_t *m)
         }
         while (m->logs)
                 logs_stop(m, m->logs->name);
+        /* The reader first: it queues into inbox. */
+        mskc_kstore_close(m->kstore);
         mskc_store_close(m->store);
+        json_decref(m->inbox);
+        json_decref(m->local);
         json_decref(m->conns);
         json_decref(m->plugins);
         json_decref(m->wcfgs);
         json_decref(m->queue);
         json_decref(m->props);
         pthread_cond_destroy(&m->cond);
+        pthread_mutex_destroy(&m->inbox_lock);
         pthread_mutex_destroy(&m->lock);
         free(m);
 }

@@ -14,10 +14,14 @@
 
 typedef struct mskc mskc_t;
 
-/* Reads the mskconnect.* worker keys. NULL with errstr on error.
- * @locality main thread, after herder_new */
-mskc_t *mskc_start(herder_t *h, const json_t *worker_props, char *errstr,
-                   size_t errstr_size);
+struct kafka;
+/* Reads the mskconnect.* worker keys; standalone, the resources stored
+ * in the SQLite file; distributed (kf needed), those in
+ * mskconnect.storage.topic, with every ACTIVE custom plugin revision
+ * loaded on this worker before it returns. NULL with errstr on error.
+ * @locality main thread, after herder_new, before herder_start */
+mskc_t *mskc_start(herder_t *h, struct kafka *kf, const json_t *worker_props,
+                   char *errstr, size_t errstr_size);
 /* The rest_ext.h handler; ctx is the mskc_t. */
 void mskc_serve(void *ctx, const rest_xreq_t *x, rest_xresp_t *out);
 /* After rest_stop. NULL is fine. */

@@ -5,13 +5,16 @@
  * - One per-connector S3 appender of the log module (log_ctx_s3_add):
  *   the lines whose context is "<connector>|worker" or
  *   "<connector>|task-N" go, as gzip batches like log shipping's, to
- *     s3://<bucket>/<prefix>/<connector>-<host>/YYYY/MM/DD/HH/<ms>-<seq>.log.gz
- *   (the host name keeps two workers of a cluster from writing the same
- *   key), on the mskconnect.s3.* endpoint with its credentials.
+ *     s3://<bucket>/<prefix>/<connector>-<worker>/YYYY/MM/DD/HH/<ms>-<seq>.log.gz
+ *   (<worker> is the worker id with every character other than
+ *   [A-Za-z0-9.-] as '_', or the host name without one: two workers of
+ *   a cluster, even on one host, never write the same key), on the
+ *   mskconnect.s3.* endpoint with its credentials.
  * - mskc_logs_stop detaches the appender and ships what it holds (bounded
  *   by the log module's stop deadline).
  * Owns the appender handle; any thread; blocks only in stop.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,8 @@ struct mskc_logs {
 };
 
 mskc_logs_t *mskc_logs_start(const json_t *worker_props, const char *connector,
-                             const char *bucket, const char *prefix,
-                             char *err, size_t errsz)
+                             const char *worker_id, const char *bucket,
+                             const char *prefix, char *err, size_t errsz)
 {
         s3_client_t c;
         char pre[1100], name[400], host[128] = "";
@@ -45,8 +48,18 @@ mskc_logs_t *mskc_logs_start(const json_t *worker_props, const char *connector,
         pl = prefix ? strlen(prefix) : 0;
         snprintf(pre, sizeof(pre), "%s%s", pl ? prefix : "",
                  pl && prefix[pl - 1] != '/' ? "/" : "");
-        if (gethostname(host, sizeof(host) - 1))
+        if (worker_id && *worker_id) {
+                size_t i;
+
+                /* host:port -> host_port: one safe key segment. */
+                snprintf(host, sizeof(host), "%s", worker_id);
+                for (i = 0; host[i]; i++)
+                        if (!isalnum((unsigned char)host[i]) &&
+                            host[i] != '.' && host[i] != '-')
+                                host[i] = '_';
+        } else if (gethostname(host, sizeof(host) - 1)) {
                 snprintf(host, sizeof(host), "connectd");
+        }
         snprintf(name, sizeof(name), "%s-%s", connector, host);
         if (!(l = calloc(1, sizeof(*l)))) {
                 snprintf(err, errsz, "out of memory");

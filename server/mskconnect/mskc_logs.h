@@ -12,10 +12,11 @@
 
 typedef struct mskc_logs mskc_logs_t;
 
-/* NULL with err on error. */
+/* worker_id (may be NULL: the host name) names this worker in the object
+ * keys. NULL with err on error. */
 mskc_logs_t *mskc_logs_start(const json_t *worker_props, const char *connector,
-                             const char *bucket, const char *prefix,
-                             char *err, size_t errsz);
+                             const char *worker_id, const char *bucket,
+                             const char *prefix, char *err, size_t errsz);
 /* Flush what is pending and stop. NULL is fine. */
 void mskc_logs_stop(mskc_logs_t *l);
 

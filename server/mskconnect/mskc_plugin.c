@@ -617,6 +617,27 @@ out:
         return rc;
 }
 
+int mskc_plugin_local_dir(const json_t *worker_props, const char *plugin_id,
+                          long long revision, char *out, size_t n, char *err,
+                          size_t errsz)
+{
+        char root[PATH_MAX];
+        int w;
+
+        if (!id_safe(plugin_id) || revision < 1) {
+                snprintf(err, errsz, "invalid plugin id or revision");
+                return -1;
+        }
+        if (plugin_root(worker_props, root, sizeof(root), err, errsz))
+                return -1;
+        w = snprintf(out, n, "%s/%s/rev-%lld", root, plugin_id, revision);
+        if (w < 0 || (size_t)w >= n) {
+                snprintf(err, errsz, "plugin directory name too long");
+                return -1;
+        }
+        return 0;
+}
+
 int mskc_plugin_reload(const json_t *worker_props, mskc_plugin_rev_t *rev,
                        char *err, size_t errsz)
 {

@@ -31,6 +31,12 @@ int mskc_plugin_install(const json_t *worker_props, const char *plugin_id,
                         const char *object_version, mskc_plugin_rev_t *out,
                         char *err, size_t errsz);
 
+/* Where this worker keeps revision `revision` of plugin_id (its own
+ * managed plugin directory; created up to the root). 0, or -1 with err. */
+int mskc_plugin_local_dir(const json_t *worker_props, const char *plugin_id,
+                          long long revision, char *out, size_t n, char *err,
+                          size_t errsz);
+
 /* At start-up: load a revision installed before (rev->dir set); fills
  * rev->classes. 0, or -1 with err. */
 int mskc_plugin_reload(const json_t *worker_props, mskc_plugin_rev_t *rev,

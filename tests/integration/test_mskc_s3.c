@@ -405,8 +405,8 @@ Test(mskc_s3, log_delivery_ships_only_that_connectors_lines)
         mskc_logs_t *l;
         char keys[8192], *all;
 
-        l = mskc_logs_start(props, "conn-a", LBUCKET, "delivery", err,
-                            sizeof(err));
+        l = mskc_logs_start(props, "conn-a", "127.0.0.1:8083", LBUCKET,
+                            "delivery", err, sizeof(err));
         cr_assert_not_null(l, "%s", err);
         log_context_set("conn-a|task-0");
         LOG_INFO(lg, "alpha line one");
@@ -430,7 +430,9 @@ Test(mskc_s3, log_delivery_ships_only_that_connectors_lines)
         cr_assert_null(strstr(all, "bravo"), "%s", all);
         cr_assert_null(strstr(all, "lookalike"), "%s", all);
         cr_assert_null(strstr(all, "no context"), "%s", all);
-        cr_assert(!strncmp(keys, "delivery/conn-a-", 16), "%s", keys);
+        /* The worker id names the writer: two workers never collide. */
+        cr_assert(!strncmp(keys, "delivery/conn-a-127.0.0.1_8083/", 31), "%s",
+                  keys);
         cr_assert(strstr(keys, ".log.gz"), "%s", keys);
         free(all);
         json_decref(props);

@@ -32,9 +32,9 @@ Test(mskc_logs, start_needs_bucket_and_credentials)
 
         unsetenv("AWS_ACCESS_KEY_ID");
         unsetenv("AWS_SECRET_ACCESS_KEY");
-        cr_assert_null(mskc_logs_start(p, "c", "", "x", err, sizeof(err)));
+        cr_assert_null(mskc_logs_start(p, "c", NULL, "", "x", err, sizeof(err)));
         cr_assert(strstr(err, "bucket"), "%s", err);
-        cr_assert_null(mskc_logs_start(p, "c", "b", "x", err, sizeof(err)));
+        cr_assert_null(mskc_logs_start(p, "c", NULL, "b", "x", err, sizeof(err)));
         cr_assert(strstr(err, "mskconnect.s3.access.key.id"), "%s", err);
         mskc_logs_stop(NULL);
         json_decref(p);
