@@ -820,3 +820,120 @@ int run_worker_config(const char *props, char **err)
         free(dir);
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+/* ---------- s3rver ---------- */
+
+static int sh_status(const char *cmd)
+{
+        int st = system(cmd);
+
+        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void s3srv_install(s3srv_t *s)
+{
+        const char *src = getenv("CONNECTD_SOURCE_DIR");
+        const char *bld = getenv("CONNECTD_BUILD_DIR");
+        char cmd[2048], probe[600];
+        struct stat st;
+
+        cr_assert_not_null(src, "CONNECTD_SOURCE_DIR not set");
+        if (sh_status("command -v node >/dev/null 2>&1 && "
+                      "command -v npm >/dev/null 2>&1") != 0)
+                cr_skip_test("node/npm not installed: cannot run s3rver");
+        snprintf(s->app_dir, sizeof(s->app_dir), "%s/s3rver",
+                 bld && *bld ? bld : ".");
+        snprintf(cmd, sizeof(cmd),
+                 "mkdir -p '%s' && cp '%s/tests/integration/s3/package.json' "
+                 "'%s/tests/integration/s3/package-lock.json' "
+                 "'%s/tests/integration/s3/run-s3rver.js' '%s/'",
+                 s->app_dir, src, src, src, s->app_dir);
+        cr_assert_eq(sh_status(cmd), 0, "copying the s3rver app failed");
+        snprintf(probe, sizeof(probe), "%s/node_modules/s3rver/package.json",
+                 s->app_dir);
+        if (stat(probe, &st) == 0)
+                return;
+        snprintf(cmd, sizeof(cmd),
+                 "cd '%s' && npm ci --no-audit --no-fund --loglevel=error "
+                 ">npm-install.log 2>&1", s->app_dir);
+        cr_assert_eq(sh_status(cmd), 0,
+                     "npm ci of s3rver failed (see %s/npm-install.log)",
+                     s->app_dir);
+}
+
+static int s3srv_ready(void *arg)
+{
+        s3srv_t *s = arg;
+        char *out = slurp(s->out_path);
+        char *p;
+        int ok = 0;
+
+        if (out && (p = strstr(out, "S3RVER_PORT="))) {
+                s->port = atoi(p + 12);
+                ok = s->port > 0;
+        }
+        free(out);
+        return ok;
+}
+
+/* port 0: pick one. */
+static void s3srv_run(s3srv_t *s, int port, const char *const *buckets)
+{
+        const char *argv[64];
+        char script[600], portstr[16];
+        int n = 0, i;
+
+        snprintf(script, sizeof(script), "%s/run-s3rver.js", s->app_dir);
+        snprintf(portstr, sizeof(portstr), "%d", port);
+        argv[n++] = "node";
+        argv[n++] = script;
+        argv[n++] = "--dir";
+        argv[n++] = s->data_dir;
+        argv[n++] = "--port";
+        argv[n++] = portstr;
+        for (i = 0; buckets && buckets[i] && n < 61; i++) {
+                argv[n++] = "--bucket";
+                argv[n++] = buckets[i];
+        }
+        argv[n] = NULL;
+        unlink(s->out_path);
+        s->pid = fork();
+        cr_assert_geq(s->pid, 0);
+        if (s->pid == 0) {
+                FILE *o = freopen(s->out_path, "w", stdout);
+
+                (void)o;
+                execvp("node", (char *const *)argv);
+                _exit(127);
+        }
+        cr_assert(wait_until(s3srv_ready, s, 20000), "s3rver did not start");
+        if (port)
+                cr_assert_eq(s->port, port);
+}
+
+void s3srv_start(s3srv_t *s, const char *dir, const char *const *buckets)
+{
+        memset(s, 0, sizeof(*s));
+        s3srv_install(s);
+        snprintf(s->data_dir, sizeof(s->data_dir), "%s/s3data", dir);
+        snprintf(s->out_path, sizeof(s->out_path), "%s/s3rver.out", dir);
+        cr_assert(mkdir(s->data_dir, 0700) == 0 || errno == EEXIST,
+                  "cannot make %s", s->data_dir);
+        s3srv_run(s, 0, buckets);
+}
+
+void s3srv_restart(s3srv_t *s, const char *const *buckets)
+{
+        s3srv_run(s, s->port, buckets);
+}
+
+void s3srv_stop(s3srv_t *s)
+{
+        int st;
+
+        if (s->pid <= 0)
+                return;
+        kill(s->pid, SIGTERM);
+        waitpid(s->pid, &st, 0);
+        s->pid = 0;
+}

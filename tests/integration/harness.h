@@ -122,4 +122,21 @@ int spit(const char *path, const char *data, int append);
 char *tmpdir_new(const char *tag);      /* mkdtemp under $TMPDIR; malloc'd */
 void rm_rf(const char *path);
 
+/* s3rver: the real S3-compatible server of the S3 tests
+ * (tests/integration/s3, from npm, pinned by its lockfile), on loopback. */
+typedef struct s3srv {
+        pid_t pid;
+        int port;
+        char data_dir[512];   /* its objects */
+        char out_path[600];   /* its stdout (the port it took) */
+        char app_dir[512];    /* the installed app, in the build tree */
+} s3srv_t;
+/* Installs s3rver into the build tree once (npm ci; skips the test when
+ * node or npm is missing) and starts it with its objects under dir
+ * (dir/s3data) and `buckets` (NULL-terminated) created. */
+void s3srv_start(s3srv_t *s, const char *dir, const char *const *buckets);
+/* Starts it again after s3srv_stop, on the same port and objects. */
+void s3srv_restart(s3srv_t *s, const char *const *buckets);
+void s3srv_stop(s3srv_t *s);
+
 #endif

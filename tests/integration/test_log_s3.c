@@ -28,102 +28,7 @@
 
 #define BUCKET "connectd-logs"
 
-/* ---------- s3rver ---------- */
-
-typedef struct s3srv {
-        pid_t pid;
-        int port;
-        char data_dir[512];
-        char out_path[600];
-        char app_dir[512];
-} s3srv_t;
-
-static int sh(const char *cmd)
-{
-        int st = system(cmd);
-
-        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Install s3rver (pinned by the lockfile) into the build tree once. */
-static void s3rver_install(char *app_dir, size_t n)
-{
-        const char *src = getenv("CONNECTD_SOURCE_DIR");
-        const char *bld = getenv("CONNECTD_BUILD_DIR");
-        char cmd[2048], probe[600];
-        struct stat st;
-
-        cr_assert_not_null(src, "CONNECTD_SOURCE_DIR not set");
-        cr_assert_not_null(bld, "CONNECTD_BUILD_DIR not set");
-        if (sh("command -v node >/dev/null 2>&1 && "
-               "command -v npm >/dev/null 2>&1") != 0)
-                cr_skip_test("node/npm not installed: cannot run s3rver");
-        snprintf(app_dir, n, "%s/s3rver", bld);
-        snprintf(probe, sizeof(probe), "%s/node_modules/s3rver/package.json",
-                 app_dir);
-        snprintf(cmd, sizeof(cmd),
-                 "mkdir -p '%s' && cp '%s/tests/integration/s3/package.json' "
-                 "'%s/tests/integration/s3/package-lock.json' "
-                 "'%s/tests/integration/s3/run-s3rver.js' '%s/'",
-                 app_dir, src, src, src, app_dir);
-        cr_assert_eq(sh(cmd), 0, "copying the s3rver app failed");
-        if (stat(probe, &st) == 0)
-                return;
-        snprintf(cmd, sizeof(cmd),
-                 "cd '%s' && npm ci --no-audit --no-fund --loglevel=error "
-                 ">npm-install.log 2>&1", app_dir);
-        cr_assert_eq(sh(cmd), 0, "npm ci of s3rver failed (see %s/npm-install.log)",
-                     app_dir);
-}
-
-static int s3rver_ready(void *arg)
-{
-        s3srv_t *s = arg;
-        char *out = slurp(s->out_path);
-        char *p;
-        int ok = 0;
-
-        if (out && (p = strstr(out, "S3RVER_PORT="))) {
-                s->port = atoi(p + 12);
-                ok = s->port > 0;
-        }
-        free(out);
-        return ok;
-}
-
-/* port 0: pick one; else reuse (restart on the same port). */
-static void s3rver_start(s3srv_t *s, int port)
-{
-        char script[600], portstr[16];
-
-        snprintf(script, sizeof(script), "%s/run-s3rver.js", s->app_dir);
-        snprintf(portstr, sizeof(portstr), "%d", port);
-        unlink(s->out_path);
-        s->pid = fork();
-        cr_assert_geq(s->pid, 0);
-        if (s->pid == 0) {
-                FILE *o = freopen(s->out_path, "w", stdout);
-
-                (void)o;
-                execlp("node", "node", script, "--dir", s->data_dir, "--port",
-                       portstr, "--bucket", BUCKET, (char *)NULL);
-                _exit(127);
-        }
-        cr_assert(wait_until(s3rver_ready, s, 20000), "s3rver did not start");
-        if (port)
-                cr_assert_eq(s->port, port);
-}
-
-static void s3rver_stop(s3srv_t *s)
-{
-        int st;
-
-        if (s->pid <= 0)
-                return;
-        kill(s->pid, SIGTERM);
-        waitpid(s->pid, &st, 0);
-        s->pid = 0;
-}
+static const char *const buckets[] = { BUCKET, NULL };
 
 /* ---------- S3 client (libcurl + SigV4) ---------- */
 
@@ -319,13 +224,8 @@ Test(log_s3, ships_with_task_context_and_survives_s3_outage,
         char *out;
         int i, miss = -1;
 
-        memset(&s3, 0, sizeof(s3));
-        s3rver_install(s3.app_dir, sizeof(s3.app_dir));
         tmp = tmpdir_new("log_s3");
-        snprintf(s3.data_dir, sizeof(s3.data_dir), "%s/s3data", tmp);
-        snprintf(s3.out_path, sizeof(s3.out_path), "%s/s3rver.out", tmp);
-        mkdir(s3.data_dir, 0755);
-        s3rver_start(&s3, 0);
+        s3srv_start(&s3, tmp, buckets);
 
         snprintf(props, sizeof(props),
                  "log.s3.bucket=" BUCKET "\n"
@@ -362,7 +262,7 @@ Test(log_s3, ships_with_task_context_and_survives_s3_outage,
                   "lines with the task context did not reach S3");
 
         /* Phase 2: S3 goes away; the worker keeps logging and working. */
-        s3rver_stop(&s3);
+        s3srv_stop(&s3);
         put_seq(w, 20, 220);
         data[0] = '\0';
         for (i = 0; i < 200; i++) {
@@ -381,7 +281,7 @@ Test(log_s3, ships_with_task_context_and_survives_s3_outage,
         put_seq(w, 220, 250);
 
         /* Phase 3: S3 back on the same port and data: nothing is missing. */
-        s3rver_start(&s3, s3.port);
+        s3srv_restart(&s3, buckets);
         sh_.seq_n = 250;
         if (!wait_until(shipped_ready, &sh_, 60000)) {
                 if (sh_.text)
@@ -397,7 +297,7 @@ Test(log_s3, ships_with_task_context_and_survives_s3_outage,
 
         free(sh_.text);
         worker_free(w);
-        s3rver_stop(&s3);
+        s3srv_stop(&s3);
         rm_rf(tmp);
         free(tmp);
 }

@@ -27,9 +27,8 @@
 #define AKID "AKIDCONNECTDTEST"
 #define SECRET "connectd-test-secret"
 
-static pid_t s3pid;
-static int s3port;
-static char app_dir[512], out_path[700], data_dir[600], tmp[512];
+static s3srv_t s3;
+static char tmp[512];
 static worker_t *w;
 static ekafka_t *ek;
 
@@ -46,58 +45,11 @@ static const char *build_dir(void)
         return d && *d ? d : ".";
 }
 
-static int s3rver_ready(void *arg)
-{
-        char *out = slurp(out_path), *p;
-        int ok = 0;
-
-        (void)arg;
-        if (out && (p = strstr(out, "S3RVER_PORT="))) {
-                s3port = atoi(p + 12);
-                ok = s3port > 0;
-        }
-        free(out);
-        return ok;
-}
-
 static void start_s3rver(void)
 {
-        const char *src = getenv("CONNECTD_SOURCE_DIR");
-        char cmd[2048], probe[700], script[700];
-        struct stat st;
+        static const char *const buckets[] = { PBUCKET, LBUCKET, NULL };
 
-        snprintf(app_dir, sizeof(app_dir), "%s/s3rver", build_dir());
-        snprintf(cmd, sizeof(cmd),
-                 "mkdir -p '%s' && cp '%s/tests/integration/s3/package.json' "
-                 "'%s/tests/integration/s3/package-lock.json' "
-                 "'%s/tests/integration/s3/run-s3rver.js' '%s/'",
-                 app_dir, src, src, src, app_dir);
-        cr_assert_eq(sh(cmd), 0);
-        snprintf(probe, sizeof(probe), "%s/node_modules/s3rver/package.json",
-                 app_dir);
-        if (stat(probe, &st) != 0) {
-                snprintf(cmd, sizeof(cmd),
-                         "cd '%s' && npm ci --no-audit --no-fund "
-                         "--loglevel=error >npm-install.log 2>&1", app_dir);
-                cr_assert_eq(sh(cmd), 0, "npm ci of s3rver failed");
-        }
-        snprintf(data_dir, sizeof(data_dir), "%s/s3data", tmp);
-        snprintf(out_path, sizeof(out_path), "%s/s3rver.out", tmp);
-        snprintf(script, sizeof(script), "%s/run-s3rver.js", app_dir);
-        cr_assert_eq(mkdir(data_dir, 0700), 0);
-        s3pid = fork();
-        cr_assert_geq(s3pid, 0);
-        if (s3pid == 0) {
-                FILE *o = freopen(out_path, "w", stdout);
-
-                (void)o;
-                execlp("node", "node", script, "--dir", data_dir, "--port",
-                       "0", "--bucket", PBUCKET, "--bucket", LBUCKET,
-                       (char *)NULL);
-                _exit(127);
-        }
-        cr_assert(wait_until(s3rver_ready, NULL, 20000),
-                  "s3rver did not start");
+        s3srv_start(&s3, tmp, buckets);
 }
 
 static void setup(void)
@@ -131,7 +83,6 @@ static void setup(void)
 static void teardown(void)
 {
         char cmd[700];
-        int st;
 
         if (w)
                 worker_free(w);
@@ -139,11 +90,7 @@ static void teardown(void)
         if (ek)
                 ekafka_stop(ek);
         ek = NULL;
-        if (s3pid > 0) {
-                kill(s3pid, SIGTERM);
-                waitpid(s3pid, &st, 0);
-                s3pid = 0;
-        }
+        s3srv_stop(&s3);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
         if (sh(cmd) != 0)
                 fprintf(stderr, "could not remove %s\n", tmp);
@@ -293,7 +240,7 @@ static void s3_put(const char *bucket, const char *key, const char *file)
         run_t r = aws_as("S3RVER", "S3RVER",
                          "s3api put-object --endpoint-url "
                          "http://127.0.0.1:%d --bucket %s --key %s --body "
-                         "'%s'", s3port, bucket, key, file);
+                         "'%s'", s3.port, bucket, key, file);
 
         cr_assert_eq(r.rc, 0, "put-object: %s", r.err);
         run_free(&r);
@@ -304,7 +251,7 @@ static int logs_arrived(void *p)
         run_t r = aws_as("S3RVER", "S3RVER",
                          "s3api list-objects-v2 --endpoint-url "
                          "http://127.0.0.1:%d --bucket %s --prefix "
-                         "connectd-logs/", s3port, LBUCKET);
+                         "connectd-logs/", s3.port, LBUCKET);
         int ok = r.json && json_array_size(json_object_get(r.json,
                                                            "Contents")) > 0;
 
@@ -355,7 +302,7 @@ Test(mskc_cli, lifecycle)
                  "mskconnect.s3.region=us-east-1\n"
                  "mskconnect.s3.access.key.id=S3RVER\n"
                  "mskconnect.s3.secret.access.key=S3RVER\n"
-                 "log.s3.batch.interval.ms=500\n", ek->bootstrap, s3port);
+                 "log.s3.batch.interval.ms=500\n", ek->bootstrap, s3.port);
         w = worker_start(props, NULL);
 
         /* A worker configuration: the converters of the bookstore. */

@@ -47,9 +47,8 @@ static const char BASE_PROPS[] =
         "heartbeat.interval.ms=1000\n"
         "session.timeout.ms=6000\n";
 
-static pid_t s3pid;
-static int s3port;
-static char app_dir[512], out_path[700], data_dir[600], tmp[512];
+static s3srv_t s3;
+static char tmp[512];
 static ekafka_t *ek;
 static worker_t *wa, *wb;
 
@@ -66,72 +65,27 @@ static const char *build_dir(void)
         return d && *d ? d : ".";
 }
 
-static int s3rver_ready(void *arg)
-{
-        char *out = slurp(out_path), *p;
-        int ok = 0;
-
-        (void)arg;
-        if (out && (p = strstr(out, "S3RVER_PORT="))) {
-                s3port = atoi(p + 12);
-                ok = s3port > 0;
-        }
-        free(out);
-        return ok;
-}
-
 static void setup(void)
 {
         const char *src = getenv("CONNECTD_SOURCE_DIR");
         const char *t = getenv("TMPDIR");
-        char cmd[2048], probe[700], script[700];
-        struct stat st;
 
         snprintf(tmp, sizeof(tmp), "%s/connectd-mskccl-XXXXXX",
                  t && *t ? t : "/tmp");
         cr_assert_not_null(mkdtemp(tmp));
         cr_assert_not_null(src, "CONNECTD_SOURCE_DIR not set");
-        if (sh("command -v node >/dev/null 2>&1 && "
-               "command -v npm >/dev/null 2>&1 && "
-               "command -v python3 >/dev/null 2>&1") != 0)
-                cr_skip_test("node/npm/python3 not installed");
-        snprintf(app_dir, sizeof(app_dir), "%s/s3rver", build_dir());
-        snprintf(cmd, sizeof(cmd),
-                 "mkdir -p '%s' && cp '%s/tests/integration/s3/package.json' "
-                 "'%s/tests/integration/s3/package-lock.json' "
-                 "'%s/tests/integration/s3/run-s3rver.js' '%s/'",
-                 app_dir, src, src, src, app_dir);
-        cr_assert_eq(sh(cmd), 0);
-        snprintf(probe, sizeof(probe), "%s/node_modules/s3rver/package.json",
-                 app_dir);
-        if (stat(probe, &st) != 0) {
-                snprintf(cmd, sizeof(cmd),
-                         "cd '%s' && npm ci --no-audit --no-fund "
-                         "--loglevel=error >npm-install.log 2>&1", app_dir);
-                cr_assert_eq(sh(cmd), 0, "npm ci of s3rver failed");
-        }
-        snprintf(data_dir, sizeof(data_dir), "%s/s3data", tmp);
-        snprintf(out_path, sizeof(out_path), "%s/s3rver.out", tmp);
-        snprintf(script, sizeof(script), "%s/run-s3rver.js", app_dir);
-        cr_assert_eq(mkdir(data_dir, 0700), 0);
-        s3pid = fork();
-        cr_assert_geq(s3pid, 0);
-        if (s3pid == 0) {
-                FILE *o = freopen(out_path, "w", stdout);
+        if (sh("command -v python3 >/dev/null 2>&1") != 0)
+                cr_skip_test("python3 not installed");
+        {
+                static const char *const buckets[] = { PBUCKET, NULL };
 
-                (void)o;
-                execlp("node", "node", script, "--dir", data_dir, "--port",
-                       "0", "--bucket", PBUCKET, (char *)NULL);
-                _exit(127);
+                s3srv_start(&s3, tmp, buckets);
         }
-        cr_assert(wait_until(s3rver_ready, NULL, 20000),
-                  "s3rver did not start");
 }
 
 static void teardown(void)
 {
         char cmd[700];
-        int st;
 
         if (wa && wa->pid > 0)
                 kill(wa->pid, SIGTERM);
@@ -143,11 +97,7 @@ static void teardown(void)
         if (ek)
                 ekafka_stop(ek);
         ek = NULL;
-        if (s3pid > 0) {
-                kill(s3pid, SIGTERM);
-                waitpid(s3pid, &st, 0);
-                s3pid = 0;
-        }
+        s3srv_stop(&s3);
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
         if (sh(cmd) != 0)
                 fprintf(stderr, "could not remove %s\n", tmp);
@@ -167,7 +117,7 @@ static void s3_put(const char *key, const char *file)
 
         cr_assert_not_null(f);
         cr_assert_eq(fstat(fileno(f), &st), 0);
-        snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s/%s", s3port,
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s/%s", s3.port,
                  PBUCKET, key);
         h = curl_slist_append(h, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
         curl_easy_setopt(c, CURLOPT_URL, url);
@@ -348,7 +298,7 @@ Test(mskc_cluster, resources_shared_by_every_worker)
                  "mskconnect.s3.endpoint=http://127.0.0.1:%d\n"
                  "mskconnect.s3.access.key.id=S3RVER\n"
                  "mskconnect.s3.secret.access.key=S3RVER\n",
-                 BASE_PROPS, ek->bootstrap, s3port);
+                 BASE_PROPS, ek->bootstrap, s3.port);
         wa = worker_spawn(props, NULL);
         wb = worker_spawn(props, NULL);
         worker_wait_ready(wa);

@@ -34,9 +34,8 @@
 #define LBUCKET "mskc-logs"
 #define SEQ_CLASS "com.example.connectd.SequenceSourceConnector"
 
-static pid_t s3pid;
-static int s3port;
-static char app_dir[512], out_path[700], data_dir[600], tmp[512];
+static s3srv_t s3;
+static char tmp[512];
 static char err[2048];
 
 static int sh(const char *cmd)
@@ -52,78 +51,27 @@ static const char *build_dir(void)
         return d && *d ? d : CONNECTD_BUILD_DIR_DEFAULT;
 }
 
-static int s3rver_ready(void *arg)
-{
-        char *out = slurp(out_path), *p;
-        int ok = 0;
-
-        (void)arg;
-        if (out && (p = strstr(out, "S3RVER_PORT="))) {
-                s3port = atoi(p + 12);
-                ok = s3port > 0;
-        }
-        free(out);
-        return ok;
-}
-
 static void setup(void)
 {
         const char *src = getenv("CONNECTD_SOURCE_DIR");
         const char *t = getenv("TMPDIR");
-        char cmd[2048], probe[700], script[700];
-        struct stat st;
 
         snprintf(tmp, sizeof(tmp), "%s/connectd-mskcs3-XXXXXX",
                  t && *t ? t : "/tmp");
         cr_assert_not_null(mkdtemp(tmp));
         cr_assert_not_null(src, "CONNECTD_SOURCE_DIR not set");
-        if (sh("command -v node >/dev/null 2>&1 && "
-               "command -v npm >/dev/null 2>&1") != 0)
-                cr_skip_test("node/npm not installed: cannot run s3rver");
-        snprintf(app_dir, sizeof(app_dir), "%s/s3rver", build_dir());
-        snprintf(cmd, sizeof(cmd),
-                 "mkdir -p '%s' && cp '%s/tests/integration/s3/package.json' "
-                 "'%s/tests/integration/s3/package-lock.json' "
-                 "'%s/tests/integration/s3/run-s3rver.js' '%s/'",
-                 app_dir, src, src, src, app_dir);
-        cr_assert_eq(sh(cmd), 0);
-        snprintf(probe, sizeof(probe), "%s/node_modules/s3rver/package.json",
-                 app_dir);
-        if (stat(probe, &st) != 0) {
-                snprintf(cmd, sizeof(cmd),
-                         "cd '%s' && npm ci --no-audit --no-fund "
-                         "--loglevel=error >npm-install.log 2>&1", app_dir);
-                cr_assert_eq(sh(cmd), 0, "npm ci of s3rver failed");
-        }
-        snprintf(data_dir, sizeof(data_dir), "%s/s3data", tmp);
-        snprintf(out_path, sizeof(out_path), "%s/s3rver.out", tmp);
-        snprintf(script, sizeof(script), "%s/run-s3rver.js", app_dir);
-        cr_assert_eq(mkdir(data_dir, 0700), 0);
-        s3pid = fork();
-        cr_assert_geq(s3pid, 0);
-        if (s3pid == 0) {
-                FILE *o = freopen(out_path, "w", stdout);
+        {
+                static const char *const buckets[] = { PBUCKET, LBUCKET, NULL };
 
-                (void)o;
-                execlp("node", "node", script, "--dir", data_dir, "--port",
-                       "0", "--bucket", PBUCKET, "--bucket", LBUCKET,
-                       (char *)NULL);
-                _exit(127);
+                s3srv_start(&s3, tmp, buckets);
         }
-        cr_assert(wait_until(s3rver_ready, NULL, 20000),
-                  "s3rver did not start");
 }
 
 static void teardown(void)
 {
         char cmd[700];
-        int st;
 
-        if (s3pid > 0) {
-                kill(s3pid, SIGTERM);
-                waitpid(s3pid, &st, 0);
-                s3pid = 0;
-        }
+        s3srv_stop(&s3);
         plugins_reset();
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
         if (sh(cmd) != 0)
@@ -160,7 +108,7 @@ static long s3_req(const char *method, const char *path_query,
         long status = 0;
 
         memset(m, 0, sizeof(*m));
-        snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", s3port,
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", s3.port,
                  path_query);
         h = curl_slist_append(h, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
         curl_easy_setopt(c, CURLOPT_URL, url);
@@ -233,7 +181,7 @@ static json_t *worker_props(void)
 {
         char ep[64], pdir[700];
 
-        snprintf(ep, sizeof(ep), "http://127.0.0.1:%d", s3port);
+        snprintf(ep, sizeof(ep), "http://127.0.0.1:%d", s3.port);
         snprintf(pdir, sizeof(pdir), "%s/plugins", tmp);
         return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}",
                          "mskconnect.s3.endpoint", ep,
