@@ -211,7 +211,7 @@ static int dg_task_start(connectd_ctx_t *ctx, const connectd_config_t *cfg,
         }
         dg_rng_seed_random(&seeder);
         ts->task = dg_task_new(ts->cfg, dg_rng_next(&seeder));
-        dg_buf_init(&ts->json, 1024);
+        dg_buf_init(&ts->json, 256);
         if (!ts->task || !ts->json.p) {
                 snprintf(errstr, errstr_size, "out of memory");
                 goto out;

@@ -62,7 +62,7 @@ dg_task_t *dg_task_new(const dg_config_t *cfg, uint64_t seed)
                 return NULL;
         t->cfg = cfg;
         faker_rt_init(&t->rt, seed);
-        dg_buf_init(&t->ev, 4096);
+        dg_buf_init(&t->ev, 512);
         t->vals = calloc((size_t)cfg->nslots + 1, sizeof(*t->vals));
         t->ts = calloc((size_t)cfg->ntopics + 1, sizeof(*t->ts));
         t->picks = calloc((size_t)cfg->ntopics + 1, sizeof(*t->picks));

@@ -243,7 +243,7 @@ void faker_rt_init(faker_rt_t *rt, uint64_t seed)
         dg_rng_seed(&rt->rng, seed);
         for (int i = 0; i < 4; i++)
                 rt->dcache[i].minute = INT64_MIN;
-        dg_buf_init(&rt->tmp, 1024);
+        dg_buf_init(&rt->tmp, 256);
         rt->now_ms = dg_now_ms();
 }
 

@@ -45,6 +45,10 @@
 #include <string.h>
 
 #define ARENA_DEFAULT_CHUNK ((size_t)64 * 1024)
+/* arena_new(0) starts small and doubles its chunks up to the default: an
+ * idle task's batch (a worker may run thousands) holds 8 KB, a busy one
+ * soon works in 64 KB chunks. */
+#define ARENA_FIRST_CHUNK ((size_t)8 * 1024)
 #define ARENA_MAX ((size_t)1024 * 1024 * 1024) /* 1 GiB per arena */
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
@@ -63,6 +67,7 @@ struct arena {
         arena_chunk_t *head; /* first chunk */
         arena_chunk_t *cur;  /* chunk being bumped */
         size_t chunk_size;
+        int grow;            /* double chunk_size up to the default */
         size_t total;        /* bytes held in chunks */
 };
 
@@ -89,7 +94,8 @@ arena_t *arena_new(size_t chunk_size)
 
         if (!a)
                 return NULL;
-        a->chunk_size = chunk_size ? ALIGN8(chunk_size) : ARENA_DEFAULT_CHUNK;
+        a->chunk_size = chunk_size ? ALIGN8(chunk_size) : ARENA_FIRST_CHUNK;
+        a->grow = !chunk_size;
         a->head = chunk_new(a, a->chunk_size, 0);
         if (!a->head) {
                 free(a);
@@ -112,6 +118,7 @@ void *arena_alloc(arena_t *a, size_t size)
                 return p;
         }
         if (size > a->chunk_size) {
+big:
                 /* A dedicated chunk, linked after cur and born full; cur
                  * stays where it is so its free space is still used. */
                 n = chunk_new(a, size, 1);
@@ -123,10 +130,16 @@ void *arena_alloc(arena_t *a, size_t size)
                 return CHUNK_DATA(n);
         }
         /* Move on to the next standard chunk (kept ones after cur are
-         * empty), skipping full big chunks; else link a new one. */
-        for (n = c->next; n && n->big; n = n->next)
+         * empty), skipping full big chunks and kept ones too small (from
+         * before the chunks grew); else link a new one. */
+        for (n = c->next; n && (n->big || n->size < size); n = n->next)
                 ;
         if (!n) {
+                if (a->grow && a->chunk_size < ARENA_DEFAULT_CHUNK) {
+                        a->chunk_size *= 2;
+                        if (size > a->chunk_size)
+                                goto big;
+                }
                 n = chunk_new(a, a->chunk_size, 0);
                 if (!n)
                         return NULL;

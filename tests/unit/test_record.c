@@ -48,6 +48,35 @@ Test(arena, big_allocations_get_their_own_chunk)
         arena_destroy(a);
 }
 
+/* arena_new(0) starts with a small chunk and doubles them: a chunk kept
+ * from before the growth must not take an allocation bigger than itself
+ * (ASan, or glibc's heap checks at free, catch the overflow). */
+Test(arena, growing_chunks_never_overflow_a_kept_small_one)
+{
+        arena_t *a = arena_new(0);
+        char *p[8], *q;
+        int round, i;
+
+        cr_assert_not_null(a);
+        for (round = 0; round < 3; round++) {
+                for (i = 0; i < 8; i++) {
+                        p[i] = arena_alloc(a, 7000);
+                        cr_assert_not_null(p[i]);
+                        memset(p[i], 'a' + i, 7000);
+                }
+                for (i = 0; i < 8; i++)
+                        cr_assert_eq(p[i][6999], 'a' + i,
+                                     "allocation %d was overwritten", i);
+                arena_reset(a);
+                q = arena_alloc(a, 40000);
+                cr_assert_not_null(q);
+                memset(q, 'z', 40000);
+                cr_assert_not_null(arena_alloc(a, 16));
+                arena_reset(a);
+        }
+        arena_destroy(a);
+}
+
 Test(arena, strndup_copies_and_terminates)
 {
         arena_t *a = arena_new(0);
