@@ -155,7 +155,10 @@ Test(producers, stuck_task_blocks_itself_not_the_queue, .timeout = 60)
         /* Giving up on its records purges none of the others'. */
         prod_release(stuck);
         cr_assert_eq(prod_inflight(other), 10);
-        cr_assert_eq(rd_kafka_outq_len(prod_rk(other)), 20);
+        /* Both tasks' 20 records are still queued (outq_len also counts
+         * the "brokers are down" events the poll thread has not served
+         * yet, so at least 20; a purge would leave fewer). */
+        cr_assert_geq(rd_kafka_outq_len(prod_rk(other)), 20);
         rd_kafka_topic_destroy(rkt);
         prod_release(other);
         prod_release(idle);
