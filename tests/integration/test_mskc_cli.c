@@ -37,7 +37,9 @@
 
 /* The steps an older CLI may not express. */
 enum {
+        OPT_CREATE_WCFG,   /* CreateWorkerConfiguration's state (response) */
         OPT_CREATE_TAGS,   /* CreateConnector's tags member */
+        OPT_UPDATE_CAP,    /* UpdateConnector's operation ARN (response) */
         OPT_UPDATE_CONFIG, /* UpdateConnector's connectorConfiguration */
         OPT_LIST_TAGS,     /* ListTagsForResource */
         OPT_LIST_OPS,      /* ListConnectorOperations */
@@ -48,14 +50,28 @@ enum {
 
 static const struct {
         const char *op;     /* CLI command */
-        const char *member; /* request member it must have, or NULL */
+        const char *skel;   /* its arguments printing a skeleton, or NULL */
+        const char *member; /* member the skeleton must have */
 } opt_probe[OPT_N] = {
-        [OPT_CREATE_TAGS] = { "create-connector", "tags" },
-        [OPT_UPDATE_CONFIG] = { "update-connector", "connectorConfiguration" },
-        [OPT_LIST_TAGS] = { "list-tags-for-resource", NULL },
-        [OPT_LIST_OPS] = { "list-connector-operations", NULL },
-        [OPT_DESCRIBE_OP] = { "describe-connector-operation", NULL },
-        [OPT_DELETE_WCFG] = { "delete-worker-configuration", NULL },
+        [OPT_CREATE_WCFG] = { "create-worker-configuration",
+                              "--name x --properties-file-content eA== "
+                              "--generate-cli-skeleton output",
+                              "workerConfigurationState" },
+        [OPT_CREATE_TAGS] = { "create-connector",
+                              "--generate-cli-skeleton input", "tags" },
+        [OPT_UPDATE_CAP] = { "update-connector",
+                             "--connector-arn x --current-version x "
+                             "--capacity 'provisionedCapacity={mcuCount=1,"
+                             "workerCount=1}' "
+                             "--generate-cli-skeleton output",
+                             "connectorOperationArn" },
+        [OPT_UPDATE_CONFIG] = { "update-connector",
+                                "--generate-cli-skeleton input",
+                                "connectorConfiguration" },
+        [OPT_LIST_TAGS] = { "list-tags-for-resource", NULL, NULL },
+        [OPT_LIST_OPS] = { "list-connector-operations", NULL, NULL },
+        [OPT_DESCRIBE_OP] = { "describe-connector-operation", NULL, NULL },
+        [OPT_DELETE_WCFG] = { "delete-worker-configuration", NULL, NULL },
 };
 
 /* 1: the step goes through curl's SigV4 signer instead of the CLI. */
@@ -239,58 +255,60 @@ static int cli_has_op(const char *usage, const char *op)
 
 /* Asks the installed CLI, once, which optional steps it can express: an
  * unknown operation makes it list the operations its model has, and
- * --generate-cli-skeleton prints a request's members. The three run at
- * once: each start of the CLI takes a second or more. */
+ * --generate-cli-skeleton prints a request's or a response's members
+ * (an older model drops response members it does not know). The probes
+ * run at once: each start of the CLI takes a second or more. */
 static void probe_cli(void)
 {
         const char *force = getenv("CONNECTD_TEST_AWS_FALLBACK");
         int all = force && !strcmp(force, "all");
-        char cmd[3000], p[3][600], used[512] = "";
-        char *text[3];
-        json_t *skel[3] = { NULL };
-        size_t i;
+        char cmd[8000], p[700], used[700] = "";
+        char *ops = NULL;
+        size_t i, o = 0;
 
-        for (i = 0; i < 3; i++)
-                snprintf(p[i], sizeof(p[i]), "%s/probe%zu", tmp, i);
 #define PROBE_ENV "env AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x " \
         "AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null " \
         "AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= aws kafkaconnect "
-        snprintf(cmd, sizeof(cmd),
-                 PROBE_ENV "connectd-no-such-operation >'%s' 2>&1 & "
-                 PROBE_ENV "create-connector --generate-cli-skeleton input "
-                 ">'%s' 2>/dev/null & "
-                 PROBE_ENV "update-connector --generate-cli-skeleton input "
-                 ">'%s' 2>/dev/null & wait", p[0], p[1], p[2]);
+        o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, PROBE_ENV
+                              "connectd-no-such-operation >'%s/probe' 2>&1 & ",
+                              tmp);
+        for (i = 0; i < OPT_N; i++)
+                if (opt_probe[i].skel)
+                        o += (size_t)snprintf(cmd + o, sizeof(cmd) - o,
+                                              PROBE_ENV "%s %s >'%s/probe%zu' "
+                                              "2>/dev/null & ",
+                                              opt_probe[i].op,
+                                              opt_probe[i].skel, tmp, i);
 #undef PROBE_ENV
-        if (!all)
+        cr_assert_lt(o + 5, sizeof(cmd));
+        strcat(cmd, "wait");
+        if (!all) {
                 (void)sh(cmd);
-        for (i = 0; i < 3; i++) {
-                text[i] = all ? NULL : slurp(p[i]);
-                if (i && text[i])
-                        skel[i] = json_loads(text[i], 0, NULL);
-        }
-        if (!all)
-                cr_assert(cli_has_op(text[0], "create-connector"),
+                snprintf(p, sizeof(p), "%s/probe", tmp);
+                ops = slurp(p);
+                cr_assert(cli_has_op(ops, "create-connector"),
                           "cannot read the CLI's kafkaconnect operations: %s",
-                          text[0] ? text[0] : "(no output)");
+                          ops ? ops : "(no output)");
+        }
         for (i = 0; i < OPT_N; i++) {
-                const json_t *sk = i == OPT_CREATE_TAGS ? skel[1]
-                                 : i == OPT_UPDATE_CONFIG ? skel[2] : NULL;
+                via_curl[i] = all || !cli_has_op(ops, opt_probe[i].op);
+                if (!via_curl[i] && opt_probe[i].skel) {
+                        json_t *sk;
 
-                via_curl[i] = all || !cli_has_op(text[0], opt_probe[i].op) ||
-                              (opt_probe[i].member &&
-                               !json_object_get(sk, opt_probe[i].member));
+                        snprintf(p, sizeof(p), "%s/probe%zu", tmp, i);
+                        sk = json_load_file(p, 0, NULL);
+                        via_curl[i] = !json_object_get(sk,
+                                                       opt_probe[i].member);
+                        json_decref(sk);
+                }
                 if (via_curl[i])
                         snprintf(used + strlen(used), sizeof(used) -
                                  strlen(used), " %s%s%s;", opt_probe[i].op,
-                                 opt_probe[i].member ? " --" : "",
+                                 opt_probe[i].member ? " " : "",
                                  opt_probe[i].member ? opt_probe[i].member
                                                      : "");
         }
-        for (i = 0; i < 3; i++) {
-                free(text[i]);
-                json_decref(skel[i]);
-        }
+        free(ops);
         if (*used)
                 fprintf(stderr, "test_mskc_cli: sent through curl --aws-sigv4 "
                         "(%s):%s\n", all ? "CONNECTD_TEST_AWS_FALLBACK=all"
@@ -517,8 +535,18 @@ Test(mskc_cli, lifecycle)
 
         /* A worker configuration: the converters of the bookstore. */
         {
-                run_t r = KC("create-worker-configuration --name converters "
-                             "--properties-file-content %s", b64);
+                run_t r;
+
+                if (via_curl[OPT_CREATE_WCFG]) {
+                        snprintf(body, sizeof(body), "{\"name\": \"converters\","
+                                 " \"propertiesFileContent\": \"%s\"}", b64);
+                        snprintf(path, sizeof(path), "%s/wcfg.json", tmp);
+                        write_file(path, body);
+                        r = kc_curl("POST", "/v1/worker-configurations", path);
+                } else {
+                        r = KC("create-worker-configuration --name converters "
+                               "--properties-file-content %s", b64);
+                }
 
                 /* Worker configurations and custom plugins are their own
                  * modules (mskc_workercfg, mskc_plugin); a build with
@@ -614,6 +642,7 @@ Test(mskc_cli, lifecycle)
         cr_assert_str_eq(jstr(j, "connectorState"), "CREATING");
         carn = strdup(jstr(j, "connectorArn"));
         json_decref(j);
+        uri_label(enc, sizeof(enc), carn);
         wait_state("describe-connector --connector-arn", carn,
                    "connectorState", "RUNNING", 60000);
 
@@ -639,7 +668,6 @@ Test(mskc_cli, lifecycle)
         cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
                 j, "connectorConfiguration"), "tasks.max")), "1");
         json_decref(j);
-        uri_label(enc, sizeof(enc), carn);
         snprintf(uri, sizeof(uri), "/v1/tags/%s", enc);
         j = kc_ok(via_curl[OPT_LIST_TAGS]
                   ? kc_curl("GET", uri, NULL)
@@ -648,9 +676,19 @@ Test(mskc_cli, lifecycle)
         json_decref(j);
 
         /* Capacity update with the version; the old version is refused. */
-        j = kc_ok(KC("update-connector --connector-arn '%s' --current-version "
-                     "%s --capacity 'provisionedCapacity={mcuCount=2,"
-                     "workerCount=2}'", carn, ver));
+        if (via_curl[OPT_UPDATE_CAP]) {
+                snprintf(path, sizeof(path), "%s/cap.json", tmp);
+                write_file(path, "{\"capacity\": {\"provisionedCapacity\": "
+                                 "{\"mcuCount\": 2, \"workerCount\": 2}}}");
+                snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
+                         enc, ver);
+                j = kc_ok(kc_curl("PUT", uri, path));
+        } else {
+                j = kc_ok(KC("update-connector --connector-arn '%s' "
+                             "--current-version %s --capacity "
+                             "'provisionedCapacity={mcuCount=2,"
+                             "workerCount=2}'", carn, ver));
+        }
         cr_assert_not_null(jstr(j, "connectorOperationArn"));
         json_decref(j);
         kc_fails(KC("update-connector --connector-arn '%s' --current-version "
