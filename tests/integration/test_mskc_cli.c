@@ -9,6 +9,13 @@
  * list and describe its operations, find its logs in the bucket, restart
  * the worker (everything is still there), delete it; and the refusals: a
  * JAR plugin, a stale version, an unknown ARN, a wrong secret key.
+ *
+ * An older CLI (Debian 12's awscli 2.9) lacks some operations and members
+ * of the kafkaconnect model. setup asks the installed CLI which it has
+ * (its list of operations, --generate-cli-skeleton); a step it cannot
+ * express is sent as the same API request, SigV4-signed by curl
+ * (--aws-sigv4), and checked the same way. CONNECTD_TEST_AWS_FALLBACK=all
+ * sends every such step through curl.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -16,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +34,50 @@
 #define LBUCKET "mskc-logs"
 #define AKID "AKIDCONNECTDTEST"
 #define SECRET "connectd-test-secret"
+
+/* The steps an older CLI may not express. */
+enum {
+        OPT_CREATE_WCFG,   /* CreateWorkerConfiguration's state (response) */
+        OPT_CREATE_TAGS,   /* CreateConnector's tags member */
+        OPT_UPDATE_CAP,    /* UpdateConnector's operation ARN (response) */
+        OPT_UPDATE_CONFIG, /* UpdateConnector's connectorConfiguration */
+        OPT_LIST_TAGS,     /* ListTagsForResource */
+        OPT_LIST_OPS,      /* ListConnectorOperations */
+        OPT_DESCRIBE_OP,   /* DescribeConnectorOperation */
+        OPT_DELETE_WCFG,   /* DeleteWorkerConfiguration */
+        OPT_N
+};
+
+static const struct {
+        const char *op;     /* CLI command */
+        const char *skel;   /* its arguments printing a skeleton, or NULL */
+        const char *member; /* member the skeleton must have */
+} opt_probe[OPT_N] = {
+        [OPT_CREATE_WCFG] = { "create-worker-configuration",
+                              "--name x --properties-file-content eA== "
+                              "--generate-cli-skeleton output",
+                              "workerConfigurationState" },
+        [OPT_CREATE_TAGS] = { "create-connector",
+                              "--generate-cli-skeleton input", "tags" },
+        [OPT_UPDATE_CAP] = { "update-connector",
+                             "--connector-arn x --current-version x "
+                             "--capacity 'provisionedCapacity={mcuCount=1,"
+                             "workerCount=1}' "
+                             "--generate-cli-skeleton output",
+                             "connectorOperationArn" },
+        [OPT_UPDATE_CONFIG] = { "update-connector",
+                                "--generate-cli-skeleton input",
+                                "connectorConfiguration" },
+        [OPT_LIST_TAGS] = { "list-tags-for-resource", NULL, NULL },
+        [OPT_LIST_OPS] = { "list-connector-operations", NULL, NULL },
+        [OPT_DESCRIBE_OP] = { "describe-connector-operation", NULL, NULL },
+        [OPT_DELETE_WCFG] = { "delete-worker-configuration", NULL, NULL },
+};
+
+/* 1: the step goes through curl's SigV4 signer instead of the CLI. */
+static int via_curl[OPT_N];
+
+static void probe_cli(void);
 
 static s3srv_t s3;
 static char tmp[512];
@@ -77,6 +129,7 @@ static void setup(void)
                 if (sh(probe_cmd) != 0)
                         cr_skip_test("custom plugins are not built in this build");
         }
+        probe_cli();
         start_s3rver();
 }
 
@@ -182,6 +235,180 @@ static void kc_fails(run_t r, const char *code, const char *msg_part)
         run_free(&r);
 }
 
+static const char *jstr(const json_t *j, const char *path);
+
+/* 1 if `op` is one of the operations the CLI's usage error lists. */
+static int cli_has_op(const char *usage, const char *op)
+{
+        const char *p = usage ? strstr(usage, "valid choices are:") : NULL;
+        size_t n = strlen(op);
+
+        if (!p)
+                return 0;
+        for (p += 18; *p; p += strcspn(p, " \t\r\n|")) {
+                p += strspn(p, " \t\r\n|");
+                if (!strncmp(p, op, n) && strchr(" \t\r\n|", p[n]))
+                        return 1;
+        }
+        return 0;
+}
+
+/* Asks the installed CLI, once, which optional steps it can express: an
+ * unknown operation makes it list the operations its model has, and
+ * --generate-cli-skeleton prints a request's or a response's members
+ * (an older model drops response members it does not know). The probes
+ * run at once: each start of the CLI takes a second or more. */
+static void probe_cli(void)
+{
+        const char *force = getenv("CONNECTD_TEST_AWS_FALLBACK");
+        int all = force && !strcmp(force, "all");
+        char cmd[8000], p[700], used[700] = "";
+        char *ops = NULL;
+        size_t i, o = 0;
+
+#define PROBE_ENV "env AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x " \
+        "AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null " \
+        "AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= aws kafkaconnect "
+        o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, PROBE_ENV
+                              "connectd-no-such-operation >'%s/probe' 2>&1 & ",
+                              tmp);
+        for (i = 0; i < OPT_N; i++)
+                if (opt_probe[i].skel)
+                        o += (size_t)snprintf(cmd + o, sizeof(cmd) - o,
+                                              PROBE_ENV "%s %s >'%s/probe%zu' "
+                                              "2>/dev/null & ",
+                                              opt_probe[i].op,
+                                              opt_probe[i].skel, tmp, i);
+#undef PROBE_ENV
+        cr_assert_lt(o + 5, sizeof(cmd));
+        strcat(cmd, "wait");
+        if (!all) {
+                (void)sh(cmd);
+                snprintf(p, sizeof(p), "%s/probe", tmp);
+                ops = slurp(p);
+                cr_assert(cli_has_op(ops, "create-connector"),
+                          "cannot read the CLI's kafkaconnect operations: %s",
+                          ops ? ops : "(no output)");
+        }
+        for (i = 0; i < OPT_N; i++) {
+                via_curl[i] = all || !cli_has_op(ops, opt_probe[i].op);
+                if (!via_curl[i] && opt_probe[i].skel) {
+                        json_t *sk;
+
+                        snprintf(p, sizeof(p), "%s/probe%zu", tmp, i);
+                        sk = json_load_file(p, 0, NULL);
+                        via_curl[i] = !json_object_get(sk,
+                                                       opt_probe[i].member);
+                        json_decref(sk);
+                }
+                if (via_curl[i])
+                        snprintf(used + strlen(used), sizeof(used) -
+                                 strlen(used), " %s%s%s;", opt_probe[i].op,
+                                 opt_probe[i].member ? " " : "",
+                                 opt_probe[i].member ? opt_probe[i].member
+                                                     : "");
+        }
+        free(ops);
+        if (*used)
+                fprintf(stderr, "test_mskc_cli: sent through curl --aws-sigv4 "
+                        "(%s):%s\n", all ? "CONNECTD_TEST_AWS_FALLBACK=all"
+                        : "the installed aws CLI does not have them", used);
+}
+
+/* Percent-encodes an ARN for a URI label (all but unreserved). */
+static void uri_label(char *dst, size_t n, const char *arn)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        size_t o = 0;
+
+        for (; *arn && o + 4 < n; arn++) {
+                unsigned char c = (unsigned char)*arn;
+
+                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || strchr("-._~", c)) {
+                        dst[o++] = (char)c;
+                } else {
+                        dst[o++] = '%';
+                        dst[o++] = hex[c >> 4];
+                        dst[o++] = hex[c & 15];
+                }
+        }
+        dst[o] = '\0';
+        cr_assert(!*arn, "ARN too long for a URI: %s", arn);
+}
+
+/* Sends the API request METHOD PATH (body from the file `body`, or none)
+ * SigV4-signed by curl with the worker's keys, and returns it the way
+ * aws_as would: rc 0 and the JSON for a 2xx, otherwise rc 254 and the
+ * CLI's error line "An error occurred (<x-amzn-ErrorType>) ...: message". */
+static run_t kc_curl(const char *method, const char *path, const char *body)
+{
+        char cmd[5000], op[700], hp[700], bodyarg[800] = "", signpath[1500];
+        size_t i, o = 0;
+        int inq = 0;
+        char *hdrs, *line, *save = NULL, type[128] = "";
+        run_t r = { 0 };
+        int code = 0;
+        FILE *f;
+
+        snprintf(op, sizeof(op), "%s/curl.out", tmp);
+        snprintf(hp, sizeof(hp), "%s/curl.hdr", tmp);
+        if (body)
+                snprintf(bodyarg, sizeof(bodyarg), "--data-binary '@%s'",
+                         body);
+        /* SigV4's canonical URI is the path percent-encoded once more
+         * (%3A -> %253A). curl's signer signs its URL's path as it is, so
+         * the URL carries that form and --request-target sends the path. */
+        for (i = 0; path[i] && o + 4 < sizeof(signpath); i++) {
+                if (path[i] == '?')
+                        inq = 1;
+                signpath[o++] = path[i];
+                if (path[i] == '%' && !inq) {
+                        signpath[o++] = '2';
+                        signpath[o++] = '5';
+                }
+        }
+        signpath[o] = '\0';
+        cr_assert(!path[i], "path too long: %s", path);
+        snprintf(cmd, sizeof(cmd),
+                 "curl -sS --max-time 30 -o '%s' -D '%s' -w '%%{http_code}' "
+                 "--aws-sigv4 'aws:amz:us-east-1:kafkaconnect' "
+                 "--user '" AKID ":" SECRET "' "
+                 "-H 'Content-Type: application/json' -X %s %s "
+                 "--request-target '%s' '%s%s' >'%s/curl.code'", op, hp,
+                 method, bodyarg, path, w->url, signpath, tmp);
+        cr_assert_eq(sh(cmd), 0, "curl failed: %s", cmd);
+        snprintf(cmd, sizeof(cmd), "%s/curl.code", tmp);
+        f = fopen(cmd, "r");
+        cr_assert_not_null(f);
+        cr_assert_eq(fscanf(f, "%d", &code), 1);
+        fclose(f);
+        r.out = slurp(op);
+        if (!r.out)
+                r.out = strdup("");
+        r.json = json_loads(r.out, 0, NULL);
+        hdrs = slurp(hp);
+        cr_assert_not_null(hdrs);
+        for (line = strtok_r(hdrs, "\r\n", &save); line;
+             line = strtok_r(NULL, "\r\n", &save))
+                if (!strncasecmp(line, "x-amzn-ErrorType:", 17))
+                        sscanf(line + 17, " %127[^: \t]", type);
+        free(hdrs);
+        if (code >= 200 && code < 300) {
+                r.rc = 0;
+                r.err = strdup("");
+        } else {
+                const char *m = r.json ? jstr(r.json, "message") : NULL;
+
+                r.rc = 254;
+                cr_assert(asprintf(&r.err, "An error occurred (%s) when "
+                                   "calling %s %s (HTTP %d): %s", type,
+                                   method, path, code,
+                                   m ? m : r.out) > 0);
+        }
+        return r;
+}
+
 static const char *jstr(const json_t *j, const char *path)
 {
         char buf[256], *save = NULL, *k;
@@ -281,6 +508,7 @@ static void write_file(const char *path, const char *text)
 Test(mskc_cli, lifecycle)
 {
         char props[2048], path[700], cmd[1500], so[600], body[8192];
+        char uri[1024], enc[700];
         json_t *j, *ops;
         char *wcarn, *plarn, *jararn, *carn, *ver, *oparn, *recs;
         const char *b64 = "a2V5LmNvbnZlcnRlcj1vcmcuYXBhY2hlLmthZmthLmNvbm5lY3"
@@ -307,8 +535,18 @@ Test(mskc_cli, lifecycle)
 
         /* A worker configuration: the converters of the bookstore. */
         {
-                run_t r = KC("create-worker-configuration --name converters "
-                             "--properties-file-content %s", b64);
+                run_t r;
+
+                if (via_curl[OPT_CREATE_WCFG]) {
+                        snprintf(body, sizeof(body), "{\"name\": \"converters\","
+                                 " \"propertiesFileContent\": \"%s\"}", b64);
+                        snprintf(path, sizeof(path), "%s/wcfg.json", tmp);
+                        write_file(path, body);
+                        r = kc_curl("POST", "/v1/worker-configurations", path);
+                } else {
+                        r = KC("create-worker-configuration --name converters "
+                               "--properties-file-content %s", b64);
+                }
 
                 /* Worker configurations and custom plugins are their own
                  * modules (mskc_workercfg, mskc_plugin); a build with
@@ -398,10 +636,13 @@ Test(mskc_cli, lifecycle)
                  w->bootstrap, wcarn, plarn);
         snprintf(path, sizeof(path), "%s/create.json", tmp);
         write_file(path, body);
-        j = kc_ok(KC("create-connector --cli-input-json 'file://%s'", path));
+        j = kc_ok(via_curl[OPT_CREATE_TAGS]
+                  ? kc_curl("POST", "/v1/connectors", path)
+                  : KC("create-connector --cli-input-json 'file://%s'", path));
         cr_assert_str_eq(jstr(j, "connectorState"), "CREATING");
         carn = strdup(jstr(j, "connectorArn"));
         json_decref(j);
+        uri_label(enc, sizeof(enc), carn);
         wait_state("describe-connector --connector-arn", carn,
                    "connectorState", "RUNNING", 60000);
 
@@ -427,14 +668,27 @@ Test(mskc_cli, lifecycle)
         cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
                 j, "connectorConfiguration"), "tasks.max")), "1");
         json_decref(j);
-        j = kc_ok(KC("list-tags-for-resource --resource-arn '%s'", carn));
+        snprintf(uri, sizeof(uri), "/v1/tags/%s", enc);
+        j = kc_ok(via_curl[OPT_LIST_TAGS]
+                  ? kc_curl("GET", uri, NULL)
+                  : KC("list-tags-for-resource --resource-arn '%s'", carn));
         cr_assert_str_eq(jstr(j, "tags.team"), "data");
         json_decref(j);
 
         /* Capacity update with the version; the old version is refused. */
-        j = kc_ok(KC("update-connector --connector-arn '%s' --current-version "
-                     "%s --capacity 'provisionedCapacity={mcuCount=2,"
-                     "workerCount=2}'", carn, ver));
+        if (via_curl[OPT_UPDATE_CAP]) {
+                snprintf(path, sizeof(path), "%s/cap.json", tmp);
+                write_file(path, "{\"capacity\": {\"provisionedCapacity\": "
+                                 "{\"mcuCount\": 2, \"workerCount\": 2}}}");
+                snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
+                         enc, ver);
+                j = kc_ok(kc_curl("PUT", uri, path));
+        } else {
+                j = kc_ok(KC("update-connector --connector-arn '%s' "
+                             "--current-version %s --capacity "
+                             "'provisionedCapacity={mcuCount=2,"
+                             "workerCount=2}'", carn, ver));
+        }
         cr_assert_not_null(jstr(j, "connectorOperationArn"));
         json_decref(j);
         kc_fails(KC("update-connector --connector-arn '%s' --current-version "
@@ -455,9 +709,21 @@ Test(mskc_cli, lifecycle)
         snprintf(path, sizeof(path), "%s/cfg.json", tmp);
         write_file(path, "{" BOOKSTORE_CONFIG ", \"global.throttle.ms\": "
                          "\"50\"}");
-        j = kc_ok(KC("update-connector --connector-arn '%s' --current-version "
-                     "%s --connector-configuration 'file://%s'", carn, ver,
-                     path));
+        if (via_curl[OPT_UPDATE_CONFIG]) {
+                char bpath[700];
+
+                snprintf(bpath, sizeof(bpath), "%s/update.json", tmp);
+                write_file(bpath, "{\"connectorConfiguration\": {"
+                                  BOOKSTORE_CONFIG ", \"global.throttle.ms\": "
+                                  "\"50\"}}");
+                snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
+                         enc, ver);
+                j = kc_ok(kc_curl("PUT", uri, bpath));
+        } else {
+                j = kc_ok(KC("update-connector --connector-arn '%s' "
+                             "--current-version %s --connector-configuration "
+                             "'file://%s'", carn, ver, path));
+        }
         cr_assert_str_eq(jstr(j, "connectorState"), "UPDATING");
         oparn = strdup(jstr(j, "connectorOperationArn"));
         json_decref(j);
@@ -469,7 +735,10 @@ Test(mskc_cli, lifecycle)
         http_resp_free(hr);
 
         /* Its operations. */
-        j = kc_ok(KC("list-connector-operations --connector-arn '%s'", carn));
+        snprintf(uri, sizeof(uri), "/v1/connectors/%s/operations", enc);
+        j = kc_ok(via_curl[OPT_LIST_OPS]
+                  ? kc_curl("GET", uri, NULL)
+                  : KC("list-connector-operations --connector-arn '%s'", carn));
         ops = json_object_get(j, "connectorOperations");
         cr_assert_eq(json_array_size(ops), 2, "%s", json_dumps(j, 0));
         cr_assert_str_eq(jstr(json_array_get(ops, 0),
@@ -479,14 +748,22 @@ Test(mskc_cli, lifecycle)
                               "connectorOperationType"),
                          "UPDATE_WORKER_SETTING");
         json_decref(j);
-        j = kc_ok(KC("list-connector-operations --connector-arn '%s' "
-                     "--max-items 1", carn));
+        snprintf(uri, sizeof(uri), "/v1/connectors/%s/operations?maxResults=1",
+                 enc);
+        j = kc_ok(via_curl[OPT_LIST_OPS]
+                  ? kc_curl("GET", uri, NULL)
+                  : KC("list-connector-operations --connector-arn '%s' "
+                       "--max-items 1", carn));
         cr_assert_eq(json_array_size(json_object_get(j,
                                                      "connectorOperations")),
                      1);
         json_decref(j);
-        j = kc_ok(KC("describe-connector-operation "
-                     "--connector-operation-arn '%s'", oparn));
+        uri_label(enc, sizeof(enc), oparn);
+        snprintf(uri, sizeof(uri), "/v1/connectorOperations/%s", enc);
+        j = kc_ok(via_curl[OPT_DESCRIBE_OP]
+                  ? kc_curl("GET", uri, NULL)
+                  : KC("describe-connector-operation "
+                       "--connector-operation-arn '%s'", oparn));
         cr_assert_str_eq(jstr(j, "connectorOperationState"),
                          "UPDATE_COMPLETE");
         cr_assert_str_eq(json_string_value(json_object_get(json_object_get(
@@ -495,6 +772,15 @@ Test(mskc_cli, lifecycle)
         cr_assert_eq(json_array_size(json_object_get(j, "operationSteps")),
                      4);
         json_decref(j);
+        uri_label(enc, sizeof(enc), "arn:aws:kafkaconnect:eu-west-1:"
+                  "111122223333:connector-operation/bookstore/0000/0000");
+        snprintf(uri, sizeof(uri), "/v1/connectorOperations/%s", enc);
+        kc_fails(via_curl[OPT_DESCRIBE_OP]
+                 ? kc_curl("GET", uri, NULL)
+                 : KC("describe-connector-operation --connector-operation-arn "
+                      "'arn:aws:kafkaconnect:eu-west-1:111122223333:"
+                      "connector-operation/bookstore/0000/0000'"),
+                 "NotFoundException", NULL);
 
         /* Its log lines in the bucket. */
         cr_assert(wait_until(logs_arrived, NULL, 30000),
@@ -541,8 +827,14 @@ Test(mskc_cli, lifecycle)
         http_resp_free(hr);
         json_decref(kc_ok(KC("delete-custom-plugin --custom-plugin-arn '%s'",
                              plarn)));
-        json_decref(kc_ok(KC("delete-worker-configuration "
-                             "--worker-configuration-arn '%s'", wcarn)));
+        uri_label(enc, sizeof(enc), wcarn);
+        snprintf(uri, sizeof(uri), "/v1/worker-configurations/%s", enc);
+        j = kc_ok(via_curl[OPT_DELETE_WCFG]
+                  ? kc_curl("DELETE", uri, NULL)
+                  : KC("delete-worker-configuration "
+                       "--worker-configuration-arn '%s'", wcarn));
+        cr_assert_str_eq(jstr(j, "workerConfigurationArn"), wcarn);
+        json_decref(j);
         j = kc_ok(KC("list-worker-configurations"));
         cr_assert_eq(json_array_size(json_object_get(j,
                                                      "workerConfigurations")),
