@@ -14,7 +14,9 @@
  * Owns one kafka_log_t and `cache`: record key -> {"c":connector,"t":task,
  * "v":value object}, the status as the reader last accepted it: the last
  * record per key wins, except a task's UNASSIGNED while the cached status
- * is RUNNING with a generation >= its own. Writes do not touch the cache;
+ * is RUNNING with a generation >= its own, and a connector's UNASSIGNED
+ * while the cached status is another worker's RUNNING with a generation
+ * >= its own (the old owner's late write after a hand-over). Writes do not touch the cache;
  * the reader applies them when it reads them back, as in Java.
  *
  * Puts and removals are sent without waiting, as Java does (failures are
@@ -149,13 +151,20 @@ static void on_record(void *opaque, int32_t partition, int64_t offset,
         if (g > ss->max_generation)
                 ss->max_generation = g;
         cur = json_object_get(json_object_get(ss->cache, k), "v");
-        if (task >= 0 && cur &&
+        /* A late UNASSIGNED of the previous owner must not hide that the
+         * new owner runs it: a task's, or a connector's that another
+         * worker now runs (a connector's own UNASSIGNED, at shutdown,
+         * stands). */
+        if (cur &&
             strcmp(json_string_value(json_object_get(v, "state")),
                    "UNASSIGNED") == 0 &&
             strcmp(json_string_value(json_object_get(cur, "state")),
                    "RUNNING") == 0 &&
-            json_integer_value(json_object_get(cur, "generation")) >= g) {
-                LOG_DEBUG(lg(), "Ignoring stale status of task %s-%d: "
+            json_integer_value(json_object_get(cur, "generation")) >= g &&
+            (task >= 0 ||
+             !json_equal(json_object_get(cur, "worker_id"),
+                         json_object_get(v, "worker_id")))) {
+                LOG_DEBUG(lg(), "Ignoring stale status of %s-%d: "
                           "UNASSIGNED at generation %d after RUNNING",
                           connector, task, g);
         } else {

@@ -459,6 +459,50 @@ Test(kafka_status, stale_unassigned_is_ignored, .init = setup,
         status_store_close(ss);
 }
 
+/* A hand-over: the new owner's RUNNING is read before the old owner's late
+ * UNASSIGNED of the connector; the connector still shows as running. Its
+ * own UNASSIGNED (a worker stopping with nobody to take over) stands. */
+Test(kafka_status, stale_connector_unassigned_is_ignored, .init = setup,
+     .fini = teardown, .timeout = 120)
+{
+        status_store_t *ss = open_status();
+        char got[128];
+
+        cr_assert_eq(status_store_put(ss, "hc", -1, "RUNNING", NULL, "w2:1",
+                                      7, 0, err, sizeof(err)), 0);
+        await_status(ss, "hc", -1, "RUNNING/w2:1/7");
+        cr_assert_eq(status_store_put(ss, "hc", -1, "UNASSIGNED", NULL,
+                                      "w1:1", 6, 0, err, sizeof(err)), 0);
+        /* A marker after it on the same partition: once seen, the
+         * UNASSIGNED was read too. */
+        {
+                int32_t p0 = kafka_murmur2_partition("status-connector-hc",
+                                                     19, 5);
+                char key[64], name[32];
+                int k;
+
+                for (k = 1;; k++) {
+                        snprintf(name, sizeof(name), "hc%d", k);
+                        snprintf(key, sizeof(key), "status-connector-%s",
+                                 name);
+                        if (kafka_murmur2_partition(key, strlen(key), 5) ==
+                            p0)
+                                break;
+                }
+                cr_assert_eq(status_store_put(ss, name, -1, "RUNNING", NULL,
+                                              "w1:1", 6, 0, err, sizeof(err)),
+                             0);
+                await_status(ss, name, -1, "RUNNING/w1:1/6");
+        }
+        status_of(ss, "hc", -1, got, sizeof(got));
+        cr_assert_str_eq(got, "RUNNING/w2:1/7");
+        /* The owner's own UNASSIGNED is taken. */
+        cr_assert_eq(status_store_put(ss, "hc", -1, "UNASSIGNED", NULL,
+                                      "w2:1", 7, 0, err, sizeof(err)), 0);
+        await_status(ss, "hc", -1, "UNASSIGNED/w2:1/7");
+        status_store_close(ss);
+}
+
 Test(kafka_status, put_safe_and_remove, .init = setup, .fini = teardown,
      .timeout = 120)
 {
