@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -382,6 +384,32 @@ static void advertised_url(const json_t *props, const char *listeners,
         snprintf(buf, n, "%s://%s/", scheme, worker_id);
 }
 
+/* Process-wide settings that the default leaves slow at our scale.
+ *
+ * malloc: librdkafka builds every produce request in a fresh buffer of up
+ * to batch.size (1 MB) and frees it when the response arrives. With
+ * glibc's sliding defaults those buffers come and go as mmaps or heap
+ * trims, and the broker thread pays a page fault per 4 KB on each one.
+ * Fixed thresholds keep them in the heap (measured in bench/RESULTS.md).
+ *
+ * futexes: Linux 6.16 and later give a process a private futex hash sized
+ * by its CPUs, 16 buckets on a 2-core machine. Every idle task thread
+ * waits on a condition variable of its own, so with thousands of tasks
+ * each wake-up walks hundreds of waiters under one spin lock (10,000
+ * throttled connectors kept both cores in the kernel). Asking for the
+ * global hash (0 slots) undoes that; older kernels reject the call, which
+ * changes nothing. */
+#ifndef PR_FUTEX_HASH
+#define PR_FUTEX_HASH 78
+#define PR_FUTEX_HASH_SET_SLOTS 1
+#endif
+static void process_tune(void)
+{
+        mallopt(M_MMAP_THRESHOLD, 4 << 20);
+        mallopt(M_TRIM_THRESHOLD, 64 << 20);
+        (void)prctl(PR_FUTEX_HASH, PR_FUTEX_HASH_SET_SLOTS, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
         char errstr[1024], host[256], listener[300], worker_id[300];
@@ -400,6 +428,7 @@ int main(int argc, char **argv)
         int port = 0, sig, i, rc = 1;
         logger_t *lg;
 
+        process_tune();
         if (argc >= 2 && !strcmp(argv[1], "--embedded-kafka-only")) {
                 log_init();
                 return embedded_only(argc, argv);

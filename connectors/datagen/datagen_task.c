@@ -19,7 +19,10 @@
 #include "datagen_int.h"
 
 #define MAX_FAILURES 100
-#define MAX_SLEEP_MS 1000
+/* A throttled poll sleeps until its next record is due, at most this
+ * long. The host's sleep returns early for a stop, a pause or the
+ * runner's next offset commit, so a long throttle costs no wake-ups. */
+#define MAX_SLEEP_MS 60000
 #define HIST_INITIAL 64
 #define NULL_LEN UINT32_MAX
 /* Text one topic's history may hold per task. history.records.max
@@ -407,7 +410,7 @@ int dg_task_poll(dg_task_t *tk, int max, dg_emit_fn emit, void *emit_arg,
                 if (emitted)
                         return emitted;
                 if (throttled) {
-                        /* one bounded sleep per call keeps poll() short */
+                        /* one sleep per call keeps poll() short */
                         int64_t wait = earliest - dg_mono_ms();
                         if (wait < 1)
                                 wait = 1;

@@ -348,12 +348,22 @@ fail:
 
 const faker_data_t *faker_data_get(char *errstr, size_t errstr_size)
 {
+        /* The directory found once serves the process: every connector
+         * and task start asks, and a glob per ask adds up over 10,000. */
+        static char found[1024];
         char dir[1024];
         struct faker_data *d;
 
-        if (find_dir(dir, sizeof(dir), errstr, errstr_size))
-                return NULL;
         pthread_mutex_lock(&data_lock);
+        snprintf(dir, sizeof(dir), "%s", found);
+        pthread_mutex_unlock(&data_lock);
+        if (!*dir || getenv("CONNECTD_FAKER_LOCALES")) {
+                if (find_dir(dir, sizeof(dir), errstr, errstr_size))
+                        return NULL;
+        }
+        pthread_mutex_lock(&data_lock);
+        if (!getenv("CONNECTD_FAKER_LOCALES"))
+                snprintf(found, sizeof(found), "%s", dir);
         for (d = loaded; d; d = d->next)
                 if (!strcmp(d->dir, dir))
                         break;

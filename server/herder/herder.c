@@ -21,6 +21,7 @@
 
 #include "cfgmap.h"
 #include "config.h"
+#include "buf.h"
 #include "distributed.h"
 #include "kafka_stores.h"
 #include "plugins.h"
@@ -88,6 +89,81 @@ static json_t *status_locked(const connector_t *c)
         return json_pack("{s:s, s:o, s:o, s:s}", "name", c->name, "connector",
                          state_obj(c->state, c->trace, c->h->worker_id, -1),
                          "tasks", tasks, "type", conn_type(c));
+}
+
+static int state_text(buf_t *b, const char *state, const char *trace,
+                      const char *worker_id, int id)
+{
+        int r = 0;
+
+        if (id >= 0)
+                r |= buf_printf(b, "{\"id\":%d,", id);
+        else
+                r |= buf_putc(b, '{');
+        r |= buf_puts(b, "\"state\":");
+        r |= buf_json_string(b, state, strlen(state));
+        r |= buf_puts(b, ",\"worker_id\":");
+        r |= buf_json_string(b, worker_id, strlen(worker_id));
+        if (trace && *trace) {
+                r |= buf_puts(b, ",\"trace\":");
+                r |= buf_json_string(b, trace, strlen(trace));
+        }
+        return r | buf_putc(b, '}');
+}
+
+/* status_locked's object as text. */
+static int status_text_locked(buf_t *b, const connector_t *c)
+{
+        int i, r, ncfg = (int)json_array_size(c->task_configs);
+        const char *w = c->h->worker_id;
+
+        r = buf_puts(b, "{\"name\":");
+        r |= buf_json_string(b, c->name, strlen(c->name));
+        r |= buf_puts(b, ",\"connector\":");
+        r |= state_text(b, c->state, c->trace, w, -1);
+        r |= buf_puts(b, ",\"tasks\":[");
+        for (i = 0; i < c->ntasks; i++)
+                r |= (i ? buf_putc(b, ',') : 0) |
+                     state_text(b, c->tasks[i]->state, c->tasks[i]->trace, w,
+                                c->tasks[i]->id);
+        for (; i < ncfg; i++)
+                r |= (i ? buf_putc(b, ',') : 0) |
+                     state_text(b, "UNASSIGNED", NULL, w, i);
+        r |= buf_puts(b, "],\"type\":\"");
+        r |= buf_puts(b, conn_type(c));
+        return r | buf_puts(b, "\"}");
+}
+
+char *herder_statuses_text(herder_t *h, size_t *len)
+{
+        buf_t b;
+        connector_t *c;
+        int r, first = 1;
+
+        if (h->dist)
+                return NULL;
+        buf_init(&b, 0);
+        r = buf_putc(&b, '{');
+        pthread_mutex_lock(&h->lock);
+        conn_reap_locked(h);
+        for (c = h->conns; c && !r; c = c->next) {
+                if (c->deleted)
+                        continue;
+                r |= (first ? 0 : buf_putc(&b, ','));
+                first = 0;
+                r |= buf_json_string(&b, c->name, strlen(c->name));
+                r |= buf_puts(&b, ":{\"status\":");
+                r |= status_text_locked(&b, c);
+                r |= buf_putc(&b, '}');
+        }
+        pthread_mutex_unlock(&h->lock);
+        r |= buf_putc(&b, '}');
+        if (r) {
+                buf_free(&b);
+                return NULL;
+        }
+        *len = b.len;
+        return b.data;
 }
 
 /* Distributed mode: the statuses every worker wrote to the status
@@ -269,10 +345,7 @@ void herder_stop(herder_t *h)
         for (c = h->conns; c; c = c->next)
                 while (!c->finished)
                         pthread_cond_wait(&h->cond, &h->lock);
-        while ((c = h->conns)) {
-                h->conns = c->next;
-                conn_free(c);
-        }
+        conn_free_all_locked(h);
         pthread_mutex_unlock(&h->lock);
 }
 

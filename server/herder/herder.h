@@ -106,6 +106,11 @@ json_t *herder_connector_names(herder_t *h);           /* array */
 json_t *herder_connector_info(herder_t *h, const char *name);   /* or NULL */
 json_t *herder_connector_config(herder_t *h, const char *name); /* or NULL */
 json_t *herder_connector_status(herder_t *h, const char *name); /* or NULL */
+/* GET /connectors?expand=status as JSON text, written in one pass under
+ * the lock (10,000 connectors in milliseconds, where a tree of them took
+ * a tenth of a second): a malloc'd string and its length in *len, or NULL
+ * in distributed mode or when out of memory (build it the other way). */
+char *herder_statuses_text(herder_t *h, size_t *len);
 /* NULL if the connector or the task is unknown; a task in the task
  * configs that is not running right now (being started again after a
  * config update) is UNASSIGNED. */

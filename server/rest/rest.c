@@ -146,6 +146,8 @@ typedef struct req {
         /* answer */
         unsigned status;
         json_t *resp;              /* body, or NULL for none */
+        char *resp_text;           /* or a JSON body already written */
+        size_t resp_len;
         char *location;
         /* extra answer headers (CORS); names static, values owned */
         const char *rh_name[REST_MAX_RESP_HEADERS];
@@ -407,8 +409,18 @@ fail:
 static void q_json(req_t *q, unsigned status, json_t *body /* stolen */)
 {
         json_decref(q->resp);
+        free(q->resp_text);
+        q->resp_text = NULL;
         q->status = status;
         q->resp = body;
+}
+
+/* An answer whose JSON text is written already (stolen). */
+static void q_json_text(req_t *q, unsigned status, char *text, size_t len)
+{
+        q_json(q, status, NULL);
+        q->resp_text = text;
+        q->resp_len = len;
 }
 
 static void q_empty(req_t *q, unsigned status)
@@ -648,6 +660,20 @@ static void h_health(req_t *q)
 /* ------------------------------------------------------------------ */
 /* Handlers: connectors collection */
 
+/* ?expand=status and no other expansion. */
+static int expand_only_status(const req_t *q)
+{
+        int status = 0;
+
+        for (int i = 0; i < q->nq; i++)
+                if (!strcmp(q->qk[i], "expand")) {
+                        if (strcmp(q->qv[i], "status"))
+                                return 0;
+                        status = 1;
+                }
+        return status;
+}
+
 static void h_list(req_t *q)
 {
         herder_t *h = q->rest->h;
@@ -664,6 +690,16 @@ static void h_list(req_t *q)
         if (!expand) {
                 q_json(q, 200, names);
                 return;
+        }
+        if (expand_only_status(q)) {
+                size_t len;
+                char *text = herder_statuses_text(h, &len);
+
+                if (text) {
+                        json_decref(names);
+                        q_json_text(q, 200, text, len);
+                        return;
+                }
         }
         json_t *out = json_object();
         size_t i;
@@ -1977,7 +2013,11 @@ static enum MHD_Result send_answer(req_t *q)
         char *text = NULL;
         size_t len = 0;
 
-        if (q->resp) {
+        if (q->resp_text) {
+                text = q->resp_text;
+                len = q->resp_len;
+                q->resp_text = NULL;
+        } else if (q->resp) {
                 text = json_dumps(q->resp, JSON_COMPACT | JSON_ENCODE_ANY);
                 len = text ? strlen(text) : 0;
         }
@@ -1988,7 +2028,7 @@ static enum MHD_Result send_answer(req_t *q)
                 free(text);
                 return MHD_NO;
         }
-        if (q->resp)
+        if (text)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                                         "application/json");
         if (q->location)
@@ -2347,8 +2387,12 @@ unsigned rest_handle(rest_t *r, const char *method, const char *target,
                 }
         }
         status = q->status;
-        if (q->resp)
+        if (q->resp_text) {
+                *out = q->resp_text;
+                q->resp_text = NULL;
+        } else if (q->resp) {
                 *out = json_dumps(q->resp, JSON_COMPACT | JSON_ENCODE_ANY);
+        }
 out:
         req_free(q);
         return status;
@@ -2365,6 +2409,7 @@ static void req_free(req_t *q)
                 free(q->qv[i]);
         }
         json_decref(q->resp);
+        free(q->resp_text);
         free(q->location);
         for (int i = 0; i < q->nrh; i++)
                 free(q->rh_value[i]);

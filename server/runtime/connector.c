@@ -54,12 +54,93 @@ target_t target_parse(const char *s)
 /* ------------------------------------------------------------------ */
 /* Connector list (h->lock held)                                       */
 
+/* The name index: every connector of h->conns, deleted ones included,
+ * in chains by the name's hash. Grows to keep chains short. */
+static size_t name_hash(const char *s)
+{
+        uint64_t x = 14695981039346656037ULL;
+
+        while (*s)
+                x = (x ^ (unsigned char)*s++) * 1099511628211ULL;
+        return (size_t)x;
+}
+
+static int index_grow_locked(herder_t *h)
+{
+        size_t n = h->index_size ? h->index_size * 2 : 64, i;
+        connector_t **t = calloc(n, sizeof(*t)), *c, *next;
+
+        if (!t)
+                return -1;
+        for (i = 0; i < h->index_size; i++)
+                for (c = h->index[i]; c; c = next) {
+                        next = c->same_hash;
+                        c->same_hash = t[name_hash(c->name) & (n - 1)];
+                        t[name_hash(c->name) & (n - 1)] = c;
+                }
+        free(h->index);
+        h->index = t;
+        h->index_size = n;
+        return 0;
+}
+
+static int index_add_locked(herder_t *h, connector_t *c)
+{
+        connector_t **slot;
+
+        if (h->index_count >= h->index_size && index_grow_locked(h))
+                return -1;
+        slot = &h->index[name_hash(c->name) & (h->index_size - 1)];
+        c->same_hash = *slot;
+        *slot = c;
+        h->index_count++;
+        return 0;
+}
+
+static void index_del_locked(herder_t *h, connector_t *c)
+{
+        connector_t **pp;
+
+        if (!h->index_size)
+                return;
+        pp = &h->index[name_hash(c->name) & (h->index_size - 1)];
+        for (; *pp; pp = &(*pp)->same_hash)
+                if (*pp == c) {
+                        *pp = c->same_hash;
+                        h->index_count--;
+                        return;
+                }
+}
+
+connector_t *conn_named_locked(herder_t *h, const char *name)
+{
+        connector_t *c;
+
+        if (!h->index_size)
+                return NULL;
+        for (c = h->index[name_hash(name) & (h->index_size - 1)]; c;
+             c = c->same_hash)
+                if (!strcmp(c->name, name))
+                        return c;
+        return NULL;
+}
+
+connector_t *conn_next_named_locked(connector_t *c)
+{
+        connector_t *o;
+
+        for (o = c->same_hash; o; o = o->same_hash)
+                if (!strcmp(o->name, c->name))
+                        return o;
+        return NULL;
+}
+
 connector_t *conn_find_locked(herder_t *h, const char *name)
 {
         connector_t *c;
 
-        for (c = h->conns; c; c = c->next)
-                if (!c->deleted && !strcmp(c->name, name))
+        for (c = conn_named_locked(h, name); c; c = conn_next_named_locked(c))
+                if (!c->deleted)
                         return c;
         return NULL;
 }
@@ -93,11 +174,25 @@ void conn_reap_locked(herder_t *h)
         while ((c = *pp)) {
                 if (c->deleted && c->finished) {
                         *pp = c->next;
+                        index_del_locked(h, c);
                         conn_free(c);
                 } else {
                         pp = &c->next;
                 }
         }
+}
+
+void conn_free_all_locked(herder_t *h)
+{
+        connector_t *c;
+
+        while ((c = h->conns)) {
+                h->conns = c->next;
+                conn_free(c);
+        }
+        free(h->index);
+        h->index = NULL;
+        h->index_size = h->index_count = 0;
 }
 
 void conn_set_state_locked(connector_t *c, const char *state,
@@ -639,9 +734,9 @@ static int predecessor_running_locked(const connector_t *c)
 {
         const connector_t *o;
 
-        for (o = c->h->conns; o; o = o->next)
-                if (o != c && o->deleted && !o->finished &&
-                    !strcmp(o->name, c->name))
+        for (o = conn_named_locked(c->h, c->name); o;
+             o = conn_next_named_locked((connector_t *)o))
+                if (o != c && o->deleted && !o->finished)
                         return 1;
         return 0;
 }
@@ -1110,9 +1205,9 @@ static void conn_job(void *arg)
                 c->finished = 1;
                 c->scheduled = 0;
                 /* A successor of the same name may start now. */
-                for (o = h->conns; o; o = o->next)
-                        if (o != c && !o->deleted && !o->finished &&
-                            !strcmp(o->name, c->name))
+                for (o = conn_named_locked(h, c->name); o;
+                     o = conn_next_named_locked(o))
+                        if (o != c && !o->deleted && !o->finished)
                                 conn_wake_locked(o);
                 pthread_cond_broadcast(&h->cond);
                 pthread_mutex_unlock(&h->lock);
@@ -1150,8 +1245,13 @@ connector_t *conn_new_locked(herder_t *h, const char *name,
         }
         if (h->dist)
                 conn_own_from_assignment_locked(c);
+        if (index_add_locked(h, c)) {
+                conn_free(c);
+                return NULL;
+        }
         c->scheduled = 1;
         if (pool_submit(conn_job, c)) {
+                index_del_locked(h, c);
                 conn_free(c);
                 return NULL;
         }

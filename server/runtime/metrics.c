@@ -145,29 +145,49 @@ static long long stat_int(const char *p, const char *end, const char *key,
         return -1;
 }
 
-void metrics_stats(task_metrics_t *m, const char *json, size_t len)
+void metrics_stats_parse(const char *json, size_t len, client_stats_t *cs)
 {
         const char *end = json + len, *p = json, *after;
-        long long v, rtt = 0;
+        long long v;
 
-        if (!metrics_on || !json)
+        cs->q_msgs = cs->q_bytes = -1;
+        cs->rtt_us = 0;
+        if (!json)
                 return;
         /* Top-level fields come before "brokers". */
-        if ((v = stat_int(json, end, "\"msg_cnt\"", NULL)) >= 0)
-                MSET(m->q_msgs, v);
-        if ((v = stat_int(json, end, "\"msg_size\"", NULL)) >= 0)
-                MSET(m->q_bytes, v);
+        cs->q_msgs = stat_int(json, end, "\"msg_cnt\"", NULL);
+        cs->q_bytes = stat_int(json, end, "\"msg_size\"", NULL);
         /* Each broker's "rtt": { "min":.., "max":.., "avg":.. }: the
          * largest average among them (microseconds). */
         while ((p = memmem(p, (size_t)(end - p), "\"rtt\"", 5))) {
                 v = stat_int(p, end, "\"avg\"", &after);
                 if (v < 0)
                         break;
-                if (v > rtt)
-                        rtt = v;
+                if (v > cs->rtt_us)
+                        cs->rtt_us = v;
                 p = after;
         }
-        MSET(m->rtt_us, rtt);
+}
+
+void metrics_stats_apply(task_metrics_t *m, const client_stats_t *cs)
+{
+        if (!metrics_on)
+                return;
+        if (cs->q_msgs >= 0)
+                MSET(m->q_msgs, cs->q_msgs);
+        if (cs->q_bytes >= 0)
+                MSET(m->q_bytes, cs->q_bytes);
+        MSET(m->rtt_us, cs->rtt_us);
+}
+
+void metrics_stats(task_metrics_t *m, const char *json, size_t len)
+{
+        client_stats_t cs;
+
+        if (!metrics_on || !json)
+                return;
+        metrics_stats_parse(json, len, &cs);
+        metrics_stats_apply(m, &cs);
 }
 
 void metrics_task_created(task_t *t)

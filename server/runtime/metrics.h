@@ -151,6 +151,13 @@ void metrics_tick(task_metrics_t *m, const struct errors *eo);
  * the runner's own stats callback calls metrics_stats(). */
 void metrics_client_conf(rd_kafka_conf_t *conf);
 void metrics_stats(task_metrics_t *m, const char *json, size_t len);
+/* The same in two steps, for a client shared by many tasks: parse its
+ * statistics once, apply them to each task. -1: not in the JSON. */
+typedef struct client_stats {
+        long long q_msgs, q_bytes, rtt_us;
+} client_stats_t;
+void metrics_stats_parse(const char *json, size_t len, client_stats_t *cs);
+void metrics_stats_apply(task_metrics_t *m, const client_stats_t *cs);
 
 long long metrics_us_since(const struct timespec *t0);
 void metrics_clock(struct timespec *t);

@@ -108,13 +108,15 @@ static int stats_msg(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
         producer_t *p = opaque;
         prod_task_t *pt;
+        client_stats_t cs;
 
         (void)rk;
+        metrics_stats_parse(json, len, &cs);
         pthread_mutex_lock(&p->mtx);
         for (pt = p->shares; pt; pt = pt->next) {
                 pthread_mutex_lock(&pt->mtx);
                 if (!pt->detached && pt->stats)
-                        pt->stats(pt->arg, json, len);
+                        pt->stats(pt->arg, &cs);
                 pthread_mutex_unlock(&pt->mtx);
         }
         pthread_mutex_unlock(&p->mtx);

@@ -38,9 +38,10 @@ typedef struct prod_task prod_task_t;
 typedef void (*prod_dr_fn)(void *arg, const rd_kafka_message_t *m);
 
 /* Called on the producer's poll thread with librdkafka's statistics of
- * the whole producer (metrics.enabled sets statistics.interval.ms), with
- * the share's lock held. */
-typedef void (*prod_stats_fn)(void *arg, const char *json, size_t len);
+ * the whole producer (metrics.enabled sets statistics.interval.ms),
+ * parsed once for all its shares, with the share's lock held. */
+struct client_stats;
+typedef void (*prod_stats_fn)(void *arg, const struct client_stats *cs);
 
 /* The share of a producer for a task whose connector config is `cc`
  * (resolved). client_id names a producer of the task's own. NULL with

@@ -1105,11 +1105,11 @@ static int pause_flush(source_t *s)
 }
 
 /* The producer's statistics (a shared producer's cover every task on it). */
-static void source_stats_cb(void *arg, const char *json, size_t len)
+static void source_stats_cb(void *arg, const client_stats_t *cs)
 {
         source_t *s = arg;
 
-        metrics_stats(&s->t->m, json, len);
+        metrics_stats_apply(&s->t->m, cs);
 }
 
 static void source_run(task_t *t)
@@ -1167,10 +1167,13 @@ static void source_run(task_t *t)
         started = 1;
         herder_task_set_state(t, "RUNNING", NULL);
         last_commit = now_ms();
+        atomic_store(&t->wake_by_ms,
+                     realtime_ms() + t->h->flush_interval_ms);
 
         while (!(atomic_load(&t->paused) && pause_flush(&s)) &&
                !pause_point(t)) {
                 int n;
+                int64_t polled_at = now_ms();
 
                 batch_reset(s.batch);
                 doing(t, "in the plugin's task_poll call");
@@ -1194,9 +1197,9 @@ static void source_run(task_t *t)
                         if (prc)
                                 break;
                 }
-                /* Nothing polled: a short rest (a delivery report or a
-                 * stop ends it). */
-                if (!s.batch->count)
+                /* Nothing polled and the plugin did not rest itself: a
+                 * short rest (a delivery report or a stop ends it). */
+                if (!s.batch->count && now_ms() - polled_at < 5)
                         prod_wait(s.pt, 5, &t->stop);
                 if (delivery_failed(&s, errstr, sizeof(errstr))) {
                         failed = 1;
@@ -1206,6 +1209,8 @@ static void source_run(task_t *t)
                 if (now_ms() - last_commit >= t->h->flush_interval_ms) {
                         commit_offsets(&s, t->h->flush_timeout_ms);
                         last_commit = now_ms();
+                        atomic_store(&t->wake_by_ms,
+                                     realtime_ms() + t->h->flush_interval_ms);
                 }
         }
         /* Stop: deliver what was produced, commit, then stop the plugin;

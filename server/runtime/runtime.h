@@ -68,6 +68,11 @@ struct task {
          * yet), so that the task's own last steps (the producer flush,
          * the offset commit) fit in the one graceful timeout. */
         atomic_llong stop_by_ms;
+        /* When the runner wants the thread back from a plugin's
+         * host->sleep (CLOCK_REALTIME ms; 0: no limit): its next offset
+         * commit. An idle task otherwise sleeps as long as its plugin
+         * asks, so thousands of throttled tasks cost no wake-ups. */
+        atomic_llong wake_by_ms;
         /* What the thread is doing now (a static string), for the reason
          * given when it has to be abandoned. */
         _Atomic(const char *) doing;
@@ -85,6 +90,7 @@ struct connector {
         herder_t *h;
         char *name;
         connector_t *next;
+        connector_t *same_hash;   /* next in h->index's chain (H) */
 
         /* (H) desired state, written by REST calls */
         json_t *config;
@@ -141,6 +147,10 @@ struct herder {
         pthread_mutex_t lock;
         pthread_cond_t cond;      /* broadcast when task configs appear */
         connector_t *conns;       /* includes deleted ones until reaped */
+        /* The same connectors by name (connector.c): a lookup must not
+         * walk ten thousand of them. */
+        connector_t **index;
+        size_t index_size, index_count;
         int started;
         int stopping;
         struct timespec stop_by; /* the worker's stop deadline (stopping) */
@@ -207,6 +217,12 @@ connector_t *conn_new_locked(herder_t *h, const char *name, json_t *config,
 void conn_wake_locked(connector_t *c);
 /* Joins and frees deleted connectors whose thread has finished. */
 void conn_reap_locked(herder_t *h);
+/* Frees every connector (their threads have finished) and the index. */
+void conn_free_all_locked(herder_t *h);
+/* The first connector named `name`, deleted ones included (h->lock
+ * held); the next of the same name with conn_next_named_locked. */
+connector_t *conn_named_locked(herder_t *h, const char *name);
+connector_t *conn_next_named_locked(connector_t *c);
 /* Frees a connector whose thread has finished (or never started). */
 void conn_free(connector_t *c);
 void conn_set_state_locked(connector_t *c, const char *state,

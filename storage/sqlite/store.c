@@ -736,6 +736,36 @@ int store_connector_each(store_t *st, store_connector_cb cb, void *opaque,
 
 /* ---- task configs -------------------------------------------------------- */
 
+/* 1 if the stored task configs of `connector` are these texts, in order
+ * (st->lock held). */
+static int tasks_unchanged_locked(store_t *st, const char *connector, int n,
+                                  const char *const *jsons)
+{
+        sqlite3_stmt *q = NULL;
+        int i = 0, same = 1, rc;
+
+        if (sqlite3_prepare_v2(st->db,
+                               "SELECT config_json FROM task_configs "
+                               "WHERE connector = ?1 ORDER BY task",
+                               -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_bind_text(q, 1, connector, -1, SQLITE_STATIC) !=
+                    SQLITE_OK) {
+                sqlite3_finalize(q);
+                return 0;
+        }
+        while (same && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+                const char *t = (const char *)sqlite3_column_text(q, 0);
+
+                if (i >= n || !t || strcmp(t, jsons[i]))
+                        same = 0;
+                i++;
+        }
+        if (same && (rc != SQLITE_DONE || i != n))
+                same = 0;
+        sqlite3_finalize(q);
+        return same;
+}
+
 int store_tasks_put(store_t *st, const char *connector, int n,
                     const char *const *task_config_jsons, char *errstr,
                     size_t errstr_size)
@@ -757,6 +787,12 @@ int store_tasks_put(store_t *st, const char *connector, int n,
         }
 
         pthread_mutex_lock(&st->lock);
+        /* A restart regenerates every connector's task configs, mostly
+         * the ones stored: those cost no write (and no fsync). */
+        if (tasks_unchanged_locked(st, connector, n, task_config_jsons)) {
+                rc = 0;
+                goto out;
+        }
         if (txn_begin(st, errstr, errstr_size))
                 goto out;
         del = prepare(st, "DELETE FROM task_configs WHERE connector = ?1",
@@ -1003,6 +1039,10 @@ int store_status_put(store_t *st, const char *connector, int task,
                 return -1;
         }
         pthread_mutex_lock(&st->lock);
+        /* Not synced on its own (store.h). */
+        if (exec_sql(st, "PRAGMA synchronous=NORMAL", "set synchronous",
+                     errstr, errstr_size))
+                goto out;
         if (txn_begin(st, errstr, errstr_size))
                 goto out;
         stmt = prepare(st,
@@ -1029,6 +1069,14 @@ out:
         sqlite3_finalize(stmt);
         if (rc)
                 txn_rollback(st);
+        {
+                /* Back to durable writes; a first error's message stays. */
+                char e2[256];
+
+                if (exec_sql(st, "PRAGMA synchronous=FULL", "set synchronous",
+                             rc ? e2 : errstr, rc ? sizeof(e2) : errstr_size))
+                        rc = -1;
+        }
         pthread_mutex_unlock(&st->lock);
         return rc;
 }

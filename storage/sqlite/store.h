@@ -4,7 +4,11 @@
  * Owns: connector configs and target states, task configs, source offsets,
  * last known statuses. Knows nothing of HTTP or Kafka. Every write is one
  * transaction that is durable (synchronous=FULL) when the call returns, so
- * the herder can acknowledge a REST request right after.
+ * the herder can acknowledge a REST request right after. Status writes are
+ * the exception: nobody is answered on them, a worker writes every status
+ * afresh when it starts, and 10,000 tasks starting would otherwise wait on
+ * 20,000 fsyncs in a row; they commit with synchronous=NORMAL (WAL: safe
+ * from a crash of the process, synced with the next durable write).
  *
  * Threads: any; one connection guarded by the store's own mutex.
  * Configs and offsets are passed as JSON text; partitions are compared by

@@ -208,6 +208,19 @@ Test(rest, lifecycle)
         cr_assert(json_is_object(json_object_get(x, "status")));
         cr_assert(json_is_object(json_object_get(x, "info")));
         json_decref(j);
+        /* ?expand=status alone is written straight from the connector
+         * list: the same object as the connector's own status. */
+        j = http_json(w, "GET", "/connectors?expand=status", NULL, 200);
+        {
+                json_t *one = http_json(w, "GET", "/connectors/life/status",
+                                        NULL, 200);
+                x = json_object_get(j, "life");
+                cr_assert_eq(json_object_size(x), 1);
+                cr_assert(json_equal(json_object_get(x, "status"), one),
+                          "expand=status differs from /status");
+                json_decref(one);
+        }
+        json_decref(j);
         j = http_json(w, "GET", "/connectors?expand=bogus", NULL, 200);
         cr_assert_eq(json_object_size(json_object_get(j, "life")), 0);
         json_decref(j);

@@ -372,6 +372,13 @@ WEAK json_t *herder_connector_status(herder_t *h, const char *name)
         (void)h;
         STUB_LOCKED(stub_status_locked(name, NULL));
 }
+/* The tree path (herder_connector_status per name) serves the list. */
+WEAK char *herder_statuses_text(herder_t *h, size_t *len)
+{
+        (void)h;
+        (void)len;
+        return NULL;
+}
 WEAK json_t *herder_task_status(herder_t *h, const char *name, int task)
 {
         (void)h;
