@@ -758,12 +758,37 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
  * before an earlier record is on its way. */
 static void remember_chunk(source_t *s, const pmsg_t *pm, int n)
 {
-        int i;
+        /* Only the last offset of each partition counts: walk back from
+         * the last record sent and set each partition once (a chunk of a
+         * few partitions costs a few sets, not one per record). */
+        const char *done[16];
+        int i, j, ndone = 0, sent = 0;
 
-        for (i = 0; i < n && pm[i].sent; i++)
-                if (pm[i].rec->source_partition)
-                        remember_offset(s, pm[i].rec->source_partition,
-                                        pm[i].rec->source_offset);
+        while (sent < n && pm[sent].sent)
+                sent++;
+        for (i = sent - 1; i >= 0; i--) {
+                const char *part = pm[i].rec->source_partition;
+
+                if (!part)
+                        continue;
+                for (j = 0; j < ndone; j++)
+                        if (done[j] == part || !strcmp(done[j], part))
+                                break;
+                if (j < ndone)
+                        continue;
+                if (ndone == (int)(sizeof(done) / sizeof(done[0]))) {
+                        /* Many partitions: in order, every record. */
+                        for (j = 0; j < sent; j++)
+                                if (pm[j].rec->source_partition)
+                                        remember_offset(
+                                                s,
+                                                pm[j].rec->source_partition,
+                                                pm[j].rec->source_offset);
+                        return;
+                }
+                done[ndone++] = part;
+                remember_offset(s, part, pm[i].rec->source_offset);
+        }
 }
 
 /* Grows the per-chunk arrays to hold n records. */
