@@ -20,8 +20,9 @@
 
 #define MAX_FAILURES 100
 /* A throttled poll sleeps until its next record is due, at most this
- * long. The host's sleep returns early for a stop, a pause or the
- * runner's next offset commit, so a long throttle costs no wake-ups. */
+ * long: 10,000 connectors throttled to a record a minute cost no wake-ups
+ * in between. The host's sleep ends early for a stop, a pause or a failed
+ * delivery, and the generator has no source offsets to commit. */
 #define MAX_SLEEP_MS 60000
 #define HIST_INITIAL 64
 #define NULL_LEN UINT32_MAX

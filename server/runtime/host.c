@@ -73,7 +73,8 @@ static connectd_config_t *host_task_config_add(connectd_task_configs_t *out)
 
 static int task_interrupted(task_t *t)
 {
-        return atomic_load(&t->stop) || atomic_load(&t->paused);
+        return atomic_load(&t->stop) || atomic_load(&t->paused) ||
+               atomic_load(&t->doomed);
 }
 
 /* A connector's own calls (start, task_configs) run on its thread; a
@@ -112,19 +113,6 @@ static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
                 return conn_sleep(ctx->conn, ms);
         if (ms <= 0)
                 return task_interrupted(t);
-        {
-                /* Back in time for the runner's next offset commit. */
-                long long by = atomic_load(&t->wake_by_ms), left;
-                struct timespec now;
-
-                if (by) {
-                        clock_gettime(CLOCK_REALTIME, &now);
-                        left = by - ((long long)now.tv_sec * 1000 +
-                                     now.tv_nsec / 1000000);
-                        if (left < ms)
-                                ms = left > 1 ? left : 1;
-                }
-        }
         deadline_in(&ts, ms);
         pthread_mutex_lock(&t->mtx);
         while (!task_interrupted(t) &&

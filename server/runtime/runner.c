@@ -418,6 +418,9 @@ static void dr_cb(void *arg, const rd_kafka_message_t *m)
                                  XERR_CONNECT ": Unrecoverable exception "
                                  "from producer send callback\n"
                                  "Caused by: %s: %s", e.cls, e.msg);
+                /* Out of the plugin's sleep, to fail now. */
+                atomic_store(&s->t->doomed, 1);
+                task_signal(s->t);
                 return;
         }
         s->delivered++;
@@ -1192,8 +1195,6 @@ static void source_run(task_t *t)
         started = 1;
         herder_task_set_state(t, "RUNNING", NULL);
         last_commit = now_ms();
-        atomic_store(&t->wake_by_ms,
-                     realtime_ms() + t->h->flush_interval_ms);
 
         while (!(atomic_load(&t->paused) && pause_flush(&s)) &&
                !pause_point(t)) {
@@ -1234,8 +1235,6 @@ static void source_run(task_t *t)
                 if (now_ms() - last_commit >= t->h->flush_interval_ms) {
                         commit_offsets(&s, t->h->flush_timeout_ms);
                         last_commit = now_ms();
-                        atomic_store(&t->wake_by_ms,
-                                     realtime_ms() + t->h->flush_interval_ms);
                 }
         }
         /* Stop: deliver what was produced, commit, then stop the plugin;

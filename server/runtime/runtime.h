@@ -68,11 +68,10 @@ struct task {
          * yet), so that the task's own last steps (the producer flush,
          * the offset commit) fit in the one graceful timeout. */
         atomic_llong stop_by_ms;
-        /* When the runner wants the thread back from a plugin's
-         * host->sleep (CLOCK_REALTIME ms; 0: no limit): its next offset
-         * commit. An idle task otherwise sleeps as long as its plugin
-         * asks, so thousands of throttled tasks cost no wake-ups. */
-        atomic_llong wake_by_ms;
+        /* A delivery failed that fails the task: it ends a plugin's
+         * host->sleep (a throttled task may sleep for a minute), so the
+         * task fails now, not at its next record. */
+        atomic_int doomed;
         /* What the thread is doing now (a static string), for the reason
          * given when it has to be abandoned. */
         _Atomic(const char *) doing;
