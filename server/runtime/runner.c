@@ -383,7 +383,6 @@ typedef struct source {
         topic_creation_t *tc;     /* NULL: no topic creation */
         char tc_err[1024];        /* why topic_get gave NULL, if it did */
         int flushed_at_stop;
-        int64_t delivered;
         void *state;
 } source_t;
 
@@ -423,7 +422,6 @@ static void dr_cb(void *arg, const rd_kafka_message_t *m)
                 task_signal(s->t);
                 return;
         }
-        s->delivered++;
         metrics_delivered(&s->t->m);
         if (atomic_load(&s->t->h->topics_gen) != s->seen_gen) {
                 /* A topics reset: report topics again as they are used. */
