@@ -677,9 +677,19 @@ static int expand_only_status(const req_t *q)
 static void h_list(req_t *q)
 {
         herder_t *h = q->rest->h;
-        json_t *names = herder_connector_names(h);
+        json_t *names;
         int expand = 0;
 
+        if (expand_only_status(q)) {
+                size_t len;
+                char *text = herder_statuses_text(h, &len);
+
+                if (text) {
+                        q_json_text(q, 200, text, len);
+                        return;
+                }
+        }
+        names = herder_connector_names(h);
         if (!names) {
                 q_error(q, 500, "Could not list connectors");
                 return;
@@ -690,16 +700,6 @@ static void h_list(req_t *q)
         if (!expand) {
                 q_json(q, 200, names);
                 return;
-        }
-        if (expand_only_status(q)) {
-                size_t len;
-                char *text = herder_statuses_text(h, &len);
-
-                if (text) {
-                        json_decref(names);
-                        q_json_text(q, 200, text, len);
-                        return;
-                }
         }
         json_t *out = json_object();
         size_t i;
