@@ -354,16 +354,17 @@ const faker_data_t *faker_data_get(char *errstr, size_t errstr_size)
         char dir[1024];
         struct faker_data *d;
 
+        int env = getenv("CONNECTD_FAKER_LOCALES") != NULL;
+
         pthread_mutex_lock(&data_lock);
-        snprintf(dir, sizeof(dir), "%s", found);
-        pthread_mutex_unlock(&data_lock);
-        if (!*dir || getenv("CONNECTD_FAKER_LOCALES")) {
-                if (find_dir(dir, sizeof(dir), errstr, errstr_size))
-                        return NULL;
-        }
-        pthread_mutex_lock(&data_lock);
-        if (!getenv("CONNECTD_FAKER_LOCALES"))
+        if (*found && !env) {
+                snprintf(dir, sizeof(dir), "%s", found);
+        } else if (find_dir(dir, sizeof(dir), errstr, errstr_size)) {
+                pthread_mutex_unlock(&data_lock);
+                return NULL;
+        } else if (!env) {
                 snprintf(found, sizeof(found), "%s", dir);
+        }
         for (d = loaded; d; d = d->next)
                 if (!strcmp(d->dir, dir))
                         break;

@@ -74,9 +74,11 @@ static int index_grow_locked(herder_t *h)
                 return -1;
         for (i = 0; i < h->index_size; i++)
                 for (c = h->index[i]; c; c = next) {
+                        connector_t **slot = &t[name_hash(c->name) & (n - 1)];
+
                         next = c->same_hash;
-                        c->same_hash = t[name_hash(c->name) & (n - 1)];
-                        t[name_hash(c->name) & (n - 1)] = c;
+                        c->same_hash = *slot;
+                        *slot = c;
                 }
         free(h->index);
         h->index = t;

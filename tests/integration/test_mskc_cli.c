@@ -409,6 +409,18 @@ static run_t kc_curl(const char *method, const char *path, const char *body)
         return r;
 }
 
+/* PUT /v1/connectors/{enc}?currentVersion={ver} with the body in a file:
+ * update-connector through curl. */
+static run_t kc_curl_update(const char *enc, const char *ver,
+                            const char *body_path)
+{
+        char uri[700];
+
+        snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
+                 enc, ver);
+        return kc_curl("PUT", uri, body_path);
+}
+
 static const char *jstr(const json_t *j, const char *path)
 {
         char buf[256], *save = NULL, *k;
@@ -680,9 +692,7 @@ Test(mskc_cli, lifecycle)
                 snprintf(path, sizeof(path), "%s/cap.json", tmp);
                 write_file(path, "{\"capacity\": {\"provisionedCapacity\": "
                                  "{\"mcuCount\": 2, \"workerCount\": 2}}}");
-                snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
-                         enc, ver);
-                j = kc_ok(kc_curl("PUT", uri, path));
+                j = kc_ok(kc_curl_update(enc, ver, path));
         } else {
                 j = kc_ok(KC("update-connector --connector-arn '%s' "
                              "--current-version %s --capacity "
@@ -716,9 +726,7 @@ Test(mskc_cli, lifecycle)
                 write_file(bpath, "{\"connectorConfiguration\": {"
                                   BOOKSTORE_CONFIG ", \"global.throttle.ms\": "
                                   "\"50\"}}");
-                snprintf(uri, sizeof(uri), "/v1/connectors/%s?currentVersion=%s",
-                         enc, ver);
-                j = kc_ok(kc_curl("PUT", uri, bpath));
+                j = kc_ok(kc_curl_update(enc, ver, bpath));
         } else {
                 j = kc_ok(KC("update-connector --connector-arn '%s' "
                              "--current-version %s --connector-configuration "
