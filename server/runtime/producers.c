@@ -4,7 +4,11 @@
  * Locking: reg_mtx guards the registry of shared producers and every
  * producer's `users`; p->mtx guards p's list of shares; a share's own
  * mutex guards its counters and its callback. Order: p->mtx before a
- * share's mutex; the delivery callback takes only the share's.
+ * share's mutex; the delivery callback takes only the share's. The
+ * thread serving delivery reports keeps the share's lock from one report
+ * to the next while they belong to the same share (a produce response
+ * reports a run of one task's records), and lets it go when the run ends,
+ * when it wakes the task, and when rd_kafka_poll/flush returns.
  */
 #include <errno.h>
 #include <limits.h>
@@ -80,18 +84,36 @@ static void share_free(prod_task_t *pt)
         free(pt);
 }
 
+/* The share whose lock this thread holds between delivery reports, if
+ * any (see the top of the file). */
+static __thread prod_task_t *dr_held;
+
+static void dr_let_go(void)
+{
+        prod_task_t *pt = dr_held;
+
+        if (pt) {
+                dr_held = NULL;
+                pthread_mutex_unlock(&pt->mtx);
+        }
+}
+
 /* The producer's delivery report callback: finds the share by the
  * message's opaque. */
 static void dr_msg(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
         prod_task_t *pt = m->_private;
-        int gone;
+        int gone, woke = 0;
 
         (void)rk;
         (void)opaque;
         if (!pt)
                 return;
-        pthread_mutex_lock(&pt->mtx);
+        if (dr_held != pt) {
+                dr_let_go();
+                pthread_mutex_lock(&pt->mtx);
+                dr_held = pt;
+        }
         if (!pt->detached && pt->dr)
                 pt->dr(pt->arg, m);
         pt->inflight--;
@@ -101,8 +123,11 @@ static void dr_msg(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         if (pt->waiters && pt->inflight <= pt->wake_at) {
                 pt->wake_at = -1;
                 pthread_cond_broadcast(&pt->cond);
+                woke = 1;
         }
-        pthread_mutex_unlock(&pt->mtx);
+        /* A woken task wants the lock now, not after this poll. */
+        if (gone || woke)
+                dr_let_go();
         if (gone)
                 share_free(pt);
 }
@@ -116,6 +141,7 @@ static int stats_msg(rd_kafka_t *rk, char *json, size_t len, void *opaque)
         client_stats_t cs;
 
         (void)rk;
+        dr_let_go(); /* p->mtx comes before a share's lock */
         metrics_stats_parse(json, len, &cs);
         pthread_mutex_lock(&p->mtx);
         for (pt = p->shares; pt; pt = pt->next) {
@@ -134,8 +160,10 @@ static void *poll_main(void *arg)
 
         pthread_setname_np(pthread_self(), p->shared ? "producer" :
                                                        "producer-own");
-        while (!atomic_load(&p->quit))
+        while (!atomic_load(&p->quit)) {
                 rd_kafka_poll(p->rk, 100);
+                dr_let_go();
+        }
         return NULL;
 }
 
@@ -224,7 +252,9 @@ static void producer_destroy(producer_t *p)
                                               RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_flush(p->rk, 1000);
         rd_kafka_poll(p->rk, 0);
+        dr_let_go();
         rd_kafka_destroy(p->rk);
+        dr_let_go();
         /* Shares whose reports never came (none, normally). */
         while ((pt = p->shares)) {
                 p->shares = pt->next;
