@@ -818,6 +818,7 @@ static void plan_free(dg_plan_t *p)
                 return;
         for (int i = 0; i < p->n; i++) {
                 free((char *)p->f[i].name);
+                free(p->f[i].key);
                 plan_free(p->f[i].sub);
         }
         free(p->f);
@@ -919,6 +920,19 @@ static int plan_sort(dg_plan_t *p)
         for (int i = 0; i < p->n; i++)
                 p->f[i] = k[i].f;
         free(k);
+        /* Each name's JSON text, once, for the value writer. */
+        for (int i = 0; i < p->n; i++) {
+                dg_buf_t b = { 0 };
+
+                dg_json_str(&b, p->f[i].name, strlen(p->f[i].name));
+                dg_buf_putc(&b, ':');
+                if (!b.p || b.overflow) {
+                        dg_buf_free(&b);
+                        return -1;
+                }
+                p->f[i].key = b.p;
+                p->f[i].keylen = b.len;
+        }
         for (int i = 0; i < p->n; i++)
                 if (p->f[i].sub && plan_sort(p->f[i].sub))
                         return -1;

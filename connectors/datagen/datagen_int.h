@@ -89,6 +89,8 @@ typedef struct dg_buf {
 void dg_buf_init(dg_buf_t *b, size_t initial);
 void dg_buf_free(dg_buf_t *b);
 int dg_buf_grow(dg_buf_t *b, size_t need);
+/* s[0..n) as a JSON string, escaped as Connect's JsonConverter does. */
+void dg_json_str(dg_buf_t *b, const char *s, size_t n);
 
 static inline void dg_buf_put(dg_buf_t *b, const char *s, size_t n)
 {
@@ -178,6 +180,8 @@ struct dg_plan {
         int n;
         struct dg_plan_field {
                 const char *name;
+                char *key;         /* the name as JSON text and ':' */
+                size_t keylen;
                 int slot;          /* slot index, or -1 when sub != NULL */
                 dg_plan_t *sub;
         } *f;

@@ -574,7 +574,7 @@ static inline char *jb_escape(char *d, unsigned char c)
  * case (6 bytes per byte) is made once, clean 8-byte words are copied
  * whole; a string too long for that reserve goes byte by byte through
  * dg_buf_put (out->overflow when the text really exceeds DG_BUF_MAX). */
-static void jb_str(dg_buf_t *b, const char *s, size_t n)
+void dg_json_str(dg_buf_t *b, const char *s, size_t n)
 {
         size_t i = 0;
         char *d;
@@ -640,8 +640,7 @@ static void jb_plan(dg_buf_t *b, const dg_event_t *ev, const dg_plan_t *p)
 
                 if (i)
                         dg_buf_putc(b, ',');
-                jb_str(b, p->f[i].name, strlen(p->f[i].name));
-                dg_buf_putc(b, ':');
+                dg_buf_put(b, p->f[i].key, p->f[i].keylen);
                 if (p->f[i].sub) {
                         jb_plan(b, ev, p->f[i].sub);
                         continue;
@@ -650,7 +649,7 @@ static void jb_plan(dg_buf_t *b, const dg_event_t *ev, const dg_plan_t *p)
                 if (v->null)
                         dg_buf_put(b, "null", 4);
                 else
-                        jb_str(b, ev->buf + v->off, v->len);
+                        dg_json_str(b, ev->buf + v->off, v->len);
         }
         dg_buf_putc(b, '}');
 }
@@ -672,7 +671,7 @@ int dg_event_json_buf(const dg_event_t *ev, int ns, dg_buf_t *out)
         if (dg_event_null(ev, ns))
                 dg_buf_put(out, "null", 4);
         else if (tp->kind[ns] == DG_KIND_PRIM)
-                jb_str(out, ev->buf + ev->vals[tp->slots[ns][0]].off,
+                dg_json_str(out, ev->buf + ev->vals[tp->slots[ns][0]].off,
                        ev->vals[tp->slots[ns][0]].len);
         else
                 jb_plan(out, ev, tp->plan[ns]);
