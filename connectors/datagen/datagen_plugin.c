@@ -21,8 +21,11 @@
 #include "datagen.h"
 #include "datagen_int.h"
 
-#define POLL_MAX_RECORDS 2000
-/* Generated text per poll: records can be up to 1 MiB each, and 2000 of
+/* Records per poll: 1,000 keep a poll's batch and payloads in the caches
+ * until librdkafka has copied them (2,000 were ~5 % slower end to end,
+ * bench/RESULTS.md (b''')). */
+#define POLL_MAX_RECORDS 1000
+/* Generated text per poll: records can be up to 1 MiB each, and 1000 of
  * them would outgrow the batch (whose arena then fails the task). */
 #define POLL_MAX_BYTES ((size_t)16 << 20)
 #define DRAINED_SLEEP_MS 200

@@ -26,10 +26,12 @@ LOG_MODULE_LOGGER(lg, "connectd.producers")
 
 typedef struct producer producer_t;
 
-/* Records a task may have in flight on a shared producer, at most. The
- * bookstore end to end on 2 cores: 0.55 M records/s at 25,000 (a quarter
- * of librdkafka's default queue), 0.7-0.8 M/s at 8,192-12,288. */
-#define SHARE_INFLIGHT_MAX 10000
+/* Records a task may have in flight on a shared producer, at most. With
+ * producers lingering 1 ms, 6,000 keeps the pipeline full; more only leaves
+ * each record's memory cold by its delivery report (bench/RESULTS.md
+ * (b'') and (b'''): at 25,000 the bookstore end to end made 0.55 M/s where
+ * 8,192-12,288 made 0.7-0.8 M/s). */
+#define SHARE_INFLIGHT_MAX 6000
 
 struct prod_task {
         producer_t *p;
