@@ -22,8 +22,8 @@
 #include "datagen_int.h"
 
 /* Records per poll: 1,000 keep a poll's batch and payloads in the caches
- * until librdkafka has copied them (2,000 were ~5 % slower end to end,
- * bench/RESULTS.md (b''')). */
+ * until librdkafka has copied them (2,000 cost ~5 % more CPU per record in
+ * the bookstore benchmark, bench/RESULTS.md (b''')). */
 #define POLL_MAX_RECORDS 1000
 /* Generated text per poll: records can be up to 1 MiB each, and 1000 of
  * them would outgrow the batch (whose arena then fails the task). */

@@ -672,7 +672,7 @@ int dg_event_json_buf(const dg_event_t *ev, int ns, dg_buf_t *out)
                 dg_buf_put(out, "null", 4);
         else if (tp->kind[ns] == DG_KIND_PRIM)
                 dg_json_str(out, ev->buf + ev->vals[tp->slots[ns][0]].off,
-                       ev->vals[tp->slots[ns][0]].len);
+                            ev->vals[tp->slots[ns][0]].len);
         else
                 jb_plan(out, ev, tp->plan[ns]);
         return out->overflow ? -1 : 0;
