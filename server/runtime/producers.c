@@ -52,6 +52,8 @@ struct producer {
         int shared;
         rd_kafka_t *rk;
         int cap;               /* per task in flight */
+        prod_place_fn place;   /* see prod_placement */
+        long long md_age_ms;   /* topic.metadata.refresh.interval.ms */
         int users;             /* attached shares (reg_mtx) */
         pthread_t poller;
         atomic_int quit;
@@ -181,14 +183,31 @@ static int wants_own(const json_t *cc)
         return 0;
 }
 
+/* The partitioner's own function when a task may place keyed records
+ * itself (murmur2 and murmur2_random place a keyed record alike), else
+ * NULL. */
+static prod_place_fn placement(rd_kafka_conf_t *conf)
+{
+        rd_kafka_topic_conf_t *tc = rd_kafka_conf_get_default_topic_conf(conf);
+        char v[64];
+        size_t n = sizeof(v);
+
+        if (!tc || rd_kafka_topic_conf_get(tc, "partitioner", v, &n) !=
+                           RD_KAFKA_CONF_OK)
+                return NULL;
+        if (!strcmp(v, "murmur2_random") || !strcmp(v, "murmur2"))
+                return rd_kafka_msg_partitioner_murmur2;
+        return NULL;
+}
+
 static producer_t *producer_new(kafka_t *kf, const json_t *cc, int shared,
                                 const char *client_id, char *errstr,
                                 size_t errstr_size)
 {
         producer_t *p = calloc(1, sizeof(*p));
         rd_kafka_conf_t *conf;
-        char qmax[32];
-        size_t qlen = sizeof(qmax);
+        char qmax[32], v[32];
+        size_t qlen = sizeof(qmax), vlen;
         long q;
 
         if (!p) {
@@ -206,6 +225,13 @@ static producer_t *producer_new(kafka_t *kf, const json_t *cc, int shared,
         rd_kafka_conf_set_stats_cb(conf, stats_msg);
         rd_kafka_conf_set_opaque(conf, p);
         metrics_client_conf(conf);
+        p->place = placement(conf);
+        p->md_age_ms = 300000;
+        vlen = sizeof(v);
+        if (rd_kafka_conf_get(conf, "topic.metadata.refresh.interval.ms", v,
+                              &vlen) == RD_KAFKA_CONF_OK &&
+            strtol(v, NULL, 10) > 0)
+                p->md_age_ms = strtol(v, NULL, 10);
         q = 100000;
         if (rd_kafka_conf_get(conf, "queue.buffering.max.messages", qmax,
                               &qlen) == RD_KAFKA_CONF_OK)
@@ -320,6 +346,16 @@ prod_task_t *prod_acquire(kafka_t *kf, const json_t *cc,
 fail:
         free(pt);
         return NULL;
+}
+
+prod_place_fn prod_placement(const prod_task_t *pt)
+{
+        return pt->p->place;
+}
+
+long long prod_metadata_age_ms(const prod_task_t *pt)
+{
+        return pt->p->md_age_ms;
 }
 
 rd_kafka_t *prod_rk(const prod_task_t *pt)

@@ -4,9 +4,11 @@
  * DESIGN
  * Source: poll the plugin into a per-batch arena -> key/value converters
  * write straight into one reusable payload buffer (chunks of ~4 MiB) ->
- * each topic's records go to librdkafka in one rd_kafka_produce_batch call
- * (RD_KAFKA_MSG_F_COPY; per-topic order kept, one lock and clock read per
- * call), so once warm the loop allocates nothing per record of its own.
+ * each topic's records are placed (keyed ones by the producer's own
+ * murmur2 partitioner, given the topic's partition count), ordered by
+ * partition (per-partition order kept) and handed to librdkafka one
+ * rd_kafka_produce_batch call per partition (RD_KAFKA_MSG_F_COPY), so once
+ * warm the loop allocates nothing per record of its own.
  * Source offsets of polled records go into a small map (partition ->
  * latest offset); every offset.flush.interval.ms, and at stop,
  * the producer is flushed and, once every record before it was delivered,
@@ -350,7 +352,14 @@ static void data_error(xerr_t *e, const char *msg)
 typedef struct topic_handle {
         char *name;
         rd_kafka_topic_t *rkt;
+        int32_t nparts;           /* as the cluster last said; 0: unknown */
+        int64_t parts_due;        /* when to ask again (now_ms) */
 } topic_handle_t;
+
+/* How long a task waits for a topic's partition count, and how soon it
+ * asks again when it got none. */
+#define PARTS_ASK_MS 500
+#define PARTS_RETRY_MS 2000
 
 typedef struct source {
         task_t *t;
@@ -375,7 +384,11 @@ typedef struct source {
         struct pmsg *pm;          /* the chunk's records */
         rd_kafka_message_t *msgv; /* one topic's records, for librdkafka */
         struct pmsg **owners;     /* msgv[i] belongs to owners[i] */
+        rd_kafka_message_t *gmsgv; /* msgv and owners grouped by partition */
+        struct pmsg **gowners;
         size_t chunk_cap;
+        int *gstart;              /* per partition, while grouping */
+        int32_t gstart_cap;
         json_t *offsets;          /* canonical partition -> offset text */
         char *last_part_raw;      /* cache for canonicalisation */
         char *last_part_canon;
@@ -490,13 +503,14 @@ static int delivery_failed(source_t *s, char *errstr, size_t errstr_size)
         return 1;
 }
 
-static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
+static topic_handle_t *topic_get(source_t *s, const char *name)
 {
+        topic_handle_t *th;
         int i;
 
         for (i = 0; i < s->ntopics; i++)
                 if (!strcmp(s->topics[i].name, name))
-                        return s->topics[i].rkt;
+                        return &s->topics[i];
         if (s->ntopics == MAX_TOPIC_HANDLES) {
                 /* Recycle the oldest handle; rare. */
                 rd_kafka_topic_destroy(s->topics[0].rkt);
@@ -510,11 +524,53 @@ static rd_kafka_topic_t *topic_get(source_t *s, const char *name)
                                   sizeof(s->tc_err)))
                 return NULL;
         kafka_topic_ensure(s->t->h->kf, name);
-        s->topics[s->ntopics].rkt = rd_kafka_topic_new(s->rk, name, NULL);
-        if (!s->topics[s->ntopics].rkt)
+        th = &s->topics[s->ntopics];
+        memset(th, 0, sizeof(*th));
+        th->rkt = rd_kafka_topic_new(s->rk, name, NULL);
+        if (!th->rkt)
                 return NULL;
-        s->topics[s->ntopics].name = strdup(name);
-        return s->topics[s->ntopics++].rkt;
+        th->name = strdup(name);
+        if (!th->name) {
+                rd_kafka_topic_destroy(th->rkt);
+                return NULL;
+        }
+        s->ntopics++;
+        return th;
+}
+
+/* Why topic_get gave no handle for `name`, in errstr. Returns -1. */
+static int no_topic(const source_t *s, const char *name, char *errstr,
+                    size_t errstr_size)
+{
+        if (s->tc_err[0])
+                snprintf(errstr, errstr_size, "%s", s->tc_err);
+        else
+                snprintf(errstr, errstr_size, "cannot produce to topic %s: %s",
+                         name, rd_kafka_err2str(rd_kafka_last_error()));
+        return -1;
+}
+
+/* The topic's partition count as the cluster last said (0: not known,
+ * librdkafka's partitioner places the records meanwhile), asked for again
+ * once it is as old as the producer lets metadata get. */
+static int32_t topic_partitions(source_t *s, topic_handle_t *th)
+{
+        const struct rd_kafka_metadata *md = NULL;
+        int64_t now = now_ms();
+
+        if (now < th->parts_due)
+                return th->nparts;
+        th->nparts = 0;
+        th->parts_due = now + PARTS_RETRY_MS;
+        if (rd_kafka_metadata(s->rk, 0, th->rkt, &md, PARTS_ASK_MS))
+                return 0;
+        if (md->topic_cnt == 1 && !md->topics[0].err &&
+            md->topics[0].partition_cnt > 0) {
+                th->nparts = md->topics[0].partition_cnt;
+                th->parts_due = now + prod_metadata_age_ms(s->pt);
+        }
+        rd_kafka_metadata_destroy(md);
+        return th->nparts;
 }
 
 static void remember_offset(source_t *s, const char *part, const char *off)
@@ -605,31 +661,109 @@ typedef struct pmsg {
 /* Bytes of converted records gathered before a chunk is handed over. */
 #define CHUNK_BYTES ((size_t)4 << 20)
 
-/* Hands msgs[0..n) (all of one topic) to librdkafka in one call per try:
- * one lock and one clock read for the lot instead of one per record.
- * Queue full: serve delivery reports and retry the rest (librdkafka fails
- * a suffix). Returns 0, 1 when a stop interrupted, -1 with errstr. */
-static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
-                         const char *topic, rd_kafka_message_t *msgs,
-                         pmsg_t **owners, int n, char *errstr,
-                         size_t errstr_size)
+/* Topics of up to this many partitions are grouped by (place_and_group). */
+#define GROUP_PARTS_MAX 65536
+
+/* Places the keyed records of msgs[0..n) that come without a partition
+ * with the producer's own partitioner function, as librdkafka would, and
+ * orders the lot by partition, keeping each partition's order: then every
+ * run of one partition goes to librdkafka in one call down its short path
+ * (one partition lookup and one clock read per call) instead of through
+ * its partitioner (a lookup, a clock read and reference counting per
+ * record, and the partitions' locks taken in turn). Without the topic's
+ * partition count, or with a partitioner whose placement we cannot
+ * repeat, the records stay as they are. */
+static void place_and_group(source_t *s, topic_handle_t *th,
+                            rd_kafka_message_t *msgs, pmsg_t **owners, int n)
+{
+        prod_place_fn place = prod_placement(s->pt);
+        int32_t np, p;
+        int i, *at;
+
+        if (!place || n < 2 || (np = topic_partitions(s, th)) <= 0 ||
+            np > GROUP_PARTS_MAX)
+                return;
+        for (i = 0; i < n; i++)
+                if (owners[i]->rec->partition < 0 && msgs[i].key)
+                        msgs[i].partition = place(th->rkt, msgs[i].key,
+                                                  msgs[i].key_len, np, NULL,
+                                                  NULL);
+        if (np + 2 > s->gstart_cap) {
+                at = realloc(s->gstart, (size_t)(np + 2) * sizeof(*at));
+                if (!at)
+                        return; /* ungrouped is only slower */
+                s->gstart = at;
+                s->gstart_cap = np + 2;
+        }
+        /* A stable counting sort; slot np takes the unplaced records and
+         * partitions the topic does not have, in their order. */
+        at = s->gstart;
+        memset(at, 0, (size_t)(np + 2) * sizeof(*at));
+        for (i = 0; i < n; i++) {
+                p = msgs[i].partition;
+                at[(p >= 0 && p < np ? p : np) + 1]++;
+        }
+        for (p = 0; p <= np; p++)
+                at[p + 1] += at[p];
+        for (i = 0; i < n; i++) {
+                int k;
+
+                p = msgs[i].partition;
+                k = at[p >= 0 && p < np ? p : np]++;
+                s->gmsgv[k] = msgs[i];
+                s->gowners[k] = owners[i];
+        }
+        memcpy(msgs, s->gmsgv, (size_t)n * sizeof(*msgs));
+        memcpy(owners, s->gowners, (size_t)n * sizeof(*owners));
+}
+
+/* Hands msgs[0..k) to librdkafka, each run of one partition in one call;
+ * runs without a partition go through its partitioner. Returns how many
+ * it took (the others have their err set). */
+static int hand_over(rd_kafka_topic_t *rkt, rd_kafka_message_t *msgs, int k)
+{
+        int a = 0, b, good = 0;
+
+        while (a < k) {
+                int32_t p = msgs[a].partition;
+
+                for (b = a + 1; b < k && msgs[b].partition == p; b++)
+                        ;
+                good += rd_kafka_produce_batch(rkt,
+                                               p >= 0 ? p
+                                                      : RD_KAFKA_PARTITION_UA,
+                                               RD_KAFKA_MSG_F_COPY, msgs + a,
+                                               b - a);
+                a = b;
+        }
+        return good;
+}
+
+/* Hands msgs[0..n) (all of one topic) to librdkafka a run of one
+ * partition per call (see place_and_group). Queue full: serve delivery
+ * reports and retry the failed and the rest, in order (librdkafka fails a
+ * suffix of a call). A partition the topic no longer has (it was made
+ * again with fewer): forget the count, let the partitioner place the
+ * records we placed. Returns 0, 1 when a stop interrupted, -1 with
+ * errstr. */
+static int produce_topic(source_t *s, topic_handle_t *th,
+                         rd_kafka_message_t *msgs, pmsg_t **owners, int n,
+                         char *errstr, size_t errstr_size)
 {
         int i, left;
         /* At most a quarter of what the task may hold in flight per call,
          * so that the cap never stalls the pipeline. */
         int slice = prod_cap_slice(s->pt);
 
+        place_and_group(s, th, msgs, owners, n);
         while (n > 0) {
-                int k = n < slice ? n : slice, good;
+                int k = n < slice ? n : slice, good, gone = 0;
 
                 if (prod_reserve(s->pt, k, &s->t->stop))
                         return 1;
                 for (i = 0; i < k; i++)
                         msgs[i]._private = s->pt;
-                good = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA,
-                                              RD_KAFKA_MSG_F_COPY |
-                                                      RD_KAFKA_MSG_F_PARTITION,
-                                              msgs, k);
+                good = hand_over(th->rkt, msgs, k);
                 if (good < k)
                         prod_unreserve(s->pt, k - good);
                 metrics_produced(&s->t->m, good);
@@ -647,10 +781,16 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                                 owners[i]->sent = 1;
                                 continue;
                         }
-                        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                        if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION &&
+                            owners[i]->rec->partition < 0 &&
+                            msgs[i].partition >= 0) {
+                                th->nparts = 0;
+                                th->parts_due = now_ms() + PARTS_RETRY_MS;
+                                gone = 1;
+                        } else if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                                 metrics_produce_error(&s->t->m);
                                 snprintf(errstr, errstr_size,
-                                         "produce to %s failed: %s", topic,
+                                         "produce to %s failed: %s", th->name,
                                          rd_kafka_err2str(err));
                                 return -1;
                         }
@@ -663,6 +803,14 @@ static int produce_topic(source_t *s, rd_kafka_topic_t *rkt,
                         owners[left++] = owners[i];
                 }
                 n = left;
+                if (gone) {
+                        /* What we placed goes back to the partitioner. */
+                        for (i = 0; i < n; i++)
+                                if (owners[i]->rec->partition < 0)
+                                        msgs[i].partition =
+                                                RD_KAFKA_PARTITION_UA;
+                        continue;
+                }
                 /* Queue full: wait for a delivery report, but give way to
                  * a stop (unsent records' offsets stay behind). */
                 prod_wait(s->pt, 50, &s->t->stop);
@@ -706,25 +854,15 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
         }
         for (slot = 0; slot < b->ntopics; slot++) {
                 int cnt = start[slot + 1] - start[slot];
-                rd_kafka_topic_t *rkt;
+                topic_handle_t *th;
 
                 if (!cnt)
                         continue;
-                rkt = topic_get(s, b->topics[slot]);
-                if (!rkt) {
-                        if (s->tc_err[0])
-                                snprintf(errstr, errstr_size, "%s",
-                                         s->tc_err);
-                        else
-                                snprintf(errstr, errstr_size,
-                                         "cannot produce to topic %s: %s",
-                                         b->topics[slot],
-                                         rd_kafka_err2str(
-                                                 rd_kafka_last_error()));
-                        return -1;
-                }
-                rc = produce_topic(s, rkt, b->topics[slot],
-                                   s->msgv + start[slot],
+                th = topic_get(s, b->topics[slot]);
+                if (!th)
+                        return no_topic(s, b->topics[slot], errstr,
+                                        errstr_size);
+                rc = produce_topic(s, th, s->msgv + start[slot],
                                    s->owners + start[slot], cnt, errstr,
                                    errstr_size);
                 if (rc)
@@ -733,21 +871,12 @@ static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
         /* Not slotted (many topics in one batch): one by one. */
         for (i = start[BATCH_TOPICS]; i < start[BATCH_TOPICS + 1]; i++) {
                 const char *topic = s->owners[i]->rec->topic;
-                rd_kafka_topic_t *rkt = topic_get(s, topic);
+                topic_handle_t *th = topic_get(s, topic);
 
-                if (!rkt) {
-                        if (s->tc_err[0])
-                                snprintf(errstr, errstr_size, "%s",
-                                         s->tc_err);
-                        else
-                                snprintf(errstr, errstr_size,
-                                         "cannot produce to topic %s: %s",
-                                         topic, rd_kafka_err2str(
-                                                 rd_kafka_last_error()));
-                        return -1;
-                }
-                rc = produce_topic(s, rkt, topic, s->msgv + i, s->owners + i,
-                                   1, errstr, errstr_size);
+                if (!th)
+                        return no_topic(s, topic, errstr, errstr_size);
+                rc = produce_topic(s, th, s->msgv + i, s->owners + i, 1,
+                                   errstr, errstr_size);
                 if (rc)
                         return rc;
         }
@@ -795,24 +924,21 @@ static void remember_chunk(source_t *s, const pmsg_t *pm, int n)
 /* Grows the per-chunk arrays to hold n records. */
 static int chunk_reserve(source_t *s, size_t n)
 {
-        pmsg_t *pm;
-        rd_kafka_message_t *mv;
-        pmsg_t **ow;
-
+#define GROW(field)                                                           \
+        do {                                                                  \
+                void *q_ = realloc(s->field, n * sizeof(*s->field));          \
+                if (!q_)                                                      \
+                        return -1;                                            \
+                s->field = q_;                                                \
+        } while (0)
         if (n <= s->chunk_cap)
                 return 0;
-        pm = realloc(s->pm, n * sizeof(*pm));
-        if (!pm)
-                return -1;
-        s->pm = pm;
-        mv = realloc(s->msgv, n * sizeof(*mv));
-        if (!mv)
-                return -1;
-        s->msgv = mv;
-        ow = realloc(s->owners, n * sizeof(*ow));
-        if (!ow)
-                return -1;
-        s->owners = ow;
+        GROW(pm);
+        GROW(msgv);
+        GROW(owners);
+        GROW(gmsgv);
+        GROW(gowners);
+#undef GROW
         s->chunk_cap = n;
         return 0;
 }
@@ -823,18 +949,13 @@ static int chunk_reserve(source_t *s, size_t n)
 static int produce_one(source_t *s, pmsg_t *m, char *errstr,
                        size_t errstr_size)
 {
-        rd_kafka_topic_t *rkt = topic_get(s, m->topic);
+        topic_handle_t *th = topic_get(s, m->topic);
+        rd_kafka_topic_t *rkt;
         rd_kafka_resp_err_t err;
 
-        if (!rkt) {
-                if (s->tc_err[0])
-                        snprintf(errstr, errstr_size, "%s", s->tc_err);
-                else
-                        snprintf(errstr, errstr_size,
-                                 "cannot produce to topic %s: %s", m->topic,
-                                 rd_kafka_err2str(rd_kafka_last_error()));
-                return -1;
-        }
+        if (!th)
+                return no_topic(s, m->topic, errstr, errstr_size);
+        rkt = th->rkt;
         for (;;) {
                 /* The payload pointers are taken now: pay does not move
                  * while a chunk is produced. */
@@ -1292,6 +1413,9 @@ out:
         free(s.pm);
         free(s.msgv);
         free(s.owners);
+        free(s.gmsgv);
+        free(s.gowners);
+        free(s.gstart);
         json_decref(s.offsets);
         free(s.last_part_raw);
         free(s.last_part_canon);

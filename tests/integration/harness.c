@@ -937,3 +937,43 @@ void s3srv_stop(s3srv_t *s)
         waitpid(s->pid, &st, 0);
         s->pid = 0;
 }
+
+/* Java's Utils.murmur2, as the producer's default partitioner uses it. */
+uint32_t java_murmur2(const char *data, size_t len)
+{
+        const uint32_t m = 0x5bd1e995;
+        uint32_t h = 0x9747b28c ^ (uint32_t)len;
+        const unsigned char *d = (const unsigned char *)data;
+        size_t i, n4 = len / 4;
+
+        for (i = 0; i < n4; i++) {
+                uint32_t k = d[4 * i] | (uint32_t)d[4 * i + 1] << 8 |
+                             (uint32_t)d[4 * i + 2] << 16 |
+                             (uint32_t)d[4 * i + 3] << 24;
+                k *= m;
+                k ^= k >> 24;
+                k *= m;
+                h *= m;
+                h ^= k;
+        }
+        switch (len % 4) {
+        case 3:
+                h ^= (uint32_t)d[(len & ~(size_t)3) + 2] << 16;
+                /* fall through */
+        case 2:
+                h ^= (uint32_t)d[(len & ~(size_t)3) + 1] << 8;
+                /* fall through */
+        case 1:
+                h ^= d[len & ~(size_t)3];
+                h *= m;
+        }
+        h ^= h >> 13;
+        h *= m;
+        h ^= h >> 15;
+        return h;
+}
+
+int java_partition(const char *key, int parts)
+{
+        return (int)((java_murmur2(key, strlen(key)) & 0x7fffffff) % (uint32_t)parts);
+}

@@ -13,6 +13,7 @@
 #define CONNECTD_HARNESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
 
@@ -138,5 +139,10 @@ void s3srv_start(s3srv_t *s, const char *dir, const char *const *buckets);
 /* Starts it again after s3srv_stop, on the same port and objects. */
 void s3srv_restart(s3srv_t *s, const char *const *buckets);
 void s3srv_stop(s3srv_t *s);
+
+/* Java's Utils.murmur2, and the partition Java's (and librdkafka's
+ * murmur2) partitioner gives a key among `parts`. */
+uint32_t java_murmur2(const char *data, size_t len);
+int java_partition(const char *key, int parts);
 
 #endif

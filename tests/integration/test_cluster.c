@@ -65,46 +65,6 @@ static void backoff_ms(int ms)
         nanosleep(&ts, NULL);
 }
 
-/* Java's Utils.murmur2, as the producer's default partitioner uses it. */
-static uint32_t murmur2(const char *data, size_t len)
-{
-        const uint32_t m = 0x5bd1e995;
-        uint32_t h = 0x9747b28c ^ (uint32_t)len;
-        const unsigned char *d = (const unsigned char *)data;
-        size_t i, n4 = len / 4;
-
-        for (i = 0; i < n4; i++) {
-                uint32_t k = d[4 * i] | (uint32_t)d[4 * i + 1] << 8 |
-                             (uint32_t)d[4 * i + 2] << 16 |
-                             (uint32_t)d[4 * i + 3] << 24;
-                k *= m;
-                k ^= k >> 24;
-                k *= m;
-                h *= m;
-                h ^= k;
-        }
-        switch (len % 4) {
-        case 3:
-                h ^= (uint32_t)d[(len & ~(size_t)3) + 2] << 16;
-                /* fall through */
-        case 2:
-                h ^= (uint32_t)d[(len & ~(size_t)3) + 1] << 8;
-                /* fall through */
-        case 1:
-                h ^= d[len & ~(size_t)3];
-                h *= m;
-        }
-        h ^= h >> 13;
-        h *= m;
-        h ^= h >> 15;
-        return h;
-}
-
-static int java_partition(const char *key, int parts)
-{
-        return (int)((murmur2(key, strlen(key)) & 0x7fffffff) % (uint32_t)parts);
-}
-
 /* ------------------------------------------------------------------ */
 /* The cluster                                                         */
 
@@ -1353,7 +1313,7 @@ Test(cluster, murmur2_partitions_as_java)
 {
         /* The spec's examples, computed by Java's Utils.murmur2. */
         const char *k = "[\"file-source\",{\"filename\":\"/tmp/in.txt\"}]";
-        cr_assert_eq(murmur2(k, strlen(k)), 0x7b4a1b90u);
+        cr_assert_eq(java_murmur2(k, strlen(k)), 0x7b4a1b90u);
         cr_assert_eq(java_partition(k, 25), 13);
         cr_assert_eq(java_partition("status-connector-file-source", 5), 0);
         cr_assert_eq(java_partition("status-task-file-source-0", 5), 3);

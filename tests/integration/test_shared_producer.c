@@ -260,3 +260,103 @@ Test(shared_producer, flooding_task_does_not_starve_its_neighbour,
         stop_and_check_from(w, "sp-flood", 1);
         worker_free(w);
 }
+
+/* zlib's crc32 (librdkafka's consistent partitioner). */
+static uint32_t crc32_of(const char *s)
+{
+        uint32_t c = 0xffffffffu;
+
+        for (; *s; s++) {
+                c ^= (unsigned char)*s;
+                for (int i = 0; i < 8; i++)
+                        c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+        }
+        return ~c;
+}
+
+/* A sequence connector on a topic of 4 partitions (`extra`: more of its
+ * config), 50 records a poll, slow enough for the embedded cluster's
+ * bounded log to keep them all; stops it once it committed `n`, then
+ * checks every record once and, per partition, in the order it was made.
+ * Returns the dump of "partition<TAB>key" lines. */
+static char *run_on_four(const worker_t *w, const char *name,
+                         const char *extra, long long n)
+{
+        char body[2048], *out, *copy, *line, *save = NULL;
+        long long last[4] = { -1, -1, -1, -1 };
+
+        snprintf(body, sizeof(body),
+                 "{\"name\":\"%s\",\"config\":{"
+                 "\"connector.class\":\"SequenceSource\",\"tasks.max\":\"1\","
+                 "\"topic\":\"%s\",\"records.per.poll\":\"50\","
+                 "\"interval.ms\":\"10\","
+                 "\"topic.creation.default.partitions\":\"4\","
+                 "\"topic.creation.default.replication.factor\":\"1\","
+                 "\"key.converter\":\"org.apache.kafka.connect.storage."
+                 "StringConverter\"%s}}",
+                 name, name, extra ? extra : "");
+        json_decref(http_json(w, "POST", "/connectors", body, 201));
+        cr_assert(wait_status(w, name, "RUNNING", 1, "RUNNING", 20000));
+        wait_committed(w, name, n);
+        stop_and_check(w, name);
+        out = kcat_dump(w->bootstrap, name, "%p\t%k\n", 30000);
+        cr_assert_not_null(out);
+        copy = strdup(out);
+        for (line = strtok_r(copy, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
+                int p = atoi(line);
+                long long k = atoll(strchr(line, '\t') + 1);
+
+                cr_assert(p >= 0 && p < 4, "partition %d", p);
+                cr_assert_gt(k, last[p], "%s: partition %d has %lld after "
+                             "%lld", name, p, k, last[p]);
+                last[p] = k;
+        }
+        for (int p = 0; p < 4; p++)
+                cr_assert_geq(last[p], 0, "%s: partition %d is empty", name,
+                              p);
+        free(copy);
+        return out;
+}
+
+/* Keyed records a task places itself land where the producer's murmur2
+ * partitioner (Java's) puts them, in their order within each partition;
+ * with another partitioner configured, that one places them. */
+Test(shared_producer, keyed_records_land_in_the_partitioners_partition,
+     .timeout = 240)
+{
+        worker_t *w = start(NULL);
+        char *out, *line, *save = NULL;
+        int n = 0, other = 0;
+
+        out = run_on_four(w, "sp-keys", NULL, 5000);
+        for (line = strtok_r(out, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save), n++) {
+                const char *key = strchr(line, '\t') + 1;
+
+                cr_assert_eq(atoi(line), java_partition(key, 4),
+                             "key %s in partition %d, murmur2 says %d", key,
+                             atoi(line), java_partition(key, 4));
+        }
+        cr_assert_geq(n, 5001);
+        free(out);
+
+        save = NULL;
+        n = 0;
+        out = run_on_four(w, "sp-crc",
+                          ",\"producer.override.partitioner\":\"consistent\"",
+                          2000);
+        for (line = strtok_r(out, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save), n++) {
+                const char *key = strchr(line, '\t') + 1;
+
+                cr_assert_eq(atoi(line), (int)(crc32_of(key) % 4),
+                             "key %s in partition %d, crc32 says %u", key,
+                             atoi(line), crc32_of(key) % 4);
+                other += atoi(line) != java_partition(key, 4);
+        }
+        cr_assert_geq(n, 2001);
+        cr_assert_gt(other, 0, "crc32 and murmur2 agreed on every key");
+        free(out);
+        worker_free(w);
+}
