@@ -73,6 +73,10 @@ struct fk_list {
         int state;      /* 0 new, 1 compiling, 2 ready */
         size_t n;
         fk_item_t *items;
+        /* A list of short plain strings also as slots of `slot` bytes,
+         * each its length and its text (see pack_strings), or NULL. */
+        unsigned char *packed;
+        size_t slot;
         size_t max;     /* longest item's bound */
         fk_list_t *next;
 };
@@ -109,23 +113,31 @@ struct faker {
 /* ------------------------------------------------------------------ */
 /* allocation tracking                                                */
 
-static void *fk_alloc(faker_t *f, size_t n)
+/* Takes p (n bytes, from malloc) into f's allocations; frees it and
+ * returns -1 when out of memory. */
+static int fk_track(faker_t *f, void *p, size_t n)
 {
-        void *p;
-
         if (f->nallocs == f->capallocs) {
                 size_t cap = f->capallocs ? f->capallocs * 2 : 64;
                 void **a = realloc(f->allocs, cap * sizeof(*a));
-                if (!a)
-                        return NULL;
+                if (!a) {
+                        free(p);
+                        return -1;
+                }
                 f->allocs = a;
                 f->capallocs = cap;
         }
-        p = calloc(1, n ? n : 1);
-        if (p) {
-                f->allocs[f->nallocs++] = p;
-                f->bytes += n;
-        }
+        f->allocs[f->nallocs++] = p;
+        f->bytes += n;
+        return 0;
+}
+
+static void *fk_alloc(faker_t *f, size_t n)
+{
+        void *p = calloc(1, n ? n : 1);
+
+        if (p && fk_track(f, p, n))
+                return NULL;
         return p;
 }
 
@@ -897,9 +909,16 @@ static void eval_tmpl(const fk_tmpl_t *t, faker_rt_t *rt, dg_buf_t *out);
 
 static void eval_list(const fk_list_t *l, faker_rt_t *rt, dg_buf_t *out)
 {
-        const fk_item_t *it =
-                l->n == 1 ? &l->items[0]
-                          : &l->items[dg_rng_below(&rt->rng, (uint64_t)l->n)];
+        size_t i = l->n == 1 ? 0 : dg_rng_below(&rt->rng, (uint64_t)l->n);
+        const fk_item_t *it;
+
+        if (l->packed) {
+                const unsigned char *e = l->packed + i * l->slot;
+
+                dg_buf_put(out, (const char *)e + 1, e[0]);
+                return;
+        }
+        it = &l->items[i];
         if (it->t)
                 eval_tmpl(it->t, rt, out);
         else if (it->re)
@@ -1437,6 +1456,40 @@ static const ynode_t *ynode_get_norm(const ynode_t *n, const char *s, size_t len
 static fk_tmpl_t *compile_tmpl(faker_t *f, const char *s, size_t n,
                                const char *ctx, char *errstr, size_t errsz);
 
+/* Slots of a packed list: the smallest that holds the longest string and
+ * its length byte; a slot never crosses a cache line. */
+#define PACK_SLOT_MAX 64
+
+/* A list of plain strings of up to 63 bytes is also kept as one array of
+ * slots, each its length byte and its text: a random pick then touches
+ * one cache line, not an item and, elsewhere, its text. Returns -1 when
+ * out of memory. */
+static int pack_strings(faker_t *f, fk_list_t *l)
+{
+        size_t slot = 16, i;
+        void *p;
+
+        for (i = 0; i < l->n; i++)
+                if (l->items[i].t || l->items[i].re ||
+                    l->items[i].len >= PACK_SLOT_MAX)
+                        return 0;
+        while (slot < l->max + 1)
+                slot *= 2;
+        if (posix_memalign(&p, PACK_SLOT_MAX, l->n * slot))
+                return -1;
+        if (fk_track(f, p, l->n * slot))
+                return -1;
+        for (i = 0; i < l->n; i++) {
+                unsigned char *e = (unsigned char *)p + i * slot;
+
+                e[0] = (unsigned char)l->items[i].len;
+                memcpy(e + 1, l->items[i].s, l->items[i].len);
+        }
+        l->packed = p;
+        l->slot = slot;
+        return 0;
+}
+
 static fk_list_t *get_list(faker_t *f, const ynode_t *node, const char *ctx,
                            char *errstr, size_t errsz);
 
@@ -1601,7 +1654,7 @@ static fk_list_t *get_list(faker_t *f, const ynode_t *node, const char *ctx,
                 if (m > l->max)
                         l->max = m;
         }
-        if (pool_strings(f, l)) {
+        if (pool_strings(f, l) || pack_strings(f, l)) {
                 snprintf(errstr, errsz, "out of memory");
                 return NULL;
         }

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "datagen/datagen_int.h"
 
@@ -582,4 +584,92 @@ Test(faker, expression_output_is_bounded)
         cr_assert_eq(faker_expr_max_len(e), 100000);
         e = compile_ok("x#{Internet.uuid}");
         cr_assert_eq(faker_expr_max_len(e), 37);
+}
+
+/* Lists of short plain strings are evaluated from packed slots (16, 32 or
+ * 64 bytes: a length byte and the text); a list with a longer string is
+ * not packed. Either way a pick is one whole item, and every item comes. */
+Test(faker_packed, picks_are_whole_items_at_every_slot_size)
+{
+        static const char *const sizes[] = {
+                "a", "fifteen-chars-x", "sixteen-chars-xy",
+                "thirty-one-characters-long-wxyz",
+                "thirty-two-characters-long-vwxyz",
+                "sixty-three-characters-long-abcdefghijklmnopqrstuvwxyz-01234567",
+                NULL
+        };
+        static const char *const longer[] = {
+                "sixty-four-characters-long-abcdefghijklmnopqrstuvwxyz-0123456789",
+                "b", NULL
+        };
+        const struct { const char *expr; const char *const *items; } lists[] = {
+                { "#{Pack.sizes}", sizes }, { "#{Pack.longer}", longer },
+        };
+        char dir[] = "/tmp/faker-packed-XXXXXX", sub[256], path[256],
+             err[512];
+        const faker_data_t *d;
+        faker_t *f;
+        faker_rt_t r;
+        dg_buf_t b;
+        FILE *fp;
+
+        /* The loader wants en/name.yml with a name: the lists go there. */
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(sub, sizeof(sub), "%s/en", dir);
+        cr_assert_eq(mkdir(sub, 0700), 0);
+        snprintf(path, sizeof(path), "%s/name.yml", sub);
+        fp = fopen(path, "w");
+        cr_assert_not_null(fp);
+        fprintf(fp, "en:\n  faker:\n    name:\n      first_name:\n"
+                    "        - \"Ann\"\n    pack:\n      sizes:\n");
+        for (int i = 0; sizes[i]; i++)
+                fprintf(fp, "        - \"%s\"\n", sizes[i]);
+        fprintf(fp, "      longer:\n");
+        for (int i = 0; longer[i]; i++)
+                fprintf(fp, "        - \"%s\"\n", longer[i]);
+        fclose(fp);
+        /* At and across each slot's limit: 15|16, 31|32, 63|64. */
+        cr_assert_eq(strlen(sizes[1]), 15);
+        cr_assert_eq(strlen(sizes[2]), 16);
+        cr_assert_eq(strlen(sizes[3]), 31);
+        cr_assert_eq(strlen(sizes[4]), 32);
+        cr_assert_eq(strlen(sizes[5]), 63);
+        cr_assert_eq(strlen(longer[0]), 64);
+        setenv("CONNECTD_FAKER_LOCALES", dir, 1);
+        d = faker_data_get(err, sizeof(err));
+        cr_assert_not_null(d, "%s", err);
+        f = faker_new(d);
+        faker_rt_init(&r, 7);
+        dg_buf_init(&b, 64);
+        for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+                faker_expr_t *e = faker_compile(f, lists[l].expr, err,
+                                                sizeof(err));
+                int seen[8] = { 0 }, n = 0;
+
+                cr_assert_not_null(e, "%s: %s", lists[l].expr, err);
+                while (lists[l].items[n])
+                        n++;
+                for (int k = 0; k < 2000; k++) {
+                        int i;
+
+                        b.len = 0;
+                        faker_eval(e, &r, &b);
+                        for (i = 0; i < n; i++)
+                                if (b.len == strlen(lists[l].items[i]) &&
+                                    !memcmp(b.p, lists[l].items[i], b.len))
+                                        break;
+                        cr_assert_lt(i, n, "%s gave '%.*s'", lists[l].expr,
+                                     (int)b.len, b.p);
+                        seen[i] = 1;
+                }
+                for (int i = 0; i < n; i++)
+                        cr_assert(seen[i], "%s never gave '%s'",
+                                  lists[l].expr, lists[l].items[i]);
+        }
+        dg_buf_free(&b);
+        faker_rt_free(&r);
+        faker_destroy(f);
+        unlink(path);
+        rmdir(sub);
+        rmdir(dir);
 }
