@@ -1456,8 +1456,9 @@ static const ynode_t *ynode_get_norm(const ynode_t *n, const char *s, size_t len
 static fk_tmpl_t *compile_tmpl(faker_t *f, const char *s, size_t n,
                                const char *ctx, char *errstr, size_t errsz);
 
-/* Slots of a packed list: the smallest that holds the longest string and
- * its length byte; a slot never crosses a cache line. */
+/* The largest slot of a packed list, and the alignment of its slots: a
+ * slot (16, 32 or 64 bytes, the smallest that holds the longest string and
+ * its length byte) never crosses a cache line. */
 #define PACK_SLOT_MAX 64
 
 /* A list of plain strings of up to 63 bytes is also kept as one array of
