@@ -1323,8 +1323,11 @@ int32_t values_decimal_scale(const connect_schema_t *s)
 int64_t values_logical_ms(const connect_schema_t *s,
                           const connectd_value_t *v)
 {
+        /* Days to ms in Java's long arithmetic: a day count past what
+         * fits wraps, as Date.toLogical's multiplication does, instead of
+         * being undefined in C. */
         if (schema_is_logical(s, LOGICAL_DATE))
-                return v->u.i * MS_PER_DAY;
+                return (int64_t)((uint64_t)v->u.i * (uint64_t)MS_PER_DAY);
         return v->u.i;
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests for server/runtime/values.c: Values.parseString and
  * Values.convertToString (cases from Java's ValuesTest and the spec). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -361,4 +362,20 @@ Test(values, huge_year_stays_text)
 {
         expect_string("999999999-01-1T0:0:0.00Z");
         round_trip("99999999-1-01T1:0:0.000Z", "99999999-01-01T01:00:00.000Z");
+}
+
+/* A Date whose day count is past what fits in milliseconds wraps as Java's
+ * long multiplication does (Date.toLogical) instead of being undefined
+ * (found by fuzz_values; UBSan stops this test without the fix). */
+Test(values, date_days_past_the_ms_range_wrap_as_in_java)
+{
+        const int64_t days = INT64_MAX / 86400000 + 1;
+        connectd_value_t *v = val_int(A, CONNECTD_VAL_INT64, days);
+        int64_t want = (int64_t)((uint64_t)days * 86400000u);
+
+        cr_assert_lt(want, 0);
+        cr_assert_eq(values_logical_ms(&values_date_schema, v), want);
+        v = val_int(A, CONNECTD_VAL_INT32, -3);
+        cr_assert_eq(values_logical_ms(&values_date_schema, v),
+                     -3 * 86400000LL);
 }
