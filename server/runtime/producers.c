@@ -52,7 +52,7 @@ struct producer {
         int shared;
         rd_kafka_t *rk;
         int cap;               /* per task in flight */
-        prod_place_fn place;   /* see prod_placement */
+        int murmur2;           /* see prod_places_murmur2 */
         long long md_age_ms;   /* topic.metadata.refresh.interval.ms */
         int users;             /* attached shares (reg_mtx) */
         pthread_t poller;
@@ -183,21 +183,17 @@ static int wants_own(const json_t *cc)
         return 0;
 }
 
-/* The partitioner's own function when a task may place keyed records
- * itself (murmur2 and murmur2_random place a keyed record alike), else
- * NULL. */
-static prod_place_fn placement(rd_kafka_conf_t *conf)
+/* 1 when the partitioner places a keyed record by Java's murmur2 (both
+ * murmur2 and murmur2_random do). */
+static int places_murmur2(rd_kafka_conf_t *conf)
 {
         rd_kafka_topic_conf_t *tc = rd_kafka_conf_get_default_topic_conf(conf);
         char v[64];
         size_t n = sizeof(v);
 
-        if (!tc || rd_kafka_topic_conf_get(tc, "partitioner", v, &n) !=
-                           RD_KAFKA_CONF_OK)
-                return NULL;
-        if (!strcmp(v, "murmur2_random") || !strcmp(v, "murmur2"))
-                return rd_kafka_msg_partitioner_murmur2;
-        return NULL;
+        return tc && rd_kafka_topic_conf_get(tc, "partitioner", v, &n) ==
+                             RD_KAFKA_CONF_OK &&
+               (!strcmp(v, "murmur2_random") || !strcmp(v, "murmur2"));
 }
 
 static producer_t *producer_new(kafka_t *kf, const json_t *cc, int shared,
@@ -225,7 +221,7 @@ static producer_t *producer_new(kafka_t *kf, const json_t *cc, int shared,
         rd_kafka_conf_set_stats_cb(conf, stats_msg);
         rd_kafka_conf_set_opaque(conf, p);
         metrics_client_conf(conf);
-        p->place = placement(conf);
+        p->murmur2 = places_murmur2(conf);
         p->md_age_ms = 300000;
         vlen = sizeof(v);
         if (rd_kafka_conf_get(conf, "topic.metadata.refresh.interval.ms", v,
@@ -348,9 +344,9 @@ fail:
         return NULL;
 }
 
-prod_place_fn prod_placement(const prod_task_t *pt)
+int prod_places_murmur2(const prod_task_t *pt)
 {
-        return pt->p->place;
+        return pt->p->murmur2;
 }
 
 long long prod_metadata_age_ms(const prod_task_t *pt)

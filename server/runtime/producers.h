@@ -50,16 +50,10 @@ prod_task_t *prod_acquire(kafka_t *kf, const json_t *cc,
                           const char *client_id, prod_dr_fn dr, void *arg,
                           char *errstr, size_t errstr_size);
 rd_kafka_t *prod_rk(const prod_task_t *pt);
-/* A partitioner of librdkafka's signature. */
-typedef int32_t (*prod_place_fn)(const rd_kafka_topic_t *rkt,
-                                 const void *key, size_t keylen,
-                                 int32_t partition_cnt, void *rkt_opaque,
-                                 void *msg_opaque);
-/* The producer's partitioner, when a task may call it itself for keyed
- * records (given the topic's partition count) and hand librdkafka
- * placed records: NULL when the partitioner is not one whose placement
- * of a keyed record depends on the key and the count alone. */
-prod_place_fn prod_placement(const prod_task_t *pt);
+/* 1 when the producer places keyed records with Java's murmur2 (its
+ * partitioner is murmur2_random or murmur2), so that a task given the
+ * topic's partition count may place them itself, exactly alike. */
+int prod_places_murmur2(const prod_task_t *pt);
 /* How long a topic's partition count may be trusted (the producer's
  * topic.metadata.refresh.interval.ms). */
 long long prod_metadata_age_ms(const prod_task_t *pt);

@@ -42,6 +42,7 @@
 #include "runtime.h"
 #include "topic_creation.h"
 #include "record.h"
+#include "kafka_log.h"
 #include "producers.h"
 #include "canonical_json.h"
 
@@ -664,8 +665,8 @@ typedef struct pmsg {
 /* Topics of up to this many partitions are grouped by (place_and_group). */
 #define GROUP_PARTS_MAX 65536
 
-/* Places the keyed records of msgs[0..n) that come without a partition
- * with the producer's own partitioner function, as librdkafka would, and
+/* Places the keyed records of msgs[0..n) that come without a partition by
+ * Java's murmur2, as the producer's partitioner would, and
  * orders the lot by partition, keeping each partition's order: then every
  * run of one partition goes to librdkafka in one call down its short path
  * (one partition lookup and one clock read per call) instead of through
@@ -676,18 +677,16 @@ typedef struct pmsg {
 static void place_and_group(source_t *s, topic_handle_t *th,
                             rd_kafka_message_t *msgs, pmsg_t **owners, int n)
 {
-        prod_place_fn place = prod_placement(s->pt);
         int32_t np, p;
         int i, *at;
 
-        if (!place || n < 2 || (np = topic_partitions(s, th)) <= 0 ||
-            np > GROUP_PARTS_MAX)
+        if (!prod_places_murmur2(s->pt) || n < 2 ||
+            (np = topic_partitions(s, th)) <= 0 || np > GROUP_PARTS_MAX)
                 return;
         for (i = 0; i < n; i++)
                 if (owners[i]->rec->partition < 0 && msgs[i].key)
-                        msgs[i].partition = place(th->rkt, msgs[i].key,
-                                                  msgs[i].key_len, np, NULL,
-                                                  NULL);
+                        msgs[i].partition = kafka_murmur2_partition(
+                                msgs[i].key, msgs[i].key_len, np);
         if (np + 2 > s->gstart_cap) {
                 at = realloc(s->gstart, (size_t)(np + 2) * sizeof(*at));
                 if (!at)
