@@ -27,8 +27,10 @@
  *    with decimal.format=NUMERIC, as BigDecimal.toString. schemas.cache.size
  *    is accepted and ignored. Jackson's laxness (a string read as 0 under
  *    an int schema) is not copied: a payload that does not fit its schema
- *    is an error. A NUMERIC decimal is read through a double (jansson has
- *    no big decimals): at most 17 significant digits survive.
+ *    is an error. A Decimal read from a JSON number keeps every digit of
+ *    the number's text, as Java's exact BigDecimal does (jansson keeps a
+ *    real as a double only; see real_text_t). An integer beyond int64 is
+ *    refused (jansson cannot read it).
  *  - Schemaless JSON (schemas.enable=false, or "schema":null): an object
  *    is a STRUCT without schema (Java's HashMap), an array an ARRAY, an
  *    integer INT64, a fraction FLOAT64.
@@ -967,11 +969,25 @@ int converter_from_connect(converter_t *cv, const char *topic,
 
 /* ---- to_connect ------------------------------------------------------- */
 
+/* A JSON real and its text in the input. */
+typedef struct {
+        const json_t *j;
+        const char *txt;
+        size_t len;
+} real_text_t;
+
 typedef struct {
         const converter_t *cv;
         arena_t *arena;
         char *err;
         size_t errsz;
+        /* the input and its tree, for a Decimal's exact digits */
+        const char *src;
+        size_t srclen;
+        const json_t *root;
+        real_text_t *reals; /* sorted by j; built on first need */
+        size_t nreals;
+        int reals_built;
 } dec_t;
 
 static void *dec_fail(dec_t *d, const char *fmt, ...)
@@ -1227,55 +1243,193 @@ static connectd_value_t *mismatch(dec_t *d, const connect_schema_t *s,
                         : json_is_number(j) ? "number" : "boolean");
 }
 
-/* A JSON number as a Decimal of the schema's scale: exact integers and
- * reals (through their shortest decimal text) rescaled without loss. */
+/*
+ * A Decimal read from a JSON real needs the real's digits, which jansson
+ * does not keep. The input's text is scanned for its reals (number tokens
+ * with '.', 'e' or 'E', exactly jansson's reals) and they are paired in
+ * document order with the tree's reals: arrays in order, objects in
+ * insertion order (jansson keeps it). A duplicate key would break the
+ * pairing (its later value takes the first one's place), so an input with
+ * one is checked for first and keeps the double's digits. Only a Decimal
+ * read from a real pays for this.
+ */
+static int is_num_char(char c)
+{
+        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+               c == 'e' || c == 'E';
+}
+
+static size_t scan_reals(const char *s, size_t n, real_text_t *out)
+{
+        size_t i = 0, k = 0, b;
+        int real;
+
+        while (i < n) {
+                if (s[i] == '"') {
+                        for (i++; i < n && s[i] != '"'; i++)
+                                if (s[i] == '\\')
+                                        i++;
+                        i++;
+                } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
+                        for (b = i, real = 0; i < n && is_num_char(s[i]); i++)
+                                real |= s[i] == '.' || s[i] == 'e' ||
+                                        s[i] == 'E';
+                        if (real && out) {
+                                out[k].txt = s + b;
+                                out[k].len = i - b;
+                        }
+                        k += (size_t)real;
+                } else {
+                        i++;
+                }
+        }
+        return k;
+}
+
+static void pair_reals(const json_t *j, real_text_t *out, size_t cap,
+                       size_t *k)
+{
+        const char *key;
+        json_t *m;
+        size_t i;
+
+        if (json_is_real(j)) {
+                if (*k < cap)
+                        out[*k].j = j;
+                (*k)++;
+        } else if (json_is_array(j)) {
+                json_array_foreach(j, i, m)
+                        pair_reals(m, out, cap, k);
+        } else if (json_is_object(j)) {
+                json_object_foreach((json_t *)j, key, m)
+                        pair_reals(m, out, cap, k);
+        }
+}
+
+static int real_cmp(const void *a, const void *b)
+{
+        const json_t *x = ((const real_text_t *)a)->j;
+        const json_t *y = ((const real_text_t *)b)->j;
+
+        return x < y ? -1 : x > y;
+}
+
+static void reals_build(dec_t *d)
+{
+        json_error_t jerr;
+        json_t *strict;
+        size_t n, k = 0;
+
+        d->reals_built = 1;
+        if (!d->src || !d->root)
+                return;
+        n = scan_reals(d->src, d->srclen, NULL);
+        if (!n)
+                return;
+        strict = json_loadb(d->src, d->srclen, JSON_DECODE_ANY |
+                            JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &jerr);
+        if (!strict)
+                return; /* a duplicate key */
+        json_decref(strict);
+        d->reals = calloc(n, sizeof(*d->reals));
+        if (!d->reals)
+                return;
+        scan_reals(d->src, d->srclen, d->reals);
+        pair_reals(d->root, d->reals, n, &k);
+        if (k != n) { /* cannot happen without duplicates; stay safe */
+                free(d->reals);
+                d->reals = NULL;
+                return;
+        }
+        qsort(d->reals, n, sizeof(*d->reals), real_cmp);
+        d->nreals = n;
+}
+
+/* The text of the real j in the input, or NULL. */
+static const real_text_t *real_text(dec_t *d, const json_t *j)
+{
+        real_text_t key = { j, NULL, 0 };
+
+        if (!d->reals_built)
+                reals_build(d);
+        if (!d->nreals)
+                return NULL;
+        return bsearch(&key, d->reals, d->nreals, sizeof(*d->reals),
+                       real_cmp);
+}
+
+#define DEC_MAX_DIGITS 1000 /* significant digits of a number read */
+#define DEC_MAX_PAD 500     /* zeros added to reach the schema's scale */
+
+/* A JSON number as a Decimal of the schema's scale: integers and reals
+ * (through their text in the input) rescaled without loss. */
 static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                                              const connect_schema_t *s)
 {
         long scale = values_decimal_scale(s);
-        char txt[64], digits[600];
-        size_t n = 0, i;
-        int neg = 0, frac = -1, exp = 0;
-        const char *p;
+        char txt[64], digits[DEC_MAX_DIGITS + DEC_MAX_PAD];
+        size_t n = 0, i, len;
+        int neg = 0, frac = -1, eneg = 0;
+        long exp = 0, have;
+        const char *p, *end;
+        const real_text_t *rt;
 
-        if (json_is_integer(j))
+        if (json_is_integer(j)) {
                 snprintf(txt, sizeof(txt), "%" JSON_INTEGER_FORMAT,
                          json_integer_value(j));
-        else
+                p = txt;
+                len = strlen(txt);
+        } else if ((rt = real_text(d, j))) {
+                p = rt->txt;
+                len = rt->len;
+        } else {
                 java_double_str(json_real_value(j), txt, sizeof(txt));
-        /* digits and the scale of txt */
-        for (p = txt; *p && *p != 'E'; p++) {
-                if (*p == '-')
+                p = txt;
+                len = strlen(txt);
+        }
+        /* digits (leading zeros dropped) and the scale of the text */
+        for (end = p + len; p < end && *p != 'E' && *p != 'e'; p++) {
+                if (*p == '-') {
                         neg = 1;
-                else if (*p == '.')
+                } else if (*p == '.') {
                         frac = 0;
-                else if (n < 40) {
-                        digits[n++] = *p;
+                } else {
                         if (frac >= 0)
                                 frac++;
+                        if (n == 0 && *p == '0')
+                                continue;
+                        if (n == DEC_MAX_DIGITS)
+                                return dec_fail(d, "Decimal with more than "
+                                                   "%d digits",
+                                                DEC_MAX_DIGITS);
+                        digits[n++] = *p;
                 }
         }
-        if (*p == 'E')
-                exp = atoi(p + 1);
-        {
-                long have = (frac < 0 ? 0 : frac) - exp;
-
-                /* drop trailing zeros while above the wanted scale */
-                while (have > scale && n > 1 && digits[n - 1] == '0') {
-                        n--;
-                        have--;
-                }
-                if (have > scale || scale - have > 500)
-                        return dec_fail(d, "BigDecimal has mismatching "
-                                           "scale value for given Decimal "
-                                           "schema");
-                for (; have < scale; have++)
-                        digits[n++] = '0';
+        if (p < end) { /* the exponent, clamped far past any use */
+                for (p++; p < end && (*p == '+' || *p == '-'); p++)
+                        eneg = *p == '-';
+                for (; p < end && exp < 100000; p++)
+                        exp = exp * 10 + (*p - '0');
+                if (eneg)
+                        exp = -exp;
         }
+        have = (frac < 0 ? 0 : frac) - exp;
+        if (n == 0) /* zero fits every scale */
+                have = scale;
+        /* drop trailing zeros while above the wanted scale */
+        while (have > scale && n > 1 && digits[n - 1] == '0') {
+                n--;
+                have--;
+        }
+        if (have > scale || scale - have > DEC_MAX_PAD)
+                return dec_fail(d, "BigDecimal has mismatching scale value "
+                                   "for given Decimal schema");
+        for (; have < scale; have++)
+                digits[n++] = '0';
         /* the unscaled integer through Values (a Decimal of scale 0 or an
          * int) is more code than needed: build the bytes here */
         {
-                unsigned char mag[300] = { 0 };
+                unsigned char mag[(DEC_MAX_DIGITS + DEC_MAX_PAD) / 2] = { 0 };
                 size_t m = 0, k;
                 int carry;
 
@@ -1577,7 +1731,8 @@ connectd_value_t *converter_to_connect_schema(
         arena_t *arena, const connect_schema_t **schema_out, char *errstr,
         size_t errstr_size)
 {
-        dec_t d = { cv, arena, errstr, errstr_size };
+        dec_t d = { cv, arena, errstr, errstr_size, data, len, NULL, NULL,
+                    0, 0 };
         connectd_value_t *v = NULL;
         const connect_schema_t *schema = NULL;
         json_t *root = NULL;
@@ -1610,6 +1765,7 @@ connectd_value_t *converter_to_connect_schema(
                          jerr.text, jerr.line, jerr.column);
                 goto out;
         }
+        d.root = root;
         if (cv->schemas_enable) {
                 if (!json_is_object(root) || json_object_size(root) != 2 ||
                     !json_object_get(root, "schema") ||
@@ -1639,6 +1795,7 @@ out:
                 snprintf(errstr, errstr_size,
                          "Converting byte[] to Kafka Connect data failed: "
                          "out of memory (arena limit)");
+        free(d.reals);
         json_decref(root);
         return v;
 }

@@ -764,6 +764,101 @@ Test(converter, json_schema_logical_types)
         converter_destroy(mk("JsonConverter", "{\"schemas.cache.size\":\"5\"}"));
 }
 
+#define DEC_SCHEMA(scale)                                                  \
+        "{\"type\":\"bytes\",\"optional\":false,\"name\":"                 \
+        "\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"           \
+        "\"parameters\":{\"scale\":\"" scale "\"}}"
+
+/* Java reads a number as an exact BigDecimal; jansson keeps a double. The
+ * digits come from the input's text (fuzz_json_converter found the loss). */
+Test(converter, json_numeric_decimal_keeps_every_digit)
+{
+        converter_t *cv = mk("JsonConverter", "{\"decimal.format\":\"NUMERIC\"}");
+        const connect_schema_t *s;
+        connectd_value_t *v;
+
+        json_round(cv, "{\"schema\":" DEC_SCHEMA("3") ",\"payload\":"
+                       "2344444444444444456.000}",
+                   "{\"schema\":" DEC_SCHEMA("3") ",\"payload\":"
+                   "2344444444444444456.000}");
+        /* an exponent; the scale reached by trailing zeros both ways */
+        json_round(cv, "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":"
+                       "-1.2345678901234567890123E+22}",
+                   "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":"
+                   "-12345678901234567890123.00}");
+        json_round(cv, "{\"schema\":" DEC_SCHEMA("1") ",\"payload\":"
+                       "0.1000000000000000000000}",
+                   "{\"schema\":" DEC_SCHEMA("1") ",\"payload\":0.1}");
+        json_round(cv, "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":"
+                       "-0.0000e-3}",
+                   "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":0.00}");
+        /* reals before it in strings, keys, other fields and the schema's
+         * default; the payload's keys out of the schema's order */
+        json_round(cv,
+                   "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                   "{\"field\":\"x\",\"type\":\"double\",\"default\":2.5},"
+                   "{\"field\":\"d\",\"type\":\"bytes\",\"name\":"
+                   "\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"
+                   "\"parameters\":{\"scale\":\"24\"}},"
+                   "{\"field\":\"n\",\"type\":\"string\"}]},"
+                   "\"payload\":{\"n\":\"1.5 \\\" 2.5e3\",\"d\":"
+                   "0.123456789012345678901234,\"x\":1.25}}",
+                   "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                   "{\"type\":\"double\",\"optional\":false,\"default\":2.5,"
+                   "\"field\":\"x\"},"
+                   "{\"type\":\"bytes\",\"optional\":false,\"name\":"
+                   "\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"
+                   "\"parameters\":{\"scale\":\"24\"},\"field\":\"d\"},"
+                   "{\"type\":\"string\",\"optional\":false,\"field\":\"n\"}"
+                   "],\"optional\":false},"
+                   "\"payload\":{\"x\":1.25,\"d\":0.123456789012345678901234,"
+                   "\"n\":\"1.5 \\\" 2.5e3\"}}");
+        /* a duplicate key moves a value to the first one's place, so the
+         * pairing is not trusted: the double's 17 digits, as before */
+        json_round(cv,
+                   "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                   "{\"field\":\"d\",\"type\":\"bytes\",\"name\":"
+                   "\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"
+                   "\"parameters\":{\"scale\":\"24\"}},"
+                   "{\"field\":\"x\",\"type\":\"double\"}]},"
+                   "\"payload\":{\"d\":\"x\",\"x\":1.25,\"d\":"
+                   "0.123456789012345678901234}}",
+                   "{\"schema\":{\"type\":\"struct\",\"fields\":["
+                   "{\"type\":\"bytes\",\"optional\":false,\"name\":"
+                   "\"org.apache.kafka.connect.data.Decimal\",\"version\":1,"
+                   "\"parameters\":{\"scale\":\"24\"},\"field\":\"d\"},"
+                   "{\"type\":\"double\",\"optional\":false,\"field\":\"x\"}"
+                   "],\"optional\":false},"
+                   "\"payload\":{\"d\":0.123456789012345680000000,"
+                   "\"x\":1.25}}");
+        /* digits past the wanted scale are refused, not rounded */
+        cr_assert_null(decode(cv, "{\"schema\":" DEC_SCHEMA("2")
+                                  ",\"payload\":1.2345678901234567891}", &s));
+        cr_assert_str_eq(err, "BigDecimal has mismatching scale value for "
+                              "given Decimal schema");
+        /* a bounded number of digits: 0.777... at its own scale */
+        for (int k = 1000; k <= 1001; k++) {
+                char in[1400];
+                int n = snprintf(in, sizeof(in), "{\"schema\":{\"type\":"
+                                 "\"bytes\",\"name\":\"org.apache.kafka."
+                                 "connect.data.Decimal\",\"parameters\":"
+                                 "{\"scale\":\"%d\"}},\"payload\":0.", k);
+
+                memset(in + n, '7', (size_t)k);
+                snprintf(in + n + k, sizeof(in) - (size_t)(n + k), "}");
+                v = decode(cv, in, &s);
+                if (k == 1000) {
+                        cr_assert_not_null(v, "%s", err);
+                        cr_assert_gt(v->u.s.len, 400);
+                } else {
+                        cr_assert_null(v);
+                        cr_assert_str_eq(err, "Decimal with more than 1000 "
+                                              "digits");
+                }
+        }
+        converter_destroy(cv);
+}
+
 Test(converter, json_schema_null_rules)
 {
         converter_t *cv = mk("JsonConverter", NULL);
