@@ -385,10 +385,8 @@ typedef struct source {
         struct pmsg *pm;          /* the chunk's records */
         rd_kafka_message_t *msgv; /* one topic's records, for librdkafka */
         struct pmsg **owners;     /* msgv[i] belongs to owners[i] */
-        rd_kafka_message_t *gmsgv; /* msgv and owners grouped by partition */
-        struct pmsg **gowners;
         size_t chunk_cap;
-        int *gstart;              /* per partition, while grouping */
+        int *gstart;              /* per bucket, while grouping */
         int32_t gstart_cap;
         json_t *offsets;          /* canonical partition -> offset text */
         char *last_part_raw;      /* cache for canonicalisation */
@@ -652,7 +650,8 @@ typedef struct pmsg {
         int skip;                 /* dropped or failed: not produced, its
                                    * offset committable all the same */
         /* Records produced one by one (a chunk with transforms, headers
-         * or timestamps): where they go. */
+         * or timestamps): where they go; partition also for the others
+         * (place, in produce_chunk). */
         const char *topic;
         int32_t partition;
         int64_t ts;               /* -1: none */
@@ -662,59 +661,8 @@ typedef struct pmsg {
 /* Bytes of converted records gathered before a chunk is handed over. */
 #define CHUNK_BYTES ((size_t)4 << 20)
 
-/* Topics of up to this many partitions are grouped by (place_and_group). */
+/* Topics of up to this many partitions are grouped (produce_chunk). */
 #define GROUP_PARTS_MAX 65536
-
-/* Places the keyed records of msgs[0..n) that come without a partition by
- * Java's murmur2, as the producer's partitioner would, and
- * orders the lot by partition, keeping each partition's order: then every
- * run of one partition goes to librdkafka in one call down its short path
- * (one partition lookup and one clock read per call) instead of through
- * its partitioner (a lookup, a clock read and reference counting per
- * record, and the partitions' locks taken in turn). Without the topic's
- * partition count, or with a partitioner whose placement we cannot
- * repeat, the records stay as they are. */
-static void place_and_group(source_t *s, topic_handle_t *th,
-                            rd_kafka_message_t *msgs, pmsg_t **owners, int n)
-{
-        int32_t np, p;
-        int i, *at;
-
-        if (!prod_places_murmur2(s->pt) || n < 2 ||
-            (np = topic_partitions(s, th)) <= 0 || np > GROUP_PARTS_MAX)
-                return;
-        for (i = 0; i < n; i++)
-                if (owners[i]->rec->partition < 0 && msgs[i].key)
-                        msgs[i].partition = kafka_murmur2_partition(
-                                msgs[i].key, msgs[i].key_len, np);
-        if (np + 2 > s->gstart_cap) {
-                at = realloc(s->gstart, (size_t)(np + 2) * sizeof(*at));
-                if (!at)
-                        return; /* ungrouped is only slower */
-                s->gstart = at;
-                s->gstart_cap = np + 2;
-        }
-        /* A stable counting sort; slot np takes the unplaced records and
-         * partitions the topic does not have, in their order. */
-        at = s->gstart;
-        memset(at, 0, (size_t)(np + 2) * sizeof(*at));
-        for (i = 0; i < n; i++) {
-                p = msgs[i].partition;
-                at[(p >= 0 && p < np ? p : np) + 1]++;
-        }
-        for (p = 0; p <= np; p++)
-                at[p + 1] += at[p];
-        for (i = 0; i < n; i++) {
-                int k;
-
-                p = msgs[i].partition;
-                k = at[p >= 0 && p < np ? p : np]++;
-                s->gmsgv[k] = msgs[i];
-                s->gowners[k] = owners[i];
-        }
-        memcpy(msgs, s->gmsgv, (size_t)n * sizeof(*msgs));
-        memcpy(owners, s->gowners, (size_t)n * sizeof(*owners));
-}
 
 /* Hands msgs[0..k) to librdkafka, each run of one partition in one call;
  * runs without a partition go through its partitioner. Returns how many
@@ -739,7 +687,7 @@ static int hand_over(rd_kafka_topic_t *rkt, rd_kafka_message_t *msgs, int k)
 }
 
 /* Hands msgs[0..n) (all of one topic) to librdkafka a run of one
- * partition per call (see place_and_group). Queue full: serve delivery
+ * partition per call (see produce_chunk). Queue full: serve delivery
  * reports and retry the failed and the rest, in order (librdkafka fails a
  * suffix of a call). A partition the topic no longer has (it was made
  * again with fewer): forget the count, let the partitioner place the
@@ -754,7 +702,6 @@ static int produce_topic(source_t *s, topic_handle_t *th,
          * so that the cap never stalls the pipeline. */
         int slice = prod_cap_slice(s->pt);
 
-        place_and_group(s, th, msgs, owners, n);
         while (n > 0) {
                 int k = n < slice ? n : slice, good, gone = 0;
 
@@ -823,58 +770,126 @@ static void fill_msg(const source_t *s, const pmsg_t *m,
                      rd_kafka_message_t *km)
 {
         memset(km, 0, sizeof(*km));
-        km->partition = m->rec->partition;
+        km->partition = m->partition;
         km->payload = m->vnull ? NULL : s->pay.data + m->voff;
         km->len = m->vnull ? 0 : m->vlen;
         km->key = m->knull ? NULL : s->pay.data + m->koff;
         km->key_len = m->knull ? 0 : m->klen;
 }
 
-/* Produces pm[0..n) (converted into s->pay): records grouped by the batch's
- * topic slot in one counting pass (order within a topic kept), each slotted
- * topic in one call; records of topics beyond the slots one by one. */
+/* The partition pm goes to: its own, or, for a keyed record without one
+ * in a topic of np partitions (np > 0: grouped), Java's murmur2 of its key
+ * as the producer's partitioner would place it. */
+static int32_t place(const source_t *s, const pmsg_t *pm, int32_t np)
+{
+        int32_t p = pm->rec->partition;
+
+        if (p < 0 && np > 0 && !pm->knull)
+                p = kafka_murmur2_partition(s->pay.data + pm->koff, pm->klen,
+                                            np);
+        return p;
+}
+
+/* pm's bucket: one per partition of a grouped topic and one more for the
+ * unplaced records and partitions the topic does not have; one per
+ * ungrouped topic; the last for the records not slotted. */
+static int bucket(const int *base, const int32_t *np, int slot, int32_t p)
+{
+        if (slot >= BATCH_TOPICS || !np[slot])
+                return base[slot];
+        return base[slot] + (p >= 0 && p < np[slot] ? p : np[slot]);
+}
+
+/*
+ * Produces pm[0..n) (converted into s->pay). One counting sort puts the
+ * records into msgv by the batch's topic slot and, within a topic, by
+ * partition, keeping their order within each: then every run of one
+ * partition goes to librdkafka in one call down its short path (one
+ * partition lookup and one clock read per call) instead of through its
+ * partitioner (a lookup, a clock read and reference counting per record,
+ * and the partitions' locks taken in turn). The partitions come from
+ * place(); a topic is grouped when the producer's partitioner is Java's
+ * murmur2 (which place repeats) and the topic's partition count is known;
+ * otherwise its records stay in order for the partitioner. Records of
+ * topics beyond the slots go one by one.
+ */
 static int produce_chunk(source_t *s, pmsg_t *pm, int n, char *errstr,
                          size_t errstr_size)
 {
         const batch_t *b = s->batch;
-        int start[BATCH_TOPICS + 2] = { 0 }, at[BATCH_TOPICS + 1];
-        int slot, i, rc;
+        topic_handle_t *th[BATCH_TOPICS];
+        int32_t np[BATCH_TOPICS];
+        int cnt[BATCH_TOPICS + 1] = { 0 }, base[BATCH_TOPICS + 1];
+        int first[BATCH_TOPICS + 1], *at;
+        int slot, i, k, nb = 0, rc;
+        int murmur2 = prod_places_murmur2(s->pt);
 
         for (i = 0; i < n; i++)
-                start[pm[i].rec->topic_slot + 1]++;
-        for (slot = 0; slot <= BATCH_TOPICS; slot++) {
-                start[slot + 1] += start[slot];
-                at[slot] = start[slot];
+                cnt[pm[i].rec->topic_slot]++;
+        for (slot = 0; slot < b->ntopics; slot++) {
+                np[slot] = 0;
+                base[slot] = nb;
+                if (!cnt[slot]) {
+                        nb++;
+                        continue;
+                }
+                th[slot] = topic_get(s, b->topics[slot]);
+                if (!th[slot])
+                        return no_topic(s, b->topics[slot], errstr,
+                                        errstr_size);
+                if (murmur2)
+                        np[slot] = topic_partitions(s, th[slot]);
+                if (np[slot] < 0 || np[slot] > GROUP_PARTS_MAX)
+                        np[slot] = 0;
+                nb += np[slot] ? np[slot] + 1 : 1;
         }
+        base[BATCH_TOPICS] = nb++;
+        if (nb + 1 > s->gstart_cap) {
+                at = realloc(s->gstart, (size_t)(nb + 1) * sizeof(*at));
+                if (!at) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return -1;
+                }
+                s->gstart = at;
+                s->gstart_cap = nb + 1;
+        }
+        at = s->gstart;
+        memset(at, 0, (size_t)(nb + 1) * sizeof(*at));
         for (i = 0; i < n; i++) {
-                int k = at[pm[i].rec->topic_slot]++;
+                slot = pm[i].rec->topic_slot;
+                pm[i].partition = slot < BATCH_TOPICS
+                                          ? place(s, &pm[i], np[slot])
+                                          : pm[i].rec->partition;
+                at[bucket(base, np, slot, pm[i].partition) + 1]++;
+        }
+        for (k = 0; k < nb; k++)
+                at[k + 1] += at[k];
+        for (slot = 0; slot < b->ntopics; slot++)
+                first[slot] = at[base[slot]];
+        first[BATCH_TOPICS] = at[base[BATCH_TOPICS]];
+        for (i = 0; i < n; i++) {
+                slot = pm[i].rec->topic_slot;
+                k = at[bucket(base, np, slot, pm[i].partition)]++;
                 fill_msg(s, &pm[i], &s->msgv[k]);
                 s->owners[k] = &pm[i];
         }
         for (slot = 0; slot < b->ntopics; slot++) {
-                int cnt = start[slot + 1] - start[slot];
-                topic_handle_t *th;
-
-                if (!cnt)
+                if (!cnt[slot])
                         continue;
-                th = topic_get(s, b->topics[slot]);
-                if (!th)
-                        return no_topic(s, b->topics[slot], errstr,
-                                        errstr_size);
-                rc = produce_topic(s, th, s->msgv + start[slot],
-                                   s->owners + start[slot], cnt, errstr,
+                rc = produce_topic(s, th[slot], s->msgv + first[slot],
+                                   s->owners + first[slot], cnt[slot], errstr,
                                    errstr_size);
                 if (rc)
                         return rc;
         }
         /* Not slotted (many topics in one batch): one by one. */
-        for (i = start[BATCH_TOPICS]; i < start[BATCH_TOPICS + 1]; i++) {
+        for (i = first[BATCH_TOPICS]; i < n; i++) {
                 const char *topic = s->owners[i]->rec->topic;
-                topic_handle_t *th = topic_get(s, topic);
+                topic_handle_t *t = topic_get(s, topic);
 
-                if (!th)
+                if (!t)
                         return no_topic(s, topic, errstr, errstr_size);
-                rc = produce_topic(s, th, s->msgv + i, s->owners + i, 1,
+                rc = produce_topic(s, t, s->msgv + i, s->owners + i, 1,
                                    errstr, errstr_size);
                 if (rc)
                         return rc;
@@ -935,8 +950,6 @@ static int chunk_reserve(source_t *s, size_t n)
         GROW(pm);
         GROW(msgv);
         GROW(owners);
-        GROW(gmsgv);
-        GROW(gowners);
 #undef GROW
         s->chunk_cap = n;
         return 0;
@@ -1412,8 +1425,6 @@ out:
         free(s.pm);
         free(s.msgv);
         free(s.owners);
-        free(s.gmsgv);
-        free(s.gowners);
         free(s.gstart);
         json_decref(s.offsets);
         free(s.last_part_raw);
