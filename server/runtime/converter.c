@@ -1358,8 +1358,80 @@ static const real_text_t *real_text(dec_t *d, const json_t *j)
                        real_cmp);
 }
 
-#define DEC_MAX_DIGITS 1000 /* significant digits of a number read */
-#define DEC_MAX_PAD 500     /* zeros added to reach the schema's scale */
+/* The unscaled value of a Decimal read from a number may take as many
+ * bytes as one written (values_decimal_text's limit), which is at most this
+ * many digits: 2^(8 * 4096 - 1) < 10^9865. */
+#define DEC_MAX_DIGITS 9865
+
+/* digits[0..n) (decimal, most significant first) as the big-endian two's
+ * complement bytes of (neg ? -1 : 1) * the number, Java's
+ * BigInteger.toByteArray, into the arena. NULL with the error set when it
+ * would take more than VALUES_MAX_DECIMAL_BYTES. */
+static connectd_value_t *decimal_bytes(dec_t *d, const char *digits, size_t n,
+                                       int neg)
+{
+        size_t words = n / 9 + 2, m = 0, i, k;
+        uint32_t *w = calloc(words, sizeof(*w));
+        unsigned char *b = NULL;
+        connectd_value_t *v = NULL;
+        unsigned carry;
+
+        if (!w)
+                return dec_fail(d, "out of memory");
+        /* nine digits at a time: w = w * 10^k + chunk, little-endian */
+        for (i = 0; i < n;) {
+                uint32_t chunk = 0, mul = 1;
+
+                for (k = 0; k < 9 && i < n; k++, i++) {
+                        chunk = chunk * 10 + (uint32_t)(digits[i] - '0');
+                        mul *= 10;
+                }
+                for (k = 0; k < m; k++) {
+                        uint64_t t = (uint64_t)w[k] * mul + chunk;
+
+                        w[k] = (uint32_t)t;
+                        chunk = (uint32_t)(t >> 32);
+                }
+                if (chunk)
+                        w[m++] = chunk;
+        }
+        /* bytes, least significant first, one spare for the sign */
+        b = malloc(m * 4 + 1);
+        if (!b) {
+                dec_fail(d, "out of memory");
+                goto out;
+        }
+        for (k = 0; k < m * 4; k++)
+                b[k] = (unsigned char)(w[k / 4] >> (8 * (k % 4)));
+        b[k++] = 0;
+        if (neg)
+                for (i = 0, carry = 1; i < k; i++) {
+                        unsigned t = (unsigned char)~b[i] + carry;
+
+                        b[i] = (unsigned char)t;
+                        carry = t >> 8;
+                }
+        /* the shortest form that keeps the sign */
+        while (k > 1 && ((b[k - 1] == 0 && !(b[k - 2] & 0x80)) ||
+                         (b[k - 1] == 0xFF && (b[k - 2] & 0x80))))
+                k--;
+        if (k > VALUES_MAX_DECIMAL_BYTES) {
+                dec_fail(d, "Decimal too large: its unscaled value takes "
+                            "more than %d bytes", VALUES_MAX_DECIMAL_BYTES);
+                goto out;
+        }
+        for (i = 0; i < k / 2; i++) {
+                unsigned char t = b[i];
+
+                b[i] = b[k - 1 - i];
+                b[k - 1 - i] = t;
+        }
+        v = val_bytes(d->arena, b, k);
+out:
+        free(w);
+        free(b);
+        return v;
+}
 
 /* A JSON number as a Decimal of the schema's scale: integers and reals
  * (through their text in the input) rescaled without loss. */
@@ -1367,12 +1439,13 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                                              const connect_schema_t *s)
 {
         long scale = values_decimal_scale(s);
-        char txt[64], digits[DEC_MAX_DIGITS + DEC_MAX_PAD];
-        size_t n = 0, i, len;
-        int neg = 0, frac = -1, eneg = 0;
-        long exp = 0, have;
+        char txt[64], *digits;
+        size_t n = 0, len;
+        int neg = 0, eneg = 0;
+        long frac = -1, exp = 0, have;
         const char *p, *end;
         const real_text_t *rt;
+        connectd_value_t *v;
 
         if (json_is_integer(j)) {
                 snprintf(txt, sizeof(txt), "%" JSON_INTEGER_FORMAT,
@@ -1387,6 +1460,9 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                 p = txt;
                 len = strlen(txt);
         }
+        digits = malloc(DEC_MAX_DIGITS);
+        if (!digits)
+                return dec_fail(d, "out of memory");
         /* digits (leading zeros dropped) and the scale of the text */
         for (end = p + len; p < end && *p != 'E' && *p != 'e'; p++) {
                 if (*p == '-') {
@@ -1399,9 +1475,7 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                         if (n == 0 && *p == '0')
                                 continue;
                         if (n == DEC_MAX_DIGITS)
-                                return dec_fail(d, "Decimal with more than "
-                                                   "%d digits",
-                                                DEC_MAX_DIGITS);
+                                goto too_many;
                         digits[n++] = *p;
                 }
         }
@@ -1421,52 +1495,23 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                 n--;
                 have--;
         }
-        if (have > scale || scale - have > DEC_MAX_PAD)
+        if (have > scale) {
+                free(digits);
                 return dec_fail(d, "BigDecimal has mismatching scale value "
                                    "for given Decimal schema");
-        for (; have < scale; have++)
-                digits[n++] = '0';
-        /* the unscaled integer through Values (a Decimal of scale 0 or an
-         * int) is more code than needed: build the bytes here */
-        {
-                unsigned char mag[(DEC_MAX_DIGITS + DEC_MAX_PAD) / 2] = { 0 };
-                size_t m = 0, k;
-                int carry;
-
-                for (i = 0; i < n; i++) {
-                        unsigned c = (unsigned)(digits[i] - '0');
-
-                        for (k = 0; k < m; k++) {
-                                unsigned t = mag[k] * 10u + c;
-
-                                mag[k] = (unsigned char)t;
-                                c = t >> 8;
-                        }
-                        if (c)
-                                mag[m++] = (unsigned char)c;
-                }
-                mag[m++] = 0;
-                if (neg) {
-                        carry = 1;
-                        for (k = 0; k < m; k++) {
-                                unsigned t = (unsigned)(unsigned char)~mag[k] +
-                                             (unsigned)carry;
-
-                                mag[k] = (unsigned char)t;
-                                carry = t >> 8;
-                        }
-                }
-                while (m > 1 && ((mag[m - 1] == 0 && !(mag[m - 2] & 0x80)) ||
-                                 (mag[m - 1] == 0xFF && (mag[m - 2] & 0x80))))
-                        m--;
-                for (k = 0; k < m / 2; k++) {
-                        unsigned char t = mag[k];
-
-                        mag[k] = mag[m - 1 - k];
-                        mag[m - 1 - k] = t;
-                }
-                return val_bytes(d->arena, mag, m);
         }
+        for (; have < scale; have++) {
+                if (n == DEC_MAX_DIGITS)
+                        goto too_many;
+                digits[n++] = '0';
+        }
+        v = decimal_bytes(d, digits, n, neg);
+        free(digits);
+        return v;
+too_many:
+        free(digits);
+        return dec_fail(d, "Decimal too large: more than %d digits at scale "
+                           "%ld", DEC_MAX_DIGITS, scale);
 }
 
 /* JsonConverter.convertToConnect(s, j) with s not NULL. */

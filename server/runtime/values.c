@@ -1161,17 +1161,19 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
 {
         const unsigned char *b = bytes;
         unsigned char *mag = NULL;
+        uint32_t *words = NULL;
         char *dig = NULL, *out = NULL, *o;
-        size_t n = len, nd = 0, i, total = 0;
+        size_t n = len, nd = 0, nw, i, total = 0;
         int neg = len && (b[0] & 0x80);
         long long adjusted;
 
         if (len > VALUES_MAX_DECIMAL_BYTES)
                 goto out;
         mag = malloc(n ? n : 1);
-        dig = malloc(n * 3 + 2);
+        words = malloc((n / 4 + 1) * sizeof(*words));
+        dig = malloc(n * 3 + 11);
         out = malloc(n * 3 + 48);
-        if (!mag || !dig || !out)
+        if (!mag || !words || !dig || !out)
                 goto out;
         memcpy(mag, b, n);
         if (neg) { /* two's complement: negate */
@@ -1185,20 +1187,31 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
                         carry = t >> 8;
                 }
         }
-        /* repeated division by 10, digits come out least significant
+        /* the magnitude as 32-bit words, most significant first */
+        nw = (n + 3) / 4;
+        for (i = 0; i < nw; i++)
+                words[i] = 0;
+        for (i = 0; i < n; i++)
+                words[(i + nw * 4 - n) / 4] =
+                        words[(i + nw * 4 - n) / 4] << 8 | mag[i];
+        /* repeated division by 10^9, nine digits a pass, least significant
          * first */
         for (;;) {
-                unsigned rem = 0;
-                int nonzero = 0;
+                uint64_t rem = 0;
+                uint32_t nonzero = 0;
+                int k;
 
-                for (i = 0; i < n; i++) {
-                        unsigned cur = (rem << 8) | mag[i];
+                for (i = 0; i < nw; i++) {
+                        uint64_t cur = rem << 32 | words[i];
 
-                        mag[i] = (unsigned char)(cur / 10);
-                        rem = cur % 10;
-                        nonzero |= mag[i];
+                        words[i] = (uint32_t)(cur / 1000000000u);
+                        rem = cur % 1000000000u;
+                        nonzero |= words[i];
                 }
-                dig[nd++] = (char)('0' + rem);
+                for (k = 0; k < 9 && (nonzero || rem || !k); k++) {
+                        dig[nd++] = (char)('0' + rem % 10);
+                        rem /= 10;
+                }
                 if (!nonzero)
                         break;
         }
@@ -1252,6 +1265,7 @@ out:
         if (!total && bufsize)
                 buf[0] = '\0';
         free(mag);
+        free(words);
         free(dig);
         free(out);
         return total;

@@ -37,11 +37,13 @@ static void setup(void)
                 abort();
 }
 
-/* jansson cannot read an integer beyond int64, which a Decimal written
- * as a number can be: not a bug of ours to find here. */
+/* jansson cannot read an integer beyond int64 or a real beyond a double's
+ * range, which a Decimal written as a number can be: a known limit (the
+ * README says so), not a bug of ours to find here. */
 static int jansson_limit(const char *err)
 {
-        return strstr(err, "too big") != NULL;
+        return strstr(err, "too big") != NULL ||
+               strstr(err, "real number overflow") != NULL;
 }
 
 static void check_text(const connect_schema_t *s, const connectd_value_t *v)

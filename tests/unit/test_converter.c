@@ -836,25 +836,47 @@ Test(converter, json_numeric_decimal_keeps_every_digit)
                                   ",\"payload\":1.2345678901234567891}", &s));
         cr_assert_str_eq(err, "BigDecimal has mismatching scale value for "
                               "given Decimal schema");
-        /* a bounded number of digits: 0.777... at its own scale */
-        for (int k = 1000; k <= 1001; k++) {
-                char in[1400];
-                int n = snprintf(in, sizeof(in), "{\"schema\":{\"type\":"
-                                 "\"bytes\",\"name\":\"org.apache.kafka."
-                                 "connect.data.Decimal\",\"parameters\":"
-                                 "{\"scale\":\"%d\"}},\"payload\":0.", k);
+        /* As large as a Decimal written (4,096 bytes unscaled), no
+         * larger: 0.777... at its own scale, and 0.1 at a scale that pads
+         * it past the digits such bytes can hold */
+        {
+                static const struct {
+                        int digits, scale;
+                        const char *err; /* NULL: read */
+                } cases[] = {
+                        { 9863, 9863, NULL },
+                        { 9865, 9865, "Decimal too large: its unscaled "
+                                      "value takes more than 4096 bytes" },
+                        { 9866, 9866, "Decimal too large: more than 9865 "
+                                      "digits at scale 9866" },
+                        { 1, 9866, "Decimal too large: more than 9865 "
+                                   "digits at scale 9866" },
+                };
+                size_t cap = 10100, c;
+                char *in = malloc(cap);
 
-                memset(in + n, '7', (size_t)k);
-                snprintf(in + n + k, sizeof(in) - (size_t)(n + k), "}");
-                v = decode(cv, in, &s);
-                if (k == 1000) {
-                        cr_assert_not_null(v, "%s", err);
-                        cr_assert_gt(v->u.s.len, 400);
-                } else {
-                        cr_assert_null(v);
-                        cr_assert_str_eq(err, "Decimal with more than 1000 "
-                                              "digits");
+                cr_assert_not_null(in);
+                for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                        int n = snprintf(in, cap, "{\"schema\":{\"type\":"
+                                         "\"bytes\",\"name\":\"org.apache."
+                                         "kafka.connect.data.Decimal\","
+                                         "\"parameters\":{\"scale\":\"%d\"}},"
+                                         "\"payload\":0.", cases[c].scale);
+
+                        memset(in + n, cases[c].digits > 1 ? '7' : '1',
+                               (size_t)cases[c].digits);
+                        snprintf(in + n + cases[c].digits,
+                                 cap - (size_t)(n + cases[c].digits), "}");
+                        v = decode(cv, in, &s);
+                        if (!cases[c].err) {
+                                cr_assert_not_null(v, "%s", err);
+                                cr_assert_eq(v->u.s.len, 4096);
+                        } else {
+                                cr_assert_null(v);
+                                cr_assert_str_eq(err, cases[c].err);
+                        }
                 }
+                free(in);
         }
         converter_destroy(cv);
 }
