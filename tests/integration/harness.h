@@ -94,13 +94,16 @@ int wait_status(const worker_t *w, const char *name, const char *state,
                 int ntasks, const char *task_state, int timeout_ms);
 
 /* kcat: consume up to `count` records of `topic` from the beginning, waiting
- * at most timeout_ms; fmt is a kcat -f format (NULL: "%k\t%s\n"). Returns
- * kcat's stdout (malloc'd). */
+ * at most timeout_ms (first for the cluster to list the topic: kcat asking
+ * earlier would create it); fmt is a kcat -f format (NULL: "%k\t%s\n").
+ * Returns kcat's stdout (malloc'd; "" when the topic never appeared). */
 char *kcat_consume(const char *bootstrap, const char *topic, int count,
                    const char *fmt, int timeout_ms);
 /* kcat -C -e -Z: every record of `topic` from the beginning until the end
  * of each partition, in format fmt (NULL: "%p|%o|%k|%S|%s\n": partition,
- * offset, key, value size (-1 for a tombstone), value). malloc'd. */
+ * offset, key, value size (-1 for a tombstone), value). malloc'd; "" when
+ * the cluster does not list the topic (kcat is not run: it would create
+ * it). */
 char *kcat_dump(const char *bootstrap, const char *topic, const char *fmt,
                 int timeout_ms);
 /* Records in `topic` (sum of high watermarks over its partitions), via
