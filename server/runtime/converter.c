@@ -29,7 +29,8 @@
  *    an int schema) is not copied: a payload that does not fit its schema
  *    is an error. A Decimal read from a JSON number keeps every digit of
  *    the number's text, as Java's exact BigDecimal does (jansson keeps a
- *    real as a double only; see real_text_t). An integer beyond int64 is
+ *    real as a double only; see real_text_t), up to the bytes a written
+ *    Decimal may take. A number beyond int64 or a double's range is
  *    refused (jansson cannot read it).
  *  - Schemaless JSON (schemas.enable=false, or "schema":null): an object
  *    is a STRUCT without schema (Java's HashMap), an array an ARRAY, an
