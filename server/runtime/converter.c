@@ -1443,7 +1443,7 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
         char txt[64], *digits;
         size_t n = 0, len;
         int neg = 0, eneg = 0;
-        long frac = -1, exp = 0, have;
+        long long frac = -1, exp = 0, have;
         const char *p, *end;
         const real_text_t *rt;
         connectd_value_t *v;
@@ -1480,10 +1480,11 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                         digits[n++] = *p;
                 }
         }
-        if (p < end) { /* the exponent, clamped far past any use */
+        if (p < end) { /* the exponent (BigDecimal's reach a scale of
+                        * 2^31 - 1 and more digits), clamped far past it */
                 for (p++; p < end && (*p == '+' || *p == '-'); p++)
                         eneg = *p == '-';
-                for (; p < end && exp < 100000; p++)
+                for (; p < end && exp < 1000000000000LL; p++)
                         exp = exp * 10 + (*p - '0');
                 if (eneg)
                         exp = -exp;

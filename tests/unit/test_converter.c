@@ -792,6 +792,11 @@ Test(converter, json_numeric_decimal_keeps_every_digit)
         json_round(cv, "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":"
                        "-0.0000e-3}",
                    "{\"schema\":" DEC_SCHEMA("2") ",\"payload\":0.00}");
+        /* an exponent as far as a scale of 2^31 - 1 takes it */
+        json_round(cv, "{\"schema\":" DEC_SCHEMA("2147483647")
+                       ",\"payload\":1.5E-2147483646}",
+                   "{\"schema\":" DEC_SCHEMA("2147483647")
+                   ",\"payload\":1.5E-2147483646}");
         /* reals before it in strings, keys, other fields and the schema's
          * default; the payload's keys out of the schema's order */
         json_round(cv,
