@@ -1364,76 +1364,6 @@ static const real_text_t *real_text(dec_t *d, const json_t *j)
  * many digits: 2^(8 * 4096 - 1) < 10^9865. */
 #define DEC_MAX_DIGITS 9865
 
-/* digits[0..n) (decimal, most significant first) as the big-endian two's
- * complement bytes of (neg ? -1 : 1) * the number, Java's
- * BigInteger.toByteArray, into the arena. NULL with the error set when it
- * would take more than VALUES_MAX_DECIMAL_BYTES. */
-static connectd_value_t *decimal_bytes(dec_t *d, const char *digits, size_t n,
-                                       int neg)
-{
-        size_t words = n / 9 + 2, m = 0, i, k;
-        uint32_t *w = calloc(words, sizeof(*w));
-        unsigned char *b = NULL;
-        connectd_value_t *v = NULL;
-        unsigned carry;
-
-        if (!w)
-                return dec_fail(d, "out of memory");
-        /* nine digits at a time: w = w * 10^k + chunk, little-endian */
-        for (i = 0; i < n;) {
-                uint32_t chunk = 0, mul = 1;
-
-                for (k = 0; k < 9 && i < n; k++, i++) {
-                        chunk = chunk * 10 + (uint32_t)(digits[i] - '0');
-                        mul *= 10;
-                }
-                for (k = 0; k < m; k++) {
-                        uint64_t t = (uint64_t)w[k] * mul + chunk;
-
-                        w[k] = (uint32_t)t;
-                        chunk = (uint32_t)(t >> 32);
-                }
-                if (chunk)
-                        w[m++] = chunk;
-        }
-        /* bytes, least significant first, one spare for the sign */
-        b = malloc(m * 4 + 1);
-        if (!b) {
-                dec_fail(d, "out of memory");
-                goto out;
-        }
-        for (k = 0; k < m * 4; k++)
-                b[k] = (unsigned char)(w[k / 4] >> (8 * (k % 4)));
-        b[k++] = 0;
-        if (neg)
-                for (i = 0, carry = 1; i < k; i++) {
-                        unsigned t = (unsigned char)~b[i] + carry;
-
-                        b[i] = (unsigned char)t;
-                        carry = t >> 8;
-                }
-        /* the shortest form that keeps the sign */
-        while (k > 1 && ((b[k - 1] == 0 && !(b[k - 2] & 0x80)) ||
-                         (b[k - 1] == 0xFF && (b[k - 2] & 0x80))))
-                k--;
-        if (k > VALUES_MAX_DECIMAL_BYTES) {
-                dec_fail(d, "Decimal too large: its unscaled value takes "
-                            "more than %d bytes", VALUES_MAX_DECIMAL_BYTES);
-                goto out;
-        }
-        for (i = 0; i < k / 2; i++) {
-                unsigned char t = b[i];
-
-                b[i] = b[k - 1 - i];
-                b[k - 1 - i] = t;
-        }
-        v = val_bytes(d->arena, b, k);
-out:
-        free(w);
-        free(b);
-        return v;
-}
-
 /* A JSON number as a Decimal of the schema's scale: integers and reals
  * (through their text in the input) rescaled without loss. */
 static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
@@ -1442,7 +1372,7 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
         long scale = values_decimal_scale(s);
         char txt[64], *digits;
         size_t n = 0, len;
-        int neg = 0, eneg = 0;
+        int neg = 0, eneg = 0, too_large;
         long long frac = -1, exp = 0, have;
         const char *p, *end;
         const real_text_t *rt;
@@ -1507,9 +1437,13 @@ static connectd_value_t *decimal_from_number(dec_t *d, const json_t *j,
                         goto too_many;
                 digits[n++] = '0';
         }
-        v = decimal_bytes(d, digits, n, neg);
+        v = values_decimal_bytes(d->arena, digits, n, neg, &too_large);
         free(digits);
-        return v;
+        if (!v && too_large)
+                return dec_fail(d, "Decimal too large: its unscaled value "
+                                   "takes more than %d bytes",
+                                VALUES_MAX_DECIMAL_BYTES);
+        return v ? v : dec_fail(d, "out of memory");
 too_many:
         free(digits);
         return dec_fail(d, "Decimal too large: more than %d digits at scale "

@@ -324,57 +324,76 @@ static void bigdec_text(const bigdec_t *d, char *buf, size_t size)
                  -d->scale);
 }
 
-/* Two's-complement big-endian bytes of the unscaled value (as
- * BigInteger.toByteArray: the fewest bytes that keep the sign). */
-static connectd_value_t *bigdec_bytes(arena_t *a, const bigdec_t *d)
+connectd_value_t *values_decimal_bytes(arena_t *a, const char *digits,
+                                       size_t n, int neg, int *too_large)
 {
-        size_t cap = d->ndigits / 2 + 2, n = 0, i, j;
-        unsigned char *mag = calloc(cap, 1), *out;
+        size_t m = 0, i, k;
+        uint32_t *w = calloc(n / 9 + 2, sizeof(*w));
+        unsigned char *b = NULL;
         connectd_value_t *v = NULL;
-        int carry;
+        unsigned carry;
 
-        if (!mag)
+        if (too_large)
+                *too_large = 0;
+        if (!w)
                 return NULL;
-        /* little-endian magnitude: mag = mag * 10 + digit */
-        for (i = 0; i < d->ndigits; i++) {
-                unsigned c = (unsigned)(d->digits[i] - '0');
+        /* the magnitude in 32-bit words, little-endian, nine digits at a
+         * time: w = w * 10^k + chunk */
+        for (i = 0; i < n;) {
+                uint32_t chunk = 0, mul = 1;
 
-                for (j = 0; j < n; j++) {
-                        unsigned t = mag[j] * 10u + c;
-
-                        mag[j] = (unsigned char)t;
-                        c = t >> 8;
+                for (k = 0; k < 9 && i < n; k++, i++) {
+                        chunk = chunk * 10 + (uint32_t)(digits[i] - '0');
+                        mul *= 10;
                 }
-                if (c)
-                        mag[n++] = (unsigned char)c;
-        }
-        if (n == 0)
-                mag[n++] = 0;
-        /* room for a sign byte */
-        mag[n++] = 0;
-        if (d->neg) {
-                carry = 1;
-                for (j = 0; j < n; j++) {
-                        unsigned t = (unsigned)(unsigned char)~mag[j] +
-                                     (unsigned)carry;
+                for (k = 0; k < m; k++) {
+                        uint64_t t = (uint64_t)w[k] * mul + chunk;
 
-                        mag[j] = (unsigned char)t;
+                        w[k] = (uint32_t)t;
+                        chunk = (uint32_t)(t >> 32);
+                }
+                if (chunk)
+                        w[m++] = chunk;
+        }
+        /* bytes, least significant first, one spare for the sign */
+        b = malloc(m * 4 + 1);
+        if (!b)
+                goto out;
+        for (k = 0; k < m * 4; k++)
+                b[k] = (unsigned char)(w[k / 4] >> (8 * (k % 4)));
+        b[k++] = 0;
+        if (neg)
+                for (i = 0, carry = 1; i < k; i++) {
+                        unsigned t = (unsigned char)~b[i] + carry;
+
+                        b[i] = (unsigned char)t;
                         carry = t >> 8;
                 }
+        /* the shortest form that keeps the sign */
+        while (k > 1 && ((b[k - 1] == 0 && !(b[k - 2] & 0x80)) ||
+                         (b[k - 1] == 0xFF && (b[k - 2] & 0x80))))
+                k--;
+        if (k > VALUES_MAX_DECIMAL_BYTES) {
+                if (too_large)
+                        *too_large = 1;
+                goto out;
         }
-        /* drop redundant sign bytes */
-        while (n > 1 && ((mag[n - 1] == 0 && !(mag[n - 2] & 0x80)) ||
-                         (mag[n - 1] == 0xFF && (mag[n - 2] & 0x80))))
-                n--;
-        out = malloc(n);
-        if (out) {
-                for (j = 0; j < n; j++)
-                        out[j] = mag[n - 1 - j];
-                v = val_bytes(a, out, n);
-                free(out);
+        for (i = 0; i < k / 2; i++) {
+                unsigned char t = b[i];
+
+                b[i] = b[k - 1 - i];
+                b[k - 1 - i] = t;
         }
-        free(mag);
+        v = val_bytes(a, b, k);
+out:
+        free(w);
+        free(b);
         return v;
+}
+
+static connectd_value_t *bigdec_bytes(arena_t *a, const bigdec_t *d)
+{
+        return values_decimal_bytes(a, d->digits, d->ndigits, d->neg, NULL);
 }
 
 static connect_schema_t *decimal_schema(arena_t *a, long long scale)

@@ -67,6 +67,13 @@ char *values_to_string(const connect_schema_t *schema,
  * and may iterate otherwise. */
 const value_field_t **values_hashmap_order(const connectd_value_t *v,
                                            size_t *n);
+/* The unscaled bytes of a Decimal from its decimal digits[0..n) (most
+ * significant first, leading zeros allowed) and sign: two's-complement
+ * big-endian, the fewest bytes that keep the sign (BigInteger.toByteArray),
+ * in the arena. NULL when out of memory, or (with *too_large set, if
+ * given) when they would take more than VALUES_MAX_DECIMAL_BYTES. */
+connectd_value_t *values_decimal_bytes(arena_t *a, const char *digits,
+                                       size_t n, int neg, int *too_large);
 /* BigDecimal.toString of a Decimal (two's-complement big-endian unscaled
  * bytes, scale). snprintf-like: returns the full length; 0 (and "") when
  * len > VALUES_MAX_DECIMAL_BYTES or out of memory. */
