@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -588,7 +589,9 @@ Test(faker, expression_output_is_bounded)
 
 /* Lists of short plain strings are evaluated from packed slots (16, 32 or
  * 64 bytes: a length byte and the text); a list with a longer string is
- * not packed. Either way a pick is one whole item, and every item comes. */
+ * not packed. Either way a pick is one whole item, and the picks are
+ * uniform (each is drawn one evaluation ahead, see list_pick): the two
+ * lists are evaluated in turn on one runtime. */
 Test(faker_packed, picks_are_whole_items_at_every_slot_size)
 {
         static const char *const sizes[] = {
@@ -641,30 +644,41 @@ Test(faker_packed, picks_are_whole_items_at_every_slot_size)
         f = faker_new(d);
         faker_rt_init(&r, 7);
         dg_buf_init(&b, 64);
-        for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
-                faker_expr_t *e = faker_compile(f, lists[l].expr, err,
-                                                sizeof(err));
-                int seen[8] = { 0 }, n = 0;
+        enum { NL = sizeof(lists) / sizeof(lists[0]), DRAWS = 6000 };
+        faker_expr_t *e[NL];
+        int seen[NL][8] = { { 0 } }, n[NL] = { 0 };
 
-                cr_assert_not_null(e, "%s: %s", lists[l].expr, err);
-                while (lists[l].items[n])
-                        n++;
-                for (int k = 0; k < 2000; k++) {
+        for (size_t l = 0; l < NL; l++) {
+                e[l] = faker_compile(f, lists[l].expr, err, sizeof(err));
+                cr_assert_not_null(e[l], "%s: %s", lists[l].expr, err);
+                while (lists[l].items[n[l]])
+                        n[l]++;
+        }
+        for (int k = 0; k < DRAWS; k++) {
+                for (size_t l = 0; l < NL; l++) {
                         int i;
 
                         b.len = 0;
-                        faker_eval(e, &r, &b);
-                        for (i = 0; i < n; i++)
+                        faker_eval(e[l], &r, &b);
+                        for (i = 0; i < n[l]; i++)
                                 if (b.len == strlen(lists[l].items[i]) &&
                                     !memcmp(b.p, lists[l].items[i], b.len))
                                         break;
-                        cr_assert_lt(i, n, "%s gave '%.*s'", lists[l].expr,
-                                     (int)b.len, b.p);
-                        seen[i] = 1;
+                        cr_assert_lt(i, n[l], "%s gave '%.*s'",
+                                     lists[l].expr, (int)b.len, b.p);
+                        seen[l][i]++;
                 }
-                for (int i = 0; i < n; i++)
-                        cr_assert(seen[i], "%s never gave '%s'",
-                                  lists[l].expr, lists[l].items[i]);
+        }
+        /* Each item DRAWS / n times, within six standard deviations. */
+        for (size_t l = 0; l < NL; l++) {
+                double p = 1.0 / n[l], want = DRAWS * p,
+                       sd = sqrt(DRAWS * p * (1 - p));
+
+                for (int i = 0; i < n[l]; i++)
+                        cr_assert(fabs(seen[l][i] - want) < 6 * sd,
+                                  "%s gave '%s' %d times in %d, not about "
+                                  "%.0f", lists[l].expr, lists[l].items[i],
+                                  seen[l][i], DRAWS, want);
         }
         dg_buf_free(&b);
         faker_rt_free(&r);
