@@ -127,7 +127,6 @@ typedef struct faker faker_t;         /* a compiler + everything it made */
 typedef struct faker_expr faker_expr_t; /* owned by its faker_t */
 
 /* Per-task evaluation state. */
-#define FAKER_AHEAD_BITS 6
 typedef struct faker_rt {
         dg_rng_t rng;
         int64_t now_ms;        /* wall clock of the event, set by caller */
@@ -138,14 +137,6 @@ typedef struct faker_rt {
                 size_t head;    /* bytes before the seconds digits */
         } dcache[4];
         dg_buf_t tmp;          /* scratch for methods that post-process */
-        /* Each list's next pick, drawn one evaluation ahead so that its
-         * entry comes in from memory while the records in between are
-         * made (eval_list). Direct-mapped by the list's address: a slot
-         * another list took means a fresh draw. */
-        struct {
-                const void *list;
-                size_t i;
-        } ahead[1 << FAKER_AHEAD_BITS];
 } faker_rt_t;
 
 faker_t *faker_new(const faker_data_t *d);

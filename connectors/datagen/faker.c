@@ -907,36 +907,9 @@ static void re_gen(const re_seq_t *sq, faker_rt_t *rt, dg_buf_t *out)
 
 static void eval_tmpl(const fk_tmpl_t *t, faker_rt_t *rt, dg_buf_t *out);
 
-/* A uniform pick from l: the one drawn at l's previous evaluation, if its
- * slot in rt->ahead still holds it, while the next is drawn now and its
- * entry prefetched. The word lists are small enough for the caches, but
- * a busy producer's messages push them out between two picks: the load of
- * the entry was half of eval_list's time end to end. */
-static size_t list_pick(const fk_list_t *l, faker_rt_t *rt)
-{
-        size_t h = (size_t)(((uint64_t)(uintptr_t)l *
-                             UINT64_C(0x9e3779b97f4a7c15)) >>
-                            (64 - FAKER_AHEAD_BITS));
-        size_t i, j;
-
-        if (l->n == 1)
-                return 0;
-        /* The bound check keeps a runtime that outlived its lists (and
-         * met a new one at the same address) in range. */
-        i = rt->ahead[h].list == l && rt->ahead[h].i < l->n
-                    ? rt->ahead[h].i
-                    : dg_rng_below(&rt->rng, (uint64_t)l->n);
-        j = dg_rng_below(&rt->rng, (uint64_t)l->n);
-        rt->ahead[h].list = l;
-        rt->ahead[h].i = j;
-        __builtin_prefetch(l->packed ? (const void *)(l->packed + j * l->slot)
-                                     : (const void *)&l->items[j]);
-        return i;
-}
-
 static void eval_list(const fk_list_t *l, faker_rt_t *rt, dg_buf_t *out)
 {
-        size_t i = list_pick(l, rt);
+        size_t i = l->n == 1 ? 0 : dg_rng_below(&rt->rng, (uint64_t)l->n);
         const fk_item_t *it;
 
         if (l->packed) {

@@ -590,8 +590,7 @@ Test(faker, expression_output_is_bounded)
 /* Lists of short plain strings are evaluated from packed slots (16, 32 or
  * 64 bytes: a length byte and the text); a list with a longer string is
  * not packed. Either way a pick is one whole item, and the picks are
- * uniform (each is drawn one evaluation ahead, see list_pick): the two
- * lists are evaluated in turn on one runtime. */
+ * uniform, with the two lists evaluated in turn on one runtime. */
 Test(faker_packed, picks_are_whole_items_at_every_slot_size)
 {
         static const char *const sizes[] = {
