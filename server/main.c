@@ -32,6 +32,7 @@
 #include "herder.h"
 #include "kafka.h"
 #include "log.h"
+#include "mem.h"
 #include "mskc.h"
 #include "plugins.h"
 #include "rest.h"
@@ -386,9 +387,10 @@ static void advertised_url(const json_t *props, const char *listeners,
 
 /* Process-wide settings that the default leaves slow at our scale.
  *
- * malloc: librdkafka builds every produce request in a fresh buffer of up
- * to batch.size (1 MB) and frees it when the response arrives. With
- * glibc's sliding defaults those buffers come and go as mmaps or heap
+ * malloc (glibc's, in a build without jemalloc; see mem.h): librdkafka
+ * builds every produce request in a fresh buffer of up to batch.size
+ * (1 MB) and frees it when the response arrives. With glibc's sliding
+ * defaults those buffers come and go as mmaps or heap
  * trims, and the broker thread pays a page fault per 4 KB on each one.
  * Fixed thresholds keep them in the heap (measured in bench/RESULTS.md).
  *
@@ -534,8 +536,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "connectd: %s: %s\n", argv[1], errstr);
                 goto out;
         }
-        LOG_INFO(lg, "connectd %s (%s) starting, worker id %s",
-                 CONNECTD_VERSION, CONNECTD_COMMIT, worker_id);
+        LOG_INFO(lg, "connectd %s (%s) starting, worker id %s, %s",
+                 CONNECTD_VERSION, CONNECTD_COMMIT, worker_id,
+                 mem_allocator(errstr, sizeof(errstr)));
 
         if (!wc_is_distributed(props) &&
             sqlite_stores_open(wc_get(props, "storage.path"), &cs, &os, &ss,

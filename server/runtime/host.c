@@ -16,6 +16,7 @@
 
 #include "canonical_json.h"
 #include "cfgmap.h"
+#include "mem.h"
 #include "runtime.h"
 #include "plugins.h"
 #include "record.h"
@@ -113,6 +114,9 @@ static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
                 return conn_sleep(ctx->conn, ms);
         if (ms <= 0)
                 return task_interrupted(t);
+        /* A throttled task sleeps most of the time (mem.h). */
+        if (ms >= MEM_IDLE_MS)
+                mem_thread_idle();
         deadline_in(&ts, ms);
         pthread_mutex_lock(&t->mtx);
         while (!task_interrupted(t) &&
@@ -120,6 +124,8 @@ static int host_sleep(connectd_ctx_t *ctx, int64_t ms)
                 ;
         r = task_interrupted(t);
         pthread_mutex_unlock(&t->mtx);
+        if (ms >= MEM_IDLE_MS)
+                mem_thread_busy();
         return r;
 }
 

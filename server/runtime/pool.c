@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mem.h"
 #include "pool.h"
 
 LOG_MODULE_LOGGER(lg, "connectd.pool")
@@ -63,7 +64,16 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&mtx);
         for (;;) {
                 job_t *j;
+                int rested = 0;
 
+                if (!head) {
+                        /* Nothing queued: give the thread cache back
+                         * (mem.h) before the wait, not under the lock. */
+                        pthread_mutex_unlock(&mtx);
+                        mem_thread_idle();
+                        rested = 1;
+                        pthread_mutex_lock(&mtx);
+                }
                 while (!head) {
                         int rc;
 
@@ -81,6 +91,8 @@ static void *worker_main(void *arg)
                         tail = NULL;
                 me->started_ms = mono_ms();
                 pthread_mutex_unlock(&mtx);
+                if (rested)
+                        mem_thread_busy();
                 j->fn(j->arg);
                 free(j);
                 pthread_mutex_lock(&mtx);

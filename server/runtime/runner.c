@@ -43,6 +43,7 @@
 #include "topic_creation.h"
 #include "record.h"
 #include "kafka_log.h"
+#include "mem.h"
 #include "producers.h"
 #include "canonical_json.h"
 
@@ -121,6 +122,7 @@ static int pause_point(task_t *t)
         if (!atomic_load(&t->paused))
                 return atomic_load(&t->stop);
         herder_task_set_state(t, "PAUSED", NULL);
+        mem_thread_idle();
         pthread_mutex_lock(&t->mtx);
         atomic_store(&t->paused_ack, 1);
         pthread_cond_broadcast(&t->cond);
@@ -128,6 +130,7 @@ static int pause_point(task_t *t)
                 pthread_cond_wait(&t->cond, &t->mtx);
         atomic_store(&t->paused_ack, 0);
         pthread_mutex_unlock(&t->mtx);
+        mem_thread_busy();
         if (atomic_load(&t->stop))
                 return 1;
         herder_task_set_state(t, "RUNNING", NULL);
