@@ -56,9 +56,23 @@ static void usage(FILE *fp)
                 "       connectd --version\n");
 }
 
+/* Sockets holding the ports pick_port found until the REST server binds
+ * them: meanwhile the embedded cluster's listener or an outgoing
+ * connection could be given the same port by the kernel. */
+#define HELD_PORTS_MAX 16
+static int held_fd[HELD_PORTS_MAX];
+static int nheld;
+
+static void release_ports(void)
+{
+        while (nheld > 0)
+                close(held_fd[--nheld]);
+}
+
 /* Port 0 means "any": pick a free one now so that the worker id, the logs
- * and the answer to the user all carry the real port. -1 with the reason
- * in errstr when the host does not resolve or cannot be bound. */
+ * and the answer to the user all carry the real port (held until
+ * release_ports). -1 with the reason in errstr when the host does not
+ * resolve or cannot be bound. */
 static int pick_port(const char *host, char *errstr, size_t errstr_size)
 {
         struct addrinfo hints, *res = NULL;
@@ -86,7 +100,9 @@ static int pick_port(const char *host, char *errstr, size_t errstr_size)
                 snprintf(errstr, errstr_size,
                          "cannot find a free port on host '%s': %s", host,
                          strerror(errno));
-        if (fd >= 0)
+        if (fd >= 0 && port > 0 && nheld < HELD_PORTS_MAX)
+                held_fd[nheld++] = fd;
+        else if (fd >= 0)
                 close(fd);
         freeaddrinfo(res);
         return port;
@@ -600,6 +616,7 @@ int main(int argc, char **argv)
         }
         if (d)
                 herder_set_dist(h, d);
+        release_ports();
         rest = rest_start(h, props, errstr, sizeof(errstr));
         if (!rest) {
                 fprintf(stderr, "connectd: REST server: %s\n", errstr);
@@ -679,5 +696,6 @@ out:
         cfg_providers_set_worker(NULL);
         json_decref(props);
         free(listeners);
+        release_ports();
         return rc;
 }
