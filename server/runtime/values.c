@@ -1179,7 +1179,6 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
                            char *buf, size_t bufsize)
 {
         const unsigned char *b = bytes;
-        unsigned char *mag = NULL;
         uint32_t *words = NULL;
         char *dig = NULL, *out = NULL, *o;
         size_t n = len, nd = 0, nw, i, total = 0;
@@ -1188,31 +1187,30 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
 
         if (len > VALUES_MAX_DECIMAL_BYTES)
                 goto out;
-        mag = malloc(n ? n : 1);
         words = malloc((n / 4 + 1) * sizeof(*words));
         dig = malloc(n * 3 + 11);
         out = malloc(n * 3 + 48);
-        if (!mag || !words || !dig || !out)
+        if (!words || !dig || !out)
                 goto out;
-        memcpy(mag, b, n);
-        if (neg) { /* two's complement: negate */
-                int carry = 1;
-
-                for (i = n; i-- > 0;) {
-                        unsigned t = (unsigned)(unsigned char)~mag[i] +
-                                     (unsigned)carry;
-
-                        mag[i] = (unsigned char)t;
-                        carry = t >> 8;
-                }
-        }
-        /* the magnitude as 32-bit words, most significant first */
+        /* the value as 32-bit words, most significant first, its sign
+         * extended through the top word; a negative one negated (two's
+         * complement) into its magnitude */
         nw = (n + 3) / 4;
         for (i = 0; i < nw; i++)
-                words[i] = 0;
+                words[i] = neg ? UINT32_MAX : 0;
         for (i = 0; i < n; i++)
                 words[(i + nw * 4 - n) / 4] =
-                        words[(i + nw * 4 - n) / 4] << 8 | mag[i];
+                        words[(i + nw * 4 - n) / 4] << 8 | b[i];
+        if (neg) {
+                uint64_t carry = 1;
+
+                for (i = nw; i-- > 0;) {
+                        uint64_t t = (uint64_t)(uint32_t)~words[i] + carry;
+
+                        words[i] = (uint32_t)t;
+                        carry = t >> 32;
+                }
+        }
         /* repeated division by 10^9, nine digits a pass, least significant
          * first */
         for (;;) {
@@ -1283,7 +1281,6 @@ size_t values_decimal_text(const void *bytes, size_t len, int32_t scale,
 out:
         if (!total && bufsize)
                 buf[0] = '\0';
-        free(mag);
         free(words);
         free(dig);
         free(out);
