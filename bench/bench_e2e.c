@@ -39,36 +39,7 @@
 
 #include "bench_proc.h"
 
-static int64_t topic_count(rd_kafka_t *rk, const char *topic)
-{
-        const struct rd_kafka_metadata *md;
-        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-        int64_t sum = 0;
-        int i;
-
-        if (rd_kafka_metadata(rk, 0, rkt, &md, 5000) == 0) {
-                for (i = 0; md->topic_cnt == 1 &&
-                            i < md->topics[0].partition_cnt;
-                     i++) {
-                        int64_t lo, hi;
-                        if (rd_kafka_query_watermark_offsets(
-                                    rk, topic, md->topics[0].partitions[i].id,
-                                    &lo, &hi, 5000) == 0)
-                                sum += hi;
-                }
-                rd_kafka_metadata_destroy(md);
-        }
-        rd_kafka_topic_destroy(rkt);
-        return sum;
-}
-
-/* A topic the connectd phase watches, and its partition count once the
- * topic exists (0 until then). */
-typedef struct {
-        const char *name;
-        int32_t parts;
-} watched_t;
-
+/* A topic's partition count (0: the cluster does not list it yet). */
 static int32_t partitions_of(rd_kafka_t *rk, const char *topic)
 {
         const struct rd_kafka_metadata *md;
@@ -83,6 +54,26 @@ static int32_t partitions_of(rd_kafka_t *rk, const char *topic)
         rd_kafka_topic_destroy(rkt);
         return n;
 }
+
+/* Records in a topic: the sum of its partitions' high watermarks. */
+static int64_t topic_count(rd_kafka_t *rk, const char *topic)
+{
+        int32_t i, n = partitions_of(rk, topic);
+        int64_t sum = 0, lo, hi;
+
+        for (i = 0; i < n; i++)
+                if (rd_kafka_query_watermark_offsets(rk, topic, i, &lo, &hi,
+                                                     5000) == 0)
+                        sum += hi;
+        return sum;
+}
+
+/* A topic the connectd phase watches, and its partition count once the
+ * topic exists (0 until then). */
+typedef struct {
+        const char *name;
+        int32_t parts;
+} watched_t;
 
 /* Records acknowledged in the watched topics: the sum of their high
  * watermarks, asked in one ListOffsets request (timestamp -1: the latest

@@ -816,17 +816,18 @@ long long topic_count(const char *bootstrap, const char *topic)
                         if (!strcmp(md->topics[t].topic, topic) &&
                             !md->topics[t].err)
                                 break;
-                for (i = 0; t < md->topic_cnt &&
-                            i < md->topics[t].partition_cnt;
-                     i++) {
-                        int64_t lo, hi;
+                if (t < md->topic_cnt && md->topics[t].partition_cnt > 0) {
+                        const rd_kafka_metadata_topic_t *mt = &md->topics[t];
 
-                        if (!i)
-                                sum = 0;
-                        if (rd_kafka_query_watermark_offsets(
-                                    rk, topic, md->topics[t].partitions[i].id,
-                                    &lo, &hi, scaled_ms(5000)) == 0)
-                                sum += hi;
+                        sum = 0;
+                        for (i = 0; i < mt->partition_cnt; i++) {
+                                int64_t lo, hi;
+
+                                if (rd_kafka_query_watermark_offsets(
+                                            rk, topic, mt->partitions[i].id,
+                                            &lo, &hi, scaled_ms(5000)) == 0)
+                                        sum += hi;
+                        }
                 }
         }
         if (md)
